@@ -1,0 +1,176 @@
+// Package probe asks MSN Messenger servers whether they still answer.
+//
+// A [Config] lists checks (what to ask) and groups of servers (whom to ask).
+// [Run] turns it into one [Result] per (group, server, check), in config
+// order, asking at most Config.Concurrency servers at once. Each check is a
+// plain function of a context and a [Target]; its deadline comes from the
+// context and is set on the connection, and every read is bounded in size.
+//
+// A result carries a [State] and a short Detail saying why: the status page
+// shows both. The states are those of DESIGN.md:
+//
+//	up        tcp: connected; msnp: the version was negotiated and CVR answered
+//	rejected  an MSN server answered but refused the version
+//	foreign   something answered that is not an MSN server
+//	refused   the connection was refused or reset
+//	timeout   no (complete) answer before the deadline
+//	error     anything else (no such host, TLS failure, …), said in Detail
+//	skipped   the check has scan = false
+package probe
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+)
+
+// State is what one check found. Its string is the results.json "state".
+type State string
+
+// The states of DESIGN.md.
+const (
+	Up       State = "up"
+	Rejected State = "rejected"
+	Foreign  State = "foreign"
+	Refused  State = "refused"
+	Timeout  State = "timeout"
+	Error    State = "error"
+	Skipped  State = "skipped"
+)
+
+// States lists every state, in the order the page explains them.
+var States = []State{Up, Rejected, Foreign, Refused, Timeout, Error, Skipped}
+
+// Valid reports whether s is one of [States].
+func (s State) Valid() bool {
+	for _, v := range States {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind is what a check does: open a TCP connection, or speak MSNP.
+type Kind string
+
+// The kinds of check.
+const (
+	TCP  Kind = "tcp"
+	MSNP Kind = "msnp"
+)
+
+// Via is the transport an MSNP check uses.
+type Via string
+
+// The MSNP transports: the protocol's own port, or the HTTP(S) gateway.
+const (
+	Direct Via = "direct"
+	HTTP   Via = "http"
+	HTTPS  Via = "https"
+)
+
+// DefaultPort is the port a transport uses when the check names none.
+func (v Via) DefaultPort() int {
+	switch v {
+	case HTTP:
+		return 80
+	case HTTPS:
+		return 443
+	default:
+		return 1863
+	}
+}
+
+// Check is one column of the status tables: what to ask each server.
+type Check struct {
+	Key     string // the site.toml table key; the results.json "check"
+	Label   string // the column heading, e.g. "MSNP21"
+	Kind    Kind
+	Port    int    // tcp: required; msnp: 0 means Via.DefaultPort
+	Version string // msnp: "MSNP<n>"
+	Via     Via    // msnp: Direct when empty
+	Scan    bool   // false: the column stays, every cell Skipped
+	About   string // markdown for the page's Reference legend
+}
+
+// EffectivePort is the port the check connects to.
+func (c Check) EffectivePort() int {
+	if c.Port != 0 || c.Kind == TCP {
+		return c.Port
+	}
+	return c.Via.DefaultPort()
+}
+
+// Server is one address in a group.
+type Server struct {
+	Address string // IP address or host name, without port
+	Main    bool   // a region's main server (it redirects clients to the rest)
+	Note    string // what the server was for (the Services table); optional
+}
+
+// Group is one table of the page: servers asked the same checks.
+type Group struct {
+	Name    string
+	Title   string   // heading; Name when empty
+	About   string   // markdown under the heading; optional
+	Checks  []string // keys into Config.Checks, in column order
+	Servers []Server
+}
+
+// Config is everything a probe run needs.
+type Config struct {
+	Timeout     time.Duration // per attempt
+	Attempts    int           // tries while the state is not Up
+	Concurrency int           // servers asked at once
+	Checks      map[string]Check
+	Groups      []Group
+}
+
+// Defaults for the [probe] table of site.toml.
+const (
+	DefaultTimeout     = 3 * time.Second
+	DefaultAttempts    = 2
+	DefaultConcurrency = 256
+)
+
+// Target is one server as one check sees it.
+type Target struct {
+	Group   string
+	Address string
+	Check   Check
+}
+
+// HostPort is the address the check dials.
+func (t Target) HostPort() string {
+	return net.JoinHostPort(t.Address, strconv.Itoa(t.Check.EffectivePort()))
+}
+
+// Result is what one check found at one server: a results.json "results" entry.
+type Result struct {
+	Group    string `json:"group"`
+	Address  string `json:"address"`
+	Check    string `json:"check"`
+	State    State  `json:"state"`
+	MS       int64  `json:"ms"`       // duration of the last attempt
+	Attempts int    `json:"attempts"` // attempts made (0 when skipped)
+	Detail   string `json:"detail,omitempty"`
+}
+
+// String is a one-line summary, for logs and test failures.
+func (r Result) String() string {
+	return fmt.Sprintf("%s %s %s: %s (%s)", r.Group, r.Address, r.Check, r.State, r.Detail)
+}
+
+// ResultsVersion is the results.json "version" this package writes and reads.
+const ResultsVersion = 1
+
+// Results is the whole of results.json.
+type Results struct {
+	Version  int       `json:"version"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Vantage  string    `json:"vantage"`
+	Results  []Result  `json:"results"`
+}

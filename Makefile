@@ -1,0 +1,54 @@
+# deadyet — see README.md. Every target a person or the workflows run.
+GO        ?= go
+CONFIG    ?= site.toml
+NEWS      ?= news
+OUT       ?= public
+HISTORY   ?= data
+VANTAGE   ?= local
+RESULTS   ?=
+ADDR      ?= 127.0.0.1:8080
+DEADYET   := bin/deadyet
+
+.PHONY: all build demo site probe preview check test bench lint serve fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(DEADYET) ./cmd/deadyet
+
+# A simulated fleet on loopback → probe → site in ./demo-site. Safe anywhere.
+demo: build
+	$(DEADYET) demo --out demo-site
+
+# The real thing (GitHub workflow): probe site.toml, or merge RESULTS, update
+# the history in HISTORY and render the site into OUT.
+site: build
+	$(DEADYET) build --config $(CONFIG) --history $(HISTORY) --news $(NEWS) --out $(OUT) $(foreach r,$(wildcard $(RESULTS)),--results $(r))
+
+# One vantage point's probe (GitHub workflow matrix).
+probe: build
+	$(DEADYET) probe --config $(CONFIG) --vantage $(VANTAGE) --out results/$(VANTAGE).json
+
+# The site rendered from a fixed results file, no probing (pull-request preview).
+preview: build
+	$(DEADYET) render --config $(CONFIG) --results testdata/preview-results.json --news $(NEWS) --out $(OUT)
+
+check: build
+	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
+
+test:
+	$(GO) vet ./...
+	$(GO) test -race ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+serve: build
+	$(DEADYET) serve --dir $(OUT) --addr $(ADDR)
+
+clean:
+	rm -rf bin demo-site public results

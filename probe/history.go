@@ -1,0 +1,692 @@
+package probe
+
+// The history: what earlier runs saw.
+//
+// The file history.jsonl, in the folder given by --history (in the workflow, a
+// checkout of the status-data branch), is an append-only log, one JSON object
+// a line, in time order. A run adds lines only for what changed:
+//
+//	{"t":"2026-11-25T10:00:03Z","heartbeat":true}
+//	{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"65.52.108.75","check":"msnp21","from":"","to":"timeout","detail":"no answer in 3s"}
+//	{"t":"2026-11-25T14:00:02Z","group":"bn2","address":"65.52.108.75","check":"msnp21","from":"timeout","to":"up","detail":"CVR answered"}
+//
+//   - A transition line is written when a (group, address, check) key gets a
+//     state other than the last one the history holds for it. The first
+//     sighting of a key has "from":"". The detail is that of the run that saw
+//     the change; a new detail with the same state writes nothing.
+//   - The first run of each UTC day writes one heartbeat line before its
+//     transitions, so that a day with no line at all is known to have had no
+//     run. Any other run that changes nothing writes nothing: the file stays
+//     byte for byte the same.
+//   - Skipped checks (scan = false) are not tracked: a key first seen skipped
+//     writes nothing. A tracked key that becomes skipped, or that is no longer
+//     in the results at all (its server or check left the config), gets a
+//     transition to "skipped", so that the time after it counts as no data
+//     rather than as its last state.
+//   - "t" is the run's Finished time (Started when that is zero), in UTC,
+//     to the second; a run older than the last line is refused.
+//
+// Reading is strict. A line that is empty, truncated, not a JSON object, has
+// an unknown or repeated field, an unknown state, a time that is not
+// "YYYY-MM-DDTHH:MM:SSZ" or goes backwards, or a "from" that is not what the
+// key's previous line left it in, is an error "path:line: what is wrong"
+// ([*HistoryError]); the file is never silently rewritten.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+	"unicode/utf8"
+)
+
+// HistoryFile is the name of the history inside its folder.
+const HistoryFile = "history.jsonl"
+
+// maxDetail bounds the detail kept in the history, in bytes.
+const maxDetail = 200
+
+// noLongerProbed is the detail of a transition to Skipped for a key that is
+// missing from a run's results.
+const noLongerProbed = "no longer probed"
+
+// Key names one cell of the status tables: a check at a server of a group.
+type Key struct {
+	Group   string
+	Address string
+	Check   string
+}
+
+// KeyOf is the key of a result.
+func KeyOf(r Result) Key { return Key{r.Group, r.Address, r.Check} }
+
+// String is "group address check".
+func (k Key) String() string { return k.Group + " " + k.Address + " " + k.Check }
+
+// Line is one line of the history: a heartbeat, or a transition of Key from
+// one state to another ("" for the first sighting).
+type Line struct {
+	T         time.Time // UTC, whole seconds
+	Heartbeat bool      // a heartbeat has only T
+	Key
+	From   State
+	To     State
+	Detail string
+}
+
+// HistoryError is a line of the history that cannot be read.
+type HistoryError struct {
+	File string // the path of history.jsonl
+	Line int    // 1-based
+	Msg  string
+}
+
+func (e *HistoryError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// stateCode numbers the states compactly: 0 is "" (no state yet), i+1 is
+// States[i].
+type stateCode uint8
+
+const (
+	noState   stateCode = 0
+	upCode    stateCode = 1 // States[0] is Up
+	skipCode  stateCode = 7 // States[6] is Skipped
+	heartbeat int32     = -1
+)
+
+func codeOf(s State) (stateCode, bool) {
+	if s == "" {
+		return noState, true
+	}
+	for i, v := range States {
+		if s == v {
+			return stateCode(i + 1), true
+		}
+	}
+	return 0, false
+}
+
+func (c stateCode) state() State {
+	if c == noState {
+		return ""
+	}
+	return States[c-1]
+}
+
+// entry is a Line as the History stores it: a few words each, so that ten
+// years of hourly runs fit in little memory.
+type entry struct {
+	t        int64 // Unix seconds
+	key      int32 // index into History.keys, or heartbeat
+	from, to stateCode
+	detail   string
+}
+
+// History is the log of transitions, read from a folder and appended to by
+// [History.Record]. Its zero value is not usable; use [ReadHistory].
+type History struct {
+	file    string
+	data    []byte // the file as read, then the lines Record added
+	written int    // len(data) on disk
+
+	entries  []entry // in file order, so in time order
+	keys     []Key   // in order of first sighting
+	keyIndex map[string]int32
+	byKey    [][]int32   // entry indices of each key's transitions
+	state    []stateCode // each key's last state
+	days     []int64     // UTC days (Unix days) with a line, ascending
+	lastBeat int64       // UTC day of the last heartbeat, or -1<<62
+}
+
+func newHistory(file string) *History {
+	return &History{file: file, keyIndex: map[string]int32{}, lastBeat: -1 << 62}
+}
+
+// ReadHistory reads dir/history.jsonl. A missing file (or folder) is an empty
+// history; a line that does not parse is a [*HistoryError].
+func ReadHistory(dir string) (*History, error) {
+	return readHistoryFile(filepath.Join(dir, HistoryFile))
+}
+
+func readHistoryFile(file string) (*History, error) {
+	h := newHistory(file)
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return h, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	if err := h.parse(data); err != nil {
+		return nil, err
+	}
+	h.data, h.written = data, len(data)
+	return h, nil
+}
+
+// File is the path of the history file.
+func (h *History) File() string { return h.file }
+
+// Len is the number of lines.
+func (h *History) Len() int { return len(h.entries) }
+
+// Keys lists every key the history has seen, in order of first sighting.
+func (h *History) Keys() []Key { return append([]Key(nil), h.keys...) }
+
+// Lines returns every line, oldest first.
+func (h *History) Lines() []Line {
+	out := make([]Line, len(h.entries))
+	for i := range h.entries {
+		out[i] = h.line(i)
+	}
+	return out
+}
+
+func (h *History) line(i int) Line {
+	e := &h.entries[i]
+	l := Line{T: time.Unix(e.t, 0).UTC()}
+	if e.key == heartbeat {
+		l.Heartbeat = true
+		return l
+	}
+	l.Key, l.From, l.To, l.Detail = h.keys[e.key], e.from.state(), e.to.state(), e.detail
+	return l
+}
+
+// Record adds to the history what the run r changed, and returns the lines
+// it added (none for a quiet run after the day's first). Nothing is written
+// to disk: see [History.Write]. On error the history is unchanged.
+func (h *History) Record(r Results) ([]Line, error) {
+	t := r.Finished
+	if t.IsZero() {
+		t = r.Started
+	}
+	if t.IsZero() {
+		return nil, errors.New("record history: the results have no time")
+	}
+	t = t.UTC().Truncate(time.Second)
+	if n := len(h.entries); n > 0 && t.Unix() < h.entries[n-1].t {
+		return nil, fmt.Errorf("record history: the run of %s is older than the last line of %s (%s)",
+			t.Format(time.RFC3339), h.file, time.Unix(h.entries[n-1].t, 0).UTC().Format(time.RFC3339))
+	}
+	var add []Line
+	if floorDiv(t.Unix(), day) != h.lastBeat {
+		add = append(add, Line{T: t, Heartbeat: true})
+	}
+	seen := make(map[Key]bool, len(r.Results))
+	for _, res := range r.Results {
+		k := KeyOf(res)
+		if k.Group == "" || k.Address == "" || k.Check == "" {
+			return nil, fmt.Errorf("record history: result %q has an empty group, address or check", res.String())
+		}
+		if seen[k] {
+			return nil, fmt.Errorf("record history: two results for %q", k.String())
+		}
+		seen[k] = true
+		to, ok := codeOf(res.State)
+		if !ok || to == noState {
+			return nil, fmt.Errorf("record history: %q has unknown state %q", k.String(), res.State)
+		}
+		from := noState
+		if i, ok := h.keyIndex[keyString(k)]; ok {
+			from = h.state[i]
+		}
+		if from == to || (from == noState && to == skipCode) {
+			continue
+		}
+		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: clip(res.Detail)})
+	}
+	for i, k := range h.keys {
+		if !seen[k] && h.state[i] != skipCode {
+			add = append(add, Line{T: t, Key: k, From: h.state[i].state(), To: Skipped, Detail: noLongerProbed})
+		}
+	}
+	for _, l := range add {
+		h.data = appendLine(h.data, l)
+		h.add(l)
+	}
+	return add, nil
+}
+
+// Changed reports whether Record added lines that [History.Write] has not
+// written yet.
+func (h *History) Changed() bool { return len(h.data) != h.written }
+
+// Write writes the history to its file if Record changed it: the old file is
+// replaced atomically, or left as it was on error. The folder is created if
+// need be.
+func (h *History) Write() error {
+	if !h.Changed() {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	if err := writeFileAtomic(h.file, h.data, 0o644); err != nil {
+		return err
+	}
+	h.written = len(h.data)
+	return nil
+}
+
+// AppendHistory records the run r in dir/history.jsonl: [ReadHistory],
+// [History.Record], [History.Write]. It returns the updated history, for
+// [History.Stats], and the lines added.
+func AppendHistory(dir string, r Results) (*History, []Line, error) {
+	h, err := ReadHistory(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	added, err := h.Record(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.Write(); err != nil {
+		return nil, nil, err
+	}
+	return h, added, nil
+}
+
+const day = 24 * 60 * 60 // seconds
+
+// floorDiv is a/b rounded down.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
+func keyString(k Key) string { return k.Group + "\x00" + k.Address + "\x00" + k.Check }
+
+// add appends a valid line to the in-memory history.
+func (h *History) add(l Line) {
+	e := entry{t: l.T.Unix(), key: heartbeat}
+	if l.Heartbeat {
+		h.lastBeat = floorDiv(e.t, day)
+	} else {
+		e.key = h.intern(l.Key)
+		e.from, _ = codeOf(l.From)
+		e.to, _ = codeOf(l.To)
+		e.detail = l.Detail
+		h.state[e.key] = e.to
+		h.byKey[e.key] = append(h.byKey[e.key], int32(len(h.entries)))
+	}
+	h.noteDay(e.t)
+	h.entries = append(h.entries, e)
+}
+
+func (h *History) intern(k Key) int32 {
+	ks := keyString(k)
+	if i, ok := h.keyIndex[ks]; ok {
+		return i
+	}
+	i := int32(len(h.keys))
+	h.keyIndex[ks] = i
+	h.keys = append(h.keys, k)
+	h.byKey = append(h.byKey, nil)
+	h.state = append(h.state, noState)
+	return i
+}
+
+func (h *History) noteDay(t int64) {
+	d := floorDiv(t, day)
+	if n := len(h.days); n == 0 || h.days[n-1] != d {
+		h.days = append(h.days, d)
+	}
+}
+
+// clip shortens a detail to maxDetail bytes, on a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxDetail {
+		return s
+	}
+	i := maxDetail - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// timeLayout is the only form "t" takes.
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// appendLine appends l as one line of JSON, the form parse reads back.
+func appendLine(b []byte, l Line) []byte {
+	type transition struct {
+		T       string `json:"t"`
+		Group   string `json:"group"`
+		Address string `json:"address"`
+		Check   string `json:"check"`
+		From    State  `json:"from"`
+		To      State  `json:"to"`
+		Detail  string `json:"detail,omitempty"`
+	}
+	type beat struct {
+		T         string `json:"t"`
+		Heartbeat bool   `json:"heartbeat"`
+	}
+	var v any = beat{l.T.UTC().Format(timeLayout), true}
+	if !l.Heartbeat {
+		v = transition{l.T.UTC().Format(timeLayout), l.Group, l.Address, l.Check, l.From, l.To, l.Detail}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // strings and bools always encode
+	}
+	return append(b, buf.Bytes()...)
+}
+
+// Stats and the timeline are in uptime.go; parsing follows.
+
+// parse reads the whole file into h.
+func (h *History) parse(data []byte) error {
+	var (
+		p    lineParser
+		kbuf []byte
+		last int64 = -1 << 62
+		n    int
+	)
+	fail := func(format string, args ...any) error {
+		return &HistoryError{File: h.file, Line: n, Msg: fmt.Sprintf(format, args...)}
+	}
+	for len(data) > 0 {
+		n++
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return fail("no newline at the end of the line (truncated?)")
+		}
+		line := data[:i]
+		data = data[i+1:]
+		f, err := p.parse(line)
+		if err != nil {
+			return fail("%s", err)
+		}
+		t, err := time.Parse(timeLayout, f.t)
+		if err != nil || len(f.t) != len(timeLayout) {
+			return fail("bad time %q: want UTC to the second, like 2026-11-25T10:00:03Z", f.t)
+		}
+		e := entry{t: t.Unix(), key: heartbeat}
+		if e.t < last {
+			return fail("time goes backwards: %s is before %s on line %d",
+				f.t, time.Unix(last, 0).UTC().Format(timeLayout), n-1)
+		}
+		last = e.t
+		if f.has&fHeartbeat != 0 {
+			if h.lastBeat == floorDiv(e.t, day) {
+				// Harmless, but the writer never does it: the file was edited.
+				return fail("a second heartbeat on %s", t.Format(time.DateOnly))
+			}
+			h.lastBeat = floorDiv(e.t, day)
+			h.noteDay(e.t)
+			h.entries = append(h.entries, e)
+			continue
+		}
+		var ok bool
+		if e.from, ok = codeOf(State(f.from)); !ok {
+			return fail("unknown state %q in \"from\"", f.from)
+		}
+		if e.to, ok = codeOf(State(f.to)); !ok || e.to == noState {
+			return fail("unknown state %q in \"to\"", f.to)
+		}
+		if e.from == e.to {
+			return fail("\"from\" and \"to\" are both %q", f.to)
+		}
+		kbuf = append(append(append(append(append(kbuf[:0], f.group...), 0), f.address...), 0), f.check...)
+		idx, seen := h.keyIndex[string(kbuf)]
+		prev := noState
+		if seen {
+			prev = h.state[idx]
+		}
+		if e.from != prev {
+			k := Key{string(f.group), string(f.address), string(f.check)}
+			if !seen {
+				return fail("\"from\" is %q but this is the first line for %s (want \"from\":\"\")", f.from, k)
+			}
+			at := h.byKey[idx][len(h.byKey[idx])-1]
+			return fail("\"from\" is %q but line %d left %s %q", f.from, h.lineNumber(at), k, prev.state())
+		}
+		if !seen {
+			idx = h.intern(Key{string(f.group), string(f.address), string(f.check)})
+		}
+		e.key = idx
+		e.detail = string(f.detail)
+		h.state[idx] = e.to
+		h.byKey[idx] = append(h.byKey[idx], int32(len(h.entries)))
+		h.noteDay(e.t)
+		h.entries = append(h.entries, e)
+	}
+	return nil
+}
+
+// lineNumber is the 1-based line of entry i: while parsing, entries and lines
+// are one to one.
+func (h *History) lineNumber(i int32) int { return int(i) + 1 }
+
+// The fields of a line, as bits of lineFields.has.
+const (
+	fT = 1 << iota
+	fHeartbeat
+	fGroup
+	fAddress
+	fCheck
+	fFrom
+	fTo
+	fDetail
+)
+
+var fieldNames = []struct {
+	name string
+	bit  int
+}{
+	{"t", fT}, {"heartbeat", fHeartbeat}, {"group", fGroup}, {"address", fAddress},
+	{"check", fCheck}, {"from", fFrom}, {"to", fTo}, {"detail", fDetail},
+}
+
+// lineFields is one parsed line. The byte slices point into the line or into
+// the parser's scratch buffer: valid until the next parse.
+type lineFields struct {
+	has                                     int
+	t                                       string
+	group, address, check, from, to, detail []byte
+}
+
+// lineParser reads the flat JSON objects of the history: string members and
+// "heartbeat":true, nothing else. It is exact where encoding/json is lenient
+// (field names match case-sensitively; a repeated field is an error) and
+// allocates nothing for the common line.
+type lineParser struct {
+	b       []byte
+	i       int
+	scratch []byte
+}
+
+func (p *lineParser) parse(line []byte) (lineFields, error) {
+	var f lineFields
+	p.b, p.i, p.scratch = line, 0, p.scratch[:0]
+	if len(bytes.TrimSpace(line)) == 0 {
+		return f, errors.New("empty line")
+	}
+	p.ws()
+	if p.peek() != '{' {
+		return f, errors.New("not a JSON object")
+	}
+	p.i++
+	p.ws()
+	if p.peek() == '}' {
+		p.i++
+	} else {
+		for {
+			p.ws()
+			if p.peek() != '"' {
+				return f, p.want("a field name")
+			}
+			name, err := p.str()
+			if err != nil {
+				return f, err
+			}
+			bit := 0
+			for _, fn := range fieldNames {
+				if string(name) == fn.name {
+					bit = fn.bit
+					break
+				}
+			}
+			if bit == 0 {
+				return f, fmt.Errorf("unknown field %q", name)
+			}
+			if f.has&bit != 0 {
+				return f, fmt.Errorf("field %q given twice", name)
+			}
+			f.has |= bit
+			p.ws()
+			if p.peek() != ':' {
+				return f, p.want("':'")
+			}
+			p.i++
+			p.ws()
+			if bit == fHeartbeat {
+				if rest := p.b[p.i:]; !bytes.HasPrefix(rest, []byte("true")) {
+					if bytes.HasPrefix([]byte("true"), rest) {
+						return f, errTruncated
+					}
+					return f, errors.New("\"heartbeat\" must be true")
+				}
+				p.i += len("true")
+			} else {
+				if p.peek() != '"' {
+					if p.i >= len(p.b) {
+						return f, errTruncated
+					}
+					return f, fmt.Errorf("field %q is not a string", name)
+				}
+				v, err := p.str()
+				if err != nil {
+					return f, err
+				}
+				switch bit {
+				case fT:
+					f.t = string(v)
+				case fGroup:
+					f.group = v
+				case fAddress:
+					f.address = v
+				case fCheck:
+					f.check = v
+				case fFrom:
+					f.from = v
+				case fTo:
+					f.to = v
+				case fDetail:
+					f.detail = v
+				}
+			}
+			p.ws()
+			if p.peek() == ',' {
+				p.i++
+				continue
+			}
+			if p.peek() == '}' {
+				p.i++
+				break
+			}
+			return f, p.want("',' or '}'")
+		}
+	}
+	p.ws()
+	if p.i < len(p.b) {
+		return f, fmt.Errorf("text after the object at column %d", p.i+1)
+	}
+	if f.has&fT == 0 {
+		return f, errors.New("missing field \"t\"")
+	}
+	if f.has&fHeartbeat != 0 {
+		for _, fn := range fieldNames[2:] {
+			if f.has&fn.bit != 0 {
+				return f, fmt.Errorf("a heartbeat line has only \"t\" and \"heartbeat\", not %q", fn.name)
+			}
+		}
+		return f, nil
+	}
+	for _, fn := range fieldNames[2:7] {
+		if f.has&fn.bit == 0 {
+			return f, fmt.Errorf("missing field %q", fn.name)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		v    []byte
+	}{{"group", f.group}, {"address", f.address}, {"check", f.check}} {
+		if len(v.v) == 0 {
+			return f, fmt.Errorf("empty %q", v.name)
+		}
+	}
+	return f, nil
+}
+
+var errTruncated = errors.New("unexpected end of line (truncated?)")
+
+func (p *lineParser) peek() byte {
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *lineParser) ws() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+func (p *lineParser) want(what string) error {
+	if p.i >= len(p.b) {
+		return errTruncated
+	}
+	return fmt.Errorf("bad JSON at column %d: want %s", p.i+1, what)
+}
+
+// str reads the JSON string at p.i. Plain strings are returned in place;
+// those with escapes are decoded into the scratch buffer by encoding/json.
+func (p *lineParser) str() ([]byte, error) {
+	start := p.i
+	p.i++
+	escaped := false
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			raw := p.b[start:p.i]
+			if !utf8.Valid(raw) {
+				return nil, fmt.Errorf("invalid UTF-8 in the string at column %d", start+1)
+			}
+			if !escaped {
+				return raw[1 : len(raw)-1], nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, fmt.Errorf("bad string at column %d", start+1)
+			}
+			// Append: earlier fields of the line may point into scratch.
+			n := len(p.scratch)
+			p.scratch = append(p.scratch, s...)
+			return p.scratch[n:len(p.scratch):len(p.scratch)], nil
+		case c == '\\':
+			escaped = true
+			p.i += 2
+		case c < 0x20:
+			return nil, fmt.Errorf("control character in the string at column %d", start+1)
+		default:
+			p.i++
+		}
+	}
+	return nil, errTruncated
+}

@@ -1,0 +1,488 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// at parses a test time like "2026-11-25 10:00".
+func at(t testing.TB, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// run is a simulated probe run: its time and, per key "group address
+// check", the state and detail it found, like "up" or "timeout: no answer".
+type run struct {
+	at    string
+	cells []string // "bn2 127.0.2.1 msnp21=up: CVR answered"
+}
+
+// results turns a run into the Results a probe would have written.
+func (r run) results(t testing.TB) Results {
+	t.Helper()
+	fin := at(t, r.at)
+	res := Results{Version: ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
+	for _, c := range r.cells {
+		key, st, ok := strings.Cut(c, "=")
+		f := strings.Fields(key)
+		if !ok || len(f) != 3 {
+			t.Fatalf("bad cell %q", c)
+		}
+		st, detail, _ := strings.Cut(st, ": ")
+		res.Results = append(res.Results, Result{Group: f[0], Address: f[1], Check: f[2], State: State(st), Detail: detail})
+	}
+	return res
+}
+
+// short prints a line compactly for comparisons.
+func short(l Line) string {
+	if l.Heartbeat {
+		return l.T.Format("01-02 15:04") + " heartbeat"
+	}
+	s := fmt.Sprintf("%s %s %s→%s", l.T.Format("01-02 15:04"), l.Key, l.From, l.To)
+	if l.Detail != "" {
+		s += ": " + l.Detail
+	}
+	return s
+}
+
+func shorts(ls []Line) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = short(l)
+	}
+	return out
+}
+
+func sameStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\ngot:\n\t%s\nwant:\n\t%s", what, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+}
+
+const (
+	k21 = "bn2 127.0.2.1 msnp21"
+	k22 = "bn2 127.0.2.1 msnp22"
+	k2  = "bn2 127.0.2.2 tcp443"
+)
+
+func TestRecord(t *testing.T) {
+	tests := []struct {
+		name string
+		runs []run
+		want [][]string // lines each run adds
+	}{{
+		name: "first run: heartbeat and first sightings",
+		runs: []run{{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k2 + "=timeout"}}},
+		want: [][]string{{
+			"11-25 10:00 heartbeat",
+			"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
+			"11-25 10:00 bn2 127.0.2.2 tcp443 →timeout",
+		}},
+	}, {
+		name: "quiet runs write nothing, a new day a heartbeat",
+		runs: []run{
+			{"2026-11-25 10:00", []string{k21 + "=up"}},
+			{"2026-11-25 11:00", []string{k21 + "=up: another detail"}},
+			{"2026-11-25 23:59", []string{k21 + "=up"}},
+			{"2026-11-26 00:00", []string{k21 + "=up"}},
+			{"2026-11-26 01:00", []string{k21 + "=up"}},
+			{"2026-11-28 07:00", []string{k21 + "=up"}},
+		},
+		want: [][]string{
+			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up"},
+			nil,
+			nil,
+			{"11-26 00:00 heartbeat"},
+			nil,
+			{"11-28 07:00 heartbeat"},
+		},
+	}, {
+		name: "flips",
+		runs: []run{
+			{"2026-11-25 10:00", []string{k21 + "=up", k2 + "=up"}},
+			{"2026-11-25 11:00", []string{k21 + "=timeout: no answer in 3s", k2 + "=up"}},
+			{"2026-11-25 12:00", []string{k21 + "=timeout: no answer in 3s", k2 + "=refused"}},
+			{"2026-11-25 13:00", []string{k21 + "=up", k2 + "=refused"}},
+			{"2026-11-25 14:00", []string{k21 + "=up", k2 + "=refused"}},
+		},
+		want: [][]string{
+			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up", "11-25 10:00 bn2 127.0.2.2 tcp443 →up"},
+			{"11-25 11:00 bn2 127.0.2.1 msnp21 up→timeout: no answer in 3s"},
+			{"11-25 12:00 bn2 127.0.2.2 tcp443 up→refused"},
+			{"11-25 13:00 bn2 127.0.2.1 msnp21 timeout→up"},
+			nil,
+		},
+	}, {
+		name: "skipped is not tracked until it was",
+		runs: []run{
+			{"2026-11-25 10:00", []string{k21 + "=skipped", k22 + "=up"}},
+			{"2026-11-25 11:00", []string{k21 + "=skipped", k22 + "=skipped: not scanned"}},
+			{"2026-11-25 12:00", []string{k21 + "=skipped", k22 + "=skipped"}},
+			{"2026-11-25 13:00", []string{k21 + "=rejected: VER 1 0", k22 + "=up"}},
+		},
+		want: [][]string{
+			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp22 →up"},
+			{"11-25 11:00 bn2 127.0.2.1 msnp22 up→skipped: not scanned"},
+			nil,
+			{"11-25 13:00 bn2 127.0.2.1 msnp21 →rejected: VER 1 0", "11-25 13:00 bn2 127.0.2.1 msnp22 skipped→up"},
+		},
+	}, {
+		name: "a key that leaves the results becomes skipped, once",
+		runs: []run{
+			{"2026-11-25 10:00", []string{k21 + "=up", k2 + "=error: no such host"}},
+			{"2026-11-25 11:00", []string{k21 + "=up"}},
+			{"2026-11-25 12:00", []string{k21 + "=up"}},
+			{"2026-11-25 13:00", []string{k21 + "=up", k2 + "=error: no such host"}},
+		},
+		want: [][]string{
+			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up", "11-25 10:00 bn2 127.0.2.2 tcp443 →error: no such host"},
+			{"11-25 11:00 bn2 127.0.2.2 tcp443 error→skipped: no longer probed"},
+			nil,
+			{"11-25 13:00 bn2 127.0.2.2 tcp443 skipped→error: no such host"},
+		},
+	}, {
+		name: "same second as the last line is fine",
+		runs: []run{
+			{"2026-11-25 10:00", []string{k21 + "=up"}},
+			{"2026-11-25 10:00", []string{k21 + "=foreign: HTTP/1.1 200 OK"}},
+		},
+		want: [][]string{
+			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up"},
+			{"11-25 10:00 bn2 127.0.2.1 msnp21 up→foreign: HTTP/1.1 200 OK"},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var all []string
+			for i, r := range tt.runs {
+				h, added, err := AppendHistory(dir, r.results(t))
+				if err != nil {
+					t.Fatalf("run %d: %v", i, err)
+				}
+				sameStrings(t, fmt.Sprintf("run %d (%s) added", i, r.at), shorts(added), tt.want[i])
+				all = append(all, tt.want[i]...)
+				if h.Changed() {
+					t.Errorf("run %d: history still has unwritten lines", i)
+				}
+			}
+			// What is on disk reads back as the same lines.
+			h, err := ReadHistory(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameStrings(t, "read back", shorts(h.Lines()), all)
+		})
+	}
+}
+
+func TestQuietRunIsByteIdentical(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, HistoryFile)
+	first := run{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k22 + "=timeout: no answer in 3s", k2 + "=skipped"}}
+	if _, _, err := AppendHistory(dir, first.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same states an hour later, with other details: nothing to write.
+	quiet := run{"2026-11-25 11:00", []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}}
+	_, added, err := AppendHistory(dir, quiet.results(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 0 || !bytes.Equal(before, after) {
+		t.Errorf("a quiet run changed the history: added %q;\nbefore:\n%s\nafter:\n%s", shorts(added), before, after)
+	}
+	t.Logf("quiet run: %d bytes added", len(after)-len(before))
+
+	// The next day's first run adds the heartbeat only.
+	nextDay := run{"2026-11-26 00:00", quiet.cells}
+	if _, _, err := AppendHistory(dir, nextDay.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	after2, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(bytes.Clone(after), `{"t":"2026-11-26T00:00:00Z","heartbeat":true}`+"\n"...)
+	if !bytes.Equal(after2, want) {
+		t.Errorf("first run of a day:\ngot:\n%s\nwant:\n%s", after2, want)
+	}
+	t.Logf("first quiet run of a day: %d bytes added", len(after2)-len(after))
+}
+
+func TestLineFormat(t *testing.T) {
+	tests := []struct {
+		line Line
+		want string
+	}{{
+		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Heartbeat: true},
+		`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`,
+	}, {
+		Line{T: time.Date(2026, 11, 25, 11, 0, 3, 0, time.FixedZone("x", 3600)), Key: Key{"bn2", "127.0.2.1", "msnp21"}, To: Up, Detail: "CVR answered"},
+		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"","to":"up","detail":"CVR answered"}`,
+	}, {
+		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: Key{"bn2", "127.0.2.1", "msnp21"}, From: Up, To: Foreign, Detail: "said \"<b>\" & \x01"},
+		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"up","to":"foreign","detail":"said \"<b>\" & \u0001"}`,
+	}, {
+		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: Key{"bn2", "127.0.2.1", "tcp443"}, From: Up, To: Timeout},
+		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"tcp443","from":"up","to":"timeout"}`,
+	}}
+	for _, tt := range tests {
+		got := string(appendLine(nil, tt.line))
+		if got != tt.want+"\n" {
+			t.Errorf("appendLine(%s):\ngot  %s\nwant %s", short(tt.line), got, tt.want)
+		}
+		t.Logf("%d bytes: %s", len(got), got)
+	}
+}
+
+func TestDetailIsClipped(t *testing.T) {
+	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	long := strings.Repeat("é", 300) // 600 bytes
+	r := run{"2026-11-25 10:00", []string{k21 + "=foreign: " + long}}.results(t)
+	added, err := h.Record(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := added[1].Detail
+	if len(d) > maxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
+		t.Errorf("detail of %d bytes clipped to %d bytes: %q", len(long), len(d), d)
+	}
+}
+
+func TestReadValidHistory(t *testing.T) {
+	h, err := readHistoryFile("testdata/history/valid.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameStrings(t, "lines", shorts(h.Lines()), []string{
+		"11-25 10:00 heartbeat",
+		"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
+		"11-25 11:00 bn2 127.0.2.1 msnp21 up→timeout: no answer in 3s",
+		"11-26 00:00 heartbeat",
+		`11-26 00:00 services msn.example tcp443 →foreign: said "HTTP/1.1 200 OK" <html> & café ☃`,
+		"11-26 00:00 bn2 127.0.2.1 msnp21 timeout→up",
+	})
+	// Recording onto a history read from disk appends after its bytes.
+	data, _ := os.ReadFile("testdata/history/valid.jsonl")
+	if _, err := h.Record(run{"2026-11-26 01:00", []string{k21 + "=up", "services msn.example tcp443=foreign"}}.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	if h.Changed() || !bytes.Equal(h.data, data) {
+		t.Errorf("a quiet run changed a history read from disk")
+	}
+}
+
+func TestReadHistoryErrors(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"empty-line", "2: empty line"},
+		{"truncated-file", "2: no newline at the end of the line (truncated?)"},
+		{"truncated-line", "2: unexpected end of line (truncated?)"},
+		{"not-object", "2: not a JSON object"},
+		{"bad-json", "1: bad JSON at column 6: want ':'"},
+		{"text-after", "2: text after the object at column 127"},
+		{"unknown-field", `2: unknown field "vantage"`},
+		{"field-case", `1: unknown field "T"`},
+		{"duplicate-field", `2: field "to" given twice`},
+		{"missing-field", `2: missing field "to"`},
+		{"missing-time", `1: missing field "t"`},
+		{"empty-group", `2: empty "group"`},
+		{"not-string", `2: field "group" is not a string`},
+		{"control-char", "2: control character in the string at column 37"},
+		{"bad-utf8", "2: invalid UTF-8 in the string at column 37"},
+		{"bad-state", `2: unknown state "Up" in "to"`},
+		{"bad-from", `3: unknown state "down" in "from"`},
+		{"same-state", `3: "from" and "to" are both "up"`},
+		{"from-mismatch", `4: "from" is "up" but line 3 left bn2 127.0.2.1 msnp21 "timeout"`},
+		{"first-from", `2: "from" is "up" but this is the first line for bn2 127.0.2.1 msnp21 (want "from":"")`},
+		{"first-twice", `3: "from" is "" but line 2 left bn2 127.0.2.1 msnp21 "up"`},
+		{"bad-time", `1: bad time "2026-11-25T11:00:03+01:00": want UTC to the second, like 2026-11-25T10:00:03Z`},
+		{"fractional-time", `1: bad time "2026-11-25T10:00:03.5Z": want UTC to the second, like 2026-11-25T10:00:03Z`},
+		{"time-backwards", "3: time goes backwards: 2026-11-25T10:59:59Z is before 2026-11-25T11:00:02Z on line 2"},
+		{"heartbeat-false", `1: "heartbeat" must be true`},
+		{"heartbeat-extra", `1: a heartbeat line has only "t" and "heartbeat", not "group"`},
+		{"two-heartbeats", "2: a second heartbeat on 2026-11-25"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			file := filepath.Join("testdata", "history", tt.file+".jsonl")
+			_, err := readHistoryFile(file)
+			var he *HistoryError
+			if !errors.As(err, &he) {
+				t.Fatalf("got %v, want a *HistoryError", err)
+			}
+			if want := file + ":" + tt.want; err.Error() != want {
+				t.Errorf("got  %s\nwant %s", err, want)
+			}
+		})
+	}
+}
+
+func TestReadHistoryFolder(t *testing.T) {
+	// A missing file, or folder, is an empty history.
+	h, err := ReadHistory(filepath.Join(t.TempDir(), "nothing-here"))
+	if err != nil || h.Len() != 0 {
+		t.Fatalf("missing folder: %v, %d lines", err, h.Len())
+	}
+	// The error names the file inside the folder.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, HistoryFile), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadHistory(dir)
+	if want := filepath.Join(dir, HistoryFile) + `:1: missing field "t"`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	// A history that cannot be read is not recorded onto.
+	if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
+		t.Error("AppendHistory recorded onto a corrupt history")
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, HistoryFile)); string(data) != "{}\n" {
+		t.Errorf("a corrupt history was rewritten: %q", data)
+	}
+}
+
+func TestRecordErrors(t *testing.T) {
+	base := run{"2026-11-25 10:00", []string{k21 + "=up"}}
+	tests := []struct {
+		name string
+		r    func(t *testing.T) Results
+		want string
+	}{{
+		name: "older run",
+		r:    func(t *testing.T) Results { return run{"2026-11-25 09:59", []string{k21 + "=timeout"}}.results(t) },
+		want: "record history: the run of 2026-11-25T09:59:00Z is older than the last line of HISTORY (2026-11-25T10:00:00Z)",
+	}, {
+		name: "no time",
+		r:    func(t *testing.T) Results { return Results{Results: []Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: Up}}} },
+		want: "record history: the results have no time",
+	}, {
+		name: "two results for a key",
+		r: func(t *testing.T) Results {
+			return run{"2026-11-26 10:00", []string{k21 + "=timeout", k21 + "=up"}}.results(t)
+		},
+		want: `record history: two results for "bn2 127.0.2.1 msnp21"`,
+	}, {
+		name: "unknown state",
+		r:    func(t *testing.T) Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },
+		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state "dead"`,
+	}, {
+		name: "empty state",
+		r:    func(t *testing.T) Results { return run{"2026-11-26 10:00", []string{k21 + "="}}.results(t) },
+		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state ""`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			h, _, err := AppendHistory(dir, base.results(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := shorts(h.Lines())
+			_, err = h.Record(tt.r(t))
+			want := strings.ReplaceAll(tt.want, "HISTORY", h.File())
+			if err == nil || err.Error() != want {
+				t.Errorf("got  %v\nwant %s", err, want)
+			}
+			if h.Changed() {
+				t.Error("a failed Record changed the history")
+			}
+			sameStrings(t, "lines after a failed Record", shorts(h.Lines()), lines)
+		})
+	}
+}
+
+// TestFailedWriteKeepsOldFile makes each step of the atomic write fail in
+// turn: the old history must stay byte for byte, with no temporary file left.
+func TestFailedWriteKeepsOldFile(t *testing.T) {
+	boom := errors.New("disk on fire")
+	tests := []struct {
+		name   string
+		inject func()
+	}{
+		{"write", func() { atomicWrite = func(*os.File, []byte) (int, error) { return 0, boom } }},
+		{"short write", func() {
+			atomicWrite = func(f *os.File, b []byte) (int, error) { n, _ := f.Write(b[:len(b)/2]); return n, boom }
+		}},
+		{"sync", func() { atomicSync = func(*os.File) error { return boom } }},
+		{"rename", func() { atomicRename = func(string, string) error { return boom } }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, HistoryFile)
+			if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+				t.Fatal(err)
+			}
+			old, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, s, r := atomicWrite, atomicSync, atomicRename
+			t.Cleanup(func() { atomicWrite, atomicSync, atomicRename = w, s, r })
+			tt.inject()
+
+			h, err := ReadHistory(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.Record(run{"2026-11-25 11:00", []string{k21 + "=timeout"}}.results(t)); err != nil {
+				t.Fatal(err)
+			}
+			err = h.Write()
+			if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "write "+file+": ") {
+				t.Errorf("Write: got %v, want %q wrapped", err, boom)
+			}
+			if !h.Changed() {
+				t.Error("after a failed Write, the history says it is written")
+			}
+			now, err := os.ReadFile(file)
+			if err != nil || !bytes.Equal(now, old) {
+				t.Errorf("the old history changed (%v):\n%s\nwant:\n%s", err, now, old)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("files left in the folder: %q", names)
+			}
+		})
+	}
+}
+
+func TestWriteCreatesFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "deeper")
+	if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("history mode %v, want 0644", fi.Mode().Perm())
+	}
+}

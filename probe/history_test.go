@@ -375,7 +375,9 @@ func TestRecordErrors(t *testing.T) {
 		want: "record history: the run of 2026-11-25T09:59:00Z is older than the last line of HISTORY (2026-11-25T10:00:00Z)",
 	}, {
 		name: "no time",
-		r:    func(t *testing.T) Results { return Results{Results: []Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: Up}}} },
+		r: func(t *testing.T) Results {
+			return Results{Results: []Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: Up}}}
+		},
 		want: "record history: the results have no time",
 	}, {
 		name: "two results for a key",

@@ -1,0 +1,82 @@
+// Package render turns a probe run into the static site of "Is MSN dead yet?".
+//
+// [Build] makes the view model from [Options]: the checks and groups of a
+// probe.Config, the page text of a [Page], one probe.Results and the news
+// entries. It computes the verdict ([Dead] when no server answers any
+// scanned MSNP version, [Alive] when a main server answers one, [Partial] in
+// between), a one-line headline ("MSNP21 still answers in bn2, but no main
+// server does"; when dead, "All protocol versions up to MSNP22 are gone"),
+// and one table per group with a cell per (server, check) and counts per
+// column. [Render] runs the templates of package templates over it and
+// returns the files of the site; [WriteSite] writes them to a folder,
+// atomically: a new folder is renamed into place, and a failed render or
+// write leaves the old site untouched. Same inputs, same bytes: nothing
+// depends on map order or the clock (the time shown is the run's).
+//
+// # Text and safety
+//
+// Everything that comes from a server, the config or a news file is text:
+// html/template escapes it. Markdown ([Markdown]) is CommonMark with the
+// GFM tables, strikethrough and autolinks; raw HTML in it comes out as
+// text, links and autolinks keep their link only with the scheme http,
+// https or mailto, or with no scheme at all (relative to the site: "#faq",
+// "status.json"); images become links, so the page loads nothing from
+// elsewhere.
+//
+// # News
+//
+// [LoadNews] reads the news log: one Markdown file per entry, named
+// YYYY-MM-DD-slug.md, with an optional TOML front matter between two lines
+// "+++" (keys title and date; the date must be the file name's). Its error
+// lists every problem of every file, one "file:line: message" each.
+//
+// # Files of the site
+//
+//	index.html   the page
+//	404.html     the page GitHub Pages serves for a missing path
+//	status.json  the latest run, in the stable format below
+//	feed.xml     the news as an Atom feed (the newest 50 entries)
+//	badge.svg    the verdict as a badge: "MSN | dead", "alive" or "partly alive"
+//	style.css    from package static
+//	favicon.svg  from package static
+//
+// # status.json
+//
+// status.json is a public interface: fields are only ever added, and a
+// change that would break a reader gets a new schema number.
+//
+//	{
+//	  "schema": 1,                      // this format
+//	  "verdict": "dead",                // "dead", "alive" or "partial"
+//	  "answer": "Yes.",                 // the page's word for the verdict
+//	  "headline": "All protocol versions up to MSNP22 are gone",
+//	  "generated": "2026-11-25T10:00:03Z", // when the run finished (UTC)
+//	  "started": "2026-11-25T10:00:00Z",
+//	  "vantage": "github-ubuntu-latest",   // where the run was made from
+//	  "groups": [                       // in page order
+//	    {
+//	      "name": "bn2",
+//	      "title": "bn2",
+//	      "checks": [                   // the table's columns, in order
+//	        {"key": "msnp21", "label": "MSNP21", "scanned": true,
+//	         "up": 0,                   // servers found up
+//	         "total": 11}               // servers with a result (0 when not scanned)
+//	      ],
+//	      "servers": [
+//	        {"address": "65.52.108.75", "main": true,
+//	         "note": "…",               // only when the config gives one
+//	         "states": {"msnp21": "rejected"}}  // check key → state
+//	      ]
+//	    }
+//	  ]
+//	}
+//
+// A state is one of up, rejected, foreign, refused, timeout, error, skipped
+// (the check is not scanned) — the states of results.json — or none (the
+// run has no result for that server, e.g. one added to the config since).
+//
+// # History
+//
+// [Options.History] is the hook for what earlier runs saw; it is nil for
+// now and the page then shows no history.
+package render

@@ -1,0 +1,153 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// md is the one Markdown converter of the package: CommonMark plus the GFM
+// tables, strikethrough and autolinks (linkify). Raw HTML is escaped (the
+// renderer's unsafe mode stays off) and [linkPolicy] rewrites the tree
+// before rendering. goldmark converters are safe for concurrent use.
+var md = goldmark.New(
+	goldmark.WithExtensions(
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.Linkify,
+	),
+	goldmark.WithParserOptions(
+		parser.WithASTTransformers(util.Prioritized(linkPolicy{}, 1000)),
+	),
+)
+
+// Markdown renders src as HTML safe to put in a page: raw HTML comes out as
+// text, links and autolinks whose scheme is not http, https or mailto become
+// their text, images become links to the picture (so the page never loads a
+// third party's file), and headings move down two levels (# is <h3>) so that
+// they sit under the page's own sections.
+func Markdown(src string) template.HTML {
+	if strings.TrimSpace(src) == "" {
+		return ""
+	}
+	var buf bytes.Buffer
+	// Convert only fails when the writer does; a bytes.Buffer does not.
+	if err := md.Convert([]byte(src), &buf); err != nil {
+		panic("render: markdown into a buffer: " + err.Error())
+	}
+	return template.HTML(buf.String()) // #nosec: escaped by goldmark, links filtered by linkPolicy
+}
+
+// MarkdownInline renders src like [Markdown], dropping the <p> around a text
+// of a single paragraph, for places that are already a block (a table cell,
+// a list item's first line).
+func MarkdownInline(src string) template.HTML {
+	h := strings.TrimSpace(string(Markdown(src)))
+	if strings.HasPrefix(h, "<p>") && strings.HasSuffix(h, "</p>") && strings.Count(h, "<p>") == 1 {
+		h = h[len("<p>") : len(h)-len("</p>")]
+	}
+	return template.HTML(h)
+}
+
+// allowedURL reports whether a link destination may become a link: one with
+// the scheme http, https or mailto, or a reference without a scheme (a
+// relative path or #fragment of this site). It reads the scheme the way a
+// browser does, ignoring tabs and newlines inside it and leading spaces and
+// control characters.
+func allowedURL(dest string) bool {
+	s := strings.TrimLeft(dest, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	end := strings.IndexAny(s, "/?#")
+	if end < 0 {
+		end = len(s)
+	}
+	colon := strings.IndexByte(s[:end], ':')
+	if colon < 0 {
+		return true // no scheme: relative to this site
+	}
+	switch strings.ToLower(s[:colon]) {
+	case "http", "https", "mailto":
+		return true
+	}
+	return false
+}
+
+// allowedDestination applies allowedURL to a link's destination as the HTML
+// renderer will write it: with backslash escapes and character references
+// resolved, so that "javascript&#58;x" is seen for what it is.
+func allowedDestination(dest []byte) bool {
+	return allowedURL(string(util.URLEscape(dest, true)))
+}
+
+// linkPolicy is the parser.ASTTransformer that enforces [allowedURL] and
+// turns images into links, and moves headings down two levels.
+type linkPolicy struct{}
+
+func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	source := reader.Source()
+	var nodes []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link, *ast.Image, *ast.AutoLink:
+			nodes = append(nodes, n)
+		case *ast.Heading:
+			n.Level = min(n.Level+2, 6)
+		}
+		return ast.WalkContinue, nil
+	})
+	// Rewrite after the walk: changing the tree while walking it skips nodes.
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Link:
+			if !allowedDestination(n.Destination) {
+				unwrap(n)
+			}
+		case *ast.Image:
+			if !allowedDestination(n.Destination) {
+				unwrap(n)
+				continue
+			}
+			link := ast.NewLink()
+			link.Destination = n.Destination
+			link.Title = n.Title
+			for c := n.FirstChild(); c != nil; {
+				next := c.NextSibling()
+				link.AppendChild(link, c)
+				c = next
+			}
+			if !link.HasChildren() {
+				link.AppendChild(link, ast.NewString([]byte("image")))
+			}
+			n.Parent().ReplaceChild(n.Parent(), n, link)
+		case *ast.AutoLink:
+			url := string(n.URL(source))
+			if n.AutoLinkType == ast.AutoLinkEmail {
+				url = "mailto:" + url
+			}
+			if !allowedURL(string(util.URLEscape([]byte(url), false))) {
+				n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(source)))
+			}
+		}
+	}
+}
+
+// unwrap replaces n by its children: a link without its link.
+func unwrap(n ast.Node) {
+	parent := n.Parent()
+	for c := n.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		parent.InsertBefore(parent, n, c)
+		c = next
+	}
+	parent.RemoveChild(parent, n)
+}

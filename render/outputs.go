@@ -1,0 +1,237 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// StatusSchema is the status.json "schema" this package writes.
+const StatusSchema = 1
+
+// Status is status.json; see the package documentation.
+type Status struct {
+	Schema    int           `json:"schema"`
+	Verdict   Verdict       `json:"verdict"`
+	Answer    string        `json:"answer"`
+	Headline  string        `json:"headline"`
+	Generated time.Time     `json:"generated"`
+	Started   time.Time     `json:"started"`
+	Vantage   string        `json:"vantage"`
+	Groups    []StatusGroup `json:"groups"`
+}
+
+// StatusGroup is one group of status.json.
+type StatusGroup struct {
+	Name    string         `json:"name"`
+	Title   string         `json:"title"`
+	Checks  []StatusCheck  `json:"checks"`
+	Servers []StatusServer `json:"servers"`
+}
+
+// StatusCheck is one check of a group, with its counts.
+type StatusCheck struct {
+	Key     string `json:"key"`
+	Label   string `json:"label"`
+	Scanned bool   `json:"scanned"`
+	Up      int    `json:"up"`
+	Total   int    `json:"total"`
+}
+
+// StatusServer is one server of a group.
+type StatusServer struct {
+	Address string            `json:"address"`
+	Main    bool              `json:"main"`
+	Note    string            `json:"note,omitempty"`
+	States  map[string]string `json:"states"`
+}
+
+// NoResult is the status.json state of a check the results hold nothing for.
+const NoResult = "none"
+
+// statusJSON encodes the view as status.json. encoding/json sorts map keys,
+// so the bytes depend only on the view.
+func statusJSON(v *View) ([]byte, error) {
+	s := Status{
+		Schema:    StatusSchema,
+		Verdict:   v.Verdict,
+		Answer:    v.Answer,
+		Headline:  v.Headline,
+		Generated: v.Run.Finished.UTC(),
+		Started:   v.Run.Started.UTC(),
+		Vantage:   v.Run.Vantage,
+		Groups:    []StatusGroup{},
+	}
+	for _, t := range v.Tables {
+		g := StatusGroup{Name: t.Name, Title: t.Title, Checks: []StatusCheck{}, Servers: []StatusServer{}}
+		for _, c := range t.Columns {
+			g.Checks = append(g.Checks, StatusCheck{Key: c.Key, Label: c.Label, Scanned: c.Scanned, Up: c.Up, Total: c.Total})
+		}
+		for _, r := range t.Rows {
+			srv := StatusServer{Address: r.Address, Main: r.Main, Note: r.Note, States: map[string]string{}}
+			for i, c := range r.Cells {
+				state := string(c.State)
+				if state == "" {
+					state = NoResult
+				}
+				srv.States[t.Columns[i].Key] = state
+			}
+			g.Servers = append(g.Servers, srv)
+		}
+		s.Groups = append(s.Groups, g)
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("status.json: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// FeedEntries is how many news entries feed.xml carries, newest first.
+const FeedEntries = 50
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr,omitempty"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Content atomText `xml:"content"`
+}
+
+type atomFeedDoc struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  string      `xml:"author>name"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+// entryID is the Atom id of a news entry: the URL of its anchor when the
+// site has a URL, else a URN; both depend only on the file name.
+func entryID(site string, e NewsEntry) string {
+	if site == "" {
+		return "urn:deadyet:" + e.ID()
+	}
+	return absolute(site, "#"+e.ID())
+}
+
+// absolute joins the site URL and a path relative to it.
+func absolute(site, rel string) string {
+	if !strings.HasSuffix(site, "/") {
+		site += "/"
+	}
+	return site + rel
+}
+
+// atomFeed renders feed.xml from news, newest first. The feed's updated is
+// the newest entry's date (or the run's time when there is no news), so the
+// feed only changes when the news does.
+func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
+	site := v.Page.URL
+	f := atomFeedDoc{
+		Title:  v.Page.Title,
+		ID:     "urn:deadyet:feed",
+		Author: v.Page.Title,
+	}
+	if site != "" {
+		f.ID = site
+		f.Links = []atomLink{
+			{Rel: "alternate", Type: "text/html", Href: site},
+			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
+		}
+	}
+	updated := v.Run.Finished
+	if len(news) > 0 {
+		updated = news[0].Date
+	}
+	f.Updated = updated.UTC().Format(time.RFC3339)
+	for _, e := range news[:min(len(news), FeedEntries)] {
+		link := "#" + e.ID()
+		if site != "" {
+			link = absolute(site, link)
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			Title:   e.Heading(),
+			ID:      entryID(site, e),
+			Updated: e.Date.UTC().Format(time.RFC3339),
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link},
+			Content: atomText{Type: "html", Body: string(Markdown(e.Body))},
+		})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("feed.xml: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// badgeLook is the message and colour of the badge, by verdict.
+var badgeLook = map[Verdict]struct{ message, color string }{
+	Dead:    {"dead", "#c0392b"},
+	Alive:   {"alive", "#2e8540"},
+	Partial: {"partly alive", "#b8650b"},
+}
+
+// badge renders badge.svg: "MSN | dead", in the manner of shields.io.
+func badge(v Verdict) []byte {
+	look, ok := badgeLook[v]
+	if !ok {
+		look = badgeLook[Dead]
+	}
+	const label = "MSN"
+	lw, mw := textWidth(label)+12, textWidth(look.message)+12
+	w := lw + mw
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="20" role="img" aria-label="%s: %s">`, w, label, look.message)
+	fmt.Fprintf(&b, `<title>%s: %s</title>`, label, look.message)
+	b.WriteString(`<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`)
+	fmt.Fprintf(&b, `<clipPath id="r"><rect width="%d" height="20" rx="3" fill="#fff"/></clipPath>`, w)
+	fmt.Fprintf(&b, `<g clip-path="url(#r)"><rect width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/><rect width="%d" height="20" fill="url(#s)"/></g>`, lw, lw, mw, look.color, w)
+	b.WriteString(`<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">`)
+	for _, t := range []struct {
+		x    float64
+		text string
+	}{{float64(lw) / 2, label}, {float64(lw) + float64(mw)/2, look.message}} {
+		fmt.Fprintf(&b, `<text x="%.1f" y="15" fill="#010101" fill-opacity=".3">%s</text><text x="%.1f" y="14">%s</text>`, t.x, t.text, t.x, t.text)
+	}
+	b.WriteString("</g></svg>\n")
+	return b.Bytes()
+}
+
+// textWidth estimates the width in pixels of s in 11px Verdana.
+func textWidth(s string) int {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("iljtf.,:;'!| ", r):
+			w += 3.9
+		case strings.ContainsRune("mwMW", r):
+			w += 10.5
+		case r >= 'A' && r <= 'Z':
+			w += 7.6
+		default:
+			w += 6.6
+		}
+	}
+	return int(w + 0.5)
+}

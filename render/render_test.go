@@ -1,0 +1,385 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"deadyet/probe"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test ./render -update and review the diff", name)
+	}
+}
+
+func fileOf(t *testing.T, files []File, name string) []byte {
+	t.Helper()
+	for _, f := range files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	t.Fatalf("the site has no %s", name)
+	return nil
+}
+
+func TestGolden(t *testing.T) {
+	files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html status.json style.css"; got != want {
+		t.Errorf("files = %s, want %s", got, want)
+	}
+	for _, name := range []string{"index.html", "404.html", "status.json", "feed.xml", "badge.svg"} {
+		golden(t, "golden-"+name, fileOf(t, files, name))
+	}
+	again, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range files {
+		if !bytes.Equal(files[i].Data, again[i].Data) {
+			t.Errorf("%s: two renders of the same input differ", files[i].Name)
+		}
+	}
+}
+
+// TestStatusJSON checks the documented schema on the golden site.
+func TestStatusJSON(t *testing.T) {
+	files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Status
+	dec := json.NewDecoder(bytes.NewReader(fileOf(t, files, "status.json")))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Schema != 1 || s.Verdict != Partial || s.Headline != "MSNP21 still answers in bn2, but no main server does" {
+		t.Errorf("schema %d verdict %q headline %q", s.Schema, s.Verdict, s.Headline)
+	}
+	if len(s.Groups) != 4 || s.Groups[0].Name != "bn2" || len(s.Groups[0].Servers) != 11 {
+		t.Fatalf("groups: %+v", s.Groups)
+	}
+	c := s.Groups[0].Checks[4]
+	if c.Key != "msnp21" || c.Up != 1 || c.Total != 11 || !c.Scanned {
+		t.Errorf("bn2 msnp21 = %+v, want 1 up of 11", c)
+	}
+	if got := s.Groups[0].Servers[3].States["msnp21"]; got != "up" {
+		t.Errorf("bn2 server 3 msnp21 = %q, want up", got)
+	}
+	if got := s.Groups[0].Servers[3].States["msnp18"]; got != "skipped" {
+		t.Errorf("bn2 server 3 msnp18 = %q, want skipped", got)
+	}
+	if got := s.Groups[3].Servers[0].Note; got != "Windows Live ID sign-in" {
+		t.Errorf("services note = %q", got)
+	}
+}
+
+func TestFeedIsAtom(t *testing.T) {
+	files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Updated string   `xml:"updated"`
+		Entries []struct {
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(fileOf(t, files, "feed.xml"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) != 12 {
+		t.Fatalf("%d entries, want 12", len(f.Entries))
+	}
+	e := f.Entries[0]
+	if e.ID != "https://someone.github.io/deadyet/#news-2017-05-19-gone" || e.Title != "All servers gone" ||
+		e.Updated != "2017-05-19T00:00:00Z" || f.Updated != e.Updated || !strings.Contains(e.Content, "<em>RIP.</em>") {
+		t.Errorf("feed updated %q, first entry %+v", f.Updated, e)
+	}
+	if got := f.Entries[1].Title; got != "Event 10" {
+		t.Errorf("title from slug = %q, want %q", got, "Event 10")
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	cfg := fixtureConfig(3, 2)
+	tests := []struct {
+		name     string
+		upAt     func(g, s int) bool
+		page     Page
+		verdict  Verdict
+		answer   string
+		headline string
+	}{
+		{"nothing answers", nil, Page{}, Dead, "Yes.", "All protocol versions up to MSNP22 are gone"},
+		{"a main server answers", func(g, s int) bool { return g == 1 && s == 0 }, Page{}, Alive, "No.", "MSNP21 still answers in co4"},
+		{"others answer", func(g, s int) bool { return s == 2 }, Page{}, Partial, "Not quite.", "MSNP21 still answers in bn2, but no main server does"},
+		{"words from the page", nil, Page{Verdict: VerdictWords{Dead: "Oui."}, Headline: "Gone."}, Dead, "Oui.", "Gone."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := Build(Options{Config: cfg, Page: tt.page, Results: fixtureResults(cfg, tt.upAt)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Verdict != tt.verdict || v.Answer != tt.answer || v.Headline != tt.headline {
+				t.Errorf("got %q %q %q, want %q %q %q", v.Verdict, v.Answer, v.Headline, tt.verdict, tt.answer, tt.headline)
+			}
+		})
+	}
+}
+
+func TestHeadlineListsVersionsAndGroups(t *testing.T) {
+	cfg := fixtureConfig(2, 2, 2)
+	res := fixtureResults(cfg, nil)
+	for i, r := range res.Results {
+		if (r.Group == "bn2" || r.Group == "db5") && (r.Check == "msnp22" || r.Check == "msnp21") {
+			res.Results[i].State = probe.Up
+		}
+	}
+	v, err := Build(Options{Config: cfg, Results: res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "MSNP21 and MSNP22 still answer in bn2 and db5"; v.Headline != want || v.Verdict != Alive {
+		t.Errorf("got %q %q, want alive %q", v.Verdict, v.Headline, want)
+	}
+}
+
+// TestNotScannedIsNeverUp: a stale "up" for a check the config no longer
+// scans, or for a key the config does not have, counts for nothing.
+func TestNotScannedIsNeverUp(t *testing.T) {
+	cfg := fixtureConfig(2)
+	res := fixtureResults(cfg, nil)
+	for i, r := range res.Results {
+		if r.Check == "msnp18" {
+			res.Results[i].State = probe.Up
+		}
+	}
+	res.Results = append(res.Results, probe.Result{Group: "bn2", Address: "127.9.9.9", Check: "msnp21", State: probe.Up})
+	res.Results = append(res.Results, probe.Result{Group: "nowhere", Address: "127.0.2.1", Check: "msnp21", State: probe.Up})
+	v, err := Build(Options{Config: cfg, Results: res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Verdict != Dead {
+		t.Errorf("verdict %q, want dead", v.Verdict)
+	}
+	if c := v.Tables[0].Rows[0].Cells[3]; c.State != probe.Skipped {
+		t.Errorf("msnp18 cell = %+v, want skipped", c)
+	}
+}
+
+func TestMissingResult(t *testing.T) {
+	cfg := fixtureConfig(2)
+	res := fixtureResults(cfg, nil)
+	res.Results = res.Results[:len(res.Results)-1] // services' last host has no result
+	v, err := Build(Options{Config: cfg, Results: res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := v.Tables[1].Rows[len(v.Tables[1].Rows)-1].Cells[0]
+	if last.State != "" || last.Symbol != "?" || last.Text != "no result" {
+		t.Errorf("cell without result = %+v", last)
+	}
+	if col := v.Tables[1].Columns[0]; col.Total != len(fixtureServices)-1 {
+		t.Errorf("total %d, want %d", col.Total, len(fixtureServices)-1)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	cfg := fixtureConfig(1)
+	res := fixtureResults(cfg, nil)
+	res.Results = append(res.Results, res.Results[0])
+	if _, err := Build(Options{Config: cfg, Results: res}); err == nil ||
+		err.Error() != `results hold two results for group "bn2", address "127.2.0.1", check "tcp80"` {
+		t.Errorf("duplicate result: err = %v", err)
+	}
+	cfg.Groups[0].Checks = append(cfg.Groups[0].Checks, "nope")
+	if _, err := Build(Options{Config: cfg}); err == nil ||
+		err.Error() != `group "bn2" names check "nope", which the config does not define` {
+		t.Errorf("unknown check: err = %v", err)
+	}
+}
+
+// TestHostileInput puts markup, quotes and script links everywhere a config,
+// a server or a news file can, and checks that they come out as text.
+func TestHostileInput(t *testing.T) {
+	const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+	cfg := probe.Config{
+		Checks: map[string]probe.Check{
+			"x": {Key: "x", Label: evil, Kind: probe.MSNP, Version: "MSNP21", Scan: true, About: evil + " [a](javascript:alert(3))"},
+		},
+		Groups: []probe.Group{{
+			Name: evil, Title: evil, About: "<script>alert(4)</script>\n\n<https://ok.example/>",
+			Checks:  []string{"x"},
+			Servers: []probe.Server{{Address: evil, Main: true, Note: evil}},
+		}},
+	}
+	res := probe.Results{Vantage: evil, Results: []probe.Result{
+		{Group: evil, Address: evil, Check: "x", State: probe.Rejected, Detail: evil},
+	}}
+	news := fstest.MapFS{
+		"n/2020-01-01-evil.md": {Data: []byte("+++\ntitle = '" + strings.ReplaceAll(evil, "'", "") + "'\n+++\n" +
+			evil + "\n\n[click](javascript:alert(5)) [tab](java\tscript:alert(6)) <javascript:alert(7)> " +
+			"[ent](javascript&#58;alert(8)) ![pic](data:image/png;base64,AAAA) [data](data:text/html,x) " +
+			"[ok](https://example.com/\"onmouseover=\"alert(9)) <mailto:a@example.com>\n")},
+	}
+	entries, err := LoadNews(news, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := Page{
+		Title: evil, URL: "https://x.example/\"><script>alert(10)</script>/",
+		FinePrint: evil, Situation: "<b onclick=alert(11)>bold</b>", Repository: "javascript:alert(12)",
+		FAQ: []FAQ{{Question: evil, Answer: evil}},
+	}
+	files, err := Render(Options{Config: cfg, Page: page, Results: res, News: entries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name, ".html") && f.Name != "feed.xml" && f.Name != "status.json" {
+			continue
+		}
+		s := string(f.Data)
+		if f.Name == "feed.xml" {
+			// Titles are text, escaped by encoding/xml; the content is HTML.
+			var feed struct {
+				Entries []struct {
+					Content string `xml:"content"`
+				} `xml:"entry"`
+			}
+			if err := xml.Unmarshal(f.Data, &feed); err != nil {
+				t.Fatalf("feed.xml: %v", err)
+			}
+			s = feed.Entries[0].Content
+		}
+		if f.Name == "status.json" {
+			var st Status
+			if err := json.Unmarshal(f.Data, &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Groups[0].Servers[0].Address != evil {
+				t.Errorf("status.json changed the address: %q", st.Groups[0].Servers[0].Address)
+			}
+			continue
+		}
+		for _, bad := range []string{"<script", "<img", "<b ", "href=\"javascript", "href=\"java", "href=\"data:", "\"onmouseover"} {
+			if strings.Contains(s, bad) {
+				i := strings.Index(s, bad)
+				t.Errorf("%s contains %q: …%s…", f.Name, bad, s[max(0, i-60):min(len(s), i+60)])
+			}
+		}
+		if f.Name == "index.html" {
+			for _, good := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", `<a href="mailto:a@example.com">`,
+				`<a href="https://ok.example/">`, "click", "javascript:alert(7)"} {
+				if !strings.Contains(s, good) {
+					t.Errorf("index.html lacks %q", good)
+				}
+			}
+		}
+	}
+}
+
+func TestMarkdownLinks(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"[a](https://example.com/)", `<p><a href="https://example.com/">a</a></p>`},
+		{"[a](HTTP://example.com/)", `<p><a href="HTTP://example.com/">a</a></p>`},
+		{"[a](mailto:x@example.com)", `<p><a href="mailto:x@example.com">a</a></p>`},
+		{"[a](#faq)", `<p><a href="#faq">a</a></p>`},
+		{"[a](status.json)", `<p><a href="status.json">a</a></p>`},
+		{"[a](javascript:alert(1))", `<p>a</p>`},
+		{"[a *b*](vbscript:x)", `<p>a <em>b</em></p>`},
+		{"[a](ftp://example.com/)", `<p>a</p>`},
+		{"[a](javascript&#58;alert(1))", `<p>a</p>`},
+		{"<javascript:alert(1)>", `<p>javascript:alert(1)</p>`},
+		{"<https://example.com>", `<p><a href="https://example.com">https://example.com</a></p>`},
+		{"see www.example.com now", `<p>see <a href="http://www.example.com">www.example.com</a> now</p>`},
+		{"x@example.com", `<p><a href="mailto:x@example.com">x@example.com</a></p>`},
+		{"![cat](https://example.com/cat.png)", `<p><a href="https://example.com/cat.png">cat</a></p>`},
+		{"![cat](javascript:x)", `<p>cat</p>`},
+		{"<b>hi</b>", `<p><!-- raw HTML omitted -->hi<!-- raw HTML omitted --></p>`},
+		{"# Title", `<h3>Title</h3>`},
+		{"~~gone~~", `<p><del>gone</del></p>`},
+		{"| a |\n|---|\n| b |", "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>"},
+	}
+	for _, tt := range tests {
+		if got := strings.TrimSpace(string(Markdown(tt.in))); got != tt.want {
+			t.Errorf("Markdown(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+	if got := MarkdownInline("a *b*"); got != "a <em>b</em>" {
+		t.Errorf("MarkdownInline = %q", got)
+	}
+}
+
+func TestPageDefaults(t *testing.T) {
+	p := Page{URL: "https://someone.github.io/deadyet/", Clients: "mine"}.WithDefaults()
+	if p.Repository != "https://github.com/someone/deadyet" {
+		t.Errorf("repository = %q", p.Repository)
+	}
+	if p.Clients != "mine" || p.Situation == "" || p.Footer == "" || len(p.FAQ) == 0 || p.Title == "" {
+		t.Errorf("defaults not applied: %+v", p)
+	}
+	if p := (Page{FAQ: []FAQ{}}).WithDefaults(); len(p.FAQ) != 0 {
+		t.Errorf("faq = [] should hide the FAQ, got %d", len(p.FAQ))
+	}
+	for url, want := range map[string]string{
+		"https://owner.github.io/":      "https://github.com/owner/owner.github.io",
+		"https://example.com/x/":        "",
+		"http://owner.github.io/x/":     "",
+		"https://owner.github.io/a/b/c": "https://github.com/owner/owner.github.io",
+	} {
+		if got := repositoryOf(url); got != want {
+			t.Errorf("repositoryOf(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+func TestBadge(t *testing.T) {
+	for _, v := range []Verdict{Dead, Alive, Partial} {
+		b := badge(v)
+		if err := xml.Unmarshal(b, new(struct{})); err != nil {
+			t.Errorf("%s: badge is not XML: %v", v, err)
+		}
+		if !bytes.Contains(b, []byte(">"+badgeLook[v].message+"<")) {
+			t.Errorf("%s: badge lacks its message", v)
+		}
+	}
+}

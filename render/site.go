@@ -1,0 +1,173 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"deadyet/static"
+	"deadyet/templates"
+)
+
+// File is one file of the site.
+type File struct {
+	Name string // a plain file name: the site is one folder
+	Data []byte
+}
+
+// staticFiles are the files copied from Options.Static as they are.
+var staticFiles = []string{"favicon.svg", "style.css"}
+
+// Render renders the whole site in memory, files sorted by name: 404.html,
+// badge.svg, favicon.svg, feed.xml, index.html, status.json, style.css.
+func Render(opts Options) ([]File, error) {
+	v, err := Build(opts)
+	if err != nil {
+		return nil, err
+	}
+	tfs, sfs := opts.Templates, opts.Static
+	if tfs == nil {
+		tfs = templates.FS
+	}
+	if sfs == nil {
+		sfs = static.FS
+	}
+	tmpl, err := template.New("").Funcs(funcs).ParseFS(tfs, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	exec := func(name string, v *View) ([]byte, error) {
+		var buf bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&buf, name, v); err != nil {
+			return nil, fmt.Errorf("render %s: %w", name, err)
+		}
+		return buf.Bytes(), nil
+	}
+
+	var files []File
+	index, err := exec("index.html", v)
+	if err != nil {
+		return nil, err
+	}
+	nf := *v
+	nf.Root = v.Base
+	notFound, err := exec("404.html", &nf)
+	if err != nil {
+		return nil, err
+	}
+	status, err := statusJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	feed, err := atomFeed(v, append(append([]NewsEntry(nil), v.News...), v.Older...))
+	if err != nil {
+		return nil, err
+	}
+	files = append(files,
+		File{"404.html", notFound},
+		File{"badge.svg", badge(v.Verdict)},
+		File{"feed.xml", feed},
+		File{"index.html", index},
+		File{"status.json", status},
+	)
+	for _, name := range staticFiles {
+		data, err := fs.ReadFile(sfs, name)
+		if err != nil {
+			return nil, fmt.Errorf("static: %w", err)
+		}
+		files = append(files, File{name, data})
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	return files, nil
+}
+
+// funcs are the template functions.
+var funcs = template.FuncMap{
+	"markdown": Markdown,
+	"inline":   MarkdownInline,
+	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"human":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"day":      func(t time.Time) string { return t.Format(time.DateOnly) },
+}
+
+// writeFile is os.WriteFile; tests replace it to fail half-way.
+var writeFile = os.WriteFile
+
+// WriteSite renders the site and puts it in the folder dir, replacing what
+// was there, without ever leaving a half-written site: it renders in
+// memory, writes a new folder next to dir, moves the old dir aside, renames
+// the new one into place and removes the old. When anything fails, dir is
+// left as it was and the new folder is removed.
+func WriteSite(dir string, opts Options) error {
+	files, err := Render(opts)
+	if err != nil {
+		return err
+	}
+	return WriteFiles(dir, files)
+}
+
+// WriteFiles puts files in the folder dir the way [WriteSite] does.
+func WriteFiles(dir string, files []File) (err error) {
+	dir = filepath.Clean(dir)
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("write site: %q is not a folder", dir)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
+	if err != nil {
+		return fmt.Errorf("write site: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("write site: %w", err)
+	}
+	for _, f := range files {
+		if f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." {
+			return fmt.Errorf("write site: bad file name %q", f.Name)
+		}
+		if err := writeFile(filepath.Join(tmp, f.Name), f.Data, 0o644); err != nil {
+			return fmt.Errorf("write site: %w", err)
+		}
+	}
+
+	old := ""
+	if _, err := os.Stat(dir); err == nil {
+		old, err = os.MkdirTemp(parent, "."+base+".old-")
+		if err != nil {
+			return fmt.Errorf("write site: %w", err)
+		}
+		if err := os.Remove(old); err != nil {
+			return fmt.Errorf("write site: %w", err)
+		}
+		if err := os.Rename(dir, old); err != nil {
+			return fmt.Errorf("write site: move the old site aside: %w", err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write site: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			if rerr := os.Rename(old, dir); rerr != nil {
+				return fmt.Errorf("write site: %w (and the old site stays at %q: %v)", err, old, rerr)
+			}
+		}
+		return fmt.Errorf("write site: %w", err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("write site: remove the old site: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,398 @@
+package render
+
+import (
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"deadyet/probe"
+)
+
+// Verdict is the page's answer: is MSN dead yet?
+type Verdict string
+
+// The verdicts. They are also the status.json "verdict" values.
+const (
+	Dead    Verdict = "dead"    // no server answers any scanned MSNP version
+	Alive   Verdict = "alive"   // a main server answers one
+	Partial Verdict = "partial" // in between: only servers that are not main answer one
+)
+
+// Options is everything a render needs.
+type Options struct {
+	Config  probe.Config
+	Page    Page          // the page text; [Page.WithDefaults] is applied
+	Results probe.Results // the run to show; results not in Config are ignored
+	News    []NewsEntry   // in any order; shown newest first
+	History *History      // what earlier runs saw; nil: the page shows none
+
+	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
+	Static    fs.FS // style.css and favicon.svg; nil: the embedded [static.FS]
+}
+
+// History is the hook for what earlier runs saw: per-server uptime, when a
+// server was last up, a timeline, and a list of recent changes. Nothing
+// fills it yet; a nil History renders the page without those parts, and the
+// template "history" (templates/history.html) is where they will go.
+type History struct{}
+
+// NewsShown is how many news entries the page shows before "older news".
+const NewsShown = 10
+
+// View is the page as the templates see it.
+type View struct {
+	Page     Page    // with defaults
+	Verdict  Verdict // dead, alive or partial
+	Answer   string  // the verdict's word from Page.Verdict
+	Headline string  // one line under the answer
+	Run      Run
+	News     []NewsEntry // the newest NewsShown entries, newest first
+	Older    []NewsEntry // the rest, newest first
+	Tables   []Table     // one per group, in config order
+	Checks   []CheckInfo // the Reference legend: every check the tables use, in first-use order
+	States   []StateInfo // the symbols' legend
+	History  *History
+	Base     string // the URL's path ("/repo/"): 404.html is served at any path
+	Root     string // what links to the site's files start with: "" in index.html, Base in 404.html
+	FAQ      []FAQItem
+}
+
+// FAQItem is one question of the FAQ, with its anchor.
+type FAQItem struct {
+	ID       string // "faq-<slug of the question>"
+	Question string
+	Answer   string // Markdown
+}
+
+// Run is when and where the results were taken.
+type Run struct {
+	Started, Finished time.Time
+	Vantage           string
+}
+
+// Table is one group: a row per server, a column per check.
+type Table struct {
+	ID      string // the anchor, "group-<name>"
+	Name    string
+	Title   string // heading; Name when the group has none
+	About   string // Markdown
+	AddrCol string // "IP" when every address is one, else "Host"
+	Notes   bool   // some server has a Note: show the "What it was for" column
+	HasMain bool   // some server is a main server
+	Columns []Column
+	Rows    []Row
+}
+
+// Column is one check of a table, with its counts.
+type Column struct {
+	Key     string
+	Label   string
+	Scanned bool
+	Up      int    // servers up
+	Total   int    // servers with a result
+	Count   string // "3/11 up", or "not scanned"
+}
+
+// Row is one server of a table.
+type Row struct {
+	Address string
+	Main    bool
+	Note    string
+	Cells   []Cell // one per column
+}
+
+// Cell is what one check found at one server.
+type Cell struct {
+	State  probe.State // "" when the results hold none for it
+	Symbol string      // what the cell shows
+	Text   string      // the state in words, for screen readers
+	Title  string      // the tooltip: state, detail, time taken
+	Class  string      // "up", "down", "rejected", "foreign", "skipped" or "none"
+	MS     int64
+	Detail string
+}
+
+// CheckInfo is one entry of the Reference legend.
+type CheckInfo struct {
+	Label   string
+	Scanned bool
+	About   string // Markdown
+}
+
+// StateInfo is one symbol of the legend.
+type StateInfo struct {
+	Symbol, Class, Name, About string
+}
+
+// cellLooks is the symbol, class and screen-reader text of each state.
+var cellLooks = map[probe.State]struct{ symbol, class, text string }{
+	probe.Up:       {"✔", "up", "up"},
+	probe.Rejected: {"⊘", "rejected", "rejected: MSN server refused this version"},
+	probe.Foreign:  {"not MSN", "foreign", "answered, but not an MSN server"},
+	probe.Refused:  {"✘", "down", "down: connection refused"},
+	probe.Timeout:  {"✘", "down", "down: timed out"},
+	probe.Error:    {"✘", "down", "down: error"},
+	probe.Skipped:  {"–", "skipped", "not scanned"},
+	"":             {"?", "none", "no result"},
+}
+
+// stateLegend explains the symbols, in the order of the legend.
+var stateLegend = []StateInfo{
+	{"✔", "up", "up", "The port is open, or an MSN server negotiated that protocol version and answered the next command as MSN does."},
+	{"⊘", "rejected", "rejected", "An MSN server answered but refused that protocol version."},
+	{"not MSN", "foreign", "foreign", "Something answered, but not an MSN server: a web page, an echo, noise."},
+	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the tooltip says which."},
+	{"–", "skipped", "not scanned", "The column is kept for the record but no longer checked."},
+	{"?", "none", "no result", "The last run has no result for this server, for example because it was added since."},
+}
+
+// Build makes the view model of the page. It fails when the config names a
+// check it does not define or the results hold two results for one cell.
+func Build(opts Options) (*View, error) {
+	page := opts.Page.WithDefaults()
+	v := &View{
+		Page:    page,
+		Run:     Run{Started: opts.Results.Started, Finished: opts.Results.Finished, Vantage: opts.Results.Vantage},
+		States:  stateLegend,
+		History: opts.History,
+		Base:    basePath(page.URL),
+	}
+
+	news := slices.Clone(opts.News)
+	SortNews(news)
+	v.News, v.Older = news[:min(len(news), NewsShown)], news[min(len(news), NewsShown):]
+
+	type key struct{ group, address, check string }
+	results := make(map[key]probe.Result, len(opts.Results.Results))
+	for _, r := range opts.Results.Results {
+		k := key{r.Group, r.Address, r.Check}
+		if _, dup := results[k]; dup {
+			return nil, fmt.Errorf("results hold two results for group %q, address %q, check %q", r.Group, r.Address, r.Check)
+		}
+		results[k] = r
+	}
+
+	seen := map[string]bool{}
+	for _, g := range opts.Config.Groups {
+		t := Table{
+			ID:      "group-" + Slug(g.Name),
+			Name:    g.Name,
+			Title:   g.Title,
+			About:   g.About,
+			AddrCol: "IP",
+		}
+		if t.Title == "" {
+			t.Title = g.Name
+		}
+		for _, ck := range g.Checks {
+			c, ok := opts.Config.Checks[ck]
+			if !ok {
+				return nil, fmt.Errorf("group %q names check %q, which the config does not define", g.Name, ck)
+			}
+			t.Columns = append(t.Columns, Column{Key: ck, Label: c.Label, Scanned: c.Scan})
+			if !seen[ck] {
+				seen[ck] = true
+				v.Checks = append(v.Checks, CheckInfo{Label: c.Label, Scanned: c.Scan, About: c.About})
+			}
+		}
+		for _, s := range g.Servers {
+			if _, err := netip.ParseAddr(s.Address); err != nil {
+				t.AddrCol = "Host"
+			}
+			if s.Note != "" {
+				t.Notes = true
+			}
+			if s.Main {
+				t.HasMain = true
+			}
+			row := Row{Address: s.Address, Main: s.Main, Note: s.Note}
+			for i, col := range t.Columns {
+				r, ok := results[key{g.Name, s.Address, col.Key}]
+				var cell Cell
+				if ok {
+					cell = newCell(r)
+				} else {
+					cell = newCell(probe.Result{State: ""})
+				}
+				if !col.Scanned && ok && r.State != probe.Skipped {
+					// A result for a check no longer scanned is stale: say so, never "up".
+					cell = newCell(probe.Result{State: probe.Skipped})
+				}
+				if cell.State != "" && cell.State != probe.Skipped {
+					t.Columns[i].Total++
+				}
+				if cell.State == probe.Up {
+					t.Columns[i].Up++
+				}
+				row.Cells = append(row.Cells, cell)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		for i, col := range t.Columns {
+			if col.Scanned {
+				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
+			} else {
+				t.Columns[i].Count = "not scanned"
+			}
+		}
+		v.Tables = append(v.Tables, t)
+	}
+
+	ids := map[string]bool{}
+	for _, f := range page.FAQ {
+		id := "faq-" + Slug(f.Question)
+		for n := 2; ids[id]; n++ {
+			id = "faq-" + Slug(f.Question) + "-" + strconv.Itoa(n)
+		}
+		ids[id] = true
+		v.FAQ = append(v.FAQ, FAQItem{ID: id, Question: f.Question, Answer: f.Answer})
+	}
+
+	v.Verdict, v.Headline = verdict(opts.Config, v.Tables)
+	switch v.Verdict {
+	case Alive:
+		v.Answer = page.Verdict.Alive
+	case Partial:
+		v.Answer = page.Verdict.Partial
+	default:
+		v.Answer = page.Verdict.Dead
+	}
+	if strings.TrimSpace(page.Headline) != "" {
+		v.Headline = strings.TrimSpace(page.Headline)
+	}
+	return v, nil
+}
+
+func newCell(r probe.Result) Cell {
+	look, ok := cellLooks[r.State]
+	if !ok {
+		look = cellLooks[probe.Error]
+	}
+	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Detail: r.Detail}
+	name := string(r.State)
+	switch r.State {
+	case "":
+		name = "no result"
+	case probe.Skipped:
+		name = "not scanned"
+	}
+	parts := []string{name}
+	if r.Detail != "" {
+		parts = append(parts, r.Detail)
+	}
+	if r.State != "" && r.State != probe.Skipped {
+		parts = append(parts, strconv.FormatInt(r.MS, 10)+" ms")
+		if r.Attempts > 1 {
+			parts = append(parts, strconv.Itoa(r.Attempts)+" attempts")
+		}
+	}
+	c.Title = strings.Join(parts, " · ")
+	return c
+}
+
+// verdict computes the answer and the headline from the tables: dead when no
+// server is up in a scanned MSNP column, alive when a main server is,
+// partial otherwise.
+func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
+	var versions, groups []string
+	mainUp := false
+	for _, t := range tables {
+		groupUp := false
+		for i, col := range t.Columns {
+			c := cfg.Checks[col.Key]
+			if c.Kind != probe.MSNP || !c.Scan {
+				continue
+			}
+			for _, row := range t.Rows {
+				if row.Cells[i].State != probe.Up {
+					continue
+				}
+				groupUp = true
+				mainUp = mainUp || row.Main
+				if !slices.Contains(versions, c.Version) {
+					versions = append(versions, c.Version)
+				}
+			}
+		}
+		if groupUp && !slices.Contains(groups, t.Title) {
+			groups = append(groups, t.Title)
+		}
+	}
+	if len(versions) == 0 {
+		var all []string
+		for _, t := range tables {
+			for _, col := range t.Columns {
+				if c := cfg.Checks[col.Key]; c.Kind == probe.MSNP {
+					all = append(all, c.Version)
+				}
+			}
+		}
+		if len(all) == 0 {
+			return Dead, "No MSNP version is checked"
+		}
+		sortVersions(all)
+		return Dead, "All protocol versions up to " + all[len(all)-1] + " are gone"
+	}
+	sortVersions(versions)
+	verb := "still answers"
+	if len(versions) > 1 {
+		verb = "still answer"
+	}
+	head := englishList(versions) + " " + verb + " in " + englishList(groups)
+	if mainUp {
+		return Alive, head
+	}
+	return Partial, head + ", but no main server does"
+}
+
+// sortVersions sorts "MSNP<n>" by n, then as text.
+func sortVersions(vs []string) {
+	num := func(v string) int {
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "MSNP"))
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	slices.SortFunc(vs, func(a, b string) int {
+		if c := num(a) - num(b); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+// englishList joins words as English does: "a", "a and b", "a, b and c".
+func englishList(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// basePath is the path of the site's URL, "/" when it has none.
+func basePath(site string) string {
+	_, rest, ok := strings.Cut(site, "://")
+	if !ok {
+		return "/"
+	}
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return "/"
+	}
+	p := rest[i:]
+	if j := strings.IndexAny(p, "?#"); j >= 0 {
+		p = p[:j]
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}

@@ -1,0 +1,141 @@
+package render
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestParseNewsErrors(t *testing.T) {
+	tests := []struct {
+		name string // the file name in news/
+		data string
+		want string // the one error, "file:line: message"
+	}{
+		{"2017-05-19.md", "text", `news/2017-05-19.md:1: file name "2017-05-19.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
+		{"2017-05-19-Gone.md", "text", `news/2017-05-19-Gone.md:1: file name "2017-05-19-Gone.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
+		{"2017-02-30-gone.md", "text", `news/2017-02-30-gone.md:1: file name "2017-02-30-gone.md" has no such date "2017-02-30"`},
+		{"2017-05-19-gone.md", "", `news/2017-05-19-gone.md:1: the entry has no text`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\n+++\n\n  \n", `news/2017-05-19-gone.md:4: the entry has no text after its front matter`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ntext", `news/2017-05-19-gone.md:1: front matter opened with +++ is not closed by a line +++`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ntitle = \"Again\"\n+++\ntext", `news/2017-05-19-gone.md:3: front matter: Key 'title' has already been defined.`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\n+++\ntext", `news/2017-05-19-gone.md:2: front matter: strings cannot contain newlines`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\nauthor = \"me\"\n+++\ntext", `news/2017-05-19-gone.md:3: unknown front matter key "author" (known: title, date)`},
+		{"2017-05-19-gone.md", "+++\ntitle = 3\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title must be a string, like title = "Servers gone"`},
+		{"2017-05-19-gone.md", "+++\ntitle = \" \"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title is empty`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"a\\nb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title must be one line`},
+		{"2017-05-19-gone.md", "+++\n\ndate = \"2017-05-19\"\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date must be a TOML date, like date = 2017-05-19`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ndate = 2017-05-18\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date 2017-05-18 is not the file name's date 2017-05-19`},
+		{"2017-05-19-gone.md", "text \xff", `news/2017-05-19-gone.md:1: file is not valid UTF-8`},
+		{"2017-05-19-gone.md", strings.Repeat("x", MaxNewsSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			_, errs := ParseNews("news/"+tt.name, []byte(tt.data))
+			if len(errs) != 1 || errs[0].Error() != tt.want {
+				t.Errorf("errors:\n%v\nwant:\n%s", errors.Join(errs...), tt.want)
+			}
+		})
+	}
+}
+
+func TestParseNews(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       NewsEntry
+	}{
+		{"2017-05-19-gone.md", "All gone.\n", NewsEntry{Slug: "gone", Body: "All gone."}},
+		{"2017-05-19-gone.md", "\ufeff+++\r\ntitle = \"Gone\"\r\ndate = 2017-05-19\r\n+++\r\nAll gone.\r\n\r\nRIP.\r\n",
+			NewsEntry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
+		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", NewsEntry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
+		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", NewsEntry{Slug: "gone", Body: "No keys at all."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, errs := ParseNews("news/"+tt.name, []byte(tt.data))
+			if len(errs) > 0 {
+				t.Fatal(errors.Join(errs...))
+			}
+			tt.want.File = "news/" + tt.name
+			tt.want.Date = time.Date(2017, 5, 19, 0, 0, 0, 0, time.UTC)
+			if e != tt.want {
+				t.Errorf("got %+v\nwant %+v", e, tt.want)
+			}
+		})
+	}
+}
+
+// TestLoadNewsReportsAll: every problem of every file at once, in file order.
+func TestLoadNewsReportsAll(t *testing.T) {
+	fsys := fstest.MapFS{
+		"news/2017-05-19-ok.md":  {Data: []byte("fine")},
+		"news/2017-05-20-bad.md": {Data: []byte("+++\nfoo = 1\ndate = 2017-05-21\n+++\n")},
+		"news/notes.txt":         {Data: []byte("ignored")},
+		"news/README.md":         {Data: []byte("ignored")},
+		"news/bad name.md":       {Data: []byte("x")},
+		"news/sub/2017-01-01.md": {Data: []byte("folders are ignored")},
+	}
+	news, err := LoadNews(fsys, "news")
+	if news != nil {
+		t.Errorf("news = %v, want none with an error", news)
+	}
+	want := []string{
+		`news/2017-05-20-bad.md:2: unknown front matter key "foo" (known: title, date)`,
+		`news/2017-05-20-bad.md:3: front matter date 2017-05-21 is not the file name's date 2017-05-20`,
+		`news/2017-05-20-bad.md:5: the entry has no text after its front matter`,
+		`news/bad name.md:1: file name "bad name.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != len(want) {
+		t.Errorf("the error unwraps to %d errors, want %d", n, len(want))
+	}
+}
+
+func TestLoadNewsOrder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"n/2016-01-01-b.md": {Data: []byte("x")},
+		"n/2017-01-01-a.md": {Data: []byte("x")},
+		"n/2016-01-01-a.md": {Data: []byte("x")},
+	}
+	news, err := LoadNews(fsys, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range news {
+		got = append(got, e.ID())
+	}
+	if want := "news-2017-01-01-a news-2016-01-01-a news-2016-01-01-b"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s", got, want)
+	}
+	if _, err := LoadNews(fsys, "missing"); err == nil {
+		t.Error("a missing folder gave no error")
+	}
+}
+
+func TestSlugAndNewsFile(t *testing.T) {
+	for in, want := range map[string]string{
+		"All servers gone!":       "all-servers-gone",
+		"  MSNP21 -- back?? ":     "msnp21-back",
+		"Ünïcode only ☃":          "n-code-only",
+		"☃":                       "news",
+		strings.Repeat("ab ", 40): strings.TrimSuffix(strings.Repeat("ab-", 20), "-"),
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	data := NewsFile(`Quotes "and" \ backslashes`, day)
+	e, errs := ParseNews("news/2026-11-25-quotes.md", data)
+	if len(errs) > 0 {
+		t.Fatalf("NewsFile output does not parse: %v\n%s", errors.Join(errs...), data)
+	}
+	if e.Title != `Quotes "and" \ backslashes` || !e.Date.Equal(day) || e.Body == "" {
+		t.Errorf("round trip: %+v", e)
+	}
+}

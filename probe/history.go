@@ -140,10 +140,11 @@ type History struct {
 	state    []stateCode // each key's last state
 	days     []int64     // UTC days (Unix days) with a line, ascending
 	lastBeat int64       // UTC day of the last heartbeat, or -1<<62
+	details  map[string]string
 }
 
 func newHistory(file string) *History {
-	return &History{file: file, keyIndex: map[string]int32{}, lastBeat: -1 << 62}
+	return &History{file: file, keyIndex: map[string]int32{}, lastBeat: -1 << 62, details: map[string]string{}}
 }
 
 // ReadHistory reads dir/history.jsonl. A missing file (or folder) is an empty
@@ -161,6 +162,8 @@ func readHistoryFile(file string) (*History, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
+	// About one line per 100 bytes: allocate once.
+	h.entries = make([]entry, 0, len(data)/100+16)
 	if err := h.parse(data); err != nil {
 		return nil, err
 	}
@@ -409,11 +412,11 @@ func (h *History) parse(data []byte) error {
 		if err != nil {
 			return fail("%s", err)
 		}
-		t, err := time.Parse(timeLayout, f.t)
-		if err != nil || len(f.t) != len(timeLayout) {
+		t, ok := parseTime(f.t)
+		if !ok {
 			return fail("bad time %q: want UTC to the second, like 2026-11-25T10:00:03Z", f.t)
 		}
-		e := entry{t: t.Unix(), key: heartbeat}
+		e := entry{t: t, key: heartbeat}
 		if e.t < last {
 			return fail("time goes backwards: %s is before %s on line %d",
 				f.t, time.Unix(last, 0).UTC().Format(timeLayout), n-1)
@@ -422,14 +425,13 @@ func (h *History) parse(data []byte) error {
 		if f.has&fHeartbeat != 0 {
 			if h.lastBeat == floorDiv(e.t, day) {
 				// Harmless, but the writer never does it: the file was edited.
-				return fail("a second heartbeat on %s", t.Format(time.DateOnly))
+				return fail("a second heartbeat on %s", f.t[:len(time.DateOnly)])
 			}
 			h.lastBeat = floorDiv(e.t, day)
 			h.noteDay(e.t)
 			h.entries = append(h.entries, e)
 			continue
 		}
-		var ok bool
 		if e.from, ok = codeOf(State(f.from)); !ok {
 			return fail("unknown state %q in \"from\"", f.from)
 		}
@@ -457,13 +459,57 @@ func (h *History) parse(data []byte) error {
 			idx = h.intern(Key{string(f.group), string(f.address), string(f.check)})
 		}
 		e.key = idx
-		e.detail = string(f.detail)
+		e.detail = h.detail(f.detail)
 		h.state[idx] = e.to
 		h.byKey[idx] = append(h.byKey[idx], int32(len(h.entries)))
 		h.noteDay(e.t)
 		h.entries = append(h.entries, e)
 	}
 	return nil
+}
+
+// detail returns b as a string, the same string for the same bytes: the
+// details of a history repeat ("no answer in 3s"), and sharing them saves
+// an allocation a line.
+func (h *History) detail(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := h.details[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(h.details) < 1<<16 {
+		h.details[s] = s
+	}
+	return s
+}
+
+// parseTime reads "YYYY-MM-DDTHH:MM:SSZ" into Unix seconds: the one form the
+// history writes, and faster than time.Parse.
+func parseTime(b []byte) (int64, bool) {
+	if len(b) != len(timeLayout) || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return 0, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, hh, mm, ss := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, hh, mm, ss, 0, time.UTC)
+	if t.Day() != d { // February 30th and the like
+		return 0, false
+	}
+	return t.Unix(), true
 }
 
 // lineNumber is the 1-based line of entry i: while parsing, entries and lines
@@ -494,7 +540,7 @@ var fieldNames = []struct {
 // the parser's scratch buffer: valid until the next parse.
 type lineFields struct {
 	has                                     int
-	t                                       string
+	t                                       []byte
 	group, address, check, from, to, detail []byte
 }
 
@@ -573,7 +619,7 @@ func (p *lineParser) parse(line []byte) (lineFields, error) {
 				}
 				switch bit {
 				case fT:
-					f.t = string(v)
+					f.t = v
 				case fGroup:
 					f.group = v
 				case fAddress:
@@ -658,14 +704,14 @@ func (p *lineParser) want(what string) error {
 func (p *lineParser) str() ([]byte, error) {
 	start := p.i
 	p.i++
-	escaped := false
+	escaped, ascii := false, true
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		switch {
 		case c == '"':
 			p.i++
 			raw := p.b[start:p.i]
-			if !utf8.Valid(raw) {
+			if !ascii && !utf8.Valid(raw) {
 				return nil, fmt.Errorf("invalid UTF-8 in the string at column %d", start+1)
 			}
 			if !escaped {
@@ -685,6 +731,7 @@ func (p *lineParser) str() ([]byte, error) {
 		case c < 0x20:
 			return nil, fmt.Errorf("control character in the string at column %d", start+1)
 		default:
+			ascii = ascii && c < utf8.RuneSelf
 			p.i++
 		}
 	}

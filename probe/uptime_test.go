@@ -1,0 +1,569 @@
+package probe
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recordAll records runs into a fresh in-memory history.
+func recordAll(t testing.TB, runs []run) *History {
+	t.Helper()
+	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	for _, r := range runs {
+		if _, err := h.Record(r.results(t)); err != nil {
+			t.Fatalf("run %s: %v", r.at, err)
+		}
+	}
+	return h
+}
+
+// daily is one run a day at 00:00 from the first date for n days, each with
+// the cells cells(i) gives for day i.
+func daily(first string, n int, cells func(i int) []string) []run {
+	d0, _ := time.Parse(time.DateOnly, first)
+	var out []run
+	for i := 0; i < n; i++ {
+		out = append(out, run{d0.AddDate(0, 0, i).Format("2006-01-02 15:04"), cells(i)})
+	}
+	return out
+}
+
+func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
+
+func TestStats(t *testing.T) {
+	type dayWant struct {
+		back      int // 0 is now's day, 1 the day before, …
+		up, known float64
+	}
+	tests := []struct {
+		name            string
+		runs            []run
+		now             string
+		state           State
+		since, first    string
+		lastUp          string // "now", "" for never, or a time
+		month, year     Ratio
+		days            []dayWant // the days not listed have no data
+		changes         []string
+		missing         bool // the key is not in the stats
+		monthPct, ytPct string
+	}{{
+		name: "up on three covered days",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-02 00:00", []string{k21 + "=up"}},
+			{"2026-01-03 00:00", []string{k21 + "=up"}},
+		},
+		now:   "2026-01-03 12:00",
+		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(60), hours(60)}, year: Ratio{hours(60), hours(60)},
+		days: []dayWant{{0, 12, 12}, {1, 24, 24}, {2, 24, 24}},
+	}, {
+		name: "a day without a run is no data",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-03 00:00", []string{k21 + "=up"}},
+		},
+		now:   "2026-01-03 12:00",
+		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(36), hours(36)}, year: Ratio{hours(36), hours(36)},
+		days: []dayWant{{0, 12, 12}, {2, 24, 24}},
+	}, {
+		name: "flips within a day",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-01 06:00", []string{k21 + "=timeout"}},
+			{"2026-01-01 18:00", []string{k21 + "=up"}},
+			{"2026-01-02 00:00", []string{k21 + "=up"}},
+		},
+		now:   "2026-01-02 00:00",
+		state: Up, since: "2026-01-01 18:00", first: "2026-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(12), hours(24)}, year: Ratio{hours(12), hours(24)},
+		days:    []dayWant{{1, 12, 24}},
+		changes: []string{"01-01 18:00 bn2 127.0.2.1 msnp21 timeout→up", "01-01 06:00 bn2 127.0.2.1 msnp21 up→timeout"},
+	}, {
+		name: "down now: last up is the run that first saw it down",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-01 12:00", []string{k21 + "=timeout: no answer"}},
+		},
+		now:   "2026-01-01 18:00",
+		state: Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
+		month: Ratio{hours(12), hours(18)}, year: Ratio{hours(12), hours(18)},
+		days:    []dayWant{{0, 12, 18}},
+		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→timeout: no answer"},
+	}, {
+		name: "never up",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=rejected"}},
+			{"2026-01-01 12:00", []string{k21 + "=timeout"}},
+		},
+		now:   "2026-01-01 18:00",
+		state: Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00",
+		month: Ratio{0, hours(18)}, year: Ratio{0, hours(18)},
+		days:    []dayWant{{0, 0, 18}},
+		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 rejected→timeout"},
+	}, {
+		name: "skipped time is no data",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-01 12:00", []string{k21 + "=skipped"}},
+		},
+		now:   "2026-01-01 18:00",
+		state: Skipped, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
+		month: Ratio{hours(12), hours(12)}, year: Ratio{hours(12), hours(12)},
+		days:    []dayWant{{0, 12, 12}},
+		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→skipped"},
+	}, {
+		name: "before the first sighting is no data",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k2 + "=up"}},
+			{"2026-01-01 12:00", []string{k2 + "=up", k21 + "=up"}},
+		},
+		now:   "2026-01-01 18:00",
+		state: Up, since: "2026-01-01 12:00", first: "2026-01-01 12:00", lastUp: "now",
+		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
+		days: []dayWant{{0, 6, 6}},
+	}, {
+		name: "lines after now are ignored",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-01 12:00", []string{k21 + "=timeout"}},
+			{"2026-01-02 01:00", []string{k21 + "=refused"}},
+		},
+		now:   "2026-01-01 06:00",
+		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
+		days: []dayWant{{0, 6, 6}},
+	}, {
+		name: "today is not covered by a heartbeat later today",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k21 + "=up"}},
+			{"2026-01-02 12:00", []string{k21 + "=up"}},
+		},
+		now:   "2026-01-02 06:00",
+		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(24), hours(24)}, year: Ratio{hours(24), hours(24)},
+		days: []dayWant{{1, 24, 24}},
+	}, {
+		name: "not seen by now",
+		runs: []run{
+			{"2026-01-01 00:00", []string{k2 + "=up"}},
+			{"2026-01-01 12:00", []string{k2 + "=up", k21 + "=up"}},
+		},
+		now:     "2026-01-01 06:00",
+		missing: true,
+	}, {
+		name: "month and year windows",
+		runs: daily("2026-01-01", 201, func(i int) []string {
+			if i < 100 {
+				return []string{k21 + "=up"}
+			}
+			return []string{k21 + "=timeout"}
+		}),
+		now:   "2026-07-20 00:00", // day 200
+		state: Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
+		month: Ratio{0, hours(30 * 24)}, year: Ratio{hours(100 * 24), hours(200 * 24)},
+		days: func() []dayWant {
+			var d []dayWant
+			for i := 1; i < TimelineDays; i++ {
+				d = append(d, dayWant{i, 0, 24})
+			}
+			return d
+		}(),
+		changes: []string{"04-11 00:00 bn2 127.0.2.1 msnp21 up→timeout"},
+	}, {
+		name: "the year window starts mid-day",
+		runs: daily("2025-01-01", 400, func(i int) []string { return []string{k21 + "=up"} }),
+		now:  "2026-02-04 06:00", // day 399
+		// The window starts at 2025-02-04 06:00: 365 days exactly, all covered.
+		state: Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
+		month: Ratio{hours(30 * 24), hours(30 * 24)}, year: Ratio{hours(365 * 24), hours(365 * 24)},
+		days: func() []dayWant {
+			d := []dayWant{{0, 6, 6}}
+			for i := 1; i < TimelineDays; i++ {
+				d = append(d, dayWant{i, 24, 24})
+			}
+			return d
+		}(),
+	}, {
+		name:  "nothing known in the windows",
+		runs:  []run{{"2024-01-01 00:00", []string{k21 + "=timeout"}}},
+		now:   "2026-01-01 00:00",
+		state: Timeout, since: "2024-01-01 00:00", first: "2024-01-01 00:00",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := recordAll(t, tt.runs)
+			now := at(t, tt.now)
+			stats := h.Stats(now)
+			u, ok := stats[Key{"bn2", "127.0.2.1", "msnp21"}]
+			if tt.missing {
+				if ok {
+					t.Fatalf("stats for a key not seen by now: %+v", u)
+				}
+				return
+			}
+			if !ok {
+				t.Fatalf("no stats for the key; have %v", stats)
+			}
+			tm := func(s string) time.Time {
+				switch s {
+				case "":
+					return time.Time{}
+				case "now":
+					return now
+				}
+				return at(t, s)
+			}
+			if u.State != tt.state || !u.Since.Equal(tm(tt.since)) || !u.First.Equal(tm(tt.first)) || !u.LastUp.Equal(tm(tt.lastUp)) {
+				t.Errorf("state %q since %v first %v last up %v;\nwant %q since %v first %v last up %v",
+					u.State, u.Since, u.First, u.LastUp, tt.state, tm(tt.since), tm(tt.first), tm(tt.lastUp))
+			}
+			if u.Month != tt.month || u.Year != tt.year {
+				t.Errorf("month %v year %v, want %v %v", u.Month, u.Year, tt.month, tt.year)
+			}
+			if len(u.Days) != TimelineDays {
+				t.Fatalf("%d days, want %d", len(u.Days), TimelineDays)
+			}
+			want := make([]Ratio, TimelineDays)
+			for _, d := range tt.days {
+				want[TimelineDays-1-d.back] = Ratio{hours(d.up), hours(d.known)}
+			}
+			today := now.Truncate(24 * time.Hour)
+			for i, d := range u.Days {
+				if wantStart := today.AddDate(0, 0, i-TimelineDays+1); !d.Start.Equal(wantStart) {
+					t.Errorf("day %d starts %v, want %v", i, d.Start, wantStart)
+				}
+				if d.Ratio != want[i] {
+					t.Errorf("day %s: %v, want %v", d.Start.Format(time.DateOnly), d.Ratio, want[i])
+				}
+			}
+			sameStrings(t, "changes", shorts(u.Changes), tt.changes)
+		})
+	}
+}
+
+func TestRatio(t *testing.T) {
+	tests := []struct {
+		r      Ratio
+		pct    float64
+		ok     bool
+		dayPct float64
+	}{
+		{Ratio{}, 0, false, 0},
+		{Ratio{0, time.Hour}, 0, true, 0},
+		{Ratio{time.Hour, 4 * time.Hour}, 25, true, 0.25},
+		{Ratio{time.Hour, time.Hour}, 100, true, 1},
+	}
+	for _, tt := range tests {
+		pct, ok := tt.r.Percent()
+		f, fok := Day{Ratio: tt.r}.Fraction()
+		if pct != tt.pct || ok != tt.ok || f != tt.dayPct || fok != tt.ok {
+			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v, %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok, tt.dayPct)
+		}
+	}
+}
+
+func TestRecent(t *testing.T) {
+	h := recordAll(t, []run{
+		{"2026-01-01 00:00", []string{k21 + "=up", k2 + "=up"}},
+		{"2026-01-01 01:00", []string{k21 + "=timeout", k2 + "=up"}},
+		{"2026-01-01 02:00", []string{k21 + "=timeout", k2 + "=refused"}},
+		{"2026-01-02 03:00", []string{k21 + "=up", k2 + "=refused"}},
+	})
+	sameStrings(t, "Recent(now, 2)", shorts(h.Recent(at(t, "2026-01-03 00:00"), 2)), []string{
+		"01-02 03:00 bn2 127.0.2.1 msnp21 timeout→up",
+		"01-01 02:00 bn2 127.0.2.2 tcp443 up→refused",
+	})
+	sameStrings(t, "Recent(01-01 01:30, 5)", shorts(h.Recent(at(t, "2026-01-01 01:30"), 5)), []string{
+		"01-01 01:00 bn2 127.0.2.1 msnp21 up→timeout",
+	})
+	first, last, ok := h.Span(at(t, "2026-01-01 02:30"))
+	if !ok || !first.Equal(at(t, "2026-01-01 00:00")) || !last.Equal(at(t, "2026-01-01 02:00")) {
+		t.Errorf("Span: %v %v %v", first, last, ok)
+	}
+	if _, _, ok := h.Span(at(t, "2025-01-01 00:00")); ok {
+		t.Error("Span before the first line is ok")
+	}
+}
+
+// TestStatsAgainstHourlyCount checks Stats on a random history of hourly
+// runs with gaps against a plain count, hour by hour, of the definition in
+// uptime.go's comment, kept by a model of its own.
+func TestStatsAgainstHourlyCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := []string{k21, k22, k2}
+	states := []State{Up, Up, Timeout, Refused, Rejected, Skipped}
+	start := at(t, "2025-03-01 00:00")
+	const nHours = 500 * 24
+	// model[i][k]: the state of key k during hour i as the history should
+	// tell it ("" before its first sighting); firstRun[d]: the hour of day
+	// d's first run, -1 if none.
+	model := make([][3]State, nHours)
+	firstRun := make([]int, nHours/24)
+	var cur, m [3]State
+	present := [3]bool{true, true, true}
+	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	dayRuns := false
+	for i := 0; i < nHours; i++ {
+		if i%24 == 0 {
+			dayRuns = rng.IntN(10) != 0 // one day in ten has no run
+			firstRun[i/24] = -1
+		}
+		if dayRuns && rng.IntN(3) != 0 { // and some hours none either
+			if firstRun[i/24] < 0 {
+				firstRun[i/24] = i
+			}
+			var cells []string
+			for k := range keys {
+				if rng.IntN(20) == 0 {
+					present[k] = !present[k] // leave the config, or come back
+				}
+				if cur[k] == "" || rng.IntN(8) == 0 {
+					cur[k] = states[rng.IntN(len(states))]
+				}
+				switch {
+				case present[k]:
+					cells = append(cells, keys[k]+"="+string(cur[k]))
+					if m[k] != "" || cur[k] != Skipped {
+						m[k] = cur[k]
+					}
+				case m[k] != "":
+					m[k] = Skipped
+				}
+			}
+			r := run{start.Add(time.Duration(i) * time.Hour).Format("2006-01-02 15:04"), cells}
+			if _, err := h.Record(r.results(t)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		model[i] = m
+	}
+	nows := []int{nHours - 1, nHours - 24*40 + 7, 24 * 20, 13, 0}
+	for d := len(firstRun) - 1; d > 0; d-- {
+		if firstRun[d] >= d*24+2 { // now before the day's first run
+			nows = append(nows, d*24+1)
+			break
+		}
+	}
+	for _, nowH := range nows {
+		now := start.Add(time.Duration(nowH) * time.Hour)
+		stats := h.Stats(now)
+		for k, ks := range keys {
+			var month, year Ratio
+			days := make([]Ratio, TimelineDays)
+			for i := 0; i < nowH; i++ {
+				st := model[i][k]
+				if fr := firstRun[i/24]; fr < 0 || fr > nowH || st == "" || st == Skipped {
+					continue
+				}
+				up := time.Duration(0)
+				if st == Up {
+					up = time.Hour
+				}
+				if age := nowH - i; age <= 365*24 {
+					year.Known += time.Hour
+					year.Up += up
+				}
+				if age := nowH - i; age <= 30*24 {
+					month.Known += time.Hour
+					month.Up += up
+				}
+				if d := nowH/24 - i/24; d < TimelineDays {
+					days[TimelineDays-1-d].Known += time.Hour
+					days[TimelineDays-1-d].Up += up
+				}
+			}
+			f := strings.Fields(ks)
+			u, seen := stats[Key{f[0], f[1], f[2]}]
+			if u.Month != month || u.Year != year {
+				t.Errorf("now %v, %s: month %v year %v; counted %v %v", now, ks, u.Month, u.Year, month, year)
+			}
+			if wantSeen := model[nowH][k] != ""; seen != wantSeen {
+				t.Errorf("now %v, %s: in the stats %v, want %v", now, ks, seen, wantSeen)
+			}
+			if !seen {
+				continue
+			}
+			if u.State != model[nowH][k] {
+				t.Errorf("now %v, %s: state %q, want %q", now, ks, u.State, model[nowH][k])
+			}
+			for i := range days {
+				if u.Days[i].Ratio != days[i] {
+					t.Errorf("now %v, %s, day %s: %v; counted %v", now, ks, u.Days[i].Start.Format(time.DateOnly), u.Days[i].Ratio, days[i])
+				}
+			}
+		}
+	}
+}
+
+// genHistory writes a history of hourly runs over the given years, for the
+// benchmarks: nKeys keys, each flipping between states with its own
+// probability (up to maxFlip per run), and one day in fifty without a run.
+// It returns the bytes of history.jsonl and the time of its last run.
+func genHistory(nKeys int, years int, maxFlip float64, seed uint64) ([]byte, time.Time) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	states := []State{Up, Timeout, Refused, Rejected, Foreign, Error}
+	details := map[State]string{Up: "CVR answered", Timeout: "no answer in 3s", Refused: "connection refused",
+		Rejected: "VER 1 0", Foreign: "HTTP/1.1 404 Not Found", Error: "no such host"}
+	keys := make([]Key, nKeys)
+	flip := make([]float64, nKeys)
+	cur := make([]State, nKeys)
+	for i := range keys {
+		keys[i] = Key{fmt.Sprintf("g%d", i/6), fmt.Sprintf("127.0.%d.%d", 2+i/6/250, 1+i/6%250), fmt.Sprintf("check%d", i%6)}
+		flip[i] = rng.Float64() * maxFlip
+	}
+	start := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(years, 0, 0)
+	var b []byte
+	var last time.Time
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		if rng.IntN(50) == 0 {
+			continue
+		}
+		for hr := 0; hr < 24; hr++ {
+			t := d.Add(time.Duration(hr)*time.Hour + 3*time.Second)
+			last = t
+			if hr == 0 {
+				b = appendLine(b, Line{T: t, Heartbeat: true})
+			}
+			for i, k := range keys {
+				if cur[i] != "" && rng.Float64() >= flip[i] {
+					continue
+				}
+				to := states[rng.IntN(len(states))]
+				if to == cur[i] {
+					continue
+				}
+				b = appendLine(b, Line{T: t, Key: k, From: cur[i], To: to, Detail: details[to]})
+				cur[i] = to
+			}
+		}
+	}
+	return b, last
+}
+
+// bigHistory is ten years of hourly runs of the size of site.toml (about
+// 200 keys) with frequent flips (3.5% of runs on average): about half a
+// million lines.
+var bigHistory = sync.OnceValues(func() ([]byte, time.Time) { return genHistory(204, 10, 0.07, 42) })
+
+func writeBig(b *testing.B) (dir string, now time.Time) {
+	b.Helper()
+	data, last := bigHistory()
+	dir = b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, HistoryFile), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir, last.Add(30 * time.Minute)
+}
+
+// BenchmarkReadHistory reads ten years of hourly runs.
+func BenchmarkReadHistory(b *testing.B) {
+	dir, _ := writeBig(b)
+	data, _ := bigHistory()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	var h *History
+	for b.Loop() {
+		var err error
+		if h, err = ReadHistory(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(h.Len()), "lines")
+}
+
+// BenchmarkStats computes every key's stats from ten years of hourly runs.
+func BenchmarkStats(b *testing.B) {
+	dir, now := writeBig(b)
+	h, err := ReadHistory(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if s := h.Stats(now); len(s) == 0 {
+			b.Fatal("no stats")
+		}
+		h.Recent(now, 20)
+	}
+}
+
+// BenchmarkReadAndStats is what a render with --history costs.
+func BenchmarkReadAndStats(b *testing.B) {
+	dir, now := writeBig(b)
+	for b.Loop() {
+		h, err := ReadHistory(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.Stats(now)
+		h.Recent(now, 20)
+	}
+}
+
+// BenchmarkAppendQuietRun is an hourly run that changes nothing: read,
+// record, no write.
+func BenchmarkAppendQuietRun(b *testing.B) {
+	dir, now := writeBig(b)
+	h, err := ReadHistory(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := Results{Version: ResultsVersion, Finished: now, Vantage: "bench"}
+	for k, u := range h.Stats(now) {
+		r.Results = append(r.Results, Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, HistoryFile))
+	for b.Loop() {
+		_, added, err := AppendHistory(dir, r)
+		if err != nil || len(added) != 0 {
+			b.Fatalf("%v, %d added", err, len(added))
+		}
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, HistoryFile))
+	b.ReportMetric(float64(len(after)-len(data)), "bytes-added")
+}
+
+var genTo = flag.String("history.gen", "", "write a generated history of ten years of hourly runs into this folder, for trying the page with")
+
+// TestGenerateHistory writes the benchmarks' history for other uses:
+//
+//	go test ./probe -run TestGenerateHistory -history.gen /tmp/bighist
+func TestGenerateHistory(t *testing.T) {
+	if *genTo == "" {
+		t.Skip("set -history.gen DIR to write a generated history")
+	}
+	data, last := bigHistory()
+	if err := os.MkdirAll(*genTo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*genTo, HistoryFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s: %d bytes, last run %s", filepath.Join(*genTo, HistoryFile), len(data), last.Format(time.RFC3339))
+}
+
+func TestGeneratedHistoryReads(t *testing.T) {
+	data, _ := genHistory(12, 1, 0.1, 7)
+	file := filepath.Join(t.TempDir(), HistoryFile)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := readHistoryFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Len() < 1000 {
+		t.Errorf("generated only %d lines", h.Len())
+	}
+}

@@ -156,6 +156,7 @@ type Result struct {
 	MS       int64  `json:"ms"`       // duration of the last attempt
 	Attempts int    `json:"attempts"` // attempts made (0 when skipped)
 	Detail   string `json:"detail,omitempty"`
+	Disagree bool   `json:"disagree,omitempty"` // merged: the vantage points saw different states (Detail says which)
 }
 
 // String is a one-line summary, for logs and test failures.

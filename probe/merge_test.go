@@ -1,0 +1,186 @@
+package probe
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// vantage builds one vantage point's results from cells "group address
+// check=state: detail", with ms the index of the cell plus base.
+func vantage(t *testing.T, name string, started string, base int64, cells ...string) Results {
+	t.Helper()
+	r := run{started, cells}.results(t)
+	r.Vantage = name
+	r.Started = at(t, started)
+	r.Finished = r.Started.Add(time.Duration(base) * time.Second)
+	for i := range r.Results {
+		r.Results[i].MS = base + int64(i)
+		r.Results[i].Attempts = 1
+	}
+	return r
+}
+
+func TestMergeResults(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func(t *testing.T) []Results
+		want []string // Result.String() of each merged result, "!" appended when Disagree
+	}{{
+		name: "agree",
+		in: func(t *testing.T) []Results {
+			return []Results{
+				vantage(t, "eu", "2026-11-25 10:00", 100, k21+"=up: CVR answered", k2+"=timeout: no answer in 3s"),
+				vantage(t, "us", "2026-11-25 10:00", 200, k21+"=up: CVR answered", k2+"=timeout: no answer in 3.1s"),
+			}
+		},
+		want: []string{"bn2 127.0.2.1 msnp21: up (CVR answered) 100ms", "bn2 127.0.2.2 tcp443: timeout (no answer in 3s) 101ms"},
+	}, {
+		name: "up anywhere is up",
+		in: func(t *testing.T) []Results {
+			return []Results{
+				vantage(t, "github-us", "2026-11-25 10:00", 100, k21+"=timeout: no answer in 3s"),
+				vantage(t, "github-eu", "2026-11-25 10:00", 200, k21+"=up: CVR answered"),
+			}
+		},
+		want: []string{"bn2 127.0.2.1 msnp21: up (up from github-eu; timeout from github-us) 200ms !"},
+	}, {
+		name: "rejected beats foreign beats refused beats timeout beats error",
+		in: func(t *testing.T) []Results {
+			return []Results{
+				vantage(t, "a", "2026-11-25 10:00", 100, k21+"=error", k22+"=timeout", k2+"=refused"),
+				vantage(t, "b", "2026-11-25 10:00", 200, k21+"=timeout", k22+"=refused", k2+"=foreign"),
+				vantage(t, "c", "2026-11-25 10:00", 300, k21+"=timeout", k22+"=timeout", k2+"=rejected: VER 1 0"),
+			}
+		},
+		want: []string{
+			"bn2 127.0.2.1 msnp21: timeout (timeout from b, c; error from a) 200ms !",
+			"bn2 127.0.2.1 msnp22: refused (refused from b; timeout from a, c) 201ms !",
+			"bn2 127.0.2.2 tcp443: rejected (rejected from c; foreign from b; refused from a) 302ms !",
+		},
+	}, {
+		name: "order of the first input; the others may differ",
+		in: func(t *testing.T) []Results {
+			return []Results{
+				vantage(t, "a", "2026-11-25 10:00", 100, k2+"=up", k21+"=skipped"),
+				vantage(t, "b", "2026-11-25 10:00", 200, k21+"=skipped", k2+"=up"),
+			}
+		},
+		want: []string{"bn2 127.0.2.2 tcp443: up () 100ms", "bn2 127.0.2.1 msnp21: skipped () 101ms"},
+	}, {
+		name: "one input is itself",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 100, k21+"=foreign: echo")}
+		},
+		want: []string{"bn2 127.0.2.1 msnp21: foreign (echo) 100ms"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in(t)
+			got, err := MergeResults(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, r := range got.Results {
+				s := r.String() + " " + time.Duration(r.MS*int64(time.Millisecond)).String()
+				if r.Disagree {
+					s += " !"
+				}
+				lines = append(lines, s)
+			}
+			sameStrings(t, "merged", lines, tt.want)
+			var names []string
+			for _, r := range in {
+				names = append(names, r.Vantage)
+			}
+			if got.Vantage != strings.Join(names, ", ") || got.Version != ResultsVersion {
+				t.Errorf("vantage %q version %d", got.Vantage, got.Version)
+			}
+		})
+	}
+}
+
+func TestMergeResultsTimes(t *testing.T) {
+	a := vantage(t, "a", "2026-11-25 10:01", 5, k21+"=up")
+	b := vantage(t, "b", "2026-11-25 10:00", 3, k21+"=up")
+	c := vantage(t, "c", "2026-11-25 10:00", 1, k21+"=up")
+	c.Started = time.Time{} // unknown: ignored
+	got, err := MergeResults([]Results{a, b, c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Started.Equal(b.Started) || !got.Finished.Equal(a.Finished) {
+		t.Errorf("started %v finished %v, want %v %v", got.Started, got.Finished, b.Started, a.Finished)
+	}
+}
+
+func TestMergeResultsErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   func(t *testing.T) []Results
+		want string
+	}{{
+		name: "nothing",
+		in:   func(t *testing.T) []Results { return nil },
+		want: "merge results: no results",
+	}, {
+		name: "no vantage",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "", "2026-11-25 10:00", 1, k21+"=up")}
+		},
+		want: "merge results: results number 2 have no vantage",
+	}, {
+		name: "same vantage twice",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up")}
+		},
+		want: `merge results: vantage "a" given twice`,
+	}, {
+		name: "version",
+		in: func(t *testing.T) []Results {
+			r := vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up")
+			r.Version = 2
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), r}
+		},
+		want: `merge results: vantage "b" has version 2, want 1`,
+	}, {
+		name: "a key missing",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up", k2+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")}
+		},
+		want: `merge results: vantage "b" has no result for "bn2 127.0.2.2 tcp443"`,
+	}, {
+		name: "a key more",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")}
+		},
+		want: `merge results: vantage "b" has a result for "bn2 127.0.2.1 msnp22" that vantage "a" lacks`,
+	}, {
+		name: "a key twice",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k21+"=up")}
+		},
+		want: `merge results: vantage "b" has two results for "bn2 127.0.2.1 msnp21"`,
+	}, {
+		name: "unknown state",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=alive")}
+		},
+		want: `merge results: vantage "b" has unknown state "alive" for "bn2 127.0.2.1 msnp21"`,
+	}, {
+		name: "skipped by one only",
+		in: func(t *testing.T) []Results {
+			return []Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=skipped")}
+		},
+		want: `merge results: "bn2 127.0.2.1 msnp21" is skipped by vantage "b" but probed by vantage "a": the vantage points used different configs`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := MergeResults(tt.in(t))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("got  %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,122 @@
+package msntest
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+)
+
+// Spec asks a fleet for Count servers that behave alike.
+type Spec struct {
+	Group    string   // a label the servers carry, e.g. a region: "bay"
+	Count    int      // how many; 0 counts as 1
+	Main     bool     // the servers are a region's main ones (a label too)
+	Behavior Behavior // how they behave
+}
+
+// Fleet is many servers on consecutive loopback addresses, all on the same
+// ports.
+type Fleet struct {
+	Ports   Ports     // the ports every server listens on
+	Servers []*Server // in the order of the specs
+}
+
+// StartFleet starts the servers of specs, in order, on consecutive IPv4
+// loopback addresses from base (e.g. "127.0.2.1"; addresses ending in .0 or
+// .255 are skipped). Every server listens on the same ports: those given,
+// or, for a port of 0, the one the first server got. On any error the
+// servers already started are closed.
+//
+// Mind the file limit: every server holds a descriptor per port it listens
+// on (a Blackhole server two), and every open connection one more.
+func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
+	addr, err := netip.ParseAddr(base)
+	if err != nil || !addr.Is4() || !addr.IsLoopback() {
+		return nil, fmt.Errorf("msntest: fleet base %q is not an IPv4 loopback address", base)
+	}
+	f := &Fleet{Ports: ports}
+	for _, sp := range specs {
+		for range max(sp.Count, 1) {
+			addr = usable(addr)
+			if !addr.IsLoopback() {
+				f.Close()
+				return nil, errors.New("msntest: fleet runs out of 127.0.0.0/8")
+			}
+			s, err := Start(addr.String(), f.Ports, sp.Behavior)
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			s.Group, s.Main = sp.Group, sp.Main
+			if len(f.Servers) == 0 {
+				f.Ports = s.Ports // the ports chosen for 0
+			}
+			f.Servers = append(f.Servers, s)
+			addr = addr.Next()
+		}
+	}
+	return f, nil
+}
+
+// usable is a, or the next address after it that does not end in .0 or
+// .255.
+func usable(a netip.Addr) netip.Addr {
+	for a.IsValid() {
+		last := a.As4()[3]
+		if last != 0 && last != 255 {
+			return a
+		}
+		a = a.Next()
+	}
+	return a
+}
+
+// Addresses are the servers' addresses, in order.
+func (f *Fleet) Addresses() []string {
+	out := make([]string, len(f.Servers))
+	for i, s := range f.Servers {
+		out[i] = s.Addr
+	}
+	return out
+}
+
+// Groups are the servers' group labels, in order of first appearance.
+func (f *Fleet) Groups() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range f.Servers {
+		if !seen[s.Group] {
+			seen[s.Group] = true
+			out = append(out, s.Group)
+		}
+	}
+	return out
+}
+
+// Group is the servers labelled g, in order.
+func (f *Fleet) Group(g string) []*Server {
+	var out []*Server
+	for _, s := range f.Servers {
+		if s.Group == g {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Close stops every server and waits for them all.
+func (f *Fleet) Close() error {
+	errs := make([]error, len(f.Servers))
+	var wg sync.WaitGroup
+	const workers = 8
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(f.Servers); i += workers {
+				errs[i] = f.Servers[i].Close()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

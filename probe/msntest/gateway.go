@@ -1,0 +1,203 @@
+package msntest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// maxSessions bounds the sessions a server remembers.
+const maxSessions = 1024
+
+// gatewaySessions are the open sessions of a server's HTTP gateways.
+type gatewaySessions struct {
+	mu   sync.Mutex
+	next int
+	m    map[string]*gatewaySession
+}
+
+type gatewaySession struct {
+	mu      sync.Mutex
+	e       engine
+	pending strings.Builder // answers not yet sent (PollFirst)
+	ended   bool
+}
+
+func (g *gatewaySessions) open(s *Server) (string, *gatewaySession) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.m == nil {
+		g.m = map[string]*gatewaySession{}
+	}
+	if len(g.m) >= maxSessions {
+		for old := range g.m { // forget one: clients that never came back
+			delete(g.m, old)
+			break
+		}
+	}
+	g.next++
+	id := strconv.Itoa(g.next) + ".1"
+	gs := &gatewaySession{e: engine{b: &s.Behavior, self: s.DirectAddr()}}
+	g.m[id] = gs
+	return id, gs
+}
+
+func (g *gatewaySessions) get(id string) *gatewaySession {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.m[id]
+}
+
+func (g *gatewaySessions) end(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.m, id)
+}
+
+// serveGateway speaks on an HTTP or HTTPS gateway port (TLS is done).
+func (s *Server) serveGateway(c net.Conn) {
+	br := bufio.NewReaderSize(c, maxLine)
+	switch s.Behavior.Kind {
+	case Echo:
+		io.Copy(c, io.LimitReader(c, 1<<20))
+		return
+	case Garbage:
+		readLine(br)
+		c.Write(garbage)
+		return
+	case LongLine:
+		s.stream(c, nil, []byte("A"))
+		return
+	case Endless:
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		s.stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
+		return
+	case WebPage:
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		c.Write(s.webPage())
+		return
+	}
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !isTimeout(err) {
+				// As web servers do, say so: this is how a TLS client
+				// learns that the port speaks plain HTTP.
+				c.Write(httpAnswer(400, "Bad Request", "", "text/plain", "bad request\n", false))
+			}
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
+		if err != nil {
+			return
+		}
+		answer, keep := s.gatewayAnswer(req, body)
+		if s.Behavior.Kind == Drip {
+			s.drip(c, answer)
+		} else if _, err := c.Write(answer); err != nil {
+			return
+		}
+		if !keep {
+			return
+		}
+	}
+}
+
+// gatewayAnswer is the whole HTTP answer to one gateway request, and
+// whether the connection stays open after it.
+func (s *Server) gatewayAnswer(req *http.Request, body []byte) ([]byte, bool) {
+	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
+		return httpAnswer(404, "Not Found", "", "text/plain", "not found\n", false), false
+	}
+	q := req.URL.Query()
+	var id string
+	var gs *gatewaySession
+	switch {
+	case q.Get("Action") == "open":
+		id, gs = s.sessions.open(s)
+	case q.Get("SessionID") != "":
+		id = q.Get("SessionID")
+		gs = s.sessions.get(id)
+	}
+	if gs == nil {
+		return httpAnswer(400, "Bad Request", "", "text/plain", "no such session\n", false), false
+	}
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	for line := range strings.SplitSeq(string(body), "\r\n") {
+		if line == "" || gs.ended {
+			continue
+		}
+		if s.Behavior.Kind == EchoGateway {
+			gs.pending.WriteString(line + "\r\n")
+			continue
+		}
+		reply, hangUp := gs.e.answer(line)
+		gs.pending.WriteString(reply)
+		gs.ended = gs.ended || hangUp
+	}
+	out := ""
+	if !s.Behavior.PollFirst || q.Get("Action") == "poll" {
+		out = gs.pending.String()
+		gs.pending.Reset()
+	}
+	hdr := "SessionID=" + id + "; GW-IP=" + s.Addr
+	if gs.ended && gs.pending.Len() == 0 {
+		hdr += "; Session=close"
+		s.sessions.end(id)
+	}
+	keep := !s.Behavior.CloseAfterAnswer
+	return httpAnswer(200, "OK", hdr, "application/x-msn-messenger", out, keep), keep
+}
+
+// httpAnswer formats an HTTP/1.1 answer.
+func httpAnswer(code int, status, msn, ctype, body string, keep bool) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", code, status)
+	b.WriteString("Server: msntest\r\n")
+	if msn != "" {
+		b.WriteString("X-MSN-Messenger: " + msn + "\r\n")
+	}
+	b.WriteString("Content-Type: " + ctype + "\r\n")
+	b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
+	if keep {
+		b.WriteString("Connection: Keep-Alive\r\n")
+	} else {
+		b.WriteString("Connection: close\r\n")
+	}
+	b.WriteString("\r\n")
+	b.WriteString(body)
+	return []byte(b.String())
+}
+
+// webPage is a WebPage server's answer: a page that names the versions
+// (the text a careless prober would look for) but is no MSN server.
+func (s *Server) webPage() []byte {
+	versions := s.Behavior.Versions
+	if len(versions) == 0 {
+		versions = DefaultVersions
+	}
+	var b strings.Builder
+	b.WriteString("<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n")
+	for _, v := range versions {
+		fmt.Fprintf(&b, "<li>VER 1 %s CVR0</li>\n", html.EscapeString(v))
+	}
+	b.WriteString("</ul>\n")
+	return httpAnswer(200, "OK", "", "text/html; charset=utf-8", b.String(), false)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

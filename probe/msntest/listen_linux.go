@@ -1,0 +1,44 @@
+package msntest
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// listenFull listens on addr:port with an accept queue of one connection,
+// and fills it: later connection attempts get no answer at all, since the
+// kernel drops them, and time out as they would at a firewalled host.
+func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.Is4() {
+		return nil, nil, fmt.Errorf("blackhole on %q: IPv4 only", addr)
+	}
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("blackhole socket: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), "blackhole")
+	defer f.Close()
+	sa := &syscall.SockaddrInet4{Port: port, Addr: ip.As4()}
+	if err := syscall.Bind(fd, sa); err != nil {
+		return nil, nil, fmt.Errorf("blackhole bind %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		return nil, nil, fmt.Errorf("blackhole listen: %w", err)
+	}
+	ln, err := net.FileListener(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("blackhole listener: %w", err)
+	}
+	filler, err := net.DialTimeout("tcp", ln.Addr().String(), 2*time.Second)
+	if err != nil {
+		ln.Close()
+		return nil, nil, fmt.Errorf("blackhole fill: %w", err)
+	}
+	return ln, filler, nil
+}

@@ -1,0 +1,264 @@
+package msntest
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func start(t *testing.T, addr string, ports Ports, b Behavior) *Server {
+	t.Helper()
+	s, err := Start(addr, ports, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// converse sends lines to addr and returns the lines answered, until the
+// server hangs up or all lines are answered. A connection reset before
+// the dial returns (as a Reset server may do) answers nothing.
+func converse(t *testing.T, addr string, lines ...string) []string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if errors.Is(err, syscall.ECONNRESET) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(c)
+	var got []string
+	for _, l := range lines {
+		io.WriteString(c, l+"\r\n")
+		reply, err := br.ReadString('\n')
+		if err != nil {
+			break
+		}
+		got = append(got, strings.TrimRight(reply, "\r\n"))
+	}
+	return got
+}
+
+func TestDirect(t *testing.T) {
+	tests := []struct {
+		name  string
+		b     Behavior
+		lines []string
+		want  []string
+	}{
+		{"ns accepts", Behavior{Kind: NS, Versions: DefaultVersions},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR a@example.com", "USR 3 SSO I a@example.com"},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 14.0.8117.0416 14.0.8117.0416 14.0.8117.0416 http://download.messenger.test/wlsetup-web.exe http://messenger.test/", "911 3"}},
+		{"ns picks the first it knows", Behavior{Kind: NS, Versions: []string{"MSNP18"}},
+			[]string{"VER 7 MSNP22 MSNP18 CVR0"}, []string{"VER 7 MSNP18 CVR0"}},
+		{"ns refuses", Behavior{Kind: NS, Versions: []string{"MSNP18"}},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 0"}},
+		{"cvr before ver", Behavior{Kind: NS, Versions: DefaultVersions},
+			[]string{"CVR 2 x"}, []string{"715 2"}},
+		{"dispatch redirects", Behavior{Kind: Dispatch, Versions: DefaultVersions, Redirect: "127.0.0.9:1863"},
+			[]string{"VER 1 MSNP21 CVR0", "USR 2 SSO I a@example.com", "VER 3 MSNP21"},
+			[]string{"VER 1 MSNP21 CVR0", "XFR 2 NS 127.0.0.9:1863 0 127.0.0.1:"}},
+		{"numeric error", Behavior{Kind: NumericError, ErrorCode: 715},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"715 1", "715 2"}},
+		{"echo", Behavior{Kind: Echo}, []string{"VER 1 MSNP21 CVR0"}, []string{"VER 1 MSNP21 CVR0"}},
+		{"endless", Behavior{Kind: Endless}, []string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP21 CVR0", "VER 1 MSNP21 CVR0"}},
+		{"webpage", Behavior{Kind: WebPage}, []string{"VER 1 MSNP21 CVR0"}, []string{"HTTP/1.1 200 OK"}},
+		{"reset", Behavior{Kind: Reset}, []string{"VER 1 MSNP21 CVR0"}, nil},
+		{"fail first", Behavior{Kind: NS, Versions: DefaultVersions, FailFirst: 1}, []string{"VER 1 MSNP21 CVR0"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, tt.b)
+			got := converse(t, s.DirectAddr(), tt.lines...)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("line %d: got %q, want %q", i+1, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestFailFirstThenAnswers(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: NS, Versions: DefaultVersions, FailFirst: 2})
+	for i, want := range []int{0, 0, 1} {
+		if got := converse(t, s.DirectAddr(), "VER 1 MSNP21 CVR0"); len(got) != want {
+			t.Errorf("connection %d: got %q", i+1, got)
+		}
+	}
+	if n := s.Accepted(); n != 3 {
+		t.Errorf("Accepted() = %d, want 3", n)
+	}
+}
+
+func TestGatewaySession(t *testing.T) {
+	for _, b := range []Behavior{
+		{Kind: NS, Versions: DefaultVersions},
+		{Kind: NS, Versions: DefaultVersions, CloseAfterAnswer: true},
+		{Kind: NS, Versions: DefaultVersions, PollFirst: true},
+	} {
+		s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, b)
+		client := &http.Client{Timeout: 5 * time.Second}
+		post := func(query, body string) (string, string) {
+			t.Helper()
+			resp, err := client.Post("http://"+s.HTTPAddr()+"/gateway/gateway.dll?"+query, "application/x-msn-messenger", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			data, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: status %d", query, resp.StatusCode)
+			}
+			return resp.Header.Get("X-MSN-Messenger"), string(data)
+		}
+		hdr, body := post("Action=open&Server=NS&IP=127.0.0.1", "VER 1 MSNP22 CVR0\r\n")
+		id := strings.TrimPrefix(strings.Split(hdr, ";")[0], "SessionID=")
+		if b.PollFirst {
+			if body != "" {
+				t.Errorf("PollFirst: open answered %q", body)
+			}
+			_, body = post("Action=poll&SessionID="+id, "")
+		}
+		if body != "VER 1 MSNP22 CVR0\r\n" || !strings.Contains(hdr, "GW-IP=127.0.0.1") {
+			t.Errorf("%+v: open: %q, %q", b, hdr, body)
+		}
+		_, body = post("SessionID="+id, "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR a@example.com\r\n")
+		if b.PollFirst {
+			_, body = post("Action=poll&SessionID="+id, "")
+		}
+		if !strings.HasPrefix(body, "CVR 2 14.0.8117.0416 ") {
+			t.Errorf("%+v: CVR: %q", b, body)
+		}
+		client.CloseIdleConnections()
+	}
+}
+
+func TestWebPageNamesVersions(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, Behavior{Kind: WebPage})
+	resp, err := http.Get("http://" + s.HTTPAddr() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("X-MSN-Messenger") != "" || !strings.Contains(string(data), "VER 1 MSNP21 CVR0") {
+		t.Errorf("got %d %q", resp.StatusCode, data)
+	}
+}
+
+func TestStartRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"192.0.2.1", "0.0.0.0", "localhost", ""} {
+		if s, err := Start(addr, Ports{}, Behavior{Kind: NS}); err == nil {
+			s.Close()
+			t.Errorf("Start(%q) did not fail", addr)
+		}
+	}
+	if _, err := Start("127.0.0.1", Ports{}, Behavior{Kind: "nonsense"}); err == nil {
+		t.Error("Start with an unknown kind did not fail")
+	}
+}
+
+func TestFleet(t *testing.T) {
+	before := runtime.NumGoroutine()
+	f, err := StartFleet("127.0.3.254", Ports{}, []Spec{
+		{Group: "bay", Count: 2, Main: true, Behavior: Behavior{Kind: Dispatch, Versions: DefaultVersions}},
+		{Group: "bay", Count: 1, Behavior: Behavior{Kind: Silent}},
+		{Group: "db3", Count: 2, Behavior: Behavior{Kind: Blackhole}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"127.0.3.254", "127.0.4.1", "127.0.4.2", "127.0.4.3", "127.0.4.4"}
+	if got := f.Addresses(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("addresses %q, want %q", got, want)
+	}
+	if g := f.Groups(); strings.Join(g, " ") != "bay db3" {
+		t.Errorf("groups %q", g)
+	}
+	if n := len(f.Group("bay")); n != 3 {
+		t.Errorf("%d servers in bay, want 3", n)
+	}
+	for _, s := range f.Servers {
+		if s.Ports != f.Ports {
+			t.Errorf("%s listens on %+v, fleet on %+v", s.Addr, s.Ports, f.Ports)
+		}
+	}
+	if !f.Servers[0].Main || f.Servers[2].Main {
+		t.Error("Main labels wrong")
+	}
+	if got := converse(t, f.Servers[1].DirectAddr(), "VER 1 MSNP18 CVR0"); len(got) != 1 || got[0] != "VER 1 MSNP18 CVR0" {
+		t.Errorf("second server answered %q", got)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	// Close waited for every goroutine; allow for the runtime's own.
+	if after := runtime.NumGoroutine(); after > before+2 {
+		t.Errorf("%d goroutines before the fleet, %d after Close", before, after)
+	}
+	if _, err := net.DialTimeout("tcp", f.Servers[0].DirectAddr(), time.Second); err == nil {
+		t.Error("a closed fleet still accepts connections")
+	}
+}
+
+func TestFleetPortClash(t *testing.T) {
+	a := start(t, "127.0.3.10", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
+	_, err := StartFleet("127.0.3.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, []Spec{{Count: 2, Behavior: Behavior{Kind: Silent}}})
+	if err == nil {
+		t.Fatal("a fleet onto a taken port did not fail")
+	}
+	// The first server it started was closed again: its address is free.
+	b := start(t, "127.0.3.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
+	b.Close()
+}
+
+func TestBlackholeDoesNotConnect(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Blackhole})
+	c, err := net.DialTimeout("tcp", s.DirectAddr(), 150*time.Millisecond)
+	if err == nil {
+		c.Close()
+		t.Fatal("connected to a blackhole")
+	}
+	if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+		t.Fatalf("got %v, want a timeout", err)
+	}
+}
+
+func TestCloseStopsDrip(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Drip, Versions: DefaultVersions, Drip: time.Hour})
+	c, err := net.Dial("tcp", s.DirectAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "VER 1 MSNP21 CVR0\r\n")
+	b := make([]byte, 1)
+	if _, err := io.ReadFull(c, b); err != nil || b[0] != 'V' {
+		t.Fatalf("first byte %q, %v", b, err)
+	}
+	done := make(chan struct{})
+	go func() { s.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not stop a dripping connection")
+	}
+}

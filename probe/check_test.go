@@ -1,0 +1,256 @@
+package probe_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/msntest"
+)
+
+// The checks against simulated servers: every state of DESIGN.md, on every
+// transport, from a server that really behaves that way.
+
+const (
+	short = 200 * time.Millisecond // for the cases that must time out
+	ample = 10 * time.Second       // for the others: never reached
+)
+
+// servers starts (once per test binary) one simulated server per behaviour,
+// each on all three transports, on 127.0.0.1 with ports of its own.
+var servers = struct {
+	sync.Mutex
+	m map[string]*msntest.Server
+}{m: map[string]*msntest.Server{}}
+
+func server(t *testing.T, name string, b msntest.Behavior) *msntest.Server {
+	t.Helper()
+	servers.Lock()
+	defer servers.Unlock()
+	if s, ok := servers.m[name]; ok {
+		return s
+	}
+	s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers.m[name] = s
+	return s
+}
+
+// behaviours are the servers the cases name.
+var behaviours = map[string]msntest.Behavior{
+	"ns":           {Kind: msntest.NS, Versions: msntest.DefaultVersions},
+	"ns-msnp18":    {Kind: msntest.NS, Versions: []string{"MSNP18"}},
+	"dispatch":     {Kind: msntest.Dispatch, Versions: msntest.DefaultVersions},
+	"ns-close":     {Kind: msntest.NS, Versions: msntest.DefaultVersions, CloseAfterAnswer: true},
+	"ns-poll":      {Kind: msntest.NS, Versions: msntest.DefaultVersions, PollFirst: true},
+	"error-500":    {Kind: msntest.NumericError},
+	"error-715":    {Kind: msntest.NumericError, ErrorCode: 715},
+	"silent":       {Kind: msntest.Silent},
+	"blackhole":    {Kind: msntest.Blackhole},
+	"reset":        {Kind: msntest.Reset},
+	"echo":         {Kind: msntest.Echo},
+	"echo-gateway": {Kind: msntest.EchoGateway},
+	"webpage":      {Kind: msntest.WebPage},
+	"garbage":      {Kind: msntest.Garbage},
+	"endless":      {Kind: msntest.Endless},
+	"longline":     {Kind: msntest.LongLine},
+	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range servers.m {
+		s.Close()
+	}
+	os.Exit(code)
+}
+
+// closedPort is a port on 127.0.0.1 where nothing listens.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+type checkCase struct {
+	server  string // a key of behaviours; "closed" for a closed port, "bad host" for an invalid name
+	via     string // tcp, direct, http, https
+	version string // default MSNP21
+	port    string // the server's port to use instead of via's: "http" (TLS to a plain port)
+	want    probe.State
+	detail  string // a part of the detail
+}
+
+var checkCases = []checkCase{
+	// tcp
+	{server: "ns", via: "tcp", want: probe.Up, detail: "connected"},
+	{server: "closed", via: "tcp", want: probe.Refused, detail: "connection refused"},
+	{server: "blackhole", via: "tcp", want: probe.Timeout, detail: "no connection within 200ms"},
+	{server: "bad host", via: "tcp", want: probe.Error, detail: `invalid host name "bad host!"`},
+
+	// MSNP on its own port
+	{server: "ns", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
+	{server: "ns", via: "direct", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18 CVR0"},
+	{server: "dispatch", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
+	{server: "ns-msnp18", via: "direct", want: probe.Rejected, detail: "VER 1 0"},
+	{server: "error-500", via: "direct", want: probe.Rejected, detail: "500 1"},
+	{server: "error-715", via: "direct", want: probe.Rejected, detail: "715 1"},
+	{server: "echo", via: "direct", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
+	{server: "webpage", via: "direct", want: probe.Foreign, detail: `not MSNP: "HTTP/1.1 200 OK"`},
+	{server: "garbage", via: "direct", want: probe.Foreign, detail: `not MSNP: "\x15\x03\x01`},
+	{server: "endless", via: "direct", want: probe.Foreign, detail: `VER 1 MSNP21 CVR0; not a CVR reply: "VER 1 MSNP21 CVR0"`},
+	{server: "longline", via: "direct", want: probe.Foreign, detail: `line longer than 4096 bytes: "AAAA`},
+	{server: "reset", via: "direct", want: probe.Refused, detail: "connection reset"},
+	{server: "closed", via: "direct", want: probe.Refused, detail: "connection refused"},
+	{server: "silent", via: "direct", want: probe.Timeout, detail: "no VER reply within 200ms"},
+	{server: "drip", via: "direct", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "blackhole", via: "direct", want: probe.Timeout, detail: "no connection within 200ms"},
+	{server: "bad host", via: "direct", want: probe.Error, detail: "invalid host name"},
+
+	// MSNP through the HTTP gateway
+	{server: "ns", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
+	{server: "ns", via: "http", version: "MSNP22", want: probe.Up, detail: "VER 1 MSNP22 CVR0"},
+	{server: "ns-close", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
+	{server: "ns-poll", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
+	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
+	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
+	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
+	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
+	{server: "webpage", via: "http", want: probe.Foreign, detail: "HTTP 200 without X-MSN-Messenger"},
+	{server: "garbage", via: "http", want: probe.Foreign, detail: `not HTTP: "\x15\x03`},
+	{server: "endless", via: "http", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
+	{server: "longline", via: "http", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
+	{server: "direct-port", via: "http", want: probe.Foreign, detail: "closed without VER reply"},
+	{server: "reset", via: "http", want: probe.Refused, detail: "connection reset"},
+	{server: "closed", via: "http", want: probe.Refused, detail: "connection refused"},
+	{server: "silent", via: "http", want: probe.Timeout, detail: "no VER reply within 200ms"},
+	{server: "drip", via: "http", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "blackhole", via: "http", want: probe.Timeout, detail: "no connection within 200ms"},
+	{server: "bad host", via: "http", want: probe.Error, detail: "invalid host name"},
+
+	// MSNP through the HTTPS gateway
+	{server: "ns", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2017-05-19"},
+	{server: "ns-close", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
+	{server: "ns-poll", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
+	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
+	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
+	{server: "echo-gateway", via: "https", want: probe.Foreign, detail: "CVR echoed back; cert CN=msntest"},
+	{server: "webpage", via: "https", want: probe.Foreign, detail: "HTTP 200 without X-MSN-Messenger"},
+	{server: "garbage", via: "https", want: probe.Foreign, detail: "not HTTP"},
+	{server: "endless", via: "https", want: probe.Foreign, detail: "HTTP answer longer than"},
+	{server: "reset", via: "https", want: probe.Refused, detail: "connection reset"},
+	{server: "closed", via: "https", want: probe.Refused, detail: "connection refused"},
+	{server: "silent", via: "https", want: probe.Timeout, detail: "no TLS handshake within 200ms"},
+	{server: "drip", via: "https", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "blackhole", via: "https", want: probe.Timeout, detail: "no connection within 200ms"},
+	{server: "ns", via: "https", port: "http", want: probe.Error, detail: "TLS: first record does not look like a TLS handshake"},
+	{server: "bad host", via: "https", want: probe.Error, detail: "invalid host name"},
+}
+
+func TestChecks(t *testing.T) {
+	for _, c := range checkCases {
+		name := c.via + "/" + c.server
+		if c.version != "" {
+			name += "/" + c.version
+		}
+		if c.port != "" {
+			name += "/on-" + c.port + "-port"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			target, check := caseTarget(t, c)
+			timeout := ample
+			if c.want == probe.Timeout {
+				timeout = short
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			start := time.Now()
+			r := check(ctx, target)
+			took := time.Since(start)
+			t.Logf("%s in %s", r, took.Round(time.Millisecond))
+			if r.State != c.want || !strings.Contains(r.Detail, c.detail) {
+				t.Errorf("got %s %q, want %s with %q", r.State, r.Detail, c.want, c.detail)
+			}
+			if r.Group != target.Group || r.Address != target.Address || r.Check != target.Check.Key {
+				t.Errorf("result names %s/%s/%s, want %s/%s/%s", r.Group, r.Address, r.Check, target.Group, target.Address, target.Check.Key)
+			}
+			if len(r.Detail) > 130 || strings.ContainsAny(r.Detail, "\r\n\x00") {
+				t.Errorf("detail %q is not short and single-line", r.Detail)
+			}
+			if took > timeout+time.Second {
+				t.Errorf("check took %s with a timeout of %s", took, timeout)
+			}
+		})
+	}
+}
+
+// caseTarget builds the target and picks the check function for c.
+func caseTarget(t *testing.T, c checkCase) (probe.Target, probe.CheckFunc) {
+	t.Helper()
+	addr, port := "127.0.0.1", 0
+	switch c.server {
+	case "closed":
+		port = closedPort(t)
+	case "bad host":
+		addr, port = "bad host!", 1863
+	case "direct-port":
+		s := server(t, "ns", behaviours["ns"])
+		port = s.Ports.Direct // a gateway check on the MSNP port
+	default:
+		b, ok := behaviours[c.server]
+		if !ok {
+			t.Fatalf("no behaviour %q", c.server)
+		}
+		s := server(t, c.server, b)
+		switch cmp := c.via; {
+		case c.port == "http" || cmp == "http":
+			port = s.Ports.HTTP
+		case cmp == "https":
+			port = s.Ports.HTTPS
+		default:
+			port = s.Ports.Direct
+		}
+	}
+	version := c.version
+	if version == "" {
+		version = "MSNP21"
+	}
+	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: version, Port: port, Scan: true}
+	var f probe.CheckFunc
+	switch c.via {
+	case "tcp":
+		check = probe.Check{Key: "tcp", Kind: probe.TCP, Port: port, Scan: true}
+		f = probe.ProbeTCP
+	case "direct":
+		check.Via = probe.Direct
+		f = probe.ProbeMSNP
+	case "http":
+		check.Via = probe.HTTP
+		f = probe.ProbeGateway
+	case "https":
+		check.Via = probe.HTTPS
+		f = probe.ProbeGateway
+	}
+	dispatched, err := probe.CheckFor(check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.ValueOf(dispatched).Pointer() != reflect.ValueOf(f).Pointer() {
+		t.Fatalf("CheckFor(%s via %s) is not the check the case expects", check.Kind, check.Via)
+	}
+	return probe.Target{Group: "g", Address: addr, Check: check}, f
+}

@@ -1,0 +1,255 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits that keep one check small whatever a server does.
+const (
+	maxLine    = 4096     // an MSNP line, including its CRLF
+	maxHTTP    = 16 << 10 // one HTTP answer: status line, headers and body
+	maxBody    = maxLine  // the body of a gateway answer
+	detailMax  = 120      // runes of a Result's Detail
+	quoteBytes = 40       // bytes of a server's text quoted in a Detail
+	noDeadline = DefaultTimeout
+)
+
+// verdict is an error that already knows its state: the checks return it
+// from deep inside a conversation ("not HTTP", "line longer than …") and
+// [outcome] passes it through unchanged.
+type verdict struct {
+	state  State
+	detail string
+}
+
+func (v *verdict) Error() string { return string(v.state) + ": " + v.detail }
+
+func foreign(format string, args ...any) error {
+	return &verdict{Foreign, fmt.Sprintf(format, args...)}
+}
+
+func rejected(format string, args ...any) error {
+	return &verdict{Rejected, fmt.Sprintf(format, args...)}
+}
+
+// attempt is the bookkeeping of one check: when it started, how long it may
+// take, and the Result it fills in.
+type attempt struct {
+	start    time.Time
+	deadline time.Time
+	own      bool          // ctx had no deadline: the dial must add one
+	budget   time.Duration // deadline - start, for "no … within 3s"
+	r        Result
+}
+
+// begin starts a check of t. The deadline is ctx's; a context without one
+// gets [DefaultTimeout], so that no check can run unbounded.
+func begin(ctx context.Context, t Target) *attempt {
+	a := &attempt{start: time.Now()}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = a.start.Add(noDeadline)
+		a.own = true
+	}
+	a.deadline = dl
+	a.budget = roundBudget(dl.Sub(a.start))
+	a.r = Result{Group: t.Group, Address: t.Address, Check: t.Check.Key, Attempts: 1}
+	return a
+}
+
+func roundBudget(d time.Duration) time.Duration {
+	switch {
+	case d <= 0:
+		return 0
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
+}
+
+// done finishes the Result with a state and detail.
+func (a *attempt) done(s State, detail string) Result {
+	a.r.State = s
+	a.r.Detail = cleanDetail(detail)
+	a.r.MS = time.Since(a.start).Milliseconds()
+	return a.r
+}
+
+// fail finishes the Result from an error met while waiting for what.
+func (a *attempt) fail(err error, what string) Result {
+	s, d := a.outcome(err, what)
+	return a.done(s, d)
+}
+
+// incomplete is a read cut short after n bytes of an answer had arrived.
+type incomplete struct {
+	n   int
+	err error
+}
+
+func (e *incomplete) Error() string { return fmt.Sprintf("%v after %d bytes", e.err, e.n) }
+func (e *incomplete) Unwrap() error { return e.err }
+
+// outcome turns an error met while waiting for what (e.g. "VER reply") into
+// a state and a detail.
+func (a *attempt) outcome(err error, what string) (State, string) {
+	var v *verdict
+	var dns *net.DNSError
+	var cut *incomplete
+	partial := 0
+	if errors.As(err, &cut) {
+		partial = cut.n
+	}
+	switch {
+	case errors.As(err, &v):
+		return v.state, v.detail
+	case isTimeout(err):
+		if partial > 0 {
+			return Timeout, fmt.Sprintf("incomplete %s within %s (%d bytes)", what, a.budget, partial)
+		}
+		return Timeout, fmt.Sprintf("no %s within %s", what, a.budget)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return Refused, "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
+		return Refused, "connection reset"
+	case errors.Is(err, context.Canceled):
+		return Error, "cancelled"
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return Error, "no such host"
+		}
+		if dns.IsTimeout {
+			return Error, "DNS lookup timed out"
+		}
+		return Error, "DNS lookup failed: " + dns.Err
+	case errors.Is(err, syscall.ENETUNREACH):
+		return Error, "network unreachable"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return Error, "host unreachable"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return Error, "address not available"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		if partial > 0 {
+			return Foreign, fmt.Sprintf("closed in the middle of %s (%d bytes)", what, partial)
+		}
+		return Foreign, "closed without " + what
+	}
+	return Error, shortError(err)
+}
+
+// isTimeout reports whether err is a deadline: the connection's or ctx's.
+func isTimeout(err error) bool {
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// shortError is the innermost useful text of err, without the "dial tcp
+// 1.2.3.4:443:" prefixes that repeat what the page already shows.
+func shortError(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	var sc *os.SyscallError
+	if errors.As(err, &sc) && sc.Err != nil {
+		return sc.Syscall + ": " + sc.Err.Error()
+	}
+	return err.Error()
+}
+
+// quote shows up to quoteBytes of what a server sent, as a Go string literal
+// in printable ASCII, with "…" when cut.
+func quote(b []byte) string {
+	if len(b) <= quoteBytes {
+		return strconv.QuoteToASCII(string(b))
+	}
+	return strconv.QuoteToASCII(string(b[:quoteBytes])) + "…"
+}
+
+// cleanDetail makes s fit a Result: one line of printable text, at most
+// detailMax runes. The checks already quote what servers send; this is the
+// last guard.
+func cleanDetail(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == detailMax-1 && len(s) > b.Len()+utf8.RuneLen(r) {
+			b.WriteRune('…')
+			break
+		}
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// validHost reports whether h can be dialled: an IP address, or a host name
+// made of letters, digits, hyphens and underscores in dot-separated labels.
+// Anything else is refused before any lookup, so that no odd string from a
+// config reaches a resolver or an HTTP header.
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dial opens a TCP connection to t, bounded by ctx. The connection's
+// deadline is the attempt's, and cancelling ctx (Ctrl-C) moves it to now, so
+// that every read and write in flight returns at once. The returned stop
+// releases that watch; call it before closing.
+func (a *attempt) dial(ctx context.Context, t Target) (net.Conn, func() bool, error) {
+	if !validHost(t.Address) {
+		return nil, nil, &verdict{Error, fmt.Sprintf("invalid host name %q", t.Address)}
+	}
+	var d net.Dialer
+	dctx := ctx
+	if a.own {
+		var cancel context.CancelFunc
+		dctx, cancel = context.WithDeadline(ctx, a.deadline)
+		defer cancel()
+	}
+	conn, err := d.DialContext(dctx, "tcp", t.HostPort())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := conn.SetDeadline(a.deadline); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
+	return conn, stop, nil
+}

@@ -1,0 +1,371 @@
+package probe
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The HTTP gateway carries MSNP in POST bodies, for clients behind
+// firewalls that allow only web traffic. The first request opens a session
+// with the notification server named by IP=; the answer's X-MSN-Messenger
+// header carries the session id that every later request names:
+//
+//	POST /gateway/gateway.dll?Action=open&Server=NS&IP=<address> HTTP/1.1
+//	Content-Type: application/x-msn-messenger
+//
+//	VER 1 MSNP21 CVR0
+//
+//	HTTP/1.1 200 OK
+//	X-MSN-Messenger: SessionID=<id>; GW-IP=<address>
+//	Content-Type: application/x-msn-messenger
+//
+//	VER 1 MSNP21 CVR0
+//
+// then POST /gateway/gateway.dll?SessionID=<id> with the CVR line. An answer
+// with an empty body means the server has not spoken yet: the client polls
+// with Action=poll until it does.
+
+const (
+	gatewayPath = "/gateway/gateway.dll"
+	pollEvery   = 100 * time.Millisecond // pause between polls of a silent session
+)
+
+// gatewayTLS is the TLS set-up of the HTTPS gateway check. Certificates are
+// not verified: the gateways' expired years ago, and the check asks whether
+// MSNP still answers, not whether the certificate is good. The detail shows
+// the certificate's name and expiry instead. Old protocol versions and
+// cipher suites are allowed for the same reason; sessions are resumed, so
+// that the checks after the first at an address skip the certificate.
+var gatewayTLS = &tls.Config{
+	InsecureSkipVerify: true,
+	MinVersion:         tls.VersionTLS10,
+	CipherSuites:       allCipherSuites(),
+	CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384},
+	ClientSessionCache: tls.NewLRUClientSessionCache(4096),
+}
+
+func allCipherSuites() []uint16 {
+	var ids []uint16
+	for _, s := range tls.CipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// ProbeGateway speaks MSNP through the HTTP gateway on the target's port,
+// in plain HTTP (check via "http", port 80 by default) or over TLS ("https",
+// 443): it opens a session with VER and sends CVR in it, as [ProbeMSNP] does
+// directly. The CVR request goes on the same connection when the server
+// keeps it open, else on a new one.
+//
+//	up        HTTP 200 with X-MSN-Messenger, the version accepted, CVR answered
+//	rejected  "VER 1 0" or a numeric error in the body, or an HTTP error
+//	          status that carries X-MSN-Messenger
+//	foreign   not HTTP, no X-MSN-Messenger, a body that is not MSNP, …
+//	refused   connection refused or reset
+//	timeout   no complete answer before ctx's deadline
+//	error     a TLS failure, no such host, …
+//
+// Over TLS the detail ends with the certificate's subject and expiry.
+func ProbeGateway(ctx context.Context, t Target) Result {
+	a := begin(ctx, t)
+	if !validVersion(t.Check.Version) {
+		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
+	}
+	g := &gateway{a: a, ctx: ctx, t: t, secure: t.Check.Via == HTTPS}
+	defer g.hangUp()
+	if err := g.connect(); err != nil {
+		return a.fail(err, "connection")
+	}
+	s, detail := a.converse(g, t.Check.Version)
+	if g.cert != "" {
+		detail += "; " + g.cert
+	}
+	return a.done(s, detail)
+}
+
+// gateway is one check's session with an HTTP(S) gateway.
+type gateway struct {
+	a      *attempt
+	ctx    context.Context
+	t      Target
+	secure bool
+
+	conn    net.Conn
+	stop    func() bool
+	lim     capReader
+	br      *bufio.Reader
+	reuse   bool   // the last answer left conn ready for another request
+	session string // from X-MSN-Messenger; "" before the session is open
+	cert    string // "cert CN=…, expires …" once a TLS handshake is done
+}
+
+// connect opens the connection, and does the TLS handshake for https. Its
+// errors are *verdicts that say which step failed.
+func (g *gateway) connect() error {
+	raw, stop, err := g.a.dial(g.ctx, g.t)
+	if err != nil {
+		s, d := g.a.outcome(err, "connection")
+		return &verdict{s, d}
+	}
+	g.conn, g.stop = raw, stop
+	if g.secure {
+		cfg := gatewayTLS
+		if _, err := netip.ParseAddr(g.t.Address); err != nil {
+			cfg = cfg.Clone()
+			cfg.ServerName = g.t.Address
+		}
+		tc := tls.Client(raw, cfg)
+		if err := tc.Handshake(); err != nil {
+			return g.tlsError(err)
+		}
+		g.cert = certSummary(tc.ConnectionState())
+		g.conn = tc
+	}
+	g.lim.r = g.conn
+	if g.br == nil {
+		g.br = getReader(&g.lim)
+	}
+	g.reuse = true
+	return nil
+}
+
+func (g *gateway) tlsError(err error) error {
+	s, d := g.a.outcome(err, "TLS handshake")
+	if s == Refused || s == Timeout {
+		return &verdict{s, d}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &verdict{Error, "TLS handshake: closed by the server"}
+	}
+	msg := strings.TrimPrefix(shortError(err), "tls: ")
+	return &verdict{Error, "TLS: " + msg}
+}
+
+// hangUp closes the connection (without a TLS close_notify: nothing is
+// left to say) and returns the reader to its pool.
+func (g *gateway) hangUp() {
+	if g.conn != nil {
+		g.stop()
+		if tc, ok := g.conn.(*tls.Conn); ok {
+			tc.NetConn().Close()
+		} else {
+			g.conn.Close()
+		}
+		g.conn = nil
+	}
+	if g.br != nil {
+		putReader(g.br)
+		g.br = nil
+	}
+}
+
+func (g *gateway) exchange(cmd string) ([]byte, error) {
+	if !g.reuse {
+		g.hangUp()
+		if err := g.connect(); err != nil {
+			return nil, err
+		}
+	}
+	target := gatewayPath + "?Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
+	if g.session != "" {
+		target = gatewayPath + "?SessionID=" + g.session
+	}
+	body, err := g.post(target, cmd)
+	for err == nil && len(body) == 0 {
+		if err = g.a.pause(g.ctx, pollEvery); err != nil {
+			break
+		}
+		if !g.reuse {
+			g.hangUp()
+			if err = g.connect(); err != nil {
+				break
+			}
+		}
+		body, err = g.post(gatewayPath+"?Action=poll&SessionID="+g.session, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	line, _, ok := bytes.Cut(body, []byte("\r\n"))
+	if !ok {
+		return nil, foreign("gateway body not MSNP: %s", quote(body))
+	}
+	return line, nil
+}
+
+// post sends one request and reads the answer's body, at most maxBody
+// bytes. It checks what makes the answer a gateway's: HTTP, status 200 and
+// an X-MSN-Messenger header with a session id.
+func (g *gateway) post(target, body string) ([]byte, error) {
+	host := g.t.Address
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	req := "POST " + target + " HTTP/1.1\r\n" +
+		"Host: " + host + "\r\n" +
+		"User-Agent: MSMSGS\r\n" +
+		"Accept: */*\r\n" +
+		"Content-Type: application/x-msn-messenger\r\n" +
+		"Content-Length: " + strconv.Itoa(len(body)) + "\r\n" +
+		"Connection: Keep-Alive\r\n" +
+		"Cache-Control: no-cache\r\n" +
+		"\r\n" + body
+	if _, err := io.WriteString(g.conn, req); err != nil {
+		return nil, err
+	}
+	g.lim.start(maxHTTP)
+	resp, err := http.ReadResponse(g.br, nil)
+	if err != nil {
+		return nil, g.httpError(err, "not HTTP")
+	}
+	code := resp.StatusCode
+	hdr := resp.Header.Get("X-MSN-Messenger")
+	switch {
+	case hdr == "":
+		return nil, foreign("HTTP %d without X-MSN-Messenger", code)
+	case code != http.StatusOK:
+		return nil, rejected("gateway answered HTTP %d", code)
+	}
+	id, ok := sessionID(hdr)
+	if !ok {
+		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
+	}
+	g.session = id
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, g.httpError(err, "gateway body cut short")
+	}
+	if len(data) > maxBody {
+		return nil, foreign("gateway body longer than %d bytes", maxBody)
+	}
+	g.reuse = !resp.Close
+	return data, nil
+}
+
+// httpError judges an error met while reading an HTTP answer. The error
+// of the connection itself comes from the capReader: the HTTP reader takes
+// a line cut short by a timeout for a whole one, and complains of it.
+func (g *gateway) httpError(err error, what string) error {
+	if g.lim.err != nil {
+		err = g.lim.err
+	}
+	var op *net.OpError
+	switch {
+	case g.lim.over:
+		return foreign("HTTP answer longer than %d bytes", maxHTTP)
+	case isTimeout(err):
+		return &incomplete{g.lim.n, err}
+	case errors.As(err, &op):
+		return err // reset, …
+	case g.lim.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+		return io.EOF // closed without a word
+	}
+	return foreign("%s: %s", what, quote(g.lim.head))
+}
+
+// sessionID finds SessionID=<id> in an X-MSN-Messenger header. The id goes
+// back into a request line, so only plain characters pass.
+func sessionID(hdr string) (string, bool) {
+	for _, part := range strings.Split(hdr, ";") {
+		id, ok := strings.CutPrefix(strings.TrimSpace(part), "SessionID=")
+		if !ok {
+			continue
+		}
+		if id == "" || len(id) > 100 {
+			return "", false
+		}
+		for i := 0; i < len(id); i++ {
+			c := id[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(".-_{}:", c) >= 0) {
+				return "", false
+			}
+		}
+		return id, true
+	}
+	return "", false
+}
+
+// certSummary is "cert CN=<name>, expires <date>" for the server's leaf
+// certificate.
+func certSummary(cs tls.ConnectionState) string {
+	if len(cs.PeerCertificates) == 0 {
+		return "no certificate"
+	}
+	c := cs.PeerCertificates[0]
+	name := c.Subject.CommonName
+	if name == "" && len(c.DNSNames) > 0 {
+		name = c.DNSNames[0]
+	}
+	if name == "" || len(name) > quoteBytes || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r > '~' || r == ',' || r == ';' }) {
+		name = quote([]byte(name))
+	}
+	return "cert CN=" + name + ", expires " + c.NotAfter.UTC().Format(time.DateOnly)
+}
+
+// capReader bounds what one HTTP answer may read from the connection and
+// keeps its first bytes, to show in a detail when it is not HTTP.
+type capReader struct {
+	r    io.Reader
+	left int
+	n    int
+	over bool
+	err  error // the connection's error, if any
+	head []byte
+	buf  [quoteBytes]byte
+}
+
+func (c *capReader) start(limit int) {
+	c.left, c.n, c.over, c.err, c.head = limit, 0, false, nil, c.buf[:0]
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.over = true
+		return 0, errTooLong
+	}
+	if len(p) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	c.left -= n
+	c.n += n
+	if room := cap(c.head) - len(c.head); room > 0 {
+		c.head = append(c.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+var errTooLong = errors.New("answer too long")
+
+// pause waits d, or returns a timeout when the attempt's deadline or ctx
+// comes first.
+func (a *attempt) pause(ctx context.Context, d time.Duration) error {
+	if time.Now().Add(d).After(a.deadline) {
+		return os.ErrDeadlineExceeded
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,700 @@
+package main
+
+// Tests that keep the GitHub workflows (.github/workflows/*.yml), the
+// Makefile and this command in step: every "make X" a workflow runs is a
+// target; every "deadyet CMD --flag" the workflows or those targets run is a
+// command with that flag; actions are actions/* pinned to a major version;
+// write permissions are where they are needed and nowhere else; the vantage
+// points are listed well; the preview's results fixture matches site.toml.
+//
+// The workflows are read line by line, which is enough for the plain YAML
+// they are written in: "run:" values, inline or as "|" blocks, "uses:" lines,
+// and the job each line is in.
+//
+// To regenerate the preview fixture after changing site.toml:
+//
+//	go test ./cmd/deadyet -run TestPreviewFixture -update-preview
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+)
+
+var updatePreview = flag.Bool("update-preview", false, "rewrite the preview results fixture from site.toml")
+
+// repoRoot is the repository, seen from this package's folder.
+const repoRoot = "../.."
+
+// workflow is one .github/workflows file, as far as these tests read it.
+type workflow struct {
+	name  string
+	lines []string
+	runs  []script   // every run: value
+	uses  []lineText // every uses: value
+}
+
+type script struct {
+	line int // of the "run:" key
+	job  string
+	text string
+}
+
+type lineText struct {
+	line int
+	text string
+}
+
+var (
+	runRE  = regexp.MustCompile(`^(\s*)(?:-\s+)?run:\s*(.*)$`)
+	usesRE = regexp.MustCompile(`^\s*(?:-\s+)?uses:\s*(\S+)`)
+	jobRE  = regexp.MustCompile(`^  ([A-Za-z0-9_-]+):\s*$`)
+)
+
+func readWorkflows(t *testing.T) []workflow {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no workflows in .github/workflows")
+	}
+	var out []workflow
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, parseWorkflow(filepath.Base(f), string(data)))
+	}
+	return out
+}
+
+// parseWorkflow finds the run: scripts and uses: lines of a workflow.
+func parseWorkflow(name, text string) workflow {
+	w := workflow{name: name, lines: strings.Split(text, "\n")}
+	inJobs, job := false, ""
+	for i := 0; i < len(w.lines); i++ {
+		l := w.lines[i]
+		switch {
+		case strings.HasPrefix(l, "jobs:"):
+			inJobs = true
+			continue
+		case len(l) > 0 && l[0] != ' ' && l[0] != '#':
+			inJobs, job = false, ""
+		case inJobs && jobRE.MatchString(l):
+			job = jobRE.FindStringSubmatch(l)[1]
+		}
+		if m := usesRE.FindStringSubmatch(l); m != nil {
+			w.uses = append(w.uses, lineText{i + 1, m[1]})
+		}
+		m := runRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		s := script{line: i + 1, job: job}
+		if v := strings.TrimRight(m[2], " "); v == "" || strings.IndexAny(v[:1], "|>") == 0 {
+			// A block: the lines indented deeper than the key's line.
+			indent := len(m[1])
+			var block []string
+			for i+1 < len(w.lines) {
+				next := w.lines[i+1]
+				if strings.TrimSpace(next) != "" && len(next)-len(strings.TrimLeft(next, " ")) <= indent {
+					break
+				}
+				block = append(block, strings.TrimSpace(next))
+				i++
+			}
+			s.text = strings.Join(block, "\n")
+		} else {
+			s.text = unquoteYAML(v)
+		}
+		w.runs = append(w.runs, s)
+	}
+	return w
+}
+
+// unquoteYAML strips the quotes of a one-line YAML scalar.
+func unquoteYAML(v string) string {
+	if len(v) >= 2 && (v[0] == '\'' && v[len(v)-1] == '\'') {
+		return strings.ReplaceAll(v[1:len(v)-1], "''", "'")
+	}
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		return strings.ReplaceAll(v[1:len(v)-1], `\"`, `"`)
+	}
+	return v
+}
+
+// commands splits a shell script into simple commands, as lists of words:
+// words split at blanks outside quotes, quotes removed; commands end at a
+// newline (not after a backslash), "&&", "||", ";" or "|"; "#" at the start
+// of a word starts a comment. Leading NAME=value words (the environment)
+// are dropped. That is all the shell these tests need to understand.
+func commands(script string) [][]string {
+	var (
+		out   [][]string
+		words []string
+		word  strings.Builder
+		in    bool // a word is started
+		quote byte
+	)
+	endWord := func() {
+		if in {
+			words = append(words, word.String())
+		}
+		word.Reset()
+		in = false
+	}
+	endCommand := func() {
+		endWord()
+		for len(words) > 0 && assignRE.MatchString(words[0]) {
+			words = words[1:]
+		}
+		if len(words) > 0 {
+			out = append(out, words)
+		}
+		words = nil
+	}
+	for i := 0; i < len(script); i++ {
+		c := script[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' && i+1 < len(script) && strings.IndexByte(`"\$`+"`", script[i+1]) >= 0 {
+				i++
+				word.WriteByte(script[i])
+			} else {
+				word.WriteByte(c)
+			}
+		case c == '\'' || c == '"':
+			quote, in = c, true
+		case c == '\\' && i+1 < len(script):
+			i++
+			if script[i] != '\n' {
+				word.WriteByte(script[i])
+				in = true
+			}
+		case c == '#' && !in:
+			for i+1 < len(script) && script[i+1] != '\n' {
+				i++
+			}
+		case c == '\n' || c == ';' || c == '|' || (c == '&' && i+1 < len(script) && script[i+1] == '&'):
+			if (c == '|' || c == '&') && i+1 < len(script) && script[i+1] == c {
+				i++
+			}
+			endCommand()
+		case c == ' ' || c == '\t':
+			endWord()
+		default:
+			word.WriteByte(c)
+			in = true
+		}
+	}
+	endCommand()
+	return out
+}
+
+// makefile is the repository's Makefile, as far as these tests read it.
+type makefile struct {
+	vars    map[string]string
+	targets map[string]*target
+}
+
+type target struct {
+	prereqs []string
+	recipe  []string // with simple variables expanded
+}
+
+var (
+	assignRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?=|:=|=)\s*(.*)$`)
+	ruleRE   = regexp.MustCompile(`^([A-Za-z0-9_./ -]+):(?:[^=]|$)(.*)$`)
+	varRE    = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
+)
+
+func readMakefile(t *testing.T) makefile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := makefile{vars: map[string]string{}, targets: map[string]*target{}}
+	var cur []*target
+	for _, l := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(l, "\t"):
+			for _, tg := range cur {
+				tg.recipe = append(tg.recipe, strings.TrimLeft(strings.TrimSpace(l), "@-"))
+			}
+		case assignRE.MatchString(l):
+			m := assignRE.FindStringSubmatch(l)
+			mk.vars[m[1]] = strings.TrimSpace(m[2])
+			cur = nil
+		case ruleRE.MatchString(l):
+			m := ruleRE.FindStringSubmatch(l)
+			cur = nil
+			prereqs := strings.Fields(strings.SplitN(l[len(m[1])+1:], "#", 2)[0])
+			for _, name := range strings.Fields(m[1]) {
+				if strings.HasPrefix(name, ".") {
+					continue
+				}
+				tg := &target{prereqs: prereqs}
+				mk.targets[name] = tg
+				cur = append(cur, tg)
+			}
+		case strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#"):
+		default:
+			cur = nil
+		}
+	}
+	for _, tg := range mk.targets {
+		for i, r := range tg.recipe {
+			tg.recipe[i] = mk.expand(r)
+		}
+	}
+	return mk
+}
+
+// expand replaces $(NAME) by the Makefile's value of NAME, repeatedly; other
+// references (functions, unknown names) stay as they are.
+func (mk makefile) expand(s string) string {
+	for range 10 {
+		next := varRE.ReplaceAllStringFunc(s, func(ref string) string {
+			if v, ok := mk.vars[varRE.FindStringSubmatch(ref)[1]]; ok {
+				return v
+			}
+			return ref
+		})
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+var flagRE = regexp.MustCompile(`(?:^|[\s,(])--([a-z][a-z0-9-]*)`)
+
+// checkDeadyet checks a deadyet command line (words[0] is the program)
+// against the command tree: the subcommand exists and takes every --flag.
+func checkDeadyet(t *testing.T, where string, root *cobra.Command, words []string, line string) {
+	t.Helper()
+	cmd := root
+	for _, w := range words[1:] {
+		if strings.HasPrefix(w, "-") {
+			break
+		}
+		sub := findCommand(cmd, w)
+		if sub == nil {
+			if cmd == root {
+				t.Errorf("%s: %q: deadyet has no command %q (it has %s)", where, line, w, commandNames(root))
+				return
+			}
+			break // an argument
+		}
+		cmd = sub
+	}
+	if cmd == root {
+		t.Errorf("%s: %q: deadyet without a command", where, line)
+		return
+	}
+	for _, m := range flagRE.FindAllStringSubmatch(line, -1) {
+		if cmd.Flags().Lookup(m[1]) == nil {
+			t.Errorf("%s: %q: %q has no flag --%s", where, line, cmd.CommandPath(), m[1])
+		}
+	}
+}
+
+func findCommand(parent *cobra.Command, name string) *cobra.Command {
+	for _, c := range parent.Commands() {
+		if c.Name() == name || slices.Contains(c.Aliases, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func commandNames(root *cobra.Command) string {
+	var names []string
+	for _, c := range root.Commands() {
+		names = append(names, c.Name())
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func isDeadyet(word string) bool { return filepath.Base(word) == "deadyet" }
+
+// TestWorkflowCommands: every make target and deadyet command the workflows
+// run exists, down through the targets' prerequisites and recipes.
+func TestWorkflowCommands(t *testing.T) {
+	mk := readMakefile(t)
+	root := newRootCmd()
+	checked := map[string]bool{}
+	var checkTarget func(where, name string)
+	checkTarget = func(where, name string) {
+		tg, ok := mk.targets[name]
+		if !ok {
+			t.Errorf("%s: make %s: the Makefile has no target %q", where, name, name)
+			return
+		}
+		if checked[name] {
+			return
+		}
+		checked[name] = true
+		for _, p := range tg.prereqs {
+			checkTarget("Makefile target "+name, p)
+		}
+		for _, r := range tg.recipe {
+			for _, words := range commands(r) {
+				if isDeadyet(words[0]) {
+					checkDeadyet(t, "Makefile target "+name, root, words, r)
+				}
+			}
+		}
+	}
+	calls := 0
+	for _, w := range readWorkflows(t) {
+		for _, s := range w.runs {
+			for _, words := range commands(s.text) {
+				where := fmt.Sprintf("%s:%d (job %s)", w.name, s.line, s.job)
+				switch {
+				case words[0] == "make":
+					for _, a := range words[1:] {
+						if !strings.HasPrefix(a, "-") && !strings.Contains(a, "=") {
+							calls++
+							checkTarget(where, a)
+						}
+					}
+				case isDeadyet(words[0]):
+					calls++
+					checkDeadyet(t, where, root, words, strings.Join(words, " "))
+				}
+			}
+		}
+	}
+	if calls < 5 {
+		t.Errorf("found only %d make or deadyet calls in the workflows: the scan is broken", calls)
+	}
+}
+
+// TestWorkflowRules: pinned actions/* only, minimal permissions, the
+// schedule, and one run at a time.
+func TestWorkflowRules(t *testing.T) {
+	actionRE := regexp.MustCompile(`^actions/[a-z0-9-]+@v[0-9]+$`)
+	// Where write permissions may be: workflow → job → permissions.
+	allowed := map[string]map[string][]string{
+		"site.yml": {"site": {"contents"}, "deploy": {"pages", "id-token"}},
+		"pr.yml":   {},
+	}
+	writeRE := regexp.MustCompile(`^\s+([a-z-]+):\s*write\b`)
+	for _, w := range readWorkflows(t) {
+		if len(w.uses) == 0 {
+			t.Errorf("%s: no uses: lines found: the scan is broken", w.name)
+		}
+		for _, u := range w.uses {
+			if !actionRE.MatchString(u.text) {
+				t.Errorf("%s:%d: uses %q: want an actions/* action pinned to a major version, like actions/checkout@v6", w.name, u.line, u.text)
+			}
+		}
+		if !slices.ContainsFunc(w.lines, func(l string) bool { return strings.HasPrefix(l, "permissions:") }) {
+			t.Errorf("%s: no top-level permissions", w.name)
+		}
+		want, ok := allowed[w.name]
+		if !ok {
+			t.Errorf("%s: a new workflow: list its write permissions in TestWorkflowRules", w.name)
+			continue
+		}
+		got := map[string][]string{}
+		inJobs, job := false, ""
+		for i, l := range w.lines {
+			switch {
+			case strings.HasPrefix(l, "jobs:"):
+				inJobs = true
+			case len(l) > 0 && l[0] != ' ' && l[0] != '#':
+				inJobs, job = false, ""
+			case inJobs && jobRE.MatchString(l):
+				job = jobRE.FindStringSubmatch(l)[1]
+			}
+			if m := writeRE.FindStringSubmatch(l); m != nil {
+				if job == "" {
+					t.Errorf("%s:%d: write permission %q for the whole workflow", w.name, i+1, m[1])
+				}
+				got[job] = append(got[job], m[1])
+			}
+		}
+		for job, perms := range got {
+			if !slices.Equal(perms, want[job]) {
+				t.Errorf("%s: job %s may write %v, want %v", w.name, job, perms, want[job])
+			}
+		}
+		for job, perms := range want {
+			if !slices.Equal(got[job], perms) {
+				t.Errorf("%s: job %s may write %v, want %v", w.name, job, got[job], perms)
+			}
+		}
+	}
+
+	site := workflowText(t, "site.yml")
+	for _, want := range []string{
+		"    - cron: '0 * * * *'\n",
+		"  workflow_dispatch:\n",
+		"  push:\n    branches: [main]\n",
+		"concurrency:\n  group: site\n  cancel-in-progress: false\n",
+		"go-version-file: go.mod",
+		".github/vantage.json",
+		"actions/upload-pages-artifact@",
+		"actions/deploy-pages@",
+	} {
+		if !strings.Contains(site, want) {
+			t.Errorf("site.yml does not have %q", want)
+		}
+	}
+}
+
+func workflowText(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".github", "workflows", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestVantagePoints: .github/vantage.json, the one list of places the
+// hourly job probes from.
+func TestVantagePoints(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".github", "vantage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []struct {
+		Name   string `json:"name"`
+		RunsOn string `json:"runs-on"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&list); err != nil {
+		t.Fatalf(".github/vantage.json: %v", err)
+	}
+	if len(list) == 0 {
+		t.Fatal(".github/vantage.json lists no vantage point")
+	}
+	nameRE := regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	seen := map[string]bool{}
+	for i, v := range list {
+		if !nameRE.MatchString(v.Name) {
+			t.Errorf(".github/vantage.json entry %d: name %q: want lower-case letters, digits and '-' (it names a file and an artifact)", i+1, v.Name)
+		}
+		if seen[v.Name] {
+			t.Errorf(".github/vantage.json: %q listed twice", v.Name)
+		}
+		seen[v.Name] = true
+		if strings.TrimSpace(v.RunsOn) == "" {
+			t.Errorf(".github/vantage.json: %q has no runs-on", v.Name)
+		}
+	}
+}
+
+// previewFixture is the results file the Makefile's preview target renders.
+func previewFixture(t *testing.T) string {
+	t.Helper()
+	tg, ok := readMakefile(t).targets["preview"]
+	if !ok {
+		t.Fatal("the Makefile has no preview target")
+	}
+	re := regexp.MustCompile(`--results[ =](\S+)`)
+	for _, r := range tg.recipe {
+		if m := re.FindStringSubmatch(r); m != nil {
+			return filepath.Join(repoRoot, filepath.FromSlash(m[1]))
+		}
+	}
+	t.Fatal("the preview target renders no --results file")
+	return ""
+}
+
+// previewResults makes the fixture for a config. Every state appears and the
+// details say it is a fixture; like the real fleet today, ports answer but
+// no MSNP check is up, so the preview's verdict is the real one. One cell
+// shows vantage points that disagree.
+func previewResults(cfg probe.Config) probe.Results {
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	r := probe.Results{Version: probe.ResultsVersion, Started: at, Finished: at.Add(4 * time.Second), Vantage: "preview-fixture"}
+	cycles := map[probe.Kind][]probe.State{
+		probe.TCP:  {probe.Up, probe.Timeout, probe.Up, probe.Refused, probe.Error, probe.Up, probe.Foreign},
+		probe.MSNP: {probe.Timeout, probe.Rejected, probe.Refused, probe.Timeout, probe.Foreign, probe.Error, probe.Timeout},
+	}
+	details := map[probe.State]string{
+		probe.Up: "fixture: connected", probe.Rejected: "fixture: VER 1 0", probe.Foreign: "fixture: not an MSN server",
+		probe.Refused: "fixture: connection refused", probe.Timeout: "fixture: no answer in 3s", probe.Error: "fixture: no such host",
+	}
+	n, disagree := 0, false
+	for _, g := range cfg.Groups {
+		for _, s := range g.Servers {
+			for _, key := range g.Checks {
+				c := cfg.Checks[key]
+				res := probe.Result{Group: g.Name, Address: s.Address, Check: key, State: probe.Skipped}
+				if c.Scan {
+					cycle := cycles[c.Kind]
+					res.State = cycle[n%len(cycle)]
+					res.Attempts = 1
+					if res.State != probe.Up {
+						res.Attempts = 2
+					}
+					res.MS = int64(20 + n*37%900)
+					res.Detail = details[res.State]
+					if res.State == probe.Up && !disagree {
+						res.Disagree, disagree = true, true
+						res.Detail = "up from preview-eu; timeout from preview-us"
+					}
+					n++
+				}
+				r.Results = append(r.Results, res)
+			}
+		}
+	}
+	return r
+}
+
+// marshalPreview writes one result a line, for readable diffs.
+func marshalPreview(r probe.Results) []byte {
+	var b bytes.Buffer
+	head, _ := json.Marshal(struct {
+		Version  int       `json:"version"`
+		Started  time.Time `json:"started"`
+		Finished time.Time `json:"finished"`
+		Vantage  string    `json:"vantage"`
+	}{r.Version, r.Started, r.Finished, r.Vantage})
+	b.Write(head[:len(head)-1])
+	b.WriteString(`,"results":[`)
+	for i, res := range r.Results {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		line, _ := json.Marshal(res)
+		b.WriteString("\n  ")
+		b.Write(line)
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes()
+}
+
+// TestPreviewFixture: the results the pull-request preview renders have one
+// result per (group, server, check) of site.toml, in config order, skipped
+// exactly where the check is not scanned.
+func TestPreviewFixture(t *testing.T) {
+	s, err := loadConfig(filepath.Join(repoRoot, "site.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := previewFixture(t)
+	if *updatePreview {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, marshalPreview(previewResults(s.Probe)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/deadyet -run TestPreviewFixture -update-preview writes it)", err)
+	}
+	var got probe.Results
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if got.Version != probe.ResultsVersion || got.Vantage == "" || got.Started.IsZero() || got.Finished.Before(got.Started) {
+		t.Errorf("%s: bad header: version %d vantage %q started %v finished %v", file, got.Version, got.Vantage, got.Started, got.Finished)
+	}
+	var want []string
+	for _, g := range s.Probe.Groups {
+		for _, sv := range g.Servers {
+			for _, key := range g.Checks {
+				w := g.Name + " " + sv.Address + " " + key
+				if !s.Probe.Checks[key].Scan {
+					w += " skipped"
+				}
+				want = append(want, w)
+			}
+		}
+	}
+	var have []string
+	states := map[probe.State]bool{}
+	for _, r := range got.Results {
+		if !r.State.Valid() {
+			t.Errorf("%s: %s: unknown state %q", file, r, r.State)
+		}
+		states[r.State] = true
+		h := r.Group + " " + r.Address + " " + r.Check
+		if r.State == probe.Skipped {
+			h += " skipped"
+		}
+		have = append(have, h)
+	}
+	if !slices.Equal(have, want) {
+		t.Errorf("%s does not match site.toml: regenerate it with\n\tgo test ./cmd/deadyet -run TestPreviewFixture -update-preview", file)
+	}
+	if len(states) != len(probe.States) {
+		t.Errorf("%s shows %d of the %d states: a preview should show them all", file, len(states), len(probe.States))
+	}
+}
+
+// TestScanHelpers pins the line-based readers on tricky input, so that a
+// change to them cannot quietly make the tests above pass on nothing.
+func TestScanHelpers(t *testing.T) {
+	w := parseWorkflow("x.yml", `jobs:
+  one:
+    steps:
+      - run: make a B=1 && bin/deadyet check --config x # comment
+      - name: block
+        run: |
+          # a comment
+          make b c \
+            V="x y"
+          echo done; make -j2 d
+          "a'b" # x
+      - uses: actions/checkout@v6
+  two:
+    steps:
+      - run: 'FOO=1 make e'
+`)
+	var got []string
+	for _, s := range w.runs {
+		for _, c := range commands(s.text) {
+			got = append(got, fmt.Sprintf("%s:%d %s", s.job, s.line, strings.Join(c, " ")))
+		}
+	}
+	want := []string{
+		"one:4 make a B=1",
+		"one:4 bin/deadyet check --config x",
+		"one:6 make b c V=x y",
+		"one:6 echo done",
+		"one:6 make -j2 d",
+		"one:6 a'b",
+		"two:15 make e",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("commands:\ngot  %q\nwant %q", got, want)
+	}
+	if len(w.uses) != 1 || w.uses[0].text != "actions/checkout@v6" || w.uses[0].line != 12 {
+		t.Errorf("uses: %+v", w.uses)
+	}
+}

@@ -289,9 +289,9 @@ func (mk makefile) expand(s string) string {
 var flagRE = regexp.MustCompile(`(?:^|[\s,(])--([a-z][a-z0-9-]*)`)
 
 // checkDeadyet checks a deadyet command line (words[0] is the program)
-// against the command tree: the subcommand exists and takes every --flag.
-func checkDeadyet(t *testing.T, where string, root *cobra.Command, words []string, line string) {
-	t.Helper()
+// against the command tree: the subcommand exists and takes every --flag of
+// line. It returns the problems.
+func checkDeadyet(root *cobra.Command, words []string, line string) []string {
 	cmd := root
 	for _, w := range words[1:] {
 		if strings.HasPrefix(w, "-") {
@@ -300,22 +300,22 @@ func checkDeadyet(t *testing.T, where string, root *cobra.Command, words []strin
 		sub := findCommand(cmd, w)
 		if sub == nil {
 			if cmd == root {
-				t.Errorf("%s: %q: deadyet has no command %q (it has %s)", where, line, w, commandNames(root))
-				return
+				return []string{fmt.Sprintf("%q: deadyet has no command %q (it has %s)", line, w, commandNames(root))}
 			}
 			break // an argument
 		}
 		cmd = sub
 	}
 	if cmd == root {
-		t.Errorf("%s: %q: deadyet without a command", where, line)
-		return
+		return []string{fmt.Sprintf("%q: deadyet without a command", line)}
 	}
+	var problems []string
 	for _, m := range flagRE.FindAllStringSubmatch(line, -1) {
 		if cmd.Flags().Lookup(m[1]) == nil {
-			t.Errorf("%s: %q: %q has no flag --%s", where, line, cmd.CommandPath(), m[1])
+			problems = append(problems, fmt.Sprintf("%q: %q has no flag --%s", line, cmd.CommandPath(), m[1]))
 		}
 	}
+	return problems
 }
 
 func findCommand(parent *cobra.Command, name string) *cobra.Command {
@@ -363,7 +363,9 @@ func TestWorkflowCommands(t *testing.T) {
 		for _, r := range tg.recipe {
 			for _, words := range commands(r) {
 				if isDeadyet(words[0]) {
-					checkDeadyet(t, "Makefile target "+name, root, words, r)
+					for _, p := range checkDeadyet(root, words, r) {
+						t.Errorf("Makefile target %s: %s", name, p)
+					}
 				}
 			}
 		}
@@ -383,7 +385,9 @@ func TestWorkflowCommands(t *testing.T) {
 					}
 				case isDeadyet(words[0]):
 					calls++
-					checkDeadyet(t, where, root, words, strings.Join(words, " "))
+					for _, p := range checkDeadyet(root, words, strings.Join(words, " ")) {
+						t.Errorf("%s: %s", where, p)
+					}
 				}
 			}
 		}
@@ -696,5 +700,38 @@ func TestScanHelpers(t *testing.T) {
 	}
 	if len(w.uses) != 1 || w.uses[0].text != "actions/checkout@v6" || w.uses[0].line != 12 {
 		t.Errorf("uses: %+v", w.uses)
+	}
+}
+
+// TestCheckDeadyet pins checkDeadyet on a command tree of its own.
+func TestCheckDeadyet(t *testing.T) {
+	root := &cobra.Command{Use: "deadyet"}
+	build := &cobra.Command{Use: "build"}
+	build.Flags().String("config", "", "")
+	build.Flags().StringArray("results", nil, "")
+	news := &cobra.Command{Use: "news"}
+	newsNew := &cobra.Command{Use: "new"}
+	newsNew.Flags().String("dir", "", "")
+	news.AddCommand(newsNew)
+	root.AddCommand(build, news)
+	mk := makefile{vars: map[string]string{"DEADYET": "bin/deadyet", "RESULTS": "r/*.json"}}
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"bin/deadyet build --config site.toml", nil},
+		{"$(DEADYET) build --config x $(foreach r,$(wildcard $(RESULTS)),--results $(r))", nil},
+		{"deadyet news new --dir n 'A title'", nil},
+		{"deadyet build --config=x --out public", []string{`"deadyet build --config=x --out public": "deadyet build" has no flag --out`}},
+		{"deadyet render --config x", []string{`"deadyet render --config x": deadyet has no command "render" (it has build, news)`}},
+		{"deadyet news new --title x", []string{`"deadyet news new --title x": "deadyet news new" has no flag --title`}},
+		{"deadyet --help", []string{`"deadyet --help": deadyet without a command`}},
+	}
+	for _, tt := range tests {
+		line := mk.expand(tt.line)
+		got := checkDeadyet(root, commands(line)[0], line)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s:\ngot  %q\nwant %q", tt.line, got, tt.want)
+		}
 	}
 }

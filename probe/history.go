@@ -93,9 +93,12 @@ type stateCode uint8
 
 const (
 	noState   stateCode = 0
-	upCode    stateCode = 1 // States[0] is Up
-	skipCode  stateCode = 7 // States[6] is Skipped
-	heartbeat int32     = -1
+	heartbeat int32     = -1 // entry.key of a heartbeat
+)
+
+var (
+	upCode, _   = codeOf(Up)
+	skipCode, _ = codeOf(Skipped)
 )
 
 func codeOf(s State) (stateCode, bool) {

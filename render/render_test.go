@@ -237,10 +237,14 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
-// TestHostileInput puts markup, quotes and script links everywhere a config,
-// a server or a news file can, and checks that they come out as text.
-func TestHostileInput(t *testing.T) {
-	const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+// hostile is markup and quotes, put everywhere a config, a server or a news
+// file can put text.
+const hostile = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+
+// hostileOptions is a site made of hostile input.
+func hostileOptions(t *testing.T) Options {
+	t.Helper()
+	const evil = hostile
 	cfg := probe.Config{
 		Checks: map[string]probe.Check{
 			"x": {Key: "x", Label: evil, Kind: probe.MSNP, Version: "MSNP21", Scan: true, About: evil + " [a](javascript:alert(3))"},
@@ -267,9 +271,16 @@ func TestHostileInput(t *testing.T) {
 	page := Page{
 		Title: evil, URL: "https://x.example/\"><script>alert(10)</script>/",
 		FinePrint: evil, Situation: "<b onclick=alert(11)>bold</b>", Repository: "javascript:alert(12)",
-		FAQ: []FAQ{{Question: evil, Answer: evil}},
+		FAQ:     []FAQ{{Question: evil, Answer: evil}},
+		Verdict: VerdictWords{Dead: evil, Alive: evil, Partial: evil}, Headline: evil, Description: evil,
 	}
-	files, err := Render(Options{Config: cfg, Page: page, Results: res, News: entries})
+	return Options{Config: cfg, Page: page, Results: res, News: entries}
+}
+
+// TestHostileInput checks that hostile input comes out as text.
+func TestHostileInput(t *testing.T) {
+	const evil = hostile
+	files, err := Render(hostileOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,12 @@ func Render(opts Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	tfs, sfs := opts.Templates, opts.Static
+	return v.Files(opts.Templates, opts.Static)
+}
+
+// Files renders the site of a view, as [Render] does. tfs holds the
+// templates and sfs the static files; nil means the embedded ones.
+func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if tfs == nil {
 		tfs = templates.FS
 	}
@@ -95,6 +100,12 @@ var funcs = template.FuncMap{
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"human":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"day":      func(t time.Time) string { return t.Format(time.DateOnly) },
+	"wbr":      wbr,
+}
+
+// wbr escapes a host name and lets it break after its dots.
+func wbr(host string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(host), ".", ".<wbr>"))
 }
 
 // writeFile is os.WriteFile; tests replace it to fail half-way.

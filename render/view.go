@@ -94,7 +94,7 @@ type Column struct {
 	Scanned bool
 	Up      int    // servers up
 	Total   int    // servers with a result
-	Count   string // "3/11 up", or "not scanned"
+	Count   string // "3/11 up", or "–" when not scanned
 }
 
 // Row is one server of a table.
@@ -236,7 +236,7 @@ func Build(opts Options) (*View, error) {
 			if col.Scanned {
 				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
 			} else {
-				t.Columns[i].Count = "not scanned"
+				t.Columns[i].Count = "–"
 			}
 		}
 		v.Tables = append(v.Tables, t)

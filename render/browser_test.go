@@ -1,0 +1,435 @@
+package render
+
+// The browser test loads the rendered site in headless Chromium and the Nu
+// HTML Checker. Both are slow and need programs that `go test` cannot
+// assume, so they run only when asked:
+//
+//	DEADYET_BROWSER=/usr/bin/chromium go test ./render -run Browser -v
+//	DEADYET_VNU="java -jar node_modules/vnu-jar/build/dist/vnu.jar" go test ./render -run HTMLValid -v
+//
+// (DEADYET_BROWSER=1 means "chromium on the PATH".) The screenshots go to
+// DEADYET_SCREENSHOTS, or a folder the test prints, for a person to look at.
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cdp is a minimal client of the Chrome DevTools Protocol over the pipe of
+// --remote-debugging-pipe: JSON messages separated by NUL bytes, written to
+// the browser's fd 3 and read from its fd 4.
+type cdp struct {
+	w      *os.File
+	mu     sync.Mutex
+	nextID int
+	calls  map[int]chan cdpMessage
+	events chan cdpMessage
+}
+
+type cdpMessage struct {
+	ID        int             `json:"id,omitempty"`
+	SessionID string          `json:"sessionId,omitempty"`
+	Method    string          `json:"method,omitempty"`
+	Params    json.RawMessage `json:"params,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     *struct {
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+func (c *cdp) read(r *os.File) {
+	br := bufio.NewReader(r)
+	for {
+		msg, err := br.ReadBytes(0)
+		if err != nil {
+			close(c.events)
+			return
+		}
+		var m cdpMessage
+		if json.Unmarshal(msg[:len(msg)-1], &m) != nil {
+			continue
+		}
+		if m.ID != 0 {
+			c.mu.Lock()
+			ch := c.calls[m.ID]
+			delete(c.calls, m.ID)
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- m
+			}
+			continue
+		}
+		select {
+		case c.events <- m:
+		default: // nobody listens to this many events; drop
+		}
+	}
+}
+
+// call sends a command and waits for its answer; result may be nil.
+func (c *cdp) call(ctx context.Context, session, method string, params any, result any) error {
+	c.mu.Lock()
+	c.nextID++
+	id := c.nextID
+	ch := make(chan cdpMessage, 1)
+	c.calls[id] = ch
+	c.mu.Unlock()
+	p, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	msg, err := json.Marshal(cdpMessage{ID: id, SessionID: session, Method: method, Params: p})
+	if err != nil {
+		return err
+	}
+	if _, err := c.w.Write(append(msg, 0)); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	select {
+	case m := <-ch:
+		if m.Error != nil {
+			return fmt.Errorf("%s: %s", method, m.Error.Message)
+		}
+		if result != nil {
+			return json.Unmarshal(m.Result, result)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", method, ctx.Err())
+	}
+}
+
+// startChromium starts a headless browser and returns a client for it.
+func startChromium(t *testing.T, ctx context.Context, bin string) *cdp {
+	t.Helper()
+	toBrowserR, toBrowserW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBrowserR, fromBrowserW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, bin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars=false",
+		"--user-data-dir="+t.TempDir(), "--remote-debugging-pipe", "about:blank")
+	cmd.ExtraFiles = []*os.File{toBrowserR, fromBrowserW} // fd 3 and fd 4
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	toBrowserR.Close()
+	fromBrowserW.Close()
+	c := &cdp{w: toBrowserW, calls: map[int]chan cdpMessage{}, events: make(chan cdpMessage, 4096)}
+	go c.read(fromBrowserR)
+	t.Cleanup(func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = c.call(cctx, "", "Browser.close", struct{}{}, nil)
+		toBrowserW.Close()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-cctx.Done():
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		fromBrowserR.Close()
+		if t.Failed() {
+			t.Logf("chromium stderr:\n%s", stderr.String())
+		}
+	})
+	return c
+}
+
+// pageReport is what the test reads from a loaded page.
+type pageReport struct {
+	ScrollWidth  int      `json:"sw"`
+	ClientWidth  int      `json:"cw"`
+	Height       int      `json:"h"`
+	AnswerSize   float64  `json:"answer"`
+	DetailsOpen  bool     `json:"open"`
+	StyleApplied bool     `json:"styled"`
+	Wide         []string `json:"wide"` // elements reaching past the window's right edge
+}
+
+// The expression the test evaluates in the page (the page itself has no script).
+const reportJS = `JSON.stringify({
+  sw: document.documentElement.scrollWidth,
+  cw: document.documentElement.clientWidth,
+  h: document.documentElement.scrollHeight,
+  answer: parseFloat(getComputedStyle(document.querySelector('.answer') || document.body).fontSize),
+  open: !!document.querySelector('details[open]'),
+  styled: getComputedStyle(document.body).maxWidth === '800px',
+  wide: Array.from(document.querySelectorAll('body *')).filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.right > document.documentElement.clientWidth + 1 && !e.closest('.scroll, .md table');
+  }).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px: ' + (e.textContent || '').slice(0, 40))
+})`
+
+// visit loads url in a new tab of the given width and colour scheme, and
+// returns the report, the console errors and a full-page screenshot.
+func visit(t *testing.T, ctx context.Context, c *cdp, url string, width int, dark bool) (pageReport, []string, []byte) {
+	t.Helper()
+	var target struct {
+		TargetID string `json:"targetId"`
+	}
+	if err := c.call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank"}, &target); err != nil {
+		t.Fatal(err)
+	}
+	defer c.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": target.TargetID}, nil)
+	var attached struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := c.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached); err != nil {
+		t.Fatal(err)
+	}
+	s := attached.SessionID
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	for _, step := range []struct {
+		method string
+		params any
+	}{
+		{"Runtime.enable", struct{}{}},
+		{"Log.enable", struct{}{}},
+		{"Page.enable", struct{}{}},
+		{"Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600}},
+		{"Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": scheme}}}},
+		{"Page.navigate", map[string]any{"url": url}},
+	} {
+		if err := c.call(ctx, s, step.method, step.params, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var problems []string
+	loaded := false
+	for !loaded {
+		select {
+		case m, ok := <-c.events:
+			if !ok {
+				t.Fatal("the browser went away")
+			}
+			if m.SessionID != s {
+				continue
+			}
+			problems = append(problems, eventProblem(m)...)
+			loaded = m.Method == "Page.loadEventFired"
+		case <-ctx.Done():
+			t.Fatalf("%s did not load: %v", url, ctx.Err())
+		}
+	}
+	var eval struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	if err := c.call(ctx, s, "Runtime.evaluate", map[string]any{"expression": reportJS, "returnByValue": true}, &eval); err != nil {
+		t.Fatal(err)
+	}
+	var rep pageReport
+	if err := json.Unmarshal([]byte(eval.Result.Value), &rep); err != nil {
+		t.Fatalf("report %q: %v", eval.Result.Value, err)
+	}
+	var shot struct {
+		Data string `json:"data"`
+	}
+	if err := c.call(ctx, s, "Page.captureScreenshot", map[string]any{
+		"format": "png", "captureBeyondViewport": true,
+		"clip": map[string]any{"x": 0, "y": 0, "width": width, "height": rep.Height, "scale": 1},
+	}, &shot); err != nil {
+		t.Fatal(err)
+	}
+	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Events that arrived while the report was made.
+	for {
+		select {
+		case m := <-c.events:
+			if m.SessionID == s {
+				problems = append(problems, eventProblem(m)...)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	return rep, problems, png
+}
+
+// eventProblem turns a console error, an uncaught exception or an error
+// log entry (a failed load, a CSP violation) into a line of text.
+func eventProblem(m cdpMessage) []string {
+	switch m.Method {
+	case "Runtime.consoleAPICalled":
+		var p struct {
+			Type string `json:"type"`
+			Args []struct {
+				Value any `json:"value"`
+			} `json:"args"`
+		}
+		if json.Unmarshal(m.Params, &p) == nil && (p.Type == "error" || p.Type == "warning") {
+			return []string{fmt.Sprintf("console.%s: %v", p.Type, p.Args)}
+		}
+	case "Runtime.exceptionThrown":
+		return []string{"exception: " + string(m.Params)}
+	case "Log.entryAdded":
+		var p struct {
+			Entry struct {
+				Level, Source, Text, URL string
+			} `json:"entry"`
+		}
+		if json.Unmarshal(m.Params, &p) == nil && (p.Entry.Level == "error" || p.Entry.Level == "warning") {
+			return []string{fmt.Sprintf("log %s (%s): %s %s", p.Entry.Level, p.Entry.Source, p.Entry.Text, p.Entry.URL)}
+		}
+	}
+	return nil
+}
+
+// browserSite writes the golden fixture site and serves it on loopback at
+// the path of its URL (/deadyet/), with 404.html for missing files, as
+// GitHub Pages does.
+func browserSite(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := WriteSite(dir, fixtureOptions(t)); err != nil {
+		t.Fatal(err)
+	}
+	fileServer := http.StripPrefix("/deadyet", http.FileServer(http.Dir(dir)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutPrefix(path.Clean(r.URL.Path), "/deadyet")
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); !ok || errors.Is(err, os.ErrNotExist) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			b, _ := os.ReadFile(filepath.Join(dir, "404.html"))
+			w.Write(b)
+			return
+		}
+		fileServer.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/deadyet"
+}
+
+func TestBrowser(t *testing.T) {
+	bin := os.Getenv("DEADYET_BROWSER")
+	if bin == "" {
+		t.Skip("set DEADYET_BROWSER=/usr/bin/chromium (or 1) to run the browser test")
+	}
+	if bin == "1" {
+		var err error
+		if bin, err = exec.LookPath("chromium"); err != nil {
+			t.Fatal("DEADYET_BROWSER=1 but there is no chromium on the PATH")
+		}
+	}
+	shots := os.Getenv("DEADYET_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join(os.TempDir(), "deadyet-screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := browserSite(t)
+	c := startChromium(t, ctx, bin)
+
+	for _, tt := range []struct {
+		name, path string
+		width      int
+		dark       bool
+	}{
+		{"index-1280", "/", 1280, false},
+		{"index-375", "/", 375, false},
+		{"index-375-dark", "/", 375, true},
+		{"index-1280-dark", "/", 1280, true},
+		{"404-375", "/no/such/page", 375, false},
+		{"404-1280-dark", "/missing.html", 1280, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, problems, png := visit(t, ctx, c, base+tt.path, tt.width, tt.dark)
+			for _, p := range problems {
+				if strings.HasPrefix(tt.name, "404") && strings.Contains(p, "status of 404 (Not Found) "+base+tt.path) {
+					continue // the page itself is a 404, as it should be
+				}
+				t.Errorf("%s: %s", tt.path, p)
+			}
+			if rep.ScrollWidth > rep.ClientWidth {
+				t.Errorf("horizontal scroll at %d px: the page is %d px wide in a %d px window; too wide: %q", tt.width, rep.ScrollWidth, rep.ClientWidth, rep.Wide)
+			}
+			if !rep.StyleApplied {
+				t.Error("style.css was not applied")
+			}
+			if tt.path == "/" && rep.AnswerSize < 40 {
+				t.Errorf("the answer is %.0f px, want it big", rep.AnswerSize)
+			}
+			if rep.DetailsOpen {
+				t.Error("older news start open")
+			}
+			file := filepath.Join(shots, tt.name+".png")
+			if err := os.WriteFile(file, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot: %s (%d×%d)", file, tt.width, rep.Height)
+		})
+	}
+}
+
+// TestHTMLValid runs the Nu HTML Checker over index.html and 404.html and
+// fails on any error it reports.
+func TestHTMLValid(t *testing.T) {
+	vnu := os.Getenv("DEADYET_VNU")
+	if vnu == "" {
+		t.Skip(`set DEADYET_VNU="java -jar …/vnu.jar" (or "npx vnu-jar") to run the HTML checker`)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t)} {
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"index.html", "404.html"} {
+			p := filepath.Join(dir, site+"-"+name)
+			if err := os.WriteFile(p, fileOf(t, files, name), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	args := append(strings.Fields(vnu), "--errors-only", "--format", "gnu")
+	args = append(args, paths...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", vnu, err, out)
+	}
+	if s := strings.TrimSpace(string(out)); s != "" {
+		t.Errorf("the HTML checker reports:\n%s", s)
+	}
+}

@@ -26,7 +26,11 @@ history), with one line per problem naming the file and line.`,
 		return badInput(fmt.Errorf("%w (see %q)", err, c.CommandPath()+" --help"))
 	})
 	cmd.AddCommand(
-		// COMMANDS
+		newCmdProbe(nil),
+		NewCmdRender(nil),
+		newCmdCheck(nil),
+		NewCmdServe(nil),
+		NewCmdNews(nil),
 	)
 	return cmd
 }

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// CheckOptions are the inputs of "deadyet check".
+type CheckOptions struct {
+	Config string // site.toml
+	News   string // folder of news entries; "" skips the news
+	Stdout io.Writer
+}
+
+func newCmdCheck(runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Validate site.toml and the news entries without touching the network",
+		Long: `Check reads site.toml and every news entry and reports all problems at once,
+one line each, "file:line: what is wrong", and exits with status 2 if there is
+any. It never connects anywhere: this is what a pull request runs.`,
+		Example: `  deadyet check --config site.toml --news news
+  deadyet check --config my-fork.toml --news ""   # the config alone`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Stdout = cmd.OutOrStdout()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return checkRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
+	cmd.Flags().StringVar(&opts.News, "news", "news", "`folder` of news entries (\"\" to skip)")
+	return cmd
+}
+
+func checkRun(opts *CheckOptions) error {
+	var errs []error
+	s, err := loadConfig(opts.Config)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	entries := 0
+	if opts.News != "" {
+		news, err := loadNewsDir(opts.News)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		entries = len(news)
+	}
+	if len(errs) > 0 {
+		return badInput(errors.Join(errs...))
+	}
+	servers := 0
+	for _, g := range s.Probe.Groups {
+		servers += len(g.Servers)
+	}
+	fmt.Fprintf(opts.Stdout, "ok: %s (%d checks, %d groups, %d servers)", opts.Config, len(s.Probe.Checks), len(s.Probe.Groups), servers)
+	if opts.News != "" {
+		fmt.Fprintf(opts.Stdout, ", %d news entries", entries)
+	}
+	fmt.Fprintln(opts.Stdout)
+	return nil
+}

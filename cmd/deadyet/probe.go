@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"deadyet/probe"
+)
+
+// ProbeOptions are the inputs of "deadyet probe".
+type ProbeOptions struct {
+	Config  string // site.toml
+	Out     string // results.json
+	Vantage string // where the probe runs, recorded in results.json
+	Quiet   bool   // no summary
+
+	Stdout, Stderr io.Writer
+	Progress       bool // show progress on Stderr
+}
+
+func newCmdProbe(runF func(context.Context, *ProbeOptions) error) *cobra.Command {
+	opts := &ProbeOptions{}
+	cmd := &cobra.Command{
+		Use:   "probe",
+		Short: "Ask every configured server whether it still answers; write results.json",
+		Long: `Probe runs every check of site.toml against every server of every group and
+writes one result per (group, server, check) to results.json, atomically: an
+interrupted or failed run leaves the previous file as it was. It then prints
+how many servers answered, per group and check. A run that finds every server
+dead has succeeded: that is data.`,
+		Example: `  deadyet probe --config site.toml --out results.json
+  deadyet probe --config site.toml --out results/eu.json --vantage github-eu`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Progress = isTerminal(opts.Stderr)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return probeRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
+	cmd.Flags().StringVar(&opts.Out, "out", "results.json", "results `file` to write")
+	cmd.Flags().StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
+	return cmd
+}
+
+func probeRun(ctx context.Context, opts *ProbeOptions) error {
+	s, err := loadConfig(opts.Config)
+	if err != nil {
+		return badInput(err)
+	}
+	res, err := runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress && !opts.Quiet)
+	if err != nil {
+		return err
+	}
+	if err := probe.WriteResults(opts.Out, res); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	if !opts.Quiet {
+		if err := probe.WriteSummary(opts.Stdout, res); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.Stdout, "wrote %s (%d results in %s)\n", opts.Out, len(res.Results), res.Finished.Sub(res.Started).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// runProbe runs the probe, showing progress on w when asked.
+func runProbe(ctx context.Context, cfg probe.Config, vantage string, w io.Writer, progress bool) (probe.Results, error) {
+	var p *progressLine
+	if progress {
+		p = newProgressLine(w, "probing")
+		defer p.done()
+	}
+	res, err := probe.Run(ctx, cfg, probe.WithVantage(vantage), probe.WithProgress(p.update))
+	if errors.Is(err, context.Canceled) {
+		return res, err
+	}
+	if err != nil {
+		return res, fmt.Errorf("probe: %w", err)
+	}
+	return res, nil
+}
+
+// defaultVantage names this machine for results.json: the GitHub runner's
+// label in Actions, "local" elsewhere.
+func defaultVantage() string {
+	if v := os.Getenv("DEADYET_VANTAGE"); v != "" {
+		return v
+	}
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		return "github-" + os.Getenv("RUNNER_OS")
+	}
+	return "local"
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

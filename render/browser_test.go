@@ -9,6 +9,9 @@ package render
 //
 // (DEADYET_BROWSER=1 means "chromium on the PATH".) The screenshots go to
 // DEADYET_SCREENSHOTS, or a folder the test prints, for a person to look at.
+// DEADYET_BROWSER_SITE=DIR checks an already rendered site instead of the
+// test's fixture (its url should end in /deadyet/ for 404.html to find its
+// style sheet).
 
 import (
 	"bufio"
@@ -309,14 +312,18 @@ func eventProblem(m cdpMessage) []string {
 	return nil
 }
 
-// browserSite writes the golden fixture site and serves it on loopback at
-// the path of its URL (/deadyet/), with 404.html for missing files, as
-// GitHub Pages does.
+// browserSite writes the golden fixture site (or takes the rendered site in
+// the folder DEADYET_BROWSER_SITE, e.g. from make preview) and serves it on
+// loopback at /deadyet/, the path of the fixture's URL, with 404.html for
+// missing files, as GitHub Pages does.
 func browserSite(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "site")
-	if err := WriteSite(dir, fixtureOptions(t)); err != nil {
-		t.Fatal(err)
+	dir := os.Getenv("DEADYET_BROWSER_SITE")
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "site")
+		if err := WriteSite(dir, fixtureOptions(t)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	fileServer := http.StripPrefix("/deadyet", http.FileServer(http.Dir(dir)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

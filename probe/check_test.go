@@ -3,7 +3,6 @@ package probe_test
 import (
 	"context"
 	"net"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -22,25 +21,40 @@ const (
 	ample = 10 * time.Second       // for the others: never reached
 )
 
-// servers starts (once per test binary) one simulated server per behaviour,
-// each on all three transports, on 127.0.0.1 with ports of its own.
-var servers = struct {
-	sync.Mutex
-	m map[string]*msntest.Server
-}{m: map[string]*msntest.Server{}}
+// fleet is a set of simulated servers, one per behaviour, each on all
+// three transports, on 127.0.0.1 with ports of its own; started on first
+// use, closed when the test that made the fleet ends.
+type fleet struct {
+	mu sync.Mutex
+	m  map[string]*msntest.Server
+}
 
-func server(t *testing.T, name string, b msntest.Behavior) *msntest.Server {
+func newFleet(t *testing.T) *fleet {
+	f := &fleet{m: map[string]*msntest.Server{}}
+	t.Cleanup(func() {
+		for _, s := range f.m {
+			s.Close()
+		}
+	})
+	return f
+}
+
+func (f *fleet) server(t *testing.T, name string) *msntest.Server {
 	t.Helper()
-	servers.Lock()
-	defer servers.Unlock()
-	if s, ok := servers.m[name]; ok {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s, ok := f.m[name]; ok {
 		return s
+	}
+	b, ok := behaviours[name]
+	if !ok {
+		t.Fatalf("no behaviour %q", name)
 	}
 	s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	servers.m[name] = s
+	f.m[name] = s
 	return s
 }
 
@@ -63,14 +77,6 @@ var behaviours = map[string]msntest.Behavior{
 	"endless":      {Kind: msntest.Endless},
 	"longline":     {Kind: msntest.LongLine},
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, s := range servers.m {
-		s.Close()
-	}
-	os.Exit(code)
 }
 
 // closedPort is a port on 127.0.0.1 where nothing listens.
@@ -160,8 +166,35 @@ var checkCases = []checkCase{
 	{server: "bad host", via: "https", want: probe.Error, detail: "invalid host name"},
 }
 
+// TestChecks asks every case at once (the timeouts overlap, so the whole
+// table takes little more than one), then judges each in a subtest.
 func TestChecks(t *testing.T) {
-	for _, c := range checkCases {
+	f := newFleet(t)
+	type outcome struct {
+		target  probe.Target
+		r       probe.Result
+		took    time.Duration
+		timeout time.Duration
+	}
+	out := make([]outcome, len(checkCases))
+	var wg sync.WaitGroup
+	for i, c := range checkCases {
+		target, check := caseTarget(t, f, c)
+		timeout := ample
+		if c.want == probe.Timeout {
+			timeout = short
+		}
+		out[i] = outcome{target: target, timeout: timeout}
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			start := time.Now()
+			out[i].r = check(ctx, target)
+			out[i].took = time.Since(start)
+		})
+	}
+	wg.Wait()
+	for i, c := range checkCases {
 		name := c.via + "/" + c.server
 		if c.version != "" {
 			name += "/" + c.version
@@ -170,36 +203,27 @@ func TestChecks(t *testing.T) {
 			name += "/on-" + c.port + "-port"
 		}
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			target, check := caseTarget(t, c)
-			timeout := ample
-			if c.want == probe.Timeout {
-				timeout = short
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
-			defer cancel()
-			start := time.Now()
-			r := check(ctx, target)
-			took := time.Since(start)
-			t.Logf("%s in %s", r, took.Round(time.Millisecond))
+			o := out[i]
+			r := o.r
+			t.Logf("%s in %s", r, o.took.Round(time.Millisecond))
 			if r.State != c.want || !strings.Contains(r.Detail, c.detail) {
 				t.Errorf("got %s %q, want %s with %q", r.State, r.Detail, c.want, c.detail)
 			}
-			if r.Group != target.Group || r.Address != target.Address || r.Check != target.Check.Key {
-				t.Errorf("result names %s/%s/%s, want %s/%s/%s", r.Group, r.Address, r.Check, target.Group, target.Address, target.Check.Key)
+			if r.Group != o.target.Group || r.Address != o.target.Address || r.Check != o.target.Check.Key {
+				t.Errorf("result names %s/%s/%s, want %s/%s/%s", r.Group, r.Address, r.Check, o.target.Group, o.target.Address, o.target.Check.Key)
 			}
 			if len(r.Detail) > 130 || strings.ContainsAny(r.Detail, "\r\n\x00") {
 				t.Errorf("detail %q is not short and single-line", r.Detail)
 			}
-			if took > timeout+time.Second {
-				t.Errorf("check took %s with a timeout of %s", took, timeout)
+			if o.took > o.timeout+time.Second {
+				t.Errorf("check took %s with a timeout of %s", o.took, o.timeout)
 			}
 		})
 	}
 }
 
 // caseTarget builds the target and picks the check function for c.
-func caseTarget(t *testing.T, c checkCase) (probe.Target, probe.CheckFunc) {
+func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckFunc) {
 	t.Helper()
 	addr, port := "127.0.0.1", 0
 	switch c.server {
@@ -208,14 +232,9 @@ func caseTarget(t *testing.T, c checkCase) (probe.Target, probe.CheckFunc) {
 	case "bad host":
 		addr, port = "bad host!", 1863
 	case "direct-port":
-		s := server(t, "ns", behaviours["ns"])
-		port = s.Ports.Direct // a gateway check on the MSNP port
+		port = f.server(t, "ns").Ports.Direct // a gateway check on the MSNP port
 	default:
-		b, ok := behaviours[c.server]
-		if !ok {
-			t.Fatalf("no behaviour %q", c.server)
-		}
-		s := server(t, c.server, b)
+		s := f.server(t, c.server)
 		switch cmp := c.via; {
 		case c.port == "http" || cmp == "http":
 			port = s.Ports.HTTP
@@ -230,27 +249,27 @@ func caseTarget(t *testing.T, c checkCase) (probe.Target, probe.CheckFunc) {
 		version = "MSNP21"
 	}
 	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: version, Port: port, Scan: true}
-	var f probe.CheckFunc
+	var fn probe.CheckFunc
 	switch c.via {
 	case "tcp":
 		check = probe.Check{Key: "tcp", Kind: probe.TCP, Port: port, Scan: true}
-		f = probe.ProbeTCP
+		fn = probe.ProbeTCP
 	case "direct":
 		check.Via = probe.Direct
-		f = probe.ProbeMSNP
+		fn = probe.ProbeMSNP
 	case "http":
 		check.Via = probe.HTTP
-		f = probe.ProbeGateway
+		fn = probe.ProbeGateway
 	case "https":
 		check.Via = probe.HTTPS
-		f = probe.ProbeGateway
+		fn = probe.ProbeGateway
 	}
 	dispatched, err := probe.CheckFor(check)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reflect.ValueOf(dispatched).Pointer() != reflect.ValueOf(f).Pointer() {
+	if reflect.ValueOf(dispatched).Pointer() != reflect.ValueOf(fn).Pointer() {
 		t.Fatalf("CheckFor(%s via %s) is not the check the case expects", check.Kind, check.Via)
 	}
-	return probe.Target{Group: "g", Address: addr, Check: check}, f
+	return probe.Target{Group: "g", Address: addr, Check: check}, fn
 }

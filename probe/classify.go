@@ -186,10 +186,14 @@ func quote(b []byte) string {
 // detailMax runes. The checks already quote what servers send; this is the
 // last guard.
 func cleanDetail(s string) string {
+	keep := detailMax
+	if utf8.RuneCountInString(s) > detailMax {
+		keep = detailMax - 1 // and "…"
+	}
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
-		if n == detailMax-1 && len(s) > b.Len()+utf8.RuneLen(r) {
+		if n == keep {
 			b.WriteRune('…')
 			break
 		}

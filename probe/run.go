@@ -176,7 +176,7 @@ type runPlan struct {
 // planRun lays out the results in config order and groups the checks to
 // ask by server.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
-	var p runPlan
+	p := runPlan{results: []Result{}}
 	for _, g := range cfg.Groups {
 		for _, s := range g.Servers {
 			var jobs []job

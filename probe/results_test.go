@@ -1,0 +1,200 @@
+package probe_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func sampleResults() probe.Results {
+	return probe.Results{
+		Version:  probe.ResultsVersion,
+		Started:  time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+		Finished: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC),
+		Vantage:  "github-ubuntu-latest",
+		Results: []probe.Result{
+			{Group: "bn2", Address: "127.0.2.1", Check: "tcp443", State: probe.Up, MS: 3, Attempts: 1, Detail: "connected"},
+			{Group: "bn2", Address: "127.0.2.1", Check: "msnp21", State: probe.Rejected, MS: 41, Attempts: 2, Detail: "VER 1 0"},
+			{Group: "bn2", Address: "127.0.2.2", Check: "msnp21", State: probe.Foreign, MS: 12, Attempts: 2, Detail: `not MSNP: "<html>\u00e9"`},
+			{Group: "bn2", Address: "127.0.2.2", Check: "msnp22", State: probe.Skipped, Detail: "not scanned"},
+			{Group: "db3", Address: "host.example", Check: "tcp443", State: probe.Error, Attempts: 2, Detail: "no such host"},
+		},
+	}
+}
+
+func TestResultsGolden(t *testing.T) {
+	got, err := probe.MarshalResults(sampleResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "results", "sample.json")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("MarshalResults:\n%s\nwant (%s):\n%s", got, golden, want)
+	}
+	empty := sampleResults()
+	empty.Results = nil
+	got, err = probe.MarshalResults(empty)
+	if err != nil || !bytes.HasSuffix(got, []byte("\"results\": []\n}\n")) {
+		t.Errorf("no results: %v\n%s", err, got)
+	}
+}
+
+func TestResultsRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.json")
+	for _, r := range []probe.Results{sampleResults(), {Version: 1, Started: time.Unix(0, 0).UTC(), Finished: time.Unix(0, 0).UTC(), Results: []probe.Result{}}} {
+		if err := probe.WriteResults(path, r); err != nil {
+			t.Fatal(err)
+		}
+		back, err := probe.ReadResults(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, r) {
+			t.Errorf("read back:\n%+v\nwrote:\n%+v", back, r)
+		}
+	}
+	// Times in another zone are written in UTC and read back as the same instant.
+	r := sampleResults()
+	r.Started = r.Started.In(time.FixedZone("CET", 3600))
+	if err := probe.WriteResults(path, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := probe.ReadResults(path)
+	if err != nil || !back.Started.Equal(r.Started) || back.Started.Location() != time.UTC {
+		t.Errorf("zone: %v, started %s", err, back.Started)
+	}
+}
+
+func TestWriteResultsKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.json")
+	if err := probe.WriteResults(path, sampleResults()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	bad := sampleResults()
+	bad.Results[1].State = "upp"
+	err := probe.WriteResults(path, bad)
+	if err == nil || !strings.Contains(err.Error(), `unknown state "upp"`) {
+		t.Fatalf("writing a bad state: %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Error("a failed write changed the file")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	if err := probe.WriteResults(filepath.Join(dir, "missing", "results.json"), sampleResults()); err == nil {
+		t.Error("writing into a missing folder did not fail")
+	}
+}
+
+func TestReadResultsErrors(t *testing.T) {
+	good, err := probe.MarshalResults(sampleResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := string(good)
+	// Line 7 is the first result, line 8 the second.
+	tests := []struct {
+		name string
+		data string
+		want string
+	}{
+		{"bad state", strings.Replace(g, `"state":"rejected"`, `"state":"upp"`, 1), `results.json:8: unknown state "upp"`},
+		{"unknown result field", strings.Replace(g, `"ms":41,`, `"ms":41,"colour":"red",`, 1), `results.json:8: unknown field "colour"`},
+		{"unknown field", strings.Replace(g, `"vantage"`, `"vantagepoint"`, 1), `results.json:5: unknown field "vantagepoint"`},
+		{"repeated field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, `"vantage": "a", "vantage": "b",`, 1), `results.json:5: field "vantage" repeated`},
+		{"version", strings.Replace(g, `"version": 1`, `"version": 2`, 1), `results.json:2: version 2; this program reads version 1`},
+		{"missing field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, ``, 1), `results.json:1: field "vantage" missing`},
+		{"wrong type", strings.Replace(g, `"ms":41`, `"ms":"41"`, 1), `results.json:8: "ms": string where int64 is wanted`},
+		{"negative ms", strings.Replace(g, `"ms":41`, `"ms":-1`, 1), `results.json:8: negative ms -1`},
+		{"skipped with attempts", strings.Replace(g, `"state":"skipped","ms":0,"attempts":0`, `"state":"skipped","ms":0,"attempts":1`, 1), `results.json:10: state skipped with 1 attempts`},
+		{"no attempts", strings.Replace(g, `"attempts":2`, `"attempts":0`, 1), `results.json:8: state rejected with 0 attempts`},
+		{"empty group", strings.Replace(g, `"group":"db3"`, `"group":""`, 1), `results.json:11: group, address and check must not be empty`},
+		{"control in detail", strings.Replace(g, `"VER 1 0"`, `"VER 1 0\nx"`, 1), `results.json:8: detail "VER 1 0\nx" is not one line of printable text`},
+		{"bad time", strings.Replace(g, `"2026-11-25T10:00:00Z"`, `"yesterday"`, 1), `results.json:3: "started": parsing time`},
+		{"finished first", strings.Replace(g, `"2026-11-25T10:00:03Z"`, `"2026-11-25T09:00:00Z"`, 1), `results.json:1: finished 2026-11-25T09:00:00Z before it started 2026-11-25T10:00:00Z`},
+		{"syntax", strings.Replace(g, `"ms":41,`, `"ms":41,,`, 1), `results.json:8: bad JSON: invalid character ','`},
+		{"truncated", g[:len(g)/2], `unexpected end of file (truncated?)`},
+		{"text after", g + "{}", `results.json:14: text after the end of the results`},
+		{"not an object", `[1, 2]`, `results.json:1: found [ where "{" is wanted`},
+		{"empty", ``, `results.json:1: unexpected end of file (truncated?)`},
+		{"results not a list", strings.Replace(g, `"results": [`, `"results": {`, 1), `results.json:6: found { where "[" is wanted`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "results.json")
+			if err := os.WriteFile(path, []byte(tt.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := probe.ReadResults(path)
+			if err == nil {
+				t.Fatalf("no error; want %q", tt.want)
+			}
+			msg := strings.Replace(err.Error(), path, "results.json", 1)
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("got  %q\nwant %q", msg, tt.want)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error of more than one line: %q", msg)
+			}
+		})
+	}
+	if _, err := probe.ReadResults(filepath.Join(t.TempDir(), "none.json")); err == nil {
+		t.Error("reading a missing file did not fail")
+	}
+}
+
+func TestSummary(t *testing.T) {
+	r := sampleResults()
+	r.Results = append(r.Results,
+		probe.Result{Group: "bn2", Address: "127.0.2.3", Check: "tcp443", State: probe.Timeout, Attempts: 2},
+		probe.Result{Group: "db5", Address: "127.0.2.4", Check: "tcp443", State: probe.Up, Attempts: 1})
+	var got []string
+	for _, tl := range probe.Summary(r) {
+		got = append(got, tl.String())
+	}
+	want := []string{
+		"bn2 tcp443: 1/2 up (1 timeout)",
+		"bn2 msnp21: 0/2 up (1 rejected, 1 foreign)",
+		"bn2 msnp22: 0/1 up (1 skipped)",
+		"db3 tcp443: 0/1 up (1 error)",
+		"db5 tcp443: 1/1 up",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Summary:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var b strings.Builder
+	if err := probe.WriteSummary(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	table := "bn2  tcp443  1/2 up  1 timeout\n" +
+		"bn2  msnp21  0/2 up  1 rejected, 1 foreign\n" +
+		"bn2  msnp22  0/1 up  1 skipped\n" +
+		"db3  tcp443  0/1 up  1 error\n" +
+		"db5  tcp443  1/1 up\n"
+	if b.String() != table {
+		t.Errorf("WriteSummary:\n%s\nwant:\n%s", b.String(), table)
+	}
+}

@@ -35,7 +35,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func fileOf(t *testing.T, files []File, name string) []byte {
+func fileOf(t testing.TB, files []File, name string) []byte {
 	t.Helper()
 	for _, f := range files {
 		if f.Name == name {

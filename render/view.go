@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"html"
+	"html/template"
 	"io/fs"
 	"net/netip"
 	"slices"
@@ -265,6 +267,27 @@ func Build(opts Options) (*View, error) {
 		v.Headline = strings.TrimSpace(page.Headline)
 	}
 	return v, nil
+}
+
+// CellsHTML is the row's cells as <td> elements: each shows the symbol,
+// carries the state in words for screen readers and the details in its
+// title. It is written here rather than in the template because a page of
+// ten thousand servers spends most of its time in the template engine
+// escaping cells one field at a time. Every value is escaped.
+func (r Row) CellsHTML() template.HTML {
+	var b strings.Builder
+	for _, c := range r.Cells {
+		b.WriteString(`<td class="`)
+		b.WriteString(html.EscapeString(c.Class))
+		b.WriteString(`" title="`)
+		b.WriteString(html.EscapeString(c.Title))
+		b.WriteString(`"><span aria-hidden="true">`)
+		b.WriteString(html.EscapeString(c.Symbol))
+		b.WriteString(`</span><span class="vh">`)
+		b.WriteString(html.EscapeString(c.Text))
+		b.WriteString(`</span></td>`)
+	}
+	return template.HTML(b.String())
 }
 
 func newCell(r probe.Result) Cell {

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"deadyet/render"
+)
+
+// loadNewsDir loads and validates the news folder dir. Its errors name the
+// files as "<folder name>/<file>:line: message", one per line.
+func loadNewsDir(dir string) ([]render.NewsEntry, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("news folder %q: %w", dir, err)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("news folder %q: no such folder", dir)
+	}
+	return render.LoadNews(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
+}
+
+// NewsNewOptions are the inputs of `deadyet news new`.
+type NewsNewOptions struct {
+	Title string           // the entry's title
+	Dir   string           // the news folder
+	Now   func() time.Time // the clock: the entry is dated today, UTC
+	Out   io.Writer        // gets the new file's path
+}
+
+// NewCmdNews makes `deadyet news` and its subcommand `new`; runF replaces
+// newsNewRun in tests.
+func NewCmdNews(runF func(*NewsNewOptions) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "news",
+		Short: "Work with the news log",
+		Long: `The news log is a folder of Markdown files, one per entry, named
+YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
+two lines "+++" (title, date). "deadyet check" validates them.`,
+		Example: `  deadyet news new "MSNP22 answers again in db5"`,
+		Args:    noArgs,
+	}
+	cmd.AddCommand(newCmdNewsNew(runF))
+	return cmd
+}
+
+func newCmdNewsNew(runF func(*NewsNewOptions) error) *cobra.Command {
+	opts := &NewsNewOptions{Now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "new TITLE",
+		Short: "Start a news entry dated today",
+		Long: `New creates news/<today>-<slug>.md with front matter holding the title and
+today's date (UTC) and a line of text to replace, and prints its path. It
+never overwrites a file: pick another title if one of the same day exists.`,
+		Example: `  deadyet news new "All servers gone"
+  deadyet news new --dir news "MSNP21 answers again"`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return badInput(fmt.Errorf("%s takes one argument, the title, got %d (see %q)", cmd.CommandPath(), len(args), cmd.CommandPath()+" --help"))
+			}
+			opts.Title = args[0]
+			opts.Out = cmd.OutOrStdout()
+			if runF != nil {
+				return runF(opts)
+			}
+			return newsNewRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news folder")
+	return cmd
+}
+
+// newsNewRun writes the new entry. The file appears whole or not at all,
+// and an existing file is never replaced.
+func newsNewRun(opts *NewsNewOptions) error {
+	title := strings.TrimSpace(opts.Title)
+	if title == "" || strings.ContainsAny(title, "\r\n") {
+		return badInput(fmt.Errorf("news title %q: want one non-empty line", opts.Title))
+	}
+	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
+		return badInput(fmt.Errorf("news folder %q: no such folder (run from the repository root or pass --dir)", opts.Dir))
+	}
+	day := opts.Now().UTC()
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	name := day.Format(time.DateOnly) + "-" + render.Slug(title) + ".md"
+	path := filepath.Join(opts.Dir, name)
+	data := render.NewsFile(title, day)
+	if _, errs := render.ParseNews(name, data); len(errs) > 0 {
+		return fmt.Errorf("new news entry does not validate: %w", errors.Join(errs...))
+	}
+
+	tmp, err := os.CreateTemp(opts.Dir, ".news-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write news entry: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write news entry: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write news entry: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write news entry: %w", err)
+	}
+	// A hard link fails when the name exists: no overwrite, even in a race.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return badInput(fmt.Errorf("%s already exists: edit it, or pick another title", path))
+		}
+		return fmt.Errorf("write news entry: %w", err)
+	}
+	fmt.Fprintln(opts.Out, path)
+	return nil
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewsNewRun(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	opts := &NewsNewOptions{
+		Title: "MSNP22 answers again!",
+		Dir:   dir,
+		Now:   func() time.Time { return time.Date(2026, 11, 25, 23, 30, 0, 0, time.FixedZone("east", -3*3600)) },
+		Out:   &out,
+	}
+	if err := newsNewRun(opts); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "2026-11-26-msnp22-answers-again.md") // the UTC day
+	if got := out.String(); got != want+"\n" {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+	data, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "+++\ntitle = \"MSNP22 answers again!\"\ndate = 2026-11-26\n+++\n") {
+		t.Errorf("file:\n%s", data)
+	}
+	news, err := loadNewsDir(dir)
+	if err != nil || len(news) != 1 || news[0].Title != "MSNP22 answers again!" {
+		t.Errorf("the new entry does not load: %v %v", news, err)
+	}
+
+	// Never overwrite.
+	if err := os.WriteFile(want, []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = newsNewRun(opts)
+	if err == nil || exitCode(err) != 2 || err.Error() != want+" already exists: edit it, or pick another title" {
+		t.Errorf("second run: %v", err)
+	}
+	if b, _ := os.ReadFile(want); string(b) != "edited" {
+		t.Errorf("the existing file was changed to %q", b)
+	}
+	des, _ := os.ReadDir(dir)
+	if len(des) != 1 {
+		t.Errorf("left in the folder: %v", des)
+	}
+}
+
+func TestNewsNewRunBadInput(t *testing.T) {
+	for _, tt := range []struct{ title, dir, want string }{
+		{"  ", ".", `news title "  ": want one non-empty line`},
+		{"a\nb", ".", `news title "a\nb": want one non-empty line`},
+		{"ok", "missing-folder", `news folder "missing-folder": no such folder (run from the repository root or pass --dir)`},
+	} {
+		dir := tt.dir
+		if dir == "." {
+			dir = t.TempDir()
+		}
+		err := newsNewRun(&NewsNewOptions{Title: tt.title, Dir: dir, Now: time.Now, Out: &bytes.Buffer{}})
+		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
+			t.Errorf("title %q dir %q: err = %v, want %q", tt.title, tt.dir, err, tt.want)
+		}
+	}
+}
+
+func TestNewCmdNews(t *testing.T) {
+	var got *NewsNewOptions
+	cmd := NewCmdNews(func(o *NewsNewOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"new", "--dir", "n", "A title"})
+	cmd.SetOut(&bytes.Buffer{})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "A title" || got.Dir != "n" || got.Now == nil {
+		t.Errorf("options %+v", got)
+	}
+	cmd = NewCmdNews(func(o *NewsNewOptions) error { return nil })
+	cmd.SetArgs([]string{"new"})
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.Execute(); err == nil || exitCode(err) != 2 {
+		t.Errorf("news new without a title: %v", err)
+	}
+}
+
+func TestLoadNewsDirNamesFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "news")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "2017-05-19-x.md"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := loadNewsDir(dir)
+	if err == nil || err.Error() != "news/2017-05-19-x.md:1: the entry has no text" {
+		t.Errorf("err = %v", err)
+	}
+}

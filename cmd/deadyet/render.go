@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+	"deadyet/render"
+)
+
+// RenderOptions are the inputs of `deadyet render`.
+type RenderOptions struct {
+	ConfigPath   string   // site.toml
+	ResultsPaths []string // results.json of one or more vantage points, merged
+	NewsDir      string   // the news folder
+	OutDir       string   // the site folder, replaced as a whole
+	TemplatesDir string   // "": the embedded templates
+	StaticDir    string   // "": the embedded static files
+
+	Out io.Writer // where the one-line summary goes
+}
+
+// NewCmdRender makes `deadyet render`. runF replaces renderRun in tests.
+func NewCmdRender(runF func(*RenderOptions) error) *cobra.Command {
+	opts := &RenderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render --config FILE --results FILE --news DIR --out DIR",
+		Short: "Render the site from a results.json, without probing",
+		Long: `Render reads site.toml, one or more results.json files (several are merged:
+a server is as alive as the best any vantage point saw) and the news folder,
+and writes the static site into --out: index.html, 404.html, status.json,
+feed.xml, badge.svg, style.css and favicon.svg.
+
+The site is written to a new folder next to --out and renamed into place, so
+a failed render leaves the previous site as it was.`,
+		Example: `  deadyet render --config site.toml --results results.json --news news --out public
+  deadyet render --config site.toml --results eu.json --results us.json --news news --out public
+  deadyet render --config site.toml --results results.json --news news --out public --templates templates`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Out = cmd.OutOrStdout()
+			if runF != nil {
+				return runF(opts)
+			}
+			return renderRun(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.ConfigPath, "config", "site.toml", "the site configuration")
+	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "a results.json written by `deadyet probe` (repeat to merge vantage points)")
+	f.StringVar(&opts.NewsDir, "news", "news", "the folder of news entries")
+	f.StringVar(&opts.OutDir, "out", "public", "the folder to write the site into (replaced)")
+	f.StringVar(&opts.TemplatesDir, "templates", "", "read the html templates from this folder instead of the built-in ones")
+	f.StringVar(&opts.StaticDir, "static", "", "read style.css and favicon.svg from this folder instead of the built-in ones")
+	_ = cmd.MarkFlagRequired("results")
+	return cmd
+}
+
+// renderRun renders the site. Bad config, results, news or templates are
+// bad input (exit 2); failing to write the site is a failed run (exit 1).
+func renderRun(opts *RenderOptions) error {
+	s, err := loadConfig(opts.ConfigPath)
+	if err != nil {
+		return badInput(err)
+	}
+	if len(opts.ResultsPaths) == 0 {
+		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
+	}
+	var runs []probe.Results
+	for _, p := range opts.ResultsPaths {
+		r, err := probe.ReadResults(p)
+		if err != nil {
+			return badInput(err)
+		}
+		runs = append(runs, r)
+	}
+	results, err := probe.MergeResults(runs)
+	if err != nil {
+		return badInput(err)
+	}
+	news, err := loadNewsDir(opts.NewsDir)
+	if err != nil {
+		return badInput(err)
+	}
+	ro := render.Options{Config: s.Probe, Page: s.Page, Results: results, News: news}
+	if opts.TemplatesDir != "" {
+		ro.Templates = os.DirFS(opts.TemplatesDir)
+	}
+	if opts.StaticDir != "" {
+		ro.Static = os.DirFS(opts.StaticDir)
+	}
+	v, err := render.Build(ro)
+	if err != nil {
+		return badInput(err)
+	}
+	files, err := v.Files(ro.Templates, ro.Static)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := render.WriteFiles(opts.OutDir, files); err != nil {
+		return err
+	}
+	if opts.Out != nil {
+		fmt.Fprintf(opts.Out, "wrote %d files to %s: %s (%s)\n", len(files), filepath.Clean(opts.OutDir), v.Verdict, v.Headline)
+	}
+	return nil
+}

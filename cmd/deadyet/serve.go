@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// ServeOptions are the inputs of `deadyet serve`.
+type ServeOptions struct {
+	Dir    string // the site folder
+	Addr   string // host:port to listen on
+	Public bool   // allow an address that is not loopback
+
+	ctx   context.Context
+	Out   io.Writer
+	Ready func(addr string) // called with the address listened on; tests use it
+}
+
+// NewCmdServe makes `deadyet serve`. runF replaces serveRun in tests.
+func NewCmdServe(runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve --dir DIR [--addr HOST:PORT]",
+		Short: "Serve a rendered site on this machine, to look at it",
+		Long: `Serve serves the files of a rendered site over HTTP until interrupted, with
+404.html for paths that do not exist, as GitHub Pages does. It listens on a
+loopback address only, unless --public is given.`,
+		Example: `  deadyet serve --dir public
+  deadyet serve --dir demo-site --addr 127.0.0.1:9000`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ctx = cmd.Context()
+			opts.Out = cmd.OutOrStdout()
+			if runF != nil {
+				return runF(opts)
+			}
+			return serveRun(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Dir, "dir", "public", "the folder of the rendered site")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "the address to listen on")
+	f.BoolVar(&opts.Public, "public", false, "allow listening on an address other people can reach")
+	return cmd
+}
+
+// serveRun serves until opts.ctx is done, then shuts down.
+func serveRun(opts *ServeOptions) error {
+	ctx := opts.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	host, _, err := net.SplitHostPort(opts.Addr)
+	if err != nil {
+		return badInput(fmt.Errorf("serve address %q: %w", opts.Addr, err))
+	}
+	if !opts.Public && !loopbackHost(host) {
+		return badInput(fmt.Errorf("serve address %q is not a loopback address; pass --public to serve it to others", opts.Addr))
+	}
+	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
+		return badInput(fmt.Errorf("site folder %q: no such folder (render one first)", opts.Dir))
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{Handler: siteHandler(opts.Dir), ReadHeaderTimeout: 10 * time.Second}
+	addr := ln.Addr().String()
+	if opts.Out != nil {
+		fmt.Fprintf(opts.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
+	}
+	if opts.Ready != nil {
+		opts.Ready(addr)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loopbackHost reports whether host names this machine only.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// siteHandler serves dir like GitHub Pages: files as they are, folders by
+// their index.html, and 404.html with status 404 for anything missing.
+func siteHandler(dir string) http.Handler {
+	fsys := os.DirFS(dir)
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-cache")
+		name := path.Clean("/" + r.URL.Path)[1:]
+		if name == "" {
+			name = "."
+		}
+		fi, err := fs.Stat(fsys, name)
+		if err == nil && fi.IsDir() {
+			_, err = fs.Stat(fsys, path.Join(name, "index.html"))
+		}
+		if err != nil {
+			page, rerr := fs.ReadFile(fsys, "404.html")
+			if rerr != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write(page)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestServeRun(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"index.html":     "the page",
+		"404.html":       "not here",
+		"sub/index.html": "sub page",
+		"style.css":      "body{}",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- serveRun(&ServeOptions{Dir: dir, Addr: "127.0.0.1:0", ctx: ctx, Out: &out, Ready: func(a string) { ready <- a }})
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	for _, tt := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/", 200, "the page"},
+		{"/style.css", 200, "body{}"},
+		{"/sub/", 200, "sub page"},
+		{"/nope", 404, "not here"},
+		{"/../../etc/passwd", 404, "not here"},
+		{"/sub/missing.html", 404, "not here"},
+	} {
+		resp, err := http.Get("http://" + addr + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || string(body) != tt.body {
+			t.Errorf("GET %s: %d %q, want %d %q", tt.path, resp.StatusCode, body, tt.status, tt.body)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve ended with %v", err)
+	}
+	if !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Errorf("output %q lacks the address", out.String())
+	}
+}
+
+func TestServeRunRefuses(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ addr, dir, want string }{
+		{"0.0.0.0:8080", dir, `serve address "0.0.0.0:8080" is not a loopback address; pass --public to serve it to others`},
+		{":8080", dir, `serve address ":8080" is not a loopback address; pass --public to serve it to others`},
+		{"example.com:80", dir, `serve address "example.com:80" is not a loopback address; pass --public to serve it to others`},
+		{"127.0.0.1", dir, `serve address "127.0.0.1": address 127.0.0.1: missing port in address`},
+		{"127.0.0.1:0", filepath.Join(dir, "missing"), `site folder "` + filepath.Join(dir, "missing") + `": no such folder (render one first)`},
+	} {
+		err := serveRun(&ServeOptions{Dir: tt.dir, Addr: tt.addr, ctx: context.Background()})
+		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
+			t.Errorf("%s: err = %v, want %q", tt.addr, err, tt.want)
+		}
+	}
+}
+
+func TestNewCmdServe(t *testing.T) {
+	var got *ServeOptions
+	cmd := NewCmdServe(func(o *ServeOptions) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	cmd.SetOut(&bytes.Buffer{})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Dir != "public" || got.Addr != "127.0.0.1:8080" || got.Public {
+		t.Errorf("defaults %+v", got)
+	}
+}

@@ -51,24 +51,23 @@ a failed render leaves the previous site as it was.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.ConfigPath, "config", "site.toml", "the site configuration")
-	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "a results.json written by `deadyet probe` (repeat to merge vantage points)")
+	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "a results.json (`FILE`) written by deadyet probe; repeat to merge vantage points")
 	f.StringVar(&opts.NewsDir, "news", "news", "the folder of news entries")
 	f.StringVar(&opts.OutDir, "out", "public", "the folder to write the site into (replaced)")
 	f.StringVar(&opts.TemplatesDir, "templates", "", "read the html templates from this folder instead of the built-in ones")
 	f.StringVar(&opts.StaticDir, "static", "", "read style.css and favicon.svg from this folder instead of the built-in ones")
-	_ = cmd.MarkFlagRequired("results")
 	return cmd
 }
 
 // renderRun renders the site. Bad config, results, news or templates are
 // bad input (exit 2); failing to write the site is a failed run (exit 1).
 func renderRun(opts *RenderOptions) error {
+	if len(opts.ResultsPaths) == 0 {
+		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
+	}
 	s, err := loadConfig(opts.ConfigPath)
 	if err != nil {
 		return badInput(err)
-	}
-	if len(opts.ResultsPaths) == 0 {
-		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
 	}
 	var runs []probe.Results
 	for _, p := range opts.ResultsPaths {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -60,6 +61,20 @@ func TestGolden(t *testing.T) {
 	}
 	for _, name := range []string{"index.html", "404.html", "status.json", "feed.xml", "badge.svg"} {
 		golden(t, "golden-"+name, fileOf(t, files, name))
+	}
+	// No script, no inline style (the CSP forbids both), nothing loaded from elsewhere.
+	for _, name := range []string{"index.html", "404.html"} {
+		page := string(fileOf(t, files, name))
+		for _, bad := range []string{"<script", " style=", " src=", "<iframe", "<img", "@import"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s contains %q", name, bad)
+			}
+		}
+		for _, link := range regexp.MustCompile(`<link [^>]*>`).FindAllString(page, -1) {
+			if strings.Contains(link, `href="http`) && !strings.Contains(link, `rel="canonical"`) {
+				t.Errorf("%s loads from elsewhere: %s", name, link)
+			}
+		}
 	}
 	again, err := Render(fixtureOptions(t))
 	if err != nil {

@@ -59,7 +59,7 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	res, err := runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress && !opts.Quiet)
+	res, err := runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress && !opts.Quiet, nil)
 	if err != nil {
 		return err
 	}
@@ -75,14 +75,20 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	return nil
 }
 
-// runProbe runs the probe, showing progress on w when asked.
-func runProbe(ctx context.Context, cfg probe.Config, vantage string, w io.Writer, progress bool) (probe.Results, error) {
+// runProbe runs the probe, showing progress on w when asked, and telling
+// hook (when not nil) as checks finish.
+func runProbe(ctx context.Context, cfg probe.Config, vantage string, w io.Writer, progress bool, hook func(done, total int)) (probe.Results, error) {
 	var p *progressLine
 	if progress {
 		p = newProgressLine(w, "probing")
 		defer p.done()
 	}
-	res, err := probe.Run(ctx, cfg, probe.WithVantage(vantage), probe.WithProgress(p.update))
+	res, err := probe.Run(ctx, cfg, probe.WithVantage(vantage), probe.WithProgress(func(done, total int) {
+		p.update(done, total)
+		if hook != nil {
+			hook(done, total)
+		}
+	}))
 	if errors.Is(err, context.Canceled) {
 		return res, err
 	}

@@ -28,6 +28,8 @@ history), with one line per problem naming the file and line.`,
 	cmd.AddCommand(
 		newCmdProbe(nil),
 		NewCmdRender(nil),
+		newCmdBuild(nil),
+		newCmdDemo(nil),
 		newCmdCheck(nil),
 		NewCmdServe(nil),
 		NewCmdNews(nil),

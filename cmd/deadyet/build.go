@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+	"deadyet/render"
+)
+
+// BuildOptions are the inputs of "deadyet build".
+type BuildOptions struct {
+	Config  string   // site.toml
+	History string   // folder of history.jsonl; "" keeps no history
+	News    string   // folder of news entries
+	Out     string   // the site folder, replaced as a whole
+	Results []string // results.json files to merge instead of probing
+	Vantage string   // recorded in the results when probing
+
+	Stdout, Stderr io.Writer
+	Progress       bool                  // show probe progress on Stderr
+	onProgress     func(done, total int) // tests: called as checks finish
+}
+
+func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{}
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Probe, record the history and render the site, in one run",
+		Long: `Build does what the hourly job needs: it probes every server of site.toml (or,
+with --results, merges the results.json files that probe runs elsewhere wrote),
+records what changed in the history, and renders the site into --out.
+
+Everything is read and checked before anything is written: bad config, news or
+history stop the run with exit status 2 before a single probe. The site and the
+history are each written to a temporary file or folder and renamed into place;
+a failed run leaves the previous ones as they were. A quiet run (nothing
+changed) leaves the history byte for byte the same, except for one heartbeat
+line on the first run of each UTC day.`,
+		Example: `  deadyet build --config site.toml --history data --news news --out public
+  deadyet build --config site.toml --history data --news news --out public \
+      --results results/eu.json --results results/us.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Progress = isTerminal(opts.Stderr)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return buildRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
+	f.StringVar(&opts.History, "history", "", "`folder` of the history (history.jsonl); empty: keep none")
+	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced)")
+	f.StringArrayVar(&opts.Results, "results", nil, "merge this results.json instead of probing (repeat for several vantage points)")
+	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from")
+	return cmd
+}
+
+func buildRun(ctx context.Context, opts *BuildOptions) error {
+	s, err := loadConfig(opts.Config)
+	if err != nil {
+		return badInput(err)
+	}
+	return build(ctx, s, opts)
+}
+
+// build runs a build for a loaded config.
+func build(ctx context.Context, s *site, opts *BuildOptions) error {
+	// Read and check every input first: nothing is probed or written when
+	// one of them is bad.
+	news, err := loadNewsDir(opts.News)
+	if err != nil {
+		return badInput(err)
+	}
+	var hist *probe.History
+	if opts.History != "" {
+		if hist, err = probe.ReadHistory(opts.History); err != nil {
+			return badInput(err)
+		}
+	}
+	var results probe.Results
+	if len(opts.Results) > 0 {
+		if results, err = readResults(opts.Results); err != nil {
+			return badInput(err)
+		}
+	} else if results, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
+		return err
+	}
+
+	var added []probe.Line
+	if hist != nil {
+		if added, err = hist.Record(results); err != nil {
+			return badInput(err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, "", "")
+	if err != nil {
+		return err
+	}
+	// The site is in place; now the history. Should this fail, the next run
+	// records the same changes again.
+	if hist != nil {
+		if err := hist.Write(); err != nil {
+			return fmt.Errorf("writing history: %w", err)
+		}
+	}
+	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Answer, v.Headline)
+	if err := probe.WriteSummary(opts.Stdout, results); err != nil {
+		return err
+	}
+	if hist != nil {
+		fmt.Fprintf(opts.Stdout, "history: %s, %s\n", hist.File(), plural(len(added), "line")+" added")
+	}
+	fmt.Fprintf(opts.Stdout, "wrote %s to %s\n", plural(n, "file"), filepath.Clean(opts.Out))
+	return nil
+}
+
+// readResults reads results.json files and merges them.
+func readResults(paths []string) (probe.Results, error) {
+	runs := make([]probe.Results, 0, len(paths))
+	for _, p := range paths {
+		r, err := probe.ReadResults(p)
+		if err != nil {
+			return probe.Results{}, err
+		}
+		runs = append(runs, r)
+	}
+	merged, err := probe.MergeResults(runs)
+	if err != nil {
+		return probe.Results{}, fmt.Errorf("merging %d results files: %w", len(paths), err)
+	}
+	return merged, nil
+}
+
+// siteInputs is everything a site is made of.
+type siteInputs struct {
+	Site    *site
+	Results probe.Results
+	News    []render.NewsEntry
+	History *probe.History // nil: no history shown
+}
+
+// writeSite renders the site and puts it in place of dir, atomically. The
+// templates and static files come from the given folders, or are the
+// embedded ones when those are "". It returns the view and the number of
+// files written. A bad template is bad input; a failed write is not.
+func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
+	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News}
+	if templatesDir != "" {
+		ro.Templates = os.DirFS(templatesDir)
+	}
+	if staticDir != "" {
+		ro.Static = os.DirFS(staticDir)
+	}
+	v, err := render.Build(ro)
+	if err != nil {
+		return nil, 0, badInput(err)
+	}
+	files, err := v.Files(ro.Templates, ro.Static)
+	if err != nil {
+		return nil, 0, badInput(err)
+	}
+	if err := render.WriteFiles(dir, files); err != nil {
+		return nil, 0, err
+	}
+	return v, len(files), nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/msntest"
+)
+
+// fixtureResults writes the preview fixture, moved to finish at t, into dir.
+func fixtureResults(t *testing.T, dir string, at time.Time) string {
+	t.Helper()
+	r, err := probe.ReadResults("../../testdata/preview-results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Started, r.Finished = at.Add(-3*time.Second), at
+	path := filepath.Join(dir, "results-"+at.Format("150405")+".json")
+	if err := probe.WriteResults(path, r); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBuildFromResults(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "data")
+	if err := os.Mkdir(hist, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := func(results string) *BuildOptions {
+		return &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
+			History: hist, Results: []string{results}, Stdout: io.Discard, Stderr: io.Discard}
+	}
+	day := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
+
+	// The first run records every state it sees, after one heartbeat.
+	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day))); err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(first, []byte(`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`+"\n")) {
+		t.Errorf("history does not start with the day's heartbeat:\n%.200s", first)
+	}
+	for _, f := range []string{"index.html", "status.json", "feed.xml", "badge.svg", "404.html"} {
+		if _, err := os.Stat(filepath.Join(dir, "public", f)); err != nil {
+			t.Errorf("site: %v", err)
+		}
+	}
+
+	// An hour later nothing changed: the history stays byte for byte.
+	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(time.Hour)))); err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Errorf("a quiet run changed the history: %d bytes → %d", len(first), len(second))
+	}
+
+	// The next day's first run adds a heartbeat and nothing else.
+	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(24*time.Hour)))); err != nil {
+		t.Fatal(err)
+	}
+	third, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(third[len(second):]), `{"t":"2026-11-26T10:00:03Z","heartbeat":true}`+"\n"; got != want {
+		t.Errorf("next day added %q, want %q", got, want)
+	}
+}
+
+func TestBuildBadHistory(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "data")
+	os.Mkdir(hist, 0o755)
+	bad := `{"t":"2026-11-25T10:00:03Z","heartbeat":true}` + "\n" + `{"t":"2026-11-25T10:00:03Z","group":"bn2"` + "\n"
+	if err := os.WriteFile(filepath.Join(hist, probe.HistoryFile), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
+		History: hist, Results: []string{fixtureResults(t, dir, time.Now())}, Stdout: io.Discard, Stderr: io.Discard})
+	if code := exitCode(err); code != 2 {
+		t.Fatalf("exit %d (%v), want 2", code, err)
+	}
+	if !strings.HasPrefix(err.Error(), filepath.Join(hist, probe.HistoryFile)+":2: ") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %q: want one line naming the file and line 2", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a build with a bad history wrote the site: %v", err)
+	}
+}
+
+// An interrupted build writes nothing: the previous site and history stay.
+func TestBuildInterrupted(t *testing.T) {
+	fleet, err := msntest.StartFleet("127.0.3.1", msntest.Ports{}, []msntest.Spec{
+		{Group: "g", Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
+		{Group: "g", Count: 3, Behavior: msntest.Behavior{Kind: msntest.Silent}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fleet.Close() })
+	s := demoSite(fleet, 10*time.Second)
+	s.Probe.Groups = s.Probe.Groups[:0]
+	var servers []probe.Server
+	for _, srv := range fleet.Servers {
+		servers = append(servers, probe.Server{Address: srv.Addr})
+	}
+	s.Probe.Groups = append(s.Probe.Groups, probe.Group{Name: "g", Checks: []string{"msnp18"}, Servers: servers})
+
+	dir := t.TempDir()
+	out, hist := filepath.Join(dir, "public"), filepath.Join(dir, "data")
+	for _, d := range []string{out, hist} {
+		os.Mkdir(d, 0o755)
+	}
+	oldSite, oldHist := []byte("<p>the previous site</p>\n"), []byte(`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`+"\n")
+	os.WriteFile(filepath.Join(out, "index.html"), oldSite, 0o644)
+	os.WriteFile(filepath.Join(hist, probe.HistoryFile), oldHist, 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := time.Now()
+	err = build(ctx, s, &BuildOptions{Out: out, History: hist, Stdout: io.Discard, Stderr: io.Discard,
+		onProgress: func(done, total int) { cancel() }}) // Ctrl-C as soon as the answering server is done
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("interrupted build took %v; the silent servers' timeout is 10s", d)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "index.html")); !bytes.Equal(got, oldSite) {
+		t.Errorf("site changed: %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(hist, probe.HistoryFile)); !bytes.Equal(got, oldHist) {
+		t.Errorf("history changed: %q", got)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("left behind: %v", ents)
+	}
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+	"deadyet/probe/msntest"
+	"deadyet/render"
+)
+
+// DemoOptions are the inputs of "deadyet demo".
+type DemoOptions struct {
+	Out   string // the site folder
+	News  string // folder of news entries; "" or missing: none
+	Serve string // serve the site on this address after building; "" does not
+	Base    string        // first loopback address of the simulated fleet
+	Timeout time.Duration // per attempt
+
+	Stdout, Stderr io.Writer
+	Progress       bool
+}
+
+func newCmdDemo(runF func(context.Context, *DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Build a site from a simulated MSN fleet on loopback",
+		Long: `Demo starts a fleet of simulated MSN servers on loopback addresses (from
+127.0.2.1 on, on unprivileged ports), modelled on the last three regions of the
+real fleet: servers that answer, refuse a version, are not MSN at all, stay
+silent or hang up. It then runs "deadyet build" against it, writes the site
+into --out and tells where it is; with --serve it serves the site until
+interrupted. It connects to nothing outside 127.0.0.0/8, needs no privileges,
+and stops its servers on exit.`,
+		Example: `  deadyet demo
+  deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.Progress = isTerminal(opts.Stderr)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return demoRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced)")
+	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
+	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")
+	f.StringVar(&opts.Base, "base", "127.0.2.1", "first loopback `address` of the simulated fleet")
+	f.DurationVar(&opts.Timeout, "timeout", time.Second, "how long to wait for an answer, per attempt")
+	return cmd
+}
+
+// demoGroups is the simulated fleet: per group, the servers' behaviours in
+// order, the first being the region's main server.
+var demoGroups = []struct {
+	name  string
+	specs []msntest.Spec
+}{
+	{"bn2", []msntest.Spec{ // alive: the main server and most others answer MSNP21 and MSNP22
+		{Main: true, Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: []string{"MSNP21", "MSNP22"}}},
+		{Count: 5, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP21", "MSNP22"}}},
+		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS}}, // refuses every version
+		{Behavior: msntest.Behavior{Kind: msntest.Silent}},
+		{Behavior: msntest.Behavior{Kind: msntest.Reset}},
+		{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, FailFirst: 1}}, // back on the second attempt
+	}},
+	{"co4", []msntest.Spec{ // things that answer but are not MSN
+		{Main: true, Behavior: msntest.Behavior{Kind: msntest.NumericError}},
+		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.WebPage}},
+		{Behavior: msntest.Behavior{Kind: msntest.Echo}},
+		{Behavior: msntest.Behavior{Kind: msntest.EchoGateway}},
+		{Behavior: msntest.Behavior{Kind: msntest.Garbage}},
+		{Behavior: msntest.Behavior{Kind: msntest.Blackhole}},
+	}},
+	{"db5", []msntest.Spec{ // mostly gone
+		{Main: true, Behavior: msntest.Behavior{Kind: msntest.Silent}},
+		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.Reset}},
+		{Behavior: msntest.Behavior{Kind: msntest.Endless}},
+		{Behavior: msntest.Behavior{Kind: msntest.LongLine}},
+		{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}},
+	}},
+}
+
+func demoRun(ctx context.Context, opts *DemoOptions) error {
+	var specs []msntest.Spec
+	for _, g := range demoGroups {
+		for _, sp := range g.specs {
+			sp.Group = g.name
+			specs = append(specs, sp)
+		}
+	}
+	fleet, err := msntest.StartFleet(opts.Base, msntest.Ports{}, specs)
+	if err != nil {
+		return fmt.Errorf("starting the simulated fleet: %w", err)
+	}
+	defer fleet.Close()
+	fmt.Fprintf(opts.Stdout, "simulated fleet: %d servers on %s… (MSNP port %d, HTTP gateway %d, HTTPS gateway %d)\n",
+		len(fleet.Servers), opts.Base, fleet.Ports.Direct, fleet.Ports.HTTP, fleet.Ports.HTTPS)
+
+	s := demoSite(fleet, opts.Timeout)
+	news := opts.News
+	if fi, err := os.Stat(news); err != nil || !fi.IsDir() {
+		news = ""
+	}
+	hist, err := os.MkdirTemp("", "deadyet-demo-history-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(hist)
+	err = build(ctx, s, &BuildOptions{
+		History: hist, News: news, Out: opts.Out, Vantage: "demo",
+		Stdout: opts.Stdout, Stderr: opts.Stderr, Progress: opts.Progress,
+	})
+	fleet.Close()
+	if err != nil {
+		return err
+	}
+	index, _ := filepath.Abs(filepath.Join(opts.Out, "index.html"))
+	fmt.Fprintf(opts.Stdout, "open file://%s\n", index)
+	if opts.Serve == "" {
+		fmt.Fprintf(opts.Stdout, "or serve it: deadyet serve --dir %s\n", opts.Out)
+		return nil
+	}
+	return serveRun(&ServeOptions{Dir: opts.Out, Addr: opts.Serve, ctx: ctx, Out: opts.Stdout})
+}
+
+// demoSite is the config of the demo: the checks of site.toml, on the
+// fleet's ports.
+func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
+	p := f.Ports
+	checks := []probe.Check{
+		{Key: "tcp443", Label: ":443", Kind: probe.TCP, Port: p.HTTPS, Scan: true,
+			About: fmt.Sprintf("The HTTPS gateway's port open (the demo's servers use port %d for 443).", p.HTTPS)},
+		{Key: "tcp80", Label: ":80", Kind: probe.TCP, Port: p.HTTP, Scan: false,
+			About: "HTTP port open. *Not scanned*, as on the historic page."},
+		{Key: "msnp18", Label: "MSNP18", Kind: probe.MSNP, Version: "MSNP18", Via: probe.Direct, Port: p.Direct, Scan: true,
+			About: fmt.Sprintf("Sends `VER 1 MSNP18` on the MSNP port itself (1863; here %d), then `CVR`.", p.Direct)},
+		{Key: "msnp21", Label: "MSNP21", Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTPS, Port: p.HTTPS, Scan: true,
+			About: "Sends `VER 1 MSNP21` through the HTTPS gateway, then `CVR`."},
+		{Key: "msnp22", Label: "MSNP22", Kind: probe.MSNP, Version: "MSNP22", Via: probe.HTTPS, Port: p.HTTPS, Scan: true,
+			About: "Sends `VER 1 MSNP22` through the HTTPS gateway, then `CVR`."},
+		{Key: "msnp21http", Label: "MSNP21 (HTTP)", Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTP, Port: p.HTTP, Scan: true,
+			About: "Sends `VER 1 MSNP21` through the plain HTTP gateway, then `CVR`."},
+	}
+	cfg := probe.Config{Timeout: timeout, Attempts: 2, Concurrency: 64, Checks: map[string]probe.Check{}}
+	var keys []string
+	for _, c := range checks {
+		cfg.Checks[c.Key] = c
+		keys = append(keys, c.Key)
+	}
+	for _, g := range demoGroups {
+		grp := probe.Group{Name: g.name, Checks: keys}
+		for _, srv := range f.Group(g.name) {
+			grp.Servers = append(grp.Servers, probe.Server{Address: srv.Addr, Main: srv.Main})
+		}
+		cfg.Groups = append(cfg.Groups, grp)
+	}
+	return &site{Probe: cfg, Page: render.Page{
+		Title:     "Is MSN dead yet? (demo)",
+		URL:       "http://127.0.0.1:8080/",
+		FinePrint: "A **demo**: every server on this page is simulated by `deadyet demo` on this machine's loopback addresses.",
+	}}
+}

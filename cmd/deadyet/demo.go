@@ -17,9 +17,9 @@ import (
 
 // DemoOptions are the inputs of "deadyet demo".
 type DemoOptions struct {
-	Out   string // the site folder
-	News  string // folder of news entries; "" or missing: none
-	Serve string // serve the site on this address after building; "" does not
+	Out     string        // the site folder
+	News    string        // folder of news entries; "" or missing: none
+	Serve   string        // serve the site on this address after building; "" does not
 	Base    string        // first loopback address of the simulated fleet
 	Timeout time.Duration // per attempt
 

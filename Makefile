@@ -9,7 +9,7 @@ RESULTS   ?=
 ADDR      ?= 127.0.0.1:8080
 DEADYET   := bin/deadyet
 
-.PHONY: all build demo site probe preview check test bench lint serve fuzz clean
+.PHONY: all build demo site probe preview check test test-browser bench lint serve clean
 
 all: build
 
@@ -36,9 +36,16 @@ preview: build
 check: build
 	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
 
+# Unit and script tests, then the page in headless Chromium and the Nu HTML
+# Checker (.ci/run installs chromium and vnu-jar; see README "Testing").
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(MAKE) test-browser
+
+VNU_JAR ?= $(shell npm root -g 2>/dev/null)/vnu-jar/build/dist/vnu.jar
+test-browser:
+	DEADYET_BROWSER=1 DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -148,7 +148,7 @@ var checkCases = []checkCase{
 	{server: "bad host", via: "http", want: probe.Error, detail: "invalid host name"},
 
 	// MSNP through the HTTPS gateway
-	{server: "ns", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2017-05-19"},
+	{server: "ns", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2039-12-31"},
 	{server: "ns-close", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
 	{server: "ns-poll", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},

@@ -53,7 +53,7 @@ var gatewayTLS = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
 	CipherSuites:       allCipherSuites(),
-	CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384},
+	CurvePreferences:   []tls.CurveID{tls.CurveP256, tls.CurveP384},
 	ClientSessionCache: tls.NewLRUClientSessionCache(4096),
 }
 

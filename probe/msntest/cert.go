@@ -12,14 +12,39 @@ import (
 	"time"
 )
 
-// The certificate of the HTTPS gateways: self-signed, ECDSA P-256 (cheap to
-// make and to handshake with), expired like the real ones.
+// CertName is the subject (CN) of the HTTPS gateways' certificate: made in
+// code at first use, self-signed, ECDSA P-256 (cheap to make and to
+// handshake with).
 const CertName = "msntest"
 
-// CertExpiry is when the gateways' certificate expired.
-var CertExpiry = time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)
+// CertExpiry is when the gateways' certificate expires. It lies in the
+// future: Go's TLS client, the probe's, does not resume a session whose
+// certificate has expired, and resumption is what keeps a run of thousands
+// of HTTPS checks fast. [Behavior.ExpiredCert] gives the real gateways'
+// state instead.
+var CertExpiry = time.Date(2039, time.December, 31, 0, 0, 0, 0, time.UTC)
 
-var serverTLS = sync.OnceValue(func() *tls.Config {
+// ExpiredCertExpiry is when the certificate of Behavior.ExpiredCert
+// expired: the day the last MSN servers went away.
+var ExpiredCertExpiry = time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)
+
+var (
+	validTLS   = sync.OnceValue(func() *tls.Config { return gatewayTLS(CertExpiry) })
+	expiredTLS = sync.OnceValue(func() *tls.Config { return gatewayTLS(ExpiredCertExpiry) })
+)
+
+// serverTLS is the TLS set-up of the HTTPS gateways of b.
+func serverTLS(b *Behavior) *tls.Config {
+	if b.ExpiredCert {
+		return expiredTLS()
+	}
+	return validTLS()
+}
+
+// gatewayTLS makes a certificate that expires at notAfter, and a TLS 1.2
+// server around it, as the real gateways were (they predate TLS 1.3). With
+// TLS 1.2 a resumed session needs no key exchange at all.
+func gatewayTLS(notAfter time.Time) *tls.Config {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		panic("msntest: " + err.Error()) // the system's random source failed
@@ -28,7 +53,7 @@ var serverTLS = sync.OnceValue(func() *tls.Config {
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: CertName},
 		NotBefore:             time.Date(2014, time.May, 19, 0, 0, 0, 0, time.UTC),
-		NotAfter:              CertExpiry,
+		NotAfter:              notAfter,
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
@@ -42,6 +67,7 @@ var serverTLS = sync.OnceValue(func() *tls.Config {
 		panic("msntest: " + err.Error())
 	}
 	return &tls.Config{
+		MaxVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}},
 	}
-})
+}

@@ -112,6 +112,9 @@ type Behavior struct {
 	// client polls (Action=poll): the answer to the request that carried
 	// the command has an empty body.
 	PollFirst bool
+	// ExpiredCert gives the HTTPS gateway a certificate that expired on
+	// ExpiredCertExpiry, as the real ones had; see [CertExpiry].
+	ExpiredCert bool
 }
 
 func (b Behavior) String() string { return string(b.Kind) }
@@ -315,7 +318,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 	}
 	c.SetDeadline(time.Now().Add(idleLimit))
 	if t == secureHTTP {
-		tc := tls.Server(c, serverTLS())
+		tc := tls.Server(c, serverTLS(&s.Behavior))
 		if err := tc.Handshake(); err != nil {
 			return
 		}

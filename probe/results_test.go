@@ -13,7 +13,7 @@ import (
 	"deadyet/probe"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = flag.Bool("results.update", false, "rewrite testdata/results/sample.json from MarshalResults")
 
 func sampleResults() probe.Results {
 	return probe.Results{

@@ -1,0 +1,102 @@
+package probe_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/msntest"
+)
+
+// Small benchmarks for go test -bench; the large one, 10,000 servers, is
+// the benchfleet program (make bench).
+
+func BenchmarkParseReply(b *testing.B) {
+	line := "CVR 2 14.0.8117.0416 14.0.8117.0416 14.0.8117.0416 http://download.messenger.test/wlsetup-web.exe http://messenger.test/"
+	for b.Loop() {
+		if _, err := probe.ParseReply(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchCheck asks one simulated server the same check b.N times.
+func benchCheck(b *testing.B, kind probe.Kind, via probe.Via) {
+	s, err := msntest.Start("127.0.0.1", msntest.Ports{}, msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	port := map[probe.Via]int{probe.Direct: s.Ports.Direct, probe.HTTP: s.Ports.HTTP, probe.HTTPS: s.Ports.HTTPS}[via]
+	c := probe.Check{Key: "c", Kind: kind, Version: "MSNP21", Via: via, Port: port, Scan: true}
+	f, err := probe.CheckFor(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := probe.Target{Group: "g", Address: "127.0.0.1", Check: c}
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		r := f(ctx, t)
+		cancel()
+		if r.State != probe.Up {
+			b.Fatal(r)
+		}
+	}
+}
+
+func BenchmarkProbeTCP(b *testing.B)          { benchCheck(b, probe.TCP, probe.Direct) }
+func BenchmarkProbeMSNP(b *testing.B)         { benchCheck(b, probe.MSNP, probe.Direct) }
+func BenchmarkProbeGatewayHTTP(b *testing.B)  { benchCheck(b, probe.MSNP, probe.HTTP) }
+func BenchmarkProbeGatewayHTTPS(b *testing.B) { benchCheck(b, probe.MSNP, probe.HTTPS) }
+
+// BenchmarkRun is one run over 100 servers × 3 versions, directly.
+func BenchmarkRun(b *testing.B) {
+	f, err := msntest.StartFleet("127.0.90.1", msntest.Ports{HTTP: msntest.Off, HTTPS: msntest.Off},
+		[]msntest.Spec{{Count: 100, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	cfg := probe.Config{Timeout: 5 * time.Second, Attempts: 1, Concurrency: 32, Checks: map[string]probe.Check{}}
+	g := probe.Group{Name: "g"}
+	for _, v := range []string{"MSNP18", "MSNP21", "MSNP22"} {
+		cfg.Checks[v] = probe.Check{Kind: probe.MSNP, Version: v, Port: f.Ports.Direct, Scan: true}
+		g.Checks = append(g.Checks, v)
+	}
+	for _, a := range f.Addresses() {
+		g.Servers = append(g.Servers, probe.Server{Address: a})
+	}
+	cfg.Groups = []probe.Group{g}
+	for b.Loop() {
+		res, err := probe.Run(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range res.Results {
+			if r.State != probe.Up {
+				b.Fatal(r)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/300, "µs/check")
+}
+
+// BenchmarkResults writes and parses a results.json of 10,000 results.
+func BenchmarkResults(b *testing.B) {
+	r := probe.Results{Version: 1, Started: time.Unix(0, 0).UTC(), Finished: time.Unix(3, 0).UTC(), Vantage: "bench"}
+	for i := range 10000 {
+		r.Results = append(r.Results, probe.Result{Group: "g", Address: fmt.Sprintf("127.1.%d.%d", i/250, i%250+1),
+			Check: "msnp21", State: probe.Up, MS: 3, Attempts: 1, Detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"})
+	}
+	for b.Loop() {
+		data, err := probe.MarshalResults(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := probe.ParseResults("results.json", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -28,7 +28,7 @@ const (
 
 // verdict is an error that already knows its state: the checks return it
 // from deep inside a conversation ("not HTTP", "line longer than …") and
-// [outcome] passes it through unchanged.
+// attempt.outcome passes it through unchanged.
 type verdict struct {
 	state  State
 	detail string

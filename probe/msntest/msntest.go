@@ -272,15 +272,22 @@ const (
 )
 
 func (s *Server) acceptLoop(ln net.Listener, t transport) {
+	var pause time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return // closed
+			// Out of descriptors, or the like: wait and try again, as
+			// net/http does, rather than stop serving for good.
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			if !s.sleep(pause) {
+				return
+			}
+			continue
 		}
+		pause = 0
 		if !s.track(c) {
 			c.Close()
 			return

@@ -18,8 +18,13 @@
 // [StartFleet] starts many servers on consecutive addresses, all on the
 // same ports, as the probe's config wants (one port per check).
 //
-// Nothing here reaches beyond the address given: the servers only listen,
-// and the certificate of the HTTPS gateway is made in code at start. The
+// The HTTPS gateway speaks TLS 1.2 at most, as the real ones did, with a
+// self-signed ECDSA certificate made in code at first use ([CertName],
+// [CertExpiry]); it gives session tickets, so that a client's later
+// connections resume.
+//
+// Nothing here reaches beyond the address given: the servers only listen
+// (a Blackhole server connects once to itself, to fill its queue). The
 // package does not import the probe, so that the probe's own tests can use
 // it.
 package msntest

@@ -187,6 +187,9 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				}
 				c.Key = key
 				f, err := CheckFor(c)
+				if err == nil {
+					err = checkTarget(c)
+				}
 				if err != nil {
 					return runPlan{}, fmt.Errorf("group %q: %w", g.Name, err)
 				}
@@ -210,4 +213,15 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 		}
 	}
 	return p, nil
+}
+
+// checkTarget reports what would make every target of c fail the same way.
+func checkTarget(c Check) error {
+	if p := c.EffectivePort(); p < 1 || p > 65535 {
+		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
+	}
+	if c.Kind == MSNP && !validVersion(c.Version) {
+		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
+	}
+	return nil
 }

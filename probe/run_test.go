@@ -277,12 +277,18 @@ func TestRunBadConfig(t *testing.T) {
 		"kind":  {Kind: "udp", Port: 443, Scan: true},
 		"via":   {Kind: probe.MSNP, Version: "MSNP21", Via: "smtp", Scan: true},
 		"skips": {Kind: "udp", Scan: false},
+		"port":  {Kind: probe.TCP, Port: 0, Scan: true},
+		"high":  {Kind: probe.MSNP, Version: "MSNP21", Port: 70000, Scan: true},
+		"ver":   {Kind: probe.MSNP, Version: "MSNP 21\r\n", Scan: true},
 	}
 	for key, want := range map[string]string{
 		"missing": `group "g": unknown check "missing"`,
 		"kind":    `check "kind": unknown kind "udp"`,
 		"via":     `check "via": unknown via "smtp"`,
 		"skips":   `check "skips": unknown kind "udp"`,
+		"port":    `check "port": port 0 outside 1-65535`,
+		"high":    `check "high": port 70000 outside 1-65535`,
+		"ver":     `check "ver": version "MSNP 21\r\n" is not MSNP<n>`,
 	} {
 		cfg := probe.Config{Checks: checks, Groups: []probe.Group{{Name: "g", Checks: []string{"ok", key}, Servers: servers("127.0.0.1")}}}
 		_, err := probe.Run(context.Background(), cfg, probe.WithCheckFunc(func(context.Context, probe.Target) probe.Result {

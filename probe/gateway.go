@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,10 +58,20 @@ var gatewayTLS = &tls.Config{
 	ClientSessionCache: tls.NewLRUClientSessionCache(4096),
 }
 
+// allCipherSuites are Go's TLS 1.0–1.2 suites, and the RSA key exchange
+// ones with AES that Go no longer offers by default but that servers of
+// the gateways' time may need. TLS 1.3 suites are not configurable.
 func allCipherSuites() []uint16 {
 	var ids []uint16
 	for _, s := range tls.CipherSuites() {
-		ids = append(ids, s.ID)
+		if !slices.Equal(s.SupportedVersions, []uint16{tls.VersionTLS13}) {
+			ids = append(ids, s.ID)
+		}
+	}
+	for _, s := range tls.InsecureCipherSuites() {
+		if strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
+			ids = append(ids, s.ID)
+		}
 	}
 	return ids
 }

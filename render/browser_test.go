@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -172,7 +173,10 @@ type pageReport struct {
 	AnswerSize   float64  `json:"answer"`
 	DetailsOpen  bool     `json:"open"`
 	StyleApplied bool     `json:"styled"`
-	Wide         []string `json:"wide"` // elements reaching past the window's right edge
+	Wide         []string `json:"wide"`  // elements reaching past the window's right edge
+	Stale        bool     `json:"stale"` // the stale notice is shown
+	LastRun      string   `json:"run"`   // the text after "Last checked"
+	Timelines    int      `json:"tl"`    // timelines drawn with a size
 }
 
 // The expression the test evaluates in the page (the page itself has no script).
@@ -186,7 +190,10 @@ const reportJS = `JSON.stringify({
   wide: Array.from(document.querySelectorAll('body *')).filter(e => {
     const r = e.getBoundingClientRect();
     return r.right > document.documentElement.clientWidth + 1 && !e.closest('.scroll, .md table');
-  }).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px: ' + (e.textContent || '').slice(0, 40))
+  }).slice(0, 8).map(e => e.tagName.toLowerCase() + ((typeof e.className === 'string' ? e.className : e.className.baseVal) ? '.' + (typeof e.className === 'string' ? e.className : e.className.baseVal) : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px: ' + (e.textContent || '').slice(0, 40)),
+  stale: !!document.getElementById('stale') && getComputedStyle(document.getElementById('stale')).display !== 'none',
+  run: document.getElementById('last-run') ? document.getElementById('last-run').parentNode.textContent : '',
+  tl: Array.from(document.querySelectorAll('svg.tl')).filter(e => e.getBoundingClientRect().width >= 80 && e.getBoundingClientRect().height >= 10).length
 })`
 
 // visit loads url in a new tab of the given width and colour scheme, and
@@ -312,16 +319,16 @@ func eventProblem(m cdpMessage) []string {
 	return nil
 }
 
-// browserSite writes the golden fixture site (or takes the rendered site in
-// the folder DEADYET_BROWSER_SITE, e.g. from make preview) and serves it on
+// browserSite writes the site of opts (or takes the rendered site in the
+// folder DEADYET_BROWSER_SITE, e.g. from make preview) and serves it on
 // loopback at /deadyet/, the path of the fixture's URL, with 404.html for
 // missing files, as GitHub Pages does.
-func browserSite(t *testing.T) string {
+func browserSite(t *testing.T, opts Options) string {
 	t.Helper()
 	dir := os.Getenv("DEADYET_BROWSER_SITE")
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "site")
-		if err := WriteSite(dir, fixtureOptions(t)); err != nil {
+		if err := WriteSite(dir, opts); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -361,22 +368,34 @@ func TestBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	base := browserSite(t)
+	own := os.Getenv("DEADYET_BROWSER_SITE") != ""
+	plain := browserSite(t, fixtureOptions(t))
+	// The golden run is hours old by now: the notice shows. A run of ten
+	// minutes ago does not get it.
+	history := browserSite(t, fixtureHistoryOptions(t))
+	freshOpts := fixtureHistoryOptions(t)
+	freshOpts.Results.Finished = time.Now().Add(-10 * time.Minute).Truncate(time.Second)
+	fresh := browserSite(t, freshOpts)
 	c := startChromium(t, ctx, bin)
 
 	for _, tt := range []struct {
-		name, path string
-		width      int
-		dark       bool
+		name, base, path string
+		width            int
+		dark             bool
 	}{
-		{"index-1280", "/", 1280, false},
-		{"index-375", "/", 375, false},
-		{"index-375-dark", "/", 375, true},
-		{"index-1280-dark", "/", 1280, true},
-		{"404-375", "/no/such/page", 375, false},
-		{"404-1280-dark", "/missing.html", 1280, true},
+		{"index-1280", plain, "/", 1280, false},
+		{"index-375", plain, "/", 375, false},
+		{"index-375-dark", plain, "/", 375, true},
+		{"index-1280-dark", plain, "/", 1280, true},
+		{"404-375", plain, "/no/such/page", 375, false},
+		{"404-1280-dark", plain, "/missing.html", 1280, true},
+		{"history-1280", history, "/", 1280, false},
+		{"history-375", history, "/", 375, false},
+		{"history-375-dark", history, "/", 375, true},
+		{"history-fresh-1280-dark", fresh, "/", 1280, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			base := tt.base
 			rep, problems, png := visit(t, ctx, c, base+tt.path, tt.width, tt.dark)
 			for _, p := range problems {
 				if strings.HasPrefix(tt.name, "404") && strings.Contains(p, "status of 404 (Not Found) "+base+tt.path) {
@@ -396,6 +415,24 @@ func TestBrowser(t *testing.T) {
 			if rep.DetailsOpen {
 				t.Error("older news start open")
 			}
+			if strings.HasPrefix(tt.name, "history") && !own {
+				stale := !strings.Contains(tt.name, "fresh")
+				if rep.Stale != stale {
+					t.Errorf("stale notice shown %v, want %v", rep.Stale, stale)
+				}
+				wantAgo := regexp.MustCompile(`^Last checked 2026-11-25 10:00 UTC \(\d+ (hours|days) ago\)$`)
+				if !stale {
+					wantAgo = regexp.MustCompile(`^Last checked \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1[01] minutes ago\)$`)
+				}
+				if !wantAgo.MatchString(rep.LastRun) {
+					t.Errorf("last checked %q, want it to match %s", rep.LastRun, wantAgo)
+				}
+				if rep.Timelines != 11+7+11+len(fixtureServices) {
+					t.Errorf("%d timelines drawn", rep.Timelines)
+				}
+			} else if rep.Stale || rep.Timelines != 0 {
+				t.Errorf("a page without history shows the stale notice (%v) or timelines (%d)", rep.Stale, rep.Timelines)
+			}
 			file := filepath.Join(shots, tt.name+".png")
 			if err := os.WriteFile(file, png, 0o644); err != nil {
 				t.Fatal(err)
@@ -414,7 +451,11 @@ func TestHTMLValid(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var paths []string
-	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t)} {
+	hostileHistory := hostileOptions(t)
+	hostileHistory.History = fixtureHistory(t)
+	hostileHistory.Results.Finished = fixtureTime
+	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t),
+		"history": fixtureHistoryOptions(t), "hostile-history": hostileHistory} {
 		files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)

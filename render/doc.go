@@ -35,7 +35,8 @@
 //	index.html   the page
 //	404.html     the page GitHub Pages serves for a missing path
 //	status.json  the latest run, in the stable format below
-//	feed.xml     the news as an Atom feed (the newest 50 entries)
+//	feed.xml     the news as an Atom feed (the newest 50 entries), and with a
+//	             history the runs that changed something
 //	badge.svg    the verdict as a badge: "MSN | dead", "alive" or "partly alive"
 //	style.css    from package static
 //	favicon.svg  from package static
@@ -77,6 +78,38 @@
 //
 // # History
 //
-// [Options.History] is the hook for what earlier runs saw; it is nil for
-// now and the page then shows no history.
+// [Options.History] is what earlier runs saw (a probe.History, only read).
+// It is shown as of the run's time, Results.Finished, never the clock, so
+// the same inputs give the same bytes. When it is nil the page has none of
+// the following; with it:
+//
+//   - every scanned cell's tooltip and screen-reader text add since when it
+//     has been in its state ("since its first check, …" when it never
+//     changed), its uptime over the last 30 and 365 days, and when it was
+//     last up ("never seen up"). Uptime is the share of the time checked:
+//     a day without a run is no data, counted neither as up nor as down,
+//     and a window with no checked time says so rather than 0% or 100%
+//     (figures are never rounded to 0% or 100% unless exact). When the
+//     history lags the results (a render of a run it has not recorded) the
+//     cell says so instead of borrowing another state's "since".
+//   - each row gets a timeline of the last 90 UTC days as inline SVG, a
+//     stripe a day, consecutive equal days merged into one rect: up all the
+//     checked time, partly up, down, or no data (a thin grey line, never
+//     green or red). A row follows its scanned MSNP columns, the best of
+//     them each day (one of them up all day makes the day up); a group
+//     without MSNP checks, its scanned columns. Its title and aria-label
+//     sum it up in words.
+//   - "Recent changes" (#changes) lists the newest [ChangesShown] changes
+//     of state, newest first; feed.xml gets one entry per run that changed
+//     something (the newest [FeedChangeRuns]), with the id
+//     <url>#changes-YYYYMMDDTHHMMSSZ, which never changes.
+//   - the page carries its one script, allowed by its hash in the CSP: it
+//     adds "(N minutes ago)" to the time of the last run and, when that is
+//     more than [StaleAfter] old, reveals a notice that the hourly job may
+//     have stopped. Without JavaScript the page is complete; the time of
+//     the last run is always there.
+//
+// A cell whose vantage points disagree (probe.Result.Disagree) is starred,
+// with history or without, its tooltip and screen-reader text say who saw
+// what, and the legend explains the star.
 package render

@@ -2,6 +2,9 @@ package render
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -146,7 +149,130 @@ func fixtureOptions(t testing.TB) Options {
 	return Options{
 		Config:  cfg,
 		Page:    Page{Title: "Is MSN dead yet?", URL: "https://someone.github.io/deadyet/"},
-		Results: fixtureResults(cfg, func(g, s int) bool { return g == 0 && s == 3 }),
+		Results: fixtureResults(cfg, fixtureUpAt),
 		News:    news,
 	}
+}
+
+// The history fixture: testdata/history/history.jsonl, what hourly runs of
+// the golden site's config would have recorded from 2026-08-01 to the
+// golden run (2026-11-25 10:00:03). Most cells stay in the state the golden
+// run shows; a few change, there are days without a run, and a server that
+// left the config. TestFixtureHistoryFile keeps the file equal to what
+// makeFixtureHistory records (go test -update rewrites it).
+const fixtureHistoryDir = "testdata/history"
+
+// fixtureUpAt is the golden run's MSNP21 server up: bn2's fourth.
+func fixtureUpAt(g, s int) bool { return g == 0 && s == 3 }
+
+// fixtureGap reports whether no run happened at t: 2026-10-10 to 10-13 and
+// 2026-11-02, whole days.
+func fixtureGap(t time.Time) bool {
+	d := t.Format(time.DateOnly)
+	return (d >= "2026-10-10" && d <= "2026-10-13") || d == "2026-11-02"
+}
+
+// fixtureChange is what a run at t saw of a cell, where it differs from the
+// golden run.
+func fixtureChange(k probe.Key, t time.Time) (probe.State, string, bool) {
+	at := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02 15:04", s)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	in := func(from, to string) bool { return !t.Before(at(from)) && t.Before(at(to)) }
+	switch k {
+	case probe.Key{Group: "bn2", Address: "127.2.0.4", Check: "msnp21"}: // back on 11-20
+		if t.Before(at("2026-11-20 14:00")) {
+			return probe.Timeout, "no answer within 3s", true
+		}
+	case probe.Key{Group: "bn2", Address: "127.2.0.1", Check: "msnp21"}: // up for two weeks in September
+		if in("2026-09-01 06:00", "2026-09-15 12:00") {
+			return probe.Up, "VER 1 MSNP21 CVR0", true
+		}
+	case probe.Key{Group: "db5", Address: "127.4.0.2", Check: "msnp22"}: // up until yesterday
+		if t.Before(at("2026-11-24 08:00")) {
+			return probe.Up, "VER 1 MSNP22 CVR0", true
+		}
+	case probe.Key{Group: "services", Address: "login.live.example", Check: "tcp443"}: // two outages
+		if in("2026-11-10 06:00", "2026-11-10 18:00") || in("2026-11-22 02:00", "2026-11-22 05:00") {
+			return probe.Refused, "connection refused", true
+		}
+	}
+	return "", "", false
+}
+
+// makeFixtureHistory records the fixture's runs into a new history and
+// returns the bytes of its file.
+func makeFixtureHistory(t testing.TB) []byte {
+	t.Helper()
+	cfg := fixtureConfig(11, 7, 11)
+	final := fixtureResults(cfg, fixtureUpAt)
+	dir := t.TempDir()
+	h, err := probe.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := probe.Result{Group: "bn2", Address: "127.2.0.99", Check: "msnp21", State: probe.Rejected, Detail: "VER 1 0"}
+	for at := time.Date(2026, 8, 1, 0, 0, 3, 0, time.UTC); at.Before(final.Started); at = at.Add(time.Hour) {
+		if fixtureGap(at) {
+			continue
+		}
+		r := final
+		r.Started, r.Finished = at.Add(-3*time.Second), at
+		r.Results = slices.Clone(final.Results)
+		for i, res := range r.Results {
+			if st, detail, ok := fixtureChange(probe.KeyOf(res), at); ok {
+				r.Results[i].State, r.Results[i].Detail = st, detail
+			}
+		}
+		if at.Before(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
+			r.Results = append(r.Results, gone) // a server that left the config
+		}
+		if _, err := h.Record(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.Record(final); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, probe.HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// fixtureHistory reads the history fixture.
+func fixtureHistory(t testing.TB) *probe.History {
+	t.Helper()
+	h, err := probe.ReadHistory(fixtureHistoryDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Len() == 0 {
+		t.Fatalf("%s is empty (go test -update writes it)", fixtureHistoryDir)
+	}
+	return h
+}
+
+// fixtureHistoryOptions is the golden site with the history fixture, and
+// one cell whose vantage points disagree.
+func fixtureHistoryOptions(t testing.TB) Options {
+	t.Helper()
+	opts := fixtureOptions(t)
+	opts.History = fixtureHistory(t)
+	opts.Results.Results = slices.Clone(opts.Results.Results)
+	for i, r := range opts.Results.Results {
+		if r.Group == "bn2" && r.Address == "127.2.0.4" && r.Check == "msnp21" {
+			opts.Results.Results[i].Disagree = true
+			opts.Results.Results[i].Detail = "up from test-eu; timeout from test-us"
+		}
+	}
+	return opts
 }

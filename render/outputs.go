@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
+	"slices"
 	"strings"
 	"time"
 )
@@ -139,9 +141,10 @@ func absolute(site, rel string) string {
 	return site + rel
 }
 
-// atomFeed renders feed.xml from news, newest first. The feed's updated is
-// the newest entry's date (or the run's time when there is no news), so the
-// feed only changes when the news does.
+// atomFeed renders feed.xml from news and, with a history, the runs that
+// changed something, newest first. The feed's updated is the newest entry's
+// time (or the run's time when there is none), so the feed only changes
+// when its entries do.
 func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 	site := v.Page.URL
 	f := atomFeedDoc{
@@ -156,23 +159,50 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
 		}
 	}
-	updated := v.Run.Finished
-	if len(news) > 0 {
-		updated = news[0].Date
-	}
-	f.Updated = updated.UTC().Format(time.RFC3339)
-	for _, e := range news[:min(len(news), FeedEntries)] {
-		link := "#" + e.ID()
+	link := func(fragment string) string {
 		if site != "" {
-			link = absolute(site, link)
+			return absolute(site, "#"+fragment)
 		}
-		f.Entries = append(f.Entries, atomEntry{
+		return "#" + fragment
+	}
+	type dated struct {
+		t time.Time
+		e atomEntry
+	}
+	var entries []dated
+	for _, e := range news[:min(len(news), FeedEntries)] {
+		entries = append(entries, dated{e.Date, atomEntry{
 			Title:   e.Heading(),
 			ID:      entryID(site, e),
 			Updated: e.Date.UTC().Format(time.RFC3339),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link},
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link(e.ID())},
 			Content: atomText{Type: "html", Body: string(Markdown(e.Body))},
-		})
+		}})
+	}
+	if v.History != nil {
+		for _, r := range v.History.Runs {
+			id := "urn:deadyet:" + r.ID()
+			if site != "" {
+				id = absolute(site, "#"+r.ID())
+			}
+			entries = append(entries, dated{r.T, atomEntry{
+				Title:   r.Title(),
+				ID:      id,
+				Updated: r.T.UTC().Format(time.RFC3339),
+				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link("changes")},
+				Content: atomText{Type: "html", Body: changesHTML(r)},
+			}})
+		}
+	}
+	// Newest first; on the same second, news before changes, each in its order.
+	slices.SortStableFunc(entries, func(a, b dated) int { return b.t.Compare(a.t) })
+	updated := v.Run.Finished
+	if len(entries) > 0 {
+		updated = entries[0].t
+	}
+	f.Updated = updated.UTC().Format(time.RFC3339)
+	for _, e := range entries {
+		f.Entries = append(f.Entries, e.e)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -183,6 +213,22 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
+}
+
+// changesHTML is the content of a run's feed entry: a list of its changes.
+func changesHTML(r ChangeRun) string {
+	var b strings.Builder
+	b.WriteString("<ul>")
+	for _, c := range r.Changes {
+		b.WriteString("<li>")
+		b.WriteString(html.EscapeString(c.Sentence()))
+		if c.Detail != "" {
+			b.WriteString(" (" + html.EscapeString(c.Detail) + ")")
+		}
+		b.WriteString("</li>")
+	}
+	b.WriteString("</ul>")
+	return b.String()
 }
 
 // badgeLook is the message and colour of the badge, by verdict.

@@ -63,6 +63,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	}
 	nf := *v
 	nf.Root = v.Base
+	nf.Script, nf.ScriptHash = "", "" // the script is index.html's alone
 	notFound, err := exec("404.html", &nf)
 	if err != nil {
 		return nil, err
@@ -95,12 +96,15 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 
 // funcs are the template functions.
 var funcs = template.FuncMap{
-	"markdown": Markdown,
-	"inline":   MarkdownInline,
-	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"human":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"day":      func(t time.Time) string { return t.Format(time.DateOnly) },
-	"wbr":      wbr,
+	"markdown":   Markdown,
+	"inline":     MarkdownInline,
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"human":      human,
+	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
+	"wbr":        wbr,
+	"stateName":  stateName,
+	"stateClass": stateClass,
+	"jobHelp":    jobHelp,
 }
 
 // wbr escapes a host name and lets it break after its dots.

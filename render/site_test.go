@@ -2,15 +2,12 @@ package render
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"deadyet/templates"
 )
 
 // listDir returns the names in dir, sorted.
@@ -152,36 +149,6 @@ func TestTemplatesFromFolder(t *testing.T) {
 	for i := range embedded {
 		if string(embedded[i].Data) != string(folder[i].Data) {
 			t.Errorf("%s differs between embedded and folder templates", embedded[i].Name)
-		}
-	}
-}
-
-// TestHistoryHook: a non-nil History runs the "history" template in the
-// status section; a nil one does not.
-func TestHistoryHook(t *testing.T) {
-	fsys := fstest.MapFS{}
-	des, err := fs.ReadDir(templates.FS, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, de := range des {
-		b, err := fs.ReadFile(templates.FS, de.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[de.Name()] = &fstest.MapFile{Data: b}
-	}
-	fsys["history.html"] = &fstest.MapFile{Data: []byte(`{{define "history"}}<p>HISTORY-HOOK</p>{{end}}`)}
-	for _, h := range []*History{nil, {}} {
-		opts := fixtureOptions(t)
-		opts.Templates, opts.History = fsys, h
-		files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		index := string(fileOf(t, files, "index.html"))
-		if got := strings.Contains(index, "HISTORY-HOOK"); got != (h != nil) {
-			t.Errorf("History %v: hook shown = %v", h, got)
 		}
 	}
 }

@@ -27,20 +27,14 @@ const (
 // Options is everything a render needs.
 type Options struct {
 	Config  probe.Config
-	Page    Page          // the page text; [Page.WithDefaults] is applied
-	Results probe.Results // the run to show; results not in Config are ignored
-	News    []NewsEntry   // in any order; shown newest first
-	History *History      // what earlier runs saw; nil: the page shows none
+	Page    Page           // the page text; [Page.WithDefaults] is applied
+	Results probe.Results  // the run to show; results not in Config are ignored
+	News    []NewsEntry    // in any order; shown newest first
+	History *probe.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
 	Static    fs.FS // style.css and favicon.svg; nil: the embedded [static.FS]
 }
-
-// History is the hook for what earlier runs saw: per-server uptime, when a
-// server was last up, a timeline, and a list of recent changes. Nothing
-// fills it yet; a nil History renders the page without those parts, and the
-// template "history" (templates/history.html) is where they will go.
-type History struct{}
 
 // NewsShown is how many news entries the page shows before "older news".
 const NewsShown = 10
@@ -57,10 +51,16 @@ type View struct {
 	Tables   []Table     // one per group, in config order
 	Checks   []CheckInfo // the Reference legend: every check the tables use, in first-use order
 	States   []StateInfo // the symbols' legend
-	History  *History
-	Base     string // the URL's path ("/repo/"): 404.html is served at any path
-	Root     string // what links to the site's files start with: "" in index.html, Base in 404.html
+	History  *History    // nil without a history
+	Disagree bool        // some cell's vantage points disagree: the legend explains the mark
+	Base     string      // the URL's path ("/repo/"): 404.html is served at any path
+	Root     string      // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
+
+	// The page's one inline script (with a history only) and its CSP
+	// source; see staleScript.
+	Script     template.JS
+	ScriptHash string
 }
 
 // FAQItem is one question of the FAQ, with its anchor.
@@ -101,21 +101,23 @@ type Column struct {
 
 // Row is one server of a table.
 type Row struct {
-	Address string
-	Main    bool
-	Note    string
-	Cells   []Cell // one per column
+	Address  string
+	Main     bool
+	Note     string
+	Cells    []Cell        // one per column
+	Timeline template.HTML // with a history: the last days as an inline SVG
 }
 
 // Cell is what one check found at one server.
 type Cell struct {
-	State  probe.State // "" when the results hold none for it
-	Symbol string      // what the cell shows
-	Text   string      // the state in words, for screen readers
-	Title  string      // the tooltip: state, detail, time taken
-	Class  string      // "up", "down", "rejected", "foreign", "skipped" or "none"
-	MS     int64
-	Detail string
+	State    probe.State // "" when the results hold none for it
+	Symbol   string      // what the cell shows
+	Text     string      // the state in words, for screen readers
+	Title    string      // the tooltip: state, detail, time taken
+	Class    string      // "up", "down", "rejected", "foreign", "skipped" or "none"
+	MS       int64
+	Detail   string
+	Disagree bool // the vantage points saw different states; Detail says which
 }
 
 // CheckInfo is one entry of the Reference legend.
@@ -152,16 +154,19 @@ var stateLegend = []StateInfo{
 	{"?", "none", "no result", "The last run has no result for this server, for example because it was added since."},
 }
 
+// disagreeLegend explains the mark of a cell whose vantage points disagree.
+var disagreeLegend = StateInfo{"✔*", "up", "vantage points disagree",
+	"The checks ran from several places, which saw different things. The cell shows the best of them; its tooltip says which place saw what."}
+
 // Build makes the view model of the page. It fails when the config names a
 // check it does not define or the results hold two results for one cell.
 func Build(opts Options) (*View, error) {
 	page := opts.Page.WithDefaults()
 	v := &View{
-		Page:    page,
-		Run:     Run{Started: opts.Results.Started, Finished: opts.Results.Finished, Vantage: opts.Results.Vantage},
-		States:  stateLegend,
-		History: opts.History,
-		Base:    basePath(page.URL),
+		Page:   page,
+		Run:    Run{Started: opts.Results.Started, Finished: opts.Results.Finished, Vantage: opts.Results.Vantage},
+		States: stateLegend,
+		Base:   basePath(page.URL),
 	}
 
 	news := slices.Clone(opts.News)
@@ -202,7 +207,7 @@ func Build(opts Options) (*View, error) {
 			}
 		}
 		for _, s := range g.Servers {
-			if _, err := netip.ParseAddr(s.Address); err != nil {
+			if !isIP(s.Address) {
 				t.AddrCol = "Host"
 			}
 			if s.Note != "" {
@@ -230,6 +235,7 @@ func Build(opts Options) (*View, error) {
 				if cell.State == probe.Up {
 					t.Columns[i].Up++
 				}
+				v.Disagree = v.Disagree || cell.Disagree
 				row.Cells = append(row.Cells, cell)
 			}
 			t.Rows = append(t.Rows, row)
@@ -252,6 +258,20 @@ func Build(opts Options) (*View, error) {
 		}
 		ids[id] = true
 		v.FAQ = append(v.FAQ, FAQItem{ID: id, Question: f.Question, Answer: f.Answer})
+	}
+
+	if v.Disagree {
+		v.States = append(slices.Clone(v.States), disagreeLegend)
+	}
+	if opts.History != nil {
+		now := opts.Results.Finished
+		if now.IsZero() {
+			now = opts.Results.Started
+		}
+		if now.IsZero() {
+			return nil, fmt.Errorf("the results have no time, so the history cannot be shown as of it")
+		}
+		buildHistory(v, opts.Config, opts.History, now)
 	}
 
 	v.Verdict, v.Headline = verdict(opts.Config, v.Tables)
@@ -295,16 +315,15 @@ func newCell(r probe.Result) Cell {
 	if !ok {
 		look = cellLooks[probe.Error]
 	}
-	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Detail: r.Detail}
-	name := string(r.State)
-	switch r.State {
-	case "":
-		name = "no result"
-	case probe.Skipped:
-		name = "not scanned"
-	}
-	parts := []string{name}
-	if r.Detail != "" {
+	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Detail: r.Detail,
+		Disagree: r.Disagree && r.State != probe.Skipped && r.State != ""}
+	parts := []string{stateName(r.State)}
+	if c.Disagree {
+		// The mark: the symbol starred, the places named in words.
+		c.Symbol += "*"
+		c.Text += "; the vantage points disagree: " + r.Detail
+		parts = append(parts, "vantage points disagree: "+r.Detail)
+	} else if r.Detail != "" {
 		parts = append(parts, r.Detail)
 	}
 	if r.State != "" && r.State != probe.Skipped {
@@ -315,6 +334,12 @@ func newCell(r probe.Result) Cell {
 	}
 	c.Title = strings.Join(parts, " · ")
 	return c
+}
+
+// isIP reports whether an address is an IP address rather than a host name.
+func isIP(address string) bool {
+	_, err := netip.ParseAddr(address)
+	return err == nil
 }
 
 // verdict computes the answer and the headline from the tables: dead when no

@@ -1,0 +1,391 @@
+package render
+
+// What earlier runs saw, as the page shows it. See the package
+// documentation, "History", for what the page says and why.
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"html/template"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"deadyet/probe"
+)
+
+// The sizes of the history parts.
+const (
+	ChangesShown   = 20  // rows of "Recent changes"
+	FeedChangeRuns = 20  // runs with changes that feed.xml carries
+	recentScan     = 999 // history lines read back for the feed's runs
+)
+
+// StaleAfter is the age of the last run past which the page, with a
+// history, warns that the hourly job may have stopped.
+const StaleAfter = 3 * time.Hour
+
+// History is what earlier runs saw, as of the run shown: the page's "Recent
+// changes" and the range of its timelines. The per-cell and per-row parts
+// are in [Cell] (Title, Text) and [Row] (Timeline).
+type History struct {
+	Now      time.Time   // the run's time: everything is as of it
+	Start    time.Time   // the history's first line; zero when it has none
+	From, To time.Time   // the first and the last day of the timelines (00:00 UTC)
+	Days     int         // days in a timeline
+	Changes  []Change    // the newest ChangesShown changes, newest first
+	Runs     []ChangeRun // the newest FeedChangeRuns runs that changed something, newest first
+}
+
+// Change is one transition of one cell.
+type Change struct {
+	T       time.Time
+	Group   string // the group's title (its name when the config no longer has it)
+	Address string
+	Check   string // the check's label (its key when the config no longer has it)
+	Host    bool   // the address is a host name: let it break after dots
+	From    probe.State
+	To      probe.State
+	Detail  string
+}
+
+// ChangeRun is the changes one run made: one entry of the feed.
+type ChangeRun struct {
+	T       time.Time
+	Changes []Change // in the history's order
+}
+
+// ID is the run's anchor-like id, "changes-20261125T100003Z": the feed's
+// entry id is the site URL with it as fragment.
+func (r ChangeRun) ID() string { return "changes-" + r.T.UTC().Format("20060102T150405Z") }
+
+// Title is the feed entry's title: the change, or the first and a count.
+func (r ChangeRun) Title() string {
+	first := r.Changes[0].Sentence()
+	if len(r.Changes) == 1 {
+		return first
+	}
+	return strconv.Itoa(len(r.Changes)) + " changes: " + first + ", and " + plural(len(r.Changes)-1, "more", "more")
+}
+
+// Sentence is the change in a line: "bn2 127.0.2.1 MSNP21: timeout → up".
+func (c Change) Sentence() string {
+	return c.Group + " " + c.Address + " " + c.Check + ": " + stateName(c.From) + " → " + stateName(c.To)
+}
+
+// stateName is a state in words: "not scanned" for skipped.
+func stateName(s probe.State) string {
+	switch s {
+	case probe.Skipped:
+		return "not scanned"
+	case "":
+		return "no result"
+	}
+	return string(s)
+}
+
+// stateClass is the class of a state's colours: "up", "down", "rejected", …
+func stateClass(s probe.State) string {
+	if look, ok := cellLooks[s]; ok {
+		return look.class
+	}
+	return cellLooks[probe.Error].class
+}
+
+// dayOf is 00:00 UTC of t's day.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// buildHistory adds the history of h, as of now, to the view: the cells'
+// tooltips and screen-reader texts, the rows' timelines, the changes.
+func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
+	stats := h.Stats(now)
+	hv := &History{Now: now, Days: probe.TimelineDays, To: dayOf(now)}
+	hv.From = hv.To.AddDate(0, 0, 1-probe.TimelineDays)
+	if first, _, ok := h.Span(now); ok {
+		hv.Start = first
+	}
+	titles := map[string]string{}
+	for ti := range v.Tables {
+		t := &v.Tables[ti]
+		titles[t.Name] = t.Title
+		// The timeline's checks: the scanned MSNP ones, or every scanned
+		// one in a group without MSNP checks.
+		var cols []int
+		for i, col := range t.Columns {
+			if col.Scanned && cfg.Checks[col.Key].Kind == probe.MSNP {
+				cols = append(cols, i)
+			}
+		}
+		if len(cols) == 0 {
+			for i, col := range t.Columns {
+				if col.Scanned {
+					cols = append(cols, i)
+				}
+			}
+		}
+		var labels []string
+		for _, i := range cols {
+			labels = append(labels, t.Columns[i].Label)
+		}
+		what := "the best of " + englishList(labels) + " each day"
+		switch len(labels) {
+		case 0:
+			what = "nothing is scanned"
+		case 1:
+			what = labels[0]
+		}
+		for ri := range t.Rows {
+			row := &t.Rows[ri]
+			for ci := range row.Cells {
+				c := &row.Cells[ci]
+				if c.State == "" || c.State == probe.Skipped {
+					continue
+				}
+				u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]
+				annotate(c, u, ok)
+			}
+			var days [][]probe.Day
+			for _, ci := range cols {
+				if u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]; ok {
+					days = append(days, u.Days)
+				}
+			}
+			row.Timeline = timelineSVG(bestDays(days, probe.TimelineDays), hv.From, hv.To, what)
+		}
+	}
+
+	checkLabel := func(key string) string {
+		if c, ok := cfg.Checks[key]; ok && c.Label != "" {
+			return c.Label
+		}
+		return key
+	}
+	change := func(l probe.Line) Change {
+		g, ok := titles[l.Group]
+		if !ok {
+			g = l.Group
+		}
+		return Change{T: l.T, Group: g, Address: l.Address, Check: checkLabel(l.Check), Host: !isIP(l.Address),
+			From: l.From, To: l.To, Detail: l.Detail}
+	}
+	for _, l := range h.Recent(now, ChangesShown) {
+		hv.Changes = append(hv.Changes, change(l))
+	}
+	lines := h.Recent(now, recentScan)
+	for i := 0; i < len(lines) && len(hv.Runs) < FeedChangeRuns; {
+		j := i
+		for j < len(lines) && lines[j].T.Equal(lines[i].T) {
+			j++
+		}
+		if j == len(lines) && len(lines) == recentScan {
+			break // the run may go on past what was read: leave it out rather than cut it
+		}
+		run := ChangeRun{T: lines[i].T}
+		for k := j - 1; k >= i; k-- { // Recent is newest first; a run reads best in file order
+			run.Changes = append(run.Changes, change(lines[k]))
+		}
+		hv.Runs = append(hv.Runs, run)
+		i = j
+	}
+	v.History = hv
+	v.Script = staleScript
+	v.ScriptHash = staleScriptHash
+}
+
+// annotate adds what the history knows of a cell to its tooltip and its
+// screen-reader text.
+func annotate(c *Cell, u probe.Uptime, ok bool) {
+	var parts []string
+	switch {
+	case !ok:
+		parts = append(parts, "not in the history yet")
+	case u.State != c.State:
+		// The history lags the results (a render of results it has not
+		// recorded): its since and last up would be about another state.
+		parts = append(parts, "this run is not in the history yet", uptime(u))
+	default:
+		since := "since " + human(u.Since)
+		if u.Since.Equal(u.First) {
+			since = "since its first check, " + human(u.First)
+		}
+		parts = append(parts, since, uptime(u))
+		switch {
+		case u.State == probe.Up:
+		case u.LastUp.IsZero():
+			parts = append(parts, "never seen up")
+		default:
+			parts = append(parts, "last up "+human(u.LastUp))
+		}
+	}
+	c.Title += "\n" + strings.Join(parts, "\n")
+	c.Text += "; " + strings.Join(parts, "; ")
+}
+
+// uptime is the share of the checked time that the cell was up, in the
+// last 30 and 365 days: "up 99.5% of the time checked in the last 30 days,
+// 87% in the last 365". Time without a run is not checked time.
+func uptime(u probe.Uptime) string {
+	_, month := u.Month.Percent()
+	_, year := u.Year.Percent()
+	switch {
+	case month:
+		return "up " + percent(u.Month) + " of the time checked in the last 30 days, " + percent(u.Year) + " in the last 365"
+	case year:
+		return "not checked in the last 30 days; up " + percent(u.Year) + " of the time checked in the last 365"
+	}
+	return "no data for the last 365 days"
+}
+
+// percent is the ratio in percent, to a tenth, never rounded to 0% or 100%
+// unless it is exactly that; "no data" when nothing is known.
+func percent(r probe.Ratio) string {
+	p, ok := r.Percent()
+	switch {
+	case !ok:
+		return "no data"
+	case r.Up >= r.Known:
+		return "100%"
+	case r.Up <= 0:
+		return "0%"
+	}
+	p = min(max(math.Round(p*10)/10, 0.1), 99.9)
+	return strings.TrimSuffix(strconv.FormatFloat(p, 'f', 1, 64), ".0") + "%"
+}
+
+// jobHelp is the address of CONTRIBUTING.md's "When the hourly job stops"
+// in the repository, or "" when the repository is not an http(s) URL.
+func jobHelp(repository string) string {
+	u, err := url.Parse(repository)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return strings.TrimSuffix(repository, "/") + "/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops"
+}
+
+func human(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// dayClass is what a timeline day shows.
+type dayClass byte
+
+const (
+	noData  dayClass = 'n'
+	upDay   dayClass = 'u' // up all the known time
+	partDay dayClass = 'p' // up part of it
+	downDay dayClass = 'd' // never up
+)
+
+// bestDays is, for each of n days, the best fraction up of any of the
+// checks' timelines, as a class: one check up all day makes the day up.
+func bestDays(checks [][]probe.Day, n int) []dayClass {
+	out := make([]dayClass, n)
+	for i := range out {
+		best, known := 0.0, false
+		for _, days := range checks {
+			if i >= len(days) {
+				continue
+			}
+			if f, ok := days[i].Fraction(); ok {
+				best, known = max(best, f), true
+				if days[i].Up >= days[i].Known {
+					best = 1
+				}
+			}
+		}
+		switch {
+		case !known:
+			out[i] = noData
+		case best >= 1:
+			out[i] = upDay
+		case best > 0:
+			out[i] = partDay
+		default:
+			out[i] = downDay
+		}
+	}
+	return out
+}
+
+// timelineSVG draws days as an inline SVG, one unit a day, consecutive
+// equal days as one rect. Days with no data are a thin grey line, never
+// green or red. Its title and aria-label say the same in words.
+func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML {
+	var count [256]int
+	for _, d := range days {
+		count[d]++
+	}
+	var said []string
+	for _, k := range []struct {
+		c    dayClass
+		name string
+	}{{upDay, "up"}, {partDay, "partly up"}, {downDay, "down"}, {noData, "no data"}} {
+		if n := count[k.c]; n > 0 {
+			said = append(said, k.name+" "+plural(n, "day", "days"))
+		}
+	}
+	label := html.EscapeString(from.Format(time.DateOnly) + " to " + to.Format(time.DateOnly) + ", " + what + ": " + strings.Join(said, ", "))
+	var b strings.Builder
+	b.WriteString(`<svg class="tl" viewBox="0 0 `)
+	b.WriteString(strconv.Itoa(len(days)))
+	b.WriteString(` 8" width="90" height="14" preserveAspectRatio="none" role="img" aria-label="`)
+	b.WriteString(label)
+	b.WriteString(`"><title>`)
+	b.WriteString(label)
+	b.WriteString(`</title>`)
+	for i := 0; i < len(days); {
+		j := i
+		for j < len(days) && days[j] == days[i] {
+			j++
+		}
+		b.WriteString(`<rect class="`)
+		b.WriteByte(byte(days[i]))
+		b.WriteByte('"')
+		if i > 0 {
+			b.WriteString(` x="` + strconv.Itoa(i) + `"`)
+		}
+		if days[i] == noData {
+			b.WriteString(` y="3.5" width="` + strconv.Itoa(j-i) + `" height="1"/>`)
+		} else {
+			b.WriteString(` width="` + strconv.Itoa(j-i) + `" height="8"/>`)
+		}
+		i = j
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// staleScript is the page's one script, present only with a history. It
+// adds "(N minutes ago)" to the time of the last run and, when that is
+// more than StaleAfter ago, reveals the notice #stale. Without it the page
+// is complete: the time of the last run is always shown.
+const staleScript = template.JS(`(() => {
+  const run = document.getElementById("last-run"), stale = document.getElementById("stale");
+  if (!run || !stale) return;
+  const min = Math.floor((Date.now() - Date.parse(run.dateTime)) / 60000);
+  if (!(min >= 0)) return;
+  const h = Math.floor(min / 60), n = (v, unit) => v + " " + unit + (v === 1 ? "" : "s");
+  const ago = min < 1 ? "less than a minute" : min < 120 ? n(min, "minute") : h < 48 ? n(h, "hour") : n(Math.floor(h / 24), "day");
+  run.after(" (" + ago + " ago)");
+  if (min > 180) {
+    stale.querySelector(".age").textContent = ago;
+    stale.hidden = false;
+  }
+})();`)
+
+// staleScriptHash is the script's CSP source, "'sha256-…'".
+var staleScriptHash = func() string {
+	sum := sha256.Sum256([]byte(staleScript))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()

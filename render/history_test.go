@@ -1,0 +1,672 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/xml"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+)
+
+// TestFixtureHistoryFile keeps testdata/history/history.jsonl what the
+// fixture's runs record; -update rewrites it.
+func TestFixtureHistoryFile(t *testing.T) {
+	got := makeFixtureHistory(t)
+	path := filepath.Join(fixtureHistoryDir, probe.HistoryFile)
+	if *update {
+		if err := os.MkdirAll(fixtureHistoryDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what the fixture records; run go test ./render -update and review the diff", path)
+	}
+}
+
+// TestGoldenHistory renders the golden site with the history fixture. The
+// pages the history does not touch stay those of the site without it.
+func TestGoldenHistory(t *testing.T) {
+	files, err := Render(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "golden-history-index.html", fileOf(t, files, "index.html"))
+	golden(t, "golden-history-feed.xml", fileOf(t, files, "feed.xml"))
+	plain, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"404.html", "status.json", "badge.svg"} {
+		if !bytes.Equal(fileOf(t, files, name), fileOf(t, plain, name)) {
+			t.Errorf("%s changes with a history", name)
+		}
+	}
+	again, err := Render(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range files {
+		if !bytes.Equal(files[i].Data, again[i].Data) {
+			t.Errorf("%s: two renders of the same input differ", files[i].Name)
+		}
+	}
+}
+
+// cellOf finds a cell of the view.
+func cellOf(t *testing.T, v *View, group, address, check string) Cell {
+	t.Helper()
+	for _, tb := range v.Tables {
+		if tb.Name != group {
+			continue
+		}
+		for _, r := range tb.Rows {
+			if r.Address != address {
+				continue
+			}
+			for i, c := range r.Cells {
+				if tb.Columns[i].Key == check {
+					return c
+				}
+			}
+		}
+	}
+	t.Fatalf("no cell %s %s %s", group, address, check)
+	return Cell{}
+}
+
+func rowOf(t *testing.T, v *View, group, address string) Row {
+	t.Helper()
+	for _, tb := range v.Tables {
+		for _, r := range tb.Rows {
+			if tb.Name == group && r.Address == address {
+				return r
+			}
+		}
+	}
+	t.Fatalf("no row %s %s", group, address)
+	return Row{}
+}
+
+// TestCellHistory checks what the tooltip and the screen-reader text of
+// cells say, against the fixture's story.
+func TestCellHistory(t *testing.T) {
+	v, err := Build(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		group, address, check string
+		want                  []string // in both the title and the text
+		not                   []string
+	}{
+		// Back up on 11-20 14:00, after timing out since the first run; seen
+		// up by one vantage point of two.
+		{"bn2", "127.2.0.4", "msnp21",
+			[]string{"since 2026-11-20 14:00 UTC", "up 16.7% of the time checked in the last 30 days, 4.3% in the last 365" /* 116 h of 29 known days: 11-02 had no run */, "vantage points disagree: up from test-eu; timeout from test-us"},
+			[]string{"last up", "never seen up"}},
+		// Up from 09-01 06:00 to 09-15 12:00 only.
+		{"bn2", "127.2.0.1", "msnp21",
+			[]string{"since 2026-09-15 12:00 UTC", "up 0% of the time checked in the last 30 days, 12.8% in the last 365", "last up 2026-09-15 12:00 UTC"},
+			[]string{"never seen up", "disagree"}},
+		// Up until 11-24 08:00.
+		{"db5", "127.4.0.2", "msnp22",
+			[]string{"since 2026-11-24 08:00 UTC", "last up 2026-11-24 08:00 UTC"},
+			[]string{"up 100%", "up 0%"}},
+		// Never up: the same state since the history began.
+		{"co4", "127.3.0.2", "msnp22",
+			[]string{"since its first check, 2026-08-01 00:00 UTC", "up 0% of the time checked in the last 30 days, 0% in the last 365", "never seen up"},
+			nil},
+		// Up all along.
+		{"bn2", "127.2.0.1", "tcp443",
+			[]string{"since its first check, 2026-08-01 00:00 UTC", "up 100% of the time checked in the last 30 days, 100% in the last 365"},
+			[]string{"last up", "never"}},
+		// Two outages.
+		{"services", "login.live.example", "tcp443",
+			[]string{"since 2026-11-22 05:00 UTC", "up 97.8% of the time checked in the last 30 days"},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.group+" "+tt.address+" "+tt.check, func(t *testing.T) {
+			c := cellOf(t, v, tt.group, tt.address, tt.check)
+			for _, w := range tt.want {
+				if !strings.Contains(c.Title, w) || !strings.Contains(c.Text, w) {
+					t.Errorf("lacks %q:\ntitle %q\ntext  %q", w, c.Title, c.Text)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(c.Title, w) || strings.Contains(c.Text, w) {
+					t.Errorf("says %q:\ntitle %q\ntext  %q", w, c.Title, c.Text)
+				}
+			}
+		})
+	}
+	// Not scanned: nothing from the history.
+	if c := cellOf(t, v, "bn2", "127.2.0.1", "msnp18"); c.Title != "not scanned" || c.Text != "not scanned" {
+		t.Errorf("skipped cell: %q / %q", c.Title, c.Text)
+	}
+}
+
+// TestHistoryLags: results the history has not recorded do not borrow the
+// history's "since" or "last up".
+func TestHistoryLags(t *testing.T) {
+	opts := fixtureOptions(t)
+	opts.History = fixtureHistory(t)
+	opts.Results.Results = append([]probe.Result(nil), opts.Results.Results...)
+	for i, r := range opts.Results.Results {
+		if r.Group == "db5" && r.Address == "127.4.0.2" && r.Check == "msnp22" {
+			opts.Results.Results[i].State = probe.Up
+		}
+	}
+	opts.Config.Groups[0].Servers = append(opts.Config.Groups[0].Servers, probe.Server{Address: "127.2.9.9"})
+	opts.Results.Results = append(opts.Results.Results, probe.Result{Group: "bn2", Address: "127.2.9.9", Check: "msnp21", State: probe.Timeout})
+	v, err := Build(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cellOf(t, v, "db5", "127.4.0.2", "msnp22")
+	if !strings.Contains(c.Title, "this run is not in the history yet") || strings.Contains(c.Title, "since") || strings.Contains(c.Title, "last up") {
+		t.Errorf("lagging history: %q", c.Title)
+	}
+	c = cellOf(t, v, "bn2", "127.2.9.9", "msnp21")
+	if !strings.HasSuffix(c.Title, "\nnot in the history yet") || !strings.HasSuffix(c.Text, "; not in the history yet") {
+		t.Errorf("new server: %q / %q", c.Title, c.Text)
+	}
+	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `class="u"`) || strings.Contains(tl, `class="d"`) {
+		t.Errorf("new server's timeline: %s", tl)
+	}
+}
+
+func TestPercent(t *testing.T) {
+	h := time.Hour
+	tests := []struct {
+		up, known time.Duration
+		want      string
+	}{
+		{0, 0, "no data"},
+		{0, h, "0%"},
+		{h, h, "100%"},
+		{h, 2 * h, "50%"},
+		{h, 3 * h, "33.3%"},
+		{999999, 1000000, "99.9%"}, // 99.9999: never rounded up to 100%
+		{1, 1000000, "0.1%"},       // never rounded down to 0%
+		{2 * h, 3 * h, "66.7%"},
+	}
+	for _, tt := range tests {
+		if got := percent(probe.Ratio{Up: tt.up, Known: tt.known}); got != tt.want {
+			t.Errorf("percent(%v of %v) = %q, want %q", tt.up, tt.known, got, tt.want)
+		}
+	}
+}
+
+// days makes a timeline of one check from a pattern: u up all day, d down,
+// p half up, n no data.
+func days(pattern string) []probe.Day {
+	out := make([]probe.Day, len(pattern))
+	for i, c := range pattern {
+		switch c {
+		case 'u':
+			out[i].Ratio = probe.Ratio{Up: time.Hour, Known: time.Hour}
+		case 'd':
+			out[i].Ratio = probe.Ratio{Known: time.Hour}
+		case 'p':
+			out[i].Ratio = probe.Ratio{Up: time.Hour, Known: 2 * time.Hour}
+		}
+	}
+	return out
+}
+
+func TestBestDays(t *testing.T) {
+	tests := []struct {
+		name   string
+		checks []string
+		want   string
+	}{
+		{"none", nil, "nnnn"},
+		{"one", []string{"udpn"}, "udpn"},
+		{"best wins", []string{"dddn", "udpn"}, "udpn"},
+		{"no data is not down", []string{"nnnn", "dnnd"}, "dnnd"},
+		{"a known day beats no data", []string{"nnnn", "pnnn"}, "pnnn"},
+		{"partly beats down", []string{"dpdd", "ddpd"}, "dppd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var checks [][]probe.Day
+			for _, p := range tt.checks {
+				checks = append(checks, days(p))
+			}
+			got := bestDays(checks, 4)
+			if string(dayClassBytes(got)) != tt.want {
+				t.Errorf("bestDays = %s, want %s", dayClassBytes(got), tt.want)
+			}
+		})
+	}
+}
+
+func dayClassBytes(d []dayClass) []byte {
+	b := make([]byte, len(d))
+	for i, c := range d {
+		b[i] = byte(c)
+	}
+	return b
+}
+
+var rectRe = regexp.MustCompile(`<rect class="(.)"(?: x="(\d+)")?(?: y="([\d.]+)")? width="(\d+)" height="([\d.]+)"/>`)
+
+// TestTimelineSVG: equal days merge into one rect, no-data days are drawn
+// as no data (never up or down), the rects tile the days exactly, and the
+// label says it in words.
+func TestTimelineSVG(t *testing.T) {
+	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 89)
+	tests := []struct {
+		pattern string
+		rects   int
+		label   string
+	}{
+		{strings.Repeat("n", 90), 1, "no data 90 days"},
+		{strings.Repeat("u", 90), 1, "up 90 days"},
+		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", 4, "partly up 1 day, down 84 days, no data 5 days"},
+		{"n" + strings.Repeat("ud", 44) + "n", 90, "up 44 days, down 44 days, no data 2 days"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.label, func(t *testing.T) {
+			classes := make([]dayClass, len(tt.pattern))
+			for i := range tt.pattern {
+				classes[i] = dayClass(tt.pattern[i])
+			}
+			svg := string(timelineSVG(classes, from, to, "MSNP21"))
+			wantLabel := "2026-08-28 to 2026-11-25, MSNP21: " + tt.label
+			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || !strings.Contains(svg, "<title>"+wantLabel+"</title>") {
+				t.Errorf("label: want %q in\n%s", wantLabel, svg)
+			}
+			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 8"`) || !strings.Contains(svg, `role="img"`) {
+				t.Errorf("svg element: %s", svg)
+			}
+			rects := rectRe.FindAllStringSubmatch(svg, -1)
+			if len(rects) != tt.rects || strings.Count(svg, "<rect") != tt.rects {
+				t.Fatalf("%d rects, want %d: %s", len(rects), tt.rects, svg)
+			}
+			// Paint the rects back into days.
+			got := make([]byte, 0, 90)
+			for _, r := range rects {
+				x, _ := strconv.Atoi(r[2])
+				w, _ := strconv.Atoi(r[4])
+				if x != len(got) {
+					t.Fatalf("rect at x=%d, want %d: %s", x, len(got), r[0])
+				}
+				if r[1] == "n" && (r[3] == "" || r[5] == "8") {
+					t.Errorf("a no-data rect is drawn full height: %s", r[0])
+				}
+				if r[1] != "n" && (r[3] != "" || r[5] != "8") {
+					t.Errorf("a day with data is not full height: %s", r[0])
+				}
+				got = append(got, bytes.Repeat([]byte(r[1]), w)...)
+			}
+			if string(got) != tt.pattern {
+				t.Errorf("rects paint\n%s\nwant\n%s", got, tt.pattern)
+			}
+		})
+	}
+}
+
+// TestTimelineOfRows: the rows' timelines in the fixture: the gaps are no
+// data, a region row follows its MSNP checks, the Services rows their
+// scanned check.
+func TestTimelineOfRows(t *testing.T) {
+	v, err := Build(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		group, address, label string
+	}{
+		// The timeline starts 2026-08-28; gaps 10-10..10-13 and 11-02.
+		{"bn2", "127.2.0.4", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 5 days, partly up 1 day, down 79 days, no data 5 days"},
+		{"bn2", "127.2.0.1", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 13 days, partly up 2 days, down 70 days, no data 5 days"},
+		{"db5", "127.4.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 83 days, partly up 1 day, down 1 day, no data 5 days"},
+		{"services", "login.live.example", "2026-08-28 to 2026-11-25, :443: up 83 days, partly up 2 days, no data 5 days"},
+	}
+	for _, tt := range tests {
+		tl := string(rowOf(t, v, tt.group, tt.address).Timeline)
+		if !strings.Contains(tl, `aria-label="`+tt.label+`"`) {
+			t.Errorf("%s %s: want label %q in\n%s", tt.group, tt.address, tt.label, tl)
+		}
+	}
+}
+
+// TestStaleNotice: with a history the page carries the hidden notice, the
+// time the script reads, and the script, allowed by its hash in the CSP;
+// without one it has none of them.
+func TestStaleNotice(t *testing.T) {
+	files, err := Render(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(fileOf(t, files, "index.html"))
+	for _, want := range []string{
+		`<time id="last-run" datetime="2026-11-25T10:00:03Z">2026-11-25 10:00 UTC</time>`,
+		`<p id="stale" class="stale" role="alert" hidden>The last check was <span class="age">more than three hours</span> ago: the hourly job may have stopped`,
+		`<a href="https://github.com/someone/deadyet/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	scripts := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	if len(scripts) != 1 || strings.Count(page, "<script") != 1 {
+		t.Fatalf("want exactly one inline script, found %d", strings.Count(page, "<script"))
+	}
+	sum := sha256.Sum256([]byte(scripts[0][1]))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)
+	if csp == nil || !strings.Contains(html.UnescapeString(csp[1]), "script-src "+hash+";") {
+		t.Errorf("the CSP %q does not allow the script (%s)", csp, hash)
+	}
+	if strings.Contains(page, " on") && regexp.MustCompile(` on[a-z]+=`).MatchString(page) {
+		t.Error("the page has an inline event handler")
+	}
+	// The script's threshold is StaleAfter.
+	if want := "min > " + strconv.Itoa(int(StaleAfter/time.Minute)); !strings.Contains(string(staleScript), want) {
+		t.Errorf("the script does not test %q", want)
+	}
+	if nf := string(fileOf(t, files, "404.html")); strings.Contains(nf, "<script") || strings.Contains(nf, "script-src") {
+		t.Error("404.html allows or has a script")
+	}
+
+	plain, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<script", "script-src", `id="stale"`, `id="last-run"`} {
+		if strings.Contains(string(fileOf(t, plain, "index.html")), bad) {
+			t.Errorf("without a history, index.html has %s", bad)
+		}
+	}
+}
+
+// TestDisagreement: a cell whose vantage points disagree is starred, says
+// so in its tooltip and its screen-reader text, and the legend explains
+// the star only when the page has one.
+func TestDisagreement(t *testing.T) {
+	for _, hist := range []bool{false, true} {
+		opts := fixtureHistoryOptions(t)
+		if !hist {
+			opts.History = nil
+		}
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(fileOf(t, files, "index.html"))
+		want := `<td class="up" title="up · vantage points disagree: up from test-eu; timeout from test-us · 41 ms`
+		if !strings.Contains(page, want) {
+			t.Errorf("history %v: no %s", hist, want)
+		}
+		if !strings.Contains(page, `<span aria-hidden="true">✔*</span><span class="vh">up; the vantage points disagree: up from test-eu; timeout from test-us`) {
+			t.Errorf("history %v: the symbol or the screen-reader text lacks the disagreement", hist)
+		}
+		if strings.Count(page, "✔*") != 2 || !strings.Contains(page, "vantage points disagree</dt>") {
+			t.Errorf("history %v: want the starred cell and its legend", hist)
+		}
+	}
+	files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := string(fileOf(t, files, "index.html")); strings.Contains(page, "✔*") || strings.Contains(page, "disagree") {
+		t.Error("a page without disagreement explains it")
+	}
+}
+
+// TestRecentChanges checks the section against the fixture's story.
+func TestRecentChanges(t *testing.T) {
+	v, err := Build(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := v.History
+	if h == nil {
+		t.Fatal("no history in the view")
+	}
+	var got []string
+	for _, c := range h.Changes {
+		got = append(got, c.T.Format("01-02 15:04")+" "+c.Sentence())
+	}
+	want := []string{
+		"11-24 08:00 db5 127.4.0.2 MSNP22: up → " + string(cellOf(t, v, "db5", "127.4.0.2", "msnp22").State),
+		"11-22 05:00 Services login.live.example :443: refused → up",
+		"11-22 02:00 Services login.live.example :443: up → refused",
+		"11-20 14:00 bn2 127.2.0.4 MSNP21: timeout → up",
+		"11-10 18:00 Services login.live.example :443: refused → up",
+		"11-10 06:00 Services login.live.example :443: up → refused",
+		"10-01 00:00 bn2 127.2.0.99 MSNP21: rejected → not scanned",
+		"09-15 12:00 bn2 127.2.0.1 MSNP21: up → " + string(cellOf(t, v, "bn2", "127.2.0.1", "msnp21").State),
+		"09-01 06:00 bn2 127.2.0.1 MSNP21: " + string(cellOf(t, v, "bn2", "127.2.0.1", "msnp21").State) + " → up",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !h.Start.Equal(time.Date(2026, 8, 1, 0, 0, 3, 0, time.UTC)) || h.Days != 90 ||
+		h.From.Format(time.DateOnly) != "2026-08-28" || h.To.Format(time.DateOnly) != "2026-11-25" {
+		t.Errorf("start %v, days %d, %v to %v", h.Start, h.Days, h.From, h.To)
+	}
+	if len(h.Runs) != len(want) {
+		t.Errorf("%d runs, want %d (one change each)", len(h.Runs), len(want))
+	}
+}
+
+// TestChangesFeed: the runs that changed something are feed entries with
+// ids that do not change as the history grows.
+func TestChangesFeed(t *testing.T) {
+	type entry struct {
+		ID      string `xml:"id"`
+		Title   string `xml:"title"`
+		Updated string `xml:"updated"`
+		Link    struct {
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Content string `xml:"content"`
+	}
+	feedOf := func(opts Options) []entry {
+		t.Helper()
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Updated string  `xml:"updated"`
+			Entries []entry `xml:"entry"`
+		}
+		if err := xml.Unmarshal(fileOf(t, files, "feed.xml"), &f); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Entries) > 0 && f.Updated != f.Entries[0].Updated {
+			t.Errorf("feed updated %s, newest entry %s", f.Updated, f.Entries[0].Updated)
+		}
+		return f.Entries
+	}
+	opts := fixtureHistoryOptions(t)
+	entries := feedOf(opts)
+	if len(entries) != 12+9 {
+		t.Fatalf("%d entries, want 12 news and 9 runs", len(entries))
+	}
+	e := entries[0]
+	if e.ID != "https://someone.github.io/deadyet/#changes-20261124T080003Z" || e.Updated != "2026-11-24T08:00:03Z" ||
+		e.Link.Href != "https://someone.github.io/deadyet/#changes" || !strings.HasPrefix(e.Title, "db5 127.4.0.2 MSNP22: up → ") ||
+		!strings.HasPrefix(e.Content, "<ul><li>db5 127.4.0.2 MSNP22: up → ") {
+		t.Errorf("newest entry %+v", e)
+	}
+	for i := 1; i < len(entries); i++ {
+		if entries[i].Updated > entries[i-1].Updated {
+			t.Errorf("entry %d (%s) is newer than entry %d (%s)", i, entries[i].Updated, i-1, entries[i-1].Updated)
+		}
+	}
+	// An hour later, one more run changed two cells: one new entry, the
+	// others as they were.
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, probe.HistoryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, probe.HistoryFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := probe.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := opts.Results
+	next.Started, next.Finished = next.Started.Add(time.Hour), next.Finished.Add(time.Hour)
+	next.Results = append([]probe.Result(nil), next.Results...)
+	for i, r := range next.Results {
+		if r.Address == "127.2.0.2" && (r.Check == "tcp443" || r.Check == "msnp22") {
+			next.Results[i].State, next.Results[i].Detail = probe.Error, "a <b>bad</b> & odd answer"
+		}
+	}
+	if _, err := h.Record(next); err != nil {
+		t.Fatal(err)
+	}
+	opts.History, opts.Results = h, next
+	later := feedOf(opts)
+	if len(later) != len(entries)+1 {
+		t.Fatalf("%d entries an hour later, want %d", len(later), len(entries)+1)
+	}
+	n := later[0]
+	if n.ID != "https://someone.github.io/deadyet/#changes-20261125T110003Z" || !strings.HasPrefix(n.Title, "2 changes: bn2 127.2.0.2 :443: up → error, and 1 more") ||
+		!strings.Contains(n.Content, "<li>bn2 127.2.0.2 MSNP22: ") || !strings.Contains(n.Content, "(a &lt;b&gt;bad&lt;/b&gt; &amp; odd answer)") {
+		t.Errorf("new entry %+v", n)
+	}
+	for i := range entries {
+		if later[i+1] != entries[i] {
+			t.Errorf("entry %d changed:\n%+v\nwas\n%+v", i, later[i+1], entries[i])
+		}
+	}
+}
+
+// TestHistoryHostile: what a history line carries (group, address, check,
+// detail) is text on the page and in the feed.
+func TestHistoryHostile(t *testing.T) {
+	opts := hostileOptions(t)
+	dir := t.TempDir()
+	h, err := probe.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := opts.Results
+	first.Finished = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	first.Results = []probe.Result{{Group: hostile, Address: hostile, Check: "x", State: probe.Timeout, Detail: hostile}}
+	if _, err := h.Record(first); err != nil {
+		t.Fatal(err)
+	}
+	opts.Results.Finished = first.Finished.Add(time.Hour)
+	gone := probe.Result{Group: hostile, Address: hostile + "2", Check: hostile, State: probe.Up, Detail: hostile}
+	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone)}); err != nil {
+		t.Fatal(err)
+	}
+	opts.History = h
+	files, err := Render(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(fileOf(t, files, "index.html"))
+	if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
+		t.Errorf("index.html carries markup from the history")
+	}
+	if n := strings.Count(page, html.EscapeString(hostile)); n < 5 {
+		t.Errorf("the hostile text appears escaped only %d times", n)
+	}
+	if !strings.Contains(page, `<td class="note">`+html.EscapeString(hostile)+`</td>`) {
+		t.Error("the change's detail is not shown as text")
+	}
+	var f struct {
+		Entries []struct {
+			Title   string `xml:"title"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(fileOf(t, files, "feed.xml"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) < 2 {
+		t.Fatalf("%d feed entries", len(f.Entries))
+	}
+	run := f.Entries[0]
+	if strings.Contains(run.Content, "<script") || strings.Contains(run.Content, "<img") || !strings.Contains(run.Content, "&lt;script&gt;") {
+		t.Errorf("the feed entry's HTML carries markup: %s", run.Content)
+	}
+	if !strings.Contains(run.Title, hostile) {
+		t.Errorf("the feed entry's title lost the text: %q", run.Title)
+	}
+}
+
+// TestHistoryNeedsTime: a history is shown as of the run; a run without a
+// time cannot be.
+func TestHistoryNeedsTime(t *testing.T) {
+	opts := fixtureHistoryOptions(t)
+	opts.Results.Started, opts.Results.Finished = time.Time{}, time.Time{}
+	if _, err := Build(opts); err == nil || !strings.Contains(err.Error(), "no time") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestEmptyHistory: a history with nothing in it yet (the first run of a
+// new site) shows the parts, empty, and says so.
+func TestEmptyHistory(t *testing.T) {
+	h, err := probe.ReadHistory(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := fixtureOptions(t)
+	opts.History = h
+	files, err := Render(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(fileOf(t, files, "index.html"))
+	for _, want := range []string{"No run is recorded yet.", "No change of state recorded yet.", "no data 90 days", "not in the history yet"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	for _, bad := range []string{`class="u"`, `class="d"`, `class="p"`} {
+		if strings.Contains(page, "<rect "+bad) {
+			t.Errorf("an empty history draws %s", bad)
+		}
+	}
+}
+
+// TestUptimeWords: time without a run is never counted; with none in a
+// window, the window has no data.
+func TestUptimeWords(t *testing.T) {
+	h := time.Hour
+	tests := []struct {
+		month, year probe.Ratio
+		want        string
+	}{
+		{probe.Ratio{Up: h, Known: 4 * h}, probe.Ratio{Up: 3 * h, Known: 4 * h}, "up 25% of the time checked in the last 30 days, 75% in the last 365"},
+		{probe.Ratio{}, probe.Ratio{Known: 4 * h}, "not checked in the last 30 days; up 0% of the time checked in the last 365"},
+		{probe.Ratio{}, probe.Ratio{}, "no data for the last 365 days"},
+	}
+	for _, tt := range tests {
+		if got := uptime(probe.Uptime{Month: tt.month, Year: tt.year}); got != tt.want {
+			t.Errorf("uptime(%v, %v) = %q, want %q", tt.month, tt.year, got, tt.want)
+		}
+	}
+}

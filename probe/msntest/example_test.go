@@ -13,7 +13,7 @@ import (
 // would name ports above 1024 instead.
 func ExampleStartFleet() {
 	ns := msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}
-	fleet, err := msntest.StartFleet("127.0.6.1", msntest.Ports{}, []msntest.Spec{
+	fleet, err := msntest.StartFleet("127.0.106.1", msntest.Ports{}, []msntest.Spec{
 		{Group: "bay", Count: 2, Main: true, Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: msntest.DefaultVersions}},
 		{Group: "bay", Count: 2, Behavior: ns},
 		{Group: "db3", Count: 1, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}},
@@ -27,10 +27,10 @@ func ExampleStartFleet() {
 		fmt.Println(s.Group, s.Addr, s.Behavior, s.Main, s.Ports == fleet.Ports)
 	}
 	// Output:
-	// bay 127.0.6.1 dispatch true true
-	// bay 127.0.6.2 dispatch true true
-	// bay 127.0.6.3 ns false true
-	// bay 127.0.6.4 ns false true
-	// db3 127.0.6.5 ns false true
-	// db3 127.0.6.6 silent false true
+	// bay 127.0.106.1 dispatch true true
+	// bay 127.0.106.2 dispatch true true
+	// bay 127.0.106.3 ns false true
+	// bay 127.0.106.4 ns false true
+	// db3 127.0.106.5 ns false true
+	// db3 127.0.106.6 silent false true
 }

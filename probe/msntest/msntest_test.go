@@ -175,7 +175,7 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 
 func TestFleet(t *testing.T) {
 	before := runtime.NumGoroutine()
-	f, err := StartFleet("127.0.3.254", Ports{}, []Spec{
+	f, err := StartFleet("127.0.103.254", Ports{}, []Spec{
 		{Group: "bay", Count: 2, Main: true, Behavior: Behavior{Kind: Dispatch, Versions: DefaultVersions}},
 		{Group: "bay", Count: 1, Behavior: Behavior{Kind: Silent}},
 		{Group: "db3", Count: 2, Behavior: Behavior{Kind: Blackhole}},
@@ -183,7 +183,7 @@ func TestFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"127.0.3.254", "127.0.4.1", "127.0.4.2", "127.0.4.3", "127.0.4.4"}
+	want := []string{"127.0.103.254", "127.0.104.1", "127.0.104.2", "127.0.104.3", "127.0.104.4"}
 	if got := f.Addresses(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("addresses %q, want %q", got, want)
 	}
@@ -220,13 +220,13 @@ func TestFleet(t *testing.T) {
 }
 
 func TestFleetPortClash(t *testing.T) {
-	a := start(t, "127.0.3.10", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
-	_, err := StartFleet("127.0.3.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, []Spec{{Count: 2, Behavior: Behavior{Kind: Silent}}})
+	a := start(t, "127.0.103.10", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
+	_, err := StartFleet("127.0.103.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, []Spec{{Count: 2, Behavior: Behavior{Kind: Silent}}})
 	if err == nil {
 		t.Fatal("a fleet onto a taken port did not fail")
 	}
 	// The first server it started was closed again: its address is free.
-	b := start(t, "127.0.3.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
+	b := start(t, "127.0.103.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
 	b.Close()
 }
 

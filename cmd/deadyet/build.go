@@ -154,10 +154,12 @@ type siteInputs struct {
 
 // writeSite renders the site and puts it in place of dir, atomically. The
 // templates and static files come from the given folders, or are the
-// embedded ones when those are "". It returns the view and the number of
-// files written. A bad template is bad input; a failed write is not.
+// embedded ones when those are "". With a history, the page shows it as of
+// the results' time (so the history should hold the run already). It
+// returns the view and the number of files written. A bad template is bad
+// input; a failed write is not.
 func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
-	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News}
+	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
 	if templatesDir != "" {
 		ro.Templates = os.DirFS(templatesDir)
 	}

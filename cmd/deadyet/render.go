@@ -17,6 +17,7 @@ type RenderOptions struct {
 	ConfigPath   string   // site.toml
 	ResultsPaths []string // results.json of one or more vantage points, merged
 	NewsDir      string   // the news folder
+	HistoryDir   string   // folder of history.jsonl, only read; "": no history shown
 	OutDir       string   // the site folder, replaced as a whole
 	TemplatesDir string   // "": the embedded templates
 	StaticDir    string   // "": the embedded static files
@@ -28,17 +29,23 @@ type RenderOptions struct {
 func NewCmdRender(runF func(*RenderOptions) error) *cobra.Command {
 	opts := &RenderOptions{}
 	cmd := &cobra.Command{
-		Use:   "render --config FILE --results FILE --news DIR --out DIR",
+		Use:   "render --config FILE --results FILE [--history DIR] --news DIR --out DIR",
 		Short: "Render the site from a results.json, without probing",
 		Long: `Render reads site.toml, one or more results.json files (several are merged:
 a server is as alive as the best any vantage point saw) and the news folder,
 and writes the static site into --out: index.html, 404.html, status.json,
 feed.xml, badge.svg, style.css and favicon.svg.
 
+With --history the page also shows what earlier runs saw (since when each
+cell is in its state, its uptime, a 90-day timeline per server, the recent
+changes), as of the time of the results. The history is only read, never
+written: "deadyet build" records runs in it.
+
 The site is written to a new folder next to --out and renamed into place, so
 a failed render leaves the previous site as it was.`,
 		Example: `  deadyet render --config site.toml --results results.json --news news --out public
   deadyet render --config site.toml --results eu.json --results us.json --news news --out public
+  deadyet render --config site.toml --results results.json --history data --news news --out public
   deadyet render --config site.toml --results results.json --news news --out public --templates templates`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,6 +60,7 @@ a failed render leaves the previous site as it was.`,
 	f.StringVar(&opts.ConfigPath, "config", "site.toml", "the site configuration")
 	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "a results.json (`FILE`) written by deadyet probe; repeat to merge vantage points")
 	f.StringVar(&opts.NewsDir, "news", "news", "the folder of news entries")
+	f.StringVar(&opts.HistoryDir, "history", "", "show the history in this `DIR` (history.jsonl, only read)")
 	f.StringVar(&opts.OutDir, "out", "public", "the folder to write the site into (replaced)")
 	f.StringVar(&opts.TemplatesDir, "templates", "", "read the html templates from this folder instead of the built-in ones")
 	f.StringVar(&opts.StaticDir, "static", "", "read style.css and favicon.svg from this folder instead of the built-in ones")
@@ -85,7 +93,20 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	ro := render.Options{Config: s.Probe, Page: s.Page, Results: results, News: news}
+	var hist *probe.History
+	if opts.HistoryDir != "" {
+		// A folder without history.jsonl is an empty history, as for
+		// build; a folder that is not there is a mistake.
+		if fi, err := os.Stat(opts.HistoryDir); err != nil {
+			return badInput(fmt.Errorf("history: %w", err))
+		} else if !fi.IsDir() {
+			return badInput(fmt.Errorf("history: %q is not a folder", opts.HistoryDir))
+		}
+		if hist, err = probe.ReadHistory(opts.HistoryDir); err != nil {
+			return badInput(err)
+		}
+	}
+	ro := render.Options{Config: s.Probe, Page: s.Page, Results: results, News: news, History: hist}
 	if opts.TemplatesDir != "" {
 		ro.Templates = os.DirFS(opts.TemplatesDir)
 	}

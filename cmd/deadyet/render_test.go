@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,16 +173,168 @@ func TestRenderRunMergesVantages(t *testing.T) {
 func TestNewCmdRenderFlags(t *testing.T) {
 	var got *RenderOptions
 	cmd := NewCmdRender(func(o *RenderOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--config", "c.toml", "--results", "a.json", "--results", "b.json", "--news", "n", "--out", "o", "--templates", "t"})
+	cmd.SetArgs([]string{"--config", "c.toml", "--results", "a.json", "--results", "b.json", "--news", "n", "--out", "o", "--templates", "t", "--history", "h"})
 	cmd.SetOut(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if got.ConfigPath != "c.toml" || !slices.Equal(got.ResultsPaths, []string{"a.json", "b.json"}) || got.NewsDir != "n" ||
-		got.OutDir != "o" || got.TemplatesDir != "t" || got.StaticDir != "" {
+		got.OutDir != "o" || got.TemplatesDir != "t" || got.StaticDir != "" || got.HistoryDir != "h" {
 		t.Errorf("options %+v", got)
 	}
 	if !strings.Contains(cmd.Example, "deadyet render --config site.toml --results results.json --news news --out public") {
 		t.Error("the example is missing")
+	}
+}
+
+// renderHistory records two runs of the render inputs' servers into
+// dir/data: MSNP21 of 127.0.2.1 timed out a day before the results, and
+// answered since an hour before. It returns the folder.
+func renderHistory(t *testing.T, opts *RenderOptions) string {
+	t.Helper()
+	dir := filepath.Join(filepath.Dir(opts.ConfigPath), "data")
+	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []time.Duration{-24 * time.Hour, -time.Hour} {
+		r := res
+		r.Started, r.Finished = res.Started.Add(at), res.Finished.Add(at)
+		r.Results = slices.Clone(res.Results)
+		for j := range r.Results {
+			r.Results[j].State = probe.Up
+			if i == 0 && r.Results[j].Check == "msnp21" {
+				r.Results[j].State, r.Results[j].Detail = probe.Timeout, "no <answer>"
+			}
+		}
+		if _, _, err := probe.AppendHistory(dir, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestRenderRunHistory: --history shows the history on the page and in
+// the feed, as of the results' time, and leaves the history as it was.
+func TestRenderRunHistory(t *testing.T) {
+	opts := renderInputs(t, probe.Up, probe.Up, probe.Up, probe.Timeout)
+	opts.HistoryDir = renderHistory(t, opts)
+	file := filepath.Join(opts.HistoryDir, probe.HistoryFile)
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := renderRun(opts); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("render changed the history:\n%s\nwas\n%s", after, before)
+	}
+	index, err := os.ReadFile(filepath.Join(opts.OutDir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<h3 id="changes">`,
+		`<td class="chg"><span class="st down">timeout</span>`,
+		"since 2026-11-25 09:00 UTC",         // 127.0.2.1 MSNP21, up since the second run
+		"this run is not in the history yet", // 127.0.2.2 MSNP21 times out in the results, up in the history
+		`id="stale"`,
+	} {
+		if !bytes.Contains(index, []byte(want)) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	if bytes.Contains(index, []byte("no <answer>")) {
+		t.Error("a detail from the history is not escaped")
+	}
+	feed, err := os.ReadFile(filepath.Join(opts.OutDir, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(feed, []byte("<id>https://someone.github.io/deadyet/#changes-20261125T090001Z</id>")) {
+		t.Errorf("feed.xml lacks the run that changed something:\n%s", feed)
+	}
+}
+
+func TestRenderRunBadHistory(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(t *testing.T, o *RenderOptions)
+		want   string
+	}{
+		{"bad line", func(t *testing.T, o *RenderOptions) {
+			o.HistoryDir = renderHistory(t, o)
+			f, err := os.OpenFile(filepath.Join(o.HistoryDir, probe.HistoryFile), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString("{\"t\":\"2026-11-25T10:00:05Z\",\"heartbeat\":false}\n")
+			f.Close()
+		}, filepath.Join("data", probe.HistoryFile) + ":"},
+		{"no such folder", func(t *testing.T, o *RenderOptions) {
+			o.HistoryDir = filepath.Join(filepath.Dir(o.ConfigPath), "nowhere")
+		}, "history: stat "},
+		{"a file", func(t *testing.T, o *RenderOptions) {
+			o.HistoryDir = o.ConfigPath
+		}, "is not a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := renderInputs(t, probe.Up)
+			tt.change(t, opts)
+			err := renderRun(opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
+				t.Fatalf("err = %v (exit %d), want exit 2 and %q", err, exitCode(err), tt.want)
+			}
+			if _, err := os.Stat(opts.OutDir); !os.IsNotExist(err) {
+				t.Errorf("a failed render wrote %s (%v)", opts.OutDir, err)
+			}
+		})
+	}
+	// The line number is the bad line's.
+	opts := renderInputs(t, probe.Up)
+	opts.HistoryDir = renderHistory(t, opts)
+	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, probe.HistoryFile))
+	n := bytes.Count(data, []byte("\n"))
+	os.WriteFile(filepath.Join(opts.HistoryDir, probe.HistoryFile), append(data, "not json\n"...), 0o644)
+	err := renderRun(opts)
+	if want := filepath.Join(opts.HistoryDir, probe.HistoryFile) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want it to start with %q", err, want)
+	}
+}
+
+// TestWriteSiteHistory: writeSite passes the history on, so build and demo
+// show it; without one the page has none.
+func TestWriteSiteHistory(t *testing.T) {
+	opts := renderInputs(t, probe.Up)
+	s, err := loadConfig(opts.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := probe.ReadHistory(renderHistory(t, opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hist := range []*probe.History{nil, h} {
+		out := filepath.Join(t.TempDir(), "public")
+		if _, _, err := writeSite(siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		index, err := os.ReadFile(filepath.Join(out, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Contains(index, []byte(`<h3 id="changes">`)); got != (hist != nil) {
+			t.Errorf("history %v: recent changes shown %v", hist != nil, got)
+		}
 	}
 }

@@ -9,7 +9,7 @@ RESULTS   ?=
 ADDR      ?= 127.0.0.1:8080
 DEADYET   := bin/deadyet
 
-.PHONY: all build demo site probe preview check test test-browser bench lint serve clean
+.PHONY: all build demo site probe preview check test test-browser bench fuzz lint serve clean
 
 all: build
 
@@ -47,8 +47,18 @@ VNU_JAR ?= $(shell npm root -g 2>/dev/null)/vnu-jar/build/dist/vnu.jar
 test-browser:
 	DEADYET_BROWSER=1 DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
 
+# Heavy measurements, never part of make test: 10,000 simulated servers per
+# scenario (the probe in a child process, so its peak memory is its own),
+# then the Go benchmarks of the probe, the history and the page.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./probe/internal/benchfleet
+	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench . -benchmem ./render/
+
+# Fuzz the MSNP reply parser for a while (make test runs its seed corpus).
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime 60s ./probe/
 
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

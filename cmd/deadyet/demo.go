@@ -18,6 +18,7 @@ import (
 // DemoOptions are the inputs of "deadyet demo".
 type DemoOptions struct {
 	Out     string        // the site folder
+	History string        // the history folder; "": Out + "-history"
 	News    string        // folder of news entries; "" or missing: none
 	Serve   string        // serve the site on this address after building; "" does not
 	Base    string        // first loopback address of the simulated fleet
@@ -38,7 +39,10 @@ real fleet: servers that answer, refuse a version, are not MSN at all, stay
 silent or hang up. It then runs "deadyet build" against it, writes the site
 into --out and tells where it is; with --serve it serves the site until
 interrupted. It connects to nothing outside 127.0.0.0/8, needs no privileges,
-and stops its servers on exit.`,
+and stops its servers on exit.
+
+The demo keeps its history next to the site (demo-site-history/ for the
+default --out), so running it again shows what changed between runs.`,
 		Example: `  deadyet demo
   deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
 		Args: noArgs,
@@ -53,6 +57,7 @@ and stops its servers on exit.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced)")
+	f.StringVar(&opts.History, "history", "", "`folder` of the demo's history, kept between runs (default: the --out folder's name + \"-history\")")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
 	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")
 	f.StringVar(&opts.Base, "base", "127.0.2.1", "first loopback `address` of the simulated fleet")
@@ -112,11 +117,13 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if fi, err := os.Stat(news); err != nil || !fi.IsDir() {
 		news = ""
 	}
-	hist, err := os.MkdirTemp("", "deadyet-demo-history-")
-	if err != nil {
+	hist := opts.History
+	if hist == "" {
+		hist = filepath.Clean(opts.Out) + "-history"
+	}
+	if err := os.MkdirAll(hist, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(hist)
 	err = build(ctx, s, &BuildOptions{
 		History: hist, News: news, Out: opts.Out, Vantage: "demo",
 		Stdout: opts.Stdout, Stderr: opts.Stderr, Progress: opts.Progress,

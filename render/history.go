@@ -148,7 +148,7 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 					continue
 				}
 				u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]
-				annotate(c, u, ok)
+				annotate(c, u, ok, now)
 			}
 			var days [][]probe.Day
 			for _, ci := range cols {
@@ -198,9 +198,9 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 	v.ScriptHash = staleScriptHash
 }
 
-// annotate adds what the history knows of a cell to its tooltip and its
-// screen-reader text.
-func annotate(c *Cell, u probe.Uptime, ok bool) {
+// annotate adds what the history knows of a cell, as of now, to its
+// tooltip and its screen-reader text.
+func annotate(c *Cell, u probe.Uptime, ok bool, now time.Time) {
 	var parts []string
 	switch {
 	case !ok:
@@ -210,9 +210,9 @@ func annotate(c *Cell, u probe.Uptime, ok bool) {
 		// recorded): its since and last up would be about another state.
 		parts = append(parts, "this run is not in the history yet", uptime(u))
 	default:
-		since := "since " + human(u.Since)
+		since := "since " + moment(u.Since, now)
 		if u.Since.Equal(u.First) {
-			since = "since its first check, " + human(u.First)
+			since = "since its first check, " + moment(u.First, now)
 		}
 		parts = append(parts, since, uptime(u))
 		switch {
@@ -220,11 +220,15 @@ func annotate(c *Cell, u probe.Uptime, ok bool) {
 		case u.LastUp.IsZero():
 			parts = append(parts, "never seen up")
 		default:
-			parts = append(parts, "last up "+human(u.LastUp))
+			parts = append(parts, "last up "+moment(u.LastUp, now))
 		}
 	}
-	c.Title += "\n" + strings.Join(parts, "\n")
-	c.Text += "; " + strings.Join(parts, "; ")
+	// The same words in both, a line each in the tooltip; in the
+	// screen-reader text the line breaks are spaces. Being the same, they
+	// cost the gzipped page little.
+	said := strings.Join(parts, ";\n")
+	c.Title += "\n" + said
+	c.Text += ";\n" + said
 }
 
 // uptime is the share of the checked time that the cell was up, in the
@@ -242,8 +246,9 @@ func uptime(u probe.Uptime) string {
 	return "no data for the last 365 days"
 }
 
-// percent is the ratio in percent, to a tenth, never rounded to 0% or 100%
-// unless it is exactly that; "no data" when nothing is known.
+// percent is the ratio in percent: whole between 1% and 99%, to a tenth
+// below and above, never rounded to 0% or 100% unless it is exactly that;
+// "no data" when nothing is known.
 func percent(r probe.Ratio) string {
 	p, ok := r.Percent()
 	switch {
@@ -253,9 +258,20 @@ func percent(r probe.Ratio) string {
 		return "100%"
 	case r.Up <= 0:
 		return "0%"
+	case p >= 1 && p <= 99:
+		return strconv.Itoa(int(math.Round(p))) + "%"
 	}
 	p = min(max(math.Round(p*10)/10, 0.1), 99.9)
 	return strings.TrimSuffix(strconv.FormatFloat(p, 'f', 1, 64), ".0") + "%"
+}
+
+// moment is a time of the history as the cells say it: to the minute in
+// the week before now, to the day before that.
+func moment(t, now time.Time) string {
+	if now.Sub(t) < 7*24*time.Hour {
+		return human(t)
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 // jobHelp is the address of CONTRIBUTING.md's "When the hourly job stops"
@@ -311,19 +327,31 @@ func bestDays(checks [][]probe.Day, n int) []dayClass {
 	return out
 }
 
-// timelineSVG draws days as an inline SVG, one unit a day, consecutive
-// equal days as one rect. Days with no data are a thin grey line, never
-// green or red. Its title and aria-label say the same in words.
+// timelineSVG draws days as an inline SVG, one unit a day, oldest on the
+// left: a path per kind of day, each run of equal days one segment of it
+// (a line 8 units thick, drawn by the style sheet), so that a timeline
+// costs a few bytes per change rather than per day. Days with no data are
+// a thin grey line, never green or red. Its title and aria-label say the
+// same in words.
 func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML {
-	var count [256]int
-	for _, d := range days {
-		count[d]++
-	}
-	var said []string
-	for _, k := range []struct {
+	kinds := []struct {
 		c    dayClass
 		name string
-	}{{upDay, "up"}, {partDay, "partly up"}, {downDay, "down"}, {noData, "no data"}} {
+	}{{upDay, "up"}, {partDay, "partly up"}, {downDay, "down"}, {noData, "no data"}}
+	var count [256]int
+	var segs [256][]byte
+	for i := 0; i < len(days); {
+		j := i
+		for j < len(days) && days[j] == days[i] {
+			j++
+		}
+		d := days[i]
+		count[d] += j - i
+		segs[d] = append(append(append(append(segs[d], 'M'), strconv.Itoa(i)...), " 4h"...), strconv.Itoa(j-i)...)
+		i = j
+	}
+	var said []string
+	for _, k := range kinds {
 		if n := count[k.c]; n > 0 {
 			said = append(said, k.name+" "+plural(n, "day", "days"))
 		}
@@ -337,23 +365,14 @@ func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML
 	b.WriteString(`"><title>`)
 	b.WriteString(label)
 	b.WriteString(`</title>`)
-	for i := 0; i < len(days); {
-		j := i
-		for j < len(days) && days[j] == days[i] {
-			j++
+	for _, k := range kinds {
+		if len(segs[k.c]) > 0 {
+			b.WriteString(`<path class="`)
+			b.WriteByte(byte(k.c))
+			b.WriteString(`" d="`)
+			b.Write(segs[k.c])
+			b.WriteString(`"/>`)
 		}
-		b.WriteString(`<rect class="`)
-		b.WriteByte(byte(days[i]))
-		b.WriteByte('"')
-		if i > 0 {
-			b.WriteString(` x="` + strconv.Itoa(i) + `"`)
-		}
-		if days[i] == noData {
-			b.WriteString(` y="3.5" width="` + strconv.Itoa(j-i) + `" height="1"/>`)
-		} else {
-			b.WriteString(` width="` + strconv.Itoa(j-i) + `" height="8"/>`)
-		}
-		i = j
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -119,11 +119,11 @@ func TestCellHistory(t *testing.T) {
 		// Back up on 11-20 14:00, after timing out since the first run; seen
 		// up by one vantage point of two.
 		{"bn2", "127.2.0.4", "msnp21",
-			[]string{"since 2026-11-20 14:00 UTC", "up 16.7% of the time checked in the last 30 days, 4.3% in the last 365" /* 116 h of 29 known days: 11-02 had no run */, "vantage points disagree: up from test-eu; timeout from test-us"},
+			[]string{"since 2026-11-20 14:00 UTC", "up 17% of the time checked in the last 30 days, 4% in the last 365" /* 116 h of 29 known days: 11-02 had no run */, "vantage points disagree: up from test-eu; timeout from test-us"},
 			[]string{"last up", "never seen up"}},
 		// Up from 09-01 06:00 to 09-15 12:00 only.
 		{"bn2", "127.2.0.1", "msnp21",
-			[]string{"since 2026-09-15 12:00 UTC", "up 0% of the time checked in the last 30 days, 12.8% in the last 365", "last up 2026-09-15 12:00 UTC"},
+			[]string{"since 2026-09-15;", "up 0% of the time checked in the last 30 days, 13% in the last 365", "last up 2026-09-15"},
 			[]string{"never seen up", "disagree"}},
 		// Up until 11-24 08:00.
 		{"db5", "127.4.0.2", "msnp22",
@@ -131,15 +131,15 @@ func TestCellHistory(t *testing.T) {
 			[]string{"up 100%", "up 0%"}},
 		// Never up: the same state since the history began.
 		{"co4", "127.3.0.2", "msnp22",
-			[]string{"since its first check, 2026-08-01 00:00 UTC", "up 0% of the time checked in the last 30 days, 0% in the last 365", "never seen up"},
+			[]string{"since its first check, 2026-08-01;", "up 0% of the time checked in the last 30 days, 0% in the last 365", "never seen up"},
 			nil},
 		// Up all along.
 		{"bn2", "127.2.0.1", "tcp443",
-			[]string{"since its first check, 2026-08-01 00:00 UTC", "up 100% of the time checked in the last 30 days, 100% in the last 365"},
+			[]string{"since its first check, 2026-08-01;", "up 100% of the time checked in the last 30 days, 100% in the last 365"},
 			[]string{"last up", "never"}},
 		// Two outages.
 		{"services", "login.live.example", "tcp443",
-			[]string{"since 2026-11-22 05:00 UTC", "up 97.8% of the time checked in the last 30 days"},
+			[]string{"since 2026-11-22 05:00 UTC", "up 98% of the time checked in the last 30 days"},
 			nil},
 	}
 	for _, tt := range tests {
@@ -185,11 +185,21 @@ func TestHistoryLags(t *testing.T) {
 		t.Errorf("lagging history: %q", c.Title)
 	}
 	c = cellOf(t, v, "bn2", "127.2.9.9", "msnp21")
-	if !strings.HasSuffix(c.Title, "\nnot in the history yet") || !strings.HasSuffix(c.Text, "; not in the history yet") {
+	if !strings.HasSuffix(c.Title, "\nnot in the history yet") || !strings.HasSuffix(c.Text, ";\nnot in the history yet") {
 		t.Errorf("new server: %q / %q", c.Title, c.Text)
 	}
-	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `class="u"`) || strings.Contains(tl, `class="d"`) {
+	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
 		t.Errorf("new server's timeline: %s", tl)
+	}
+}
+
+func TestMoment(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
+	if got := moment(now.Add(-6*24*time.Hour), now); got != "2026-11-19 10:00 UTC" {
+		t.Errorf("six days ago: %q", got)
+	}
+	if got := moment(now.Add(-8*24*time.Hour), now); got != "2026-11-17" {
+		t.Errorf("eight days ago: %q", got)
 	}
 }
 
@@ -203,10 +213,13 @@ func TestPercent(t *testing.T) {
 		{0, h, "0%"},
 		{h, h, "100%"},
 		{h, 2 * h, "50%"},
-		{h, 3 * h, "33.3%"},
+		{h, 3 * h, "33%"},
+		{h / 2, 100 * h, "0.5%"},
+		{995 * h / 10, 100 * h, "99.5%"},
+		{985 * h / 10, 100 * h, "99%"},
 		{999999, 1000000, "99.9%"}, // 99.9999: never rounded up to 100%
 		{1, 1000000, "0.1%"},       // never rounded down to 0%
-		{2 * h, 3 * h, "66.7%"},
+		{2 * h, 3 * h, "67%"},
 	}
 	for _, tt := range tests {
 		if got := percent(probe.Ratio{Up: tt.up, Known: tt.known}); got != tt.want {
@@ -267,17 +280,20 @@ func dayClassBytes(d []dayClass) []byte {
 	return b
 }
 
-var rectRe = regexp.MustCompile(`<rect class="(.)"(?: x="(\d+)")?(?: y="([\d.]+)")? width="(\d+)" height="([\d.]+)"/>`)
+var (
+	pathRe = regexp.MustCompile(`<path class="(.)" d="([^"]*)"/>`)
+	segRe  = regexp.MustCompile(`^M(\d+) 4h(\d+)`)
+)
 
-// TestTimelineSVG: equal days merge into one rect, no-data days are drawn
-// as no data (never up or down), the rects tile the days exactly, and the
-// label says it in words.
+// TestTimelineSVG: equal days merge into one segment, no-data days are
+// drawn as no data (never up or down), the segments tile the days exactly,
+// and the label says it in words.
 func TestTimelineSVG(t *testing.T) {
 	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
 	to := from.AddDate(0, 0, 89)
 	tests := []struct {
 		pattern string
-		rects   int
+		segs    int
 		label   string
 	}{
 		{strings.Repeat("n", 90), 1, "no data 90 days"},
@@ -296,33 +312,62 @@ func TestTimelineSVG(t *testing.T) {
 			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || !strings.Contains(svg, "<title>"+wantLabel+"</title>") {
 				t.Errorf("label: want %q in\n%s", wantLabel, svg)
 			}
-			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 8"`) || !strings.Contains(svg, `role="img"`) {
+			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 8"`) || !strings.Contains(svg, `role="img"`) || !strings.HasSuffix(svg, "</svg>") {
 				t.Errorf("svg element: %s", svg)
 			}
-			rects := rectRe.FindAllStringSubmatch(svg, -1)
-			if len(rects) != tt.rects || strings.Count(svg, "<rect") != tt.rects {
-				t.Fatalf("%d rects, want %d: %s", len(rects), tt.rects, svg)
+			paths := pathRe.FindAllStringSubmatch(svg, -1)
+			if len(paths) != strings.Count(svg, "<path") || strings.Contains(svg, "<rect") {
+				t.Fatalf("unexpected elements: %s", svg)
 			}
-			// Paint the rects back into days.
-			got := make([]byte, 0, 90)
-			for _, r := range rects {
-				x, _ := strconv.Atoi(r[2])
-				w, _ := strconv.Atoi(r[4])
-				if x != len(got) {
-					t.Fatalf("rect at x=%d, want %d: %s", x, len(got), r[0])
+			// Paint the segments back into days.
+			got := bytes.Repeat([]byte{'?'}, 90)
+			segs, seen := 0, map[string]bool{}
+			for _, p := range paths {
+				if seen[p[1]] {
+					t.Errorf("two paths of class %s", p[1])
 				}
-				if r[1] == "n" && (r[3] == "" || r[5] == "8") {
-					t.Errorf("a no-data rect is drawn full height: %s", r[0])
+				seen[p[1]] = true
+				for d := p[2]; d != ""; segs++ {
+					m := segRe.FindStringSubmatch(d)
+					if m == nil {
+						t.Fatalf("bad path data %q", p[2])
+					}
+					d = d[len(m[0]):]
+					x, _ := strconv.Atoi(m[1])
+					w, _ := strconv.Atoi(m[2])
+					for i := x; i < x+w; i++ {
+						if got[i] != '?' {
+							t.Errorf("day %d drawn twice", i)
+						}
+						got[i] = p[1][0]
+					}
 				}
-				if r[1] != "n" && (r[3] != "" || r[5] != "8") {
-					t.Errorf("a day with data is not full height: %s", r[0])
-				}
-				got = append(got, bytes.Repeat([]byte(r[1]), w)...)
+			}
+			if segs != tt.segs {
+				t.Errorf("%d segments, want %d: %s", segs, tt.segs, svg)
 			}
 			if string(got) != tt.pattern {
-				t.Errorf("rects paint\n%s\nwant\n%s", got, tt.pattern)
+				t.Errorf("segments paint\n%s\nwant\n%s", got, tt.pattern)
 			}
 		})
+	}
+}
+
+// TestTimelineStyle: the style sheet draws no-data days thin and grey, and
+// the others full height in the colours of up, rejected (partly) and down.
+func TestTimelineStyle(t *testing.T) {
+	css, err := os.ReadFile("../static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		".tl path { fill: none; stroke-width: 8; }",
+		".tl .u { stroke: var(--up); }", ".tl .p { stroke: var(--rej); }", ".tl .d { stroke: var(--down); }",
+		".tl .n { stroke: var(--dim); stroke-width: 1; }",
+	} {
+		if !bytes.Contains(css, []byte(want)) {
+			t.Errorf("style.css lacks %s", want)
+		}
 	}
 }
 
@@ -646,7 +691,7 @@ func TestEmptyHistory(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`class="u"`, `class="d"`, `class="p"`} {
-		if strings.Contains(page, "<rect "+bad) {
+		if strings.Contains(page, "<path "+bad) {
 			t.Errorf("an empty history draws %s", bad)
 		}
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/render"
 )
 
 const renderSite = `title = "Is MSN dead yet?"
@@ -335,6 +338,185 @@ func TestWriteSiteHistory(t *testing.T) {
 		}
 		if got := bytes.Contains(index, []byte(`<h3 id="changes">`)); got != (hist != nil) {
 			t.Errorf("history %v: recent changes shown %v", hist != nil, got)
+		}
+	}
+}
+
+// walkHistory records into a new history in dir the hourly runs of years
+// years that end with final: each tracked cell (not skipped) changes to
+// another state with probability flip per run, and ends in its state in
+// final; one day in fifty has no run. Quiet runs write nothing but the
+// day's heartbeat, so only the day's first run and the runs that change
+// something are recorded: the file is that of every hourly run.
+func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip float64, seed uint64) *probe.History {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed))
+	end := final.Finished.UTC().Truncate(time.Hour).Add(3 * time.Second)
+	if !end.Before(final.Finished) {
+		end = end.Add(-time.Hour)
+	}
+	hours := years * 365 * 24
+	start := end.Add(-time.Duration(hours-1) * time.Hour)
+	states := []probe.State{probe.Up, probe.Rejected, probe.Foreign, probe.Refused, probe.Timeout, probe.Error}
+	// For each cell, the hours (from start) at which it changes, and its
+	// state after each, the last being the final one.
+	type walk struct {
+		at     []int
+		states []probe.State
+	}
+	walks := make([]walk, len(final.Results))
+	changes := map[int]bool{}
+	for i, r := range final.Results {
+		if r.State == probe.Skipped {
+			continue
+		}
+		w := &walks[i]
+		for h := 1; h < hours; h++ {
+			if rng.Float64() < flip {
+				w.at = append(w.at, h)
+				changes[h] = true
+			}
+		}
+		w.states = make([]probe.State, len(w.at)+1)
+		w.states[len(w.at)] = r.State
+		for k := len(w.at) - 1; k >= 0; k-- {
+			for w.states[k] == "" || w.states[k] == w.states[k+1] {
+				w.states[k] = states[rng.IntN(len(states))]
+			}
+		}
+	}
+	h, err := probe.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := make([]int, len(walks))
+	r := final
+	r.Results = slices.Clone(final.Results)
+	gap := false
+	for hr := 0; hr < hours; hr++ {
+		at := start.Add(time.Duration(hr) * time.Hour)
+		newDay := hr == 0 || at.Hour() == 0
+		if at.UTC().Hour() == 0 {
+			gap = rng.IntN(50) == 0
+		}
+		for i := range walks {
+			for pos[i] < len(walks[i].at) && walks[i].at[pos[i]] <= hr {
+				pos[i]++
+			}
+			if walks[i].states != nil {
+				r.Results[i].State = walks[i].states[pos[i]]
+			}
+		}
+		if gap || !(newDay || changes[hr]) {
+			continue
+		}
+		r.Started, r.Finished = at.Add(-3*time.Second), at
+		if _, err := h.Record(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.Record(final); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// shippedInputs is the shipped site: site.toml, the preview results and the
+// news, with a history of the given years in dir.
+func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInputs, *probe.History) {
+	t.Helper()
+	s, err := loadConfig("../../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.ReadResults("../../testdata/preview-results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	news, err := loadNewsDir("../../news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := walkHistory(t, dir, res, years, flip, 1)
+	return siteInputs{Site: s, Results: res, News: news, History: h}, h
+}
+
+func gzipLen(t testing.TB, data []byte) int {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Len()
+}
+
+// TestShippedPageSize: the page of the shipped site.toml, with the preview
+// results and a busy year of history (every tracked cell changes about
+// once a month), stays under 15 KiB gzipped with its style sheet.
+func TestShippedPageSize(t *testing.T) {
+	in, h := shippedInputs(t, t.TempDir(), 1, 1.0/720)
+	out := filepath.Join(t.TempDir(), "public")
+	if _, _, err := writeSite(in, out, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	index, css := read("index.html"), read("style.css")
+	gi, gc := gzipLen(t, index), gzipLen(t, css)
+	t.Logf("history %d lines; index.html %d bytes (%d gzipped), style.css %d (%d gzipped); total %d gzipped",
+		h.Len(), len(index), gi, len(css), gc, gi+gc)
+	if d := os.Getenv("DEADYET_KEEP_SITE"); d != "" {
+		os.CopyFS(d, os.DirFS(out))
+	}
+	if gi+gc > 15<<10 {
+		t.Errorf("index.html (%d) + style.css (%d) = %d bytes gzipped, want under 15 KiB", gi, gc, gi+gc)
+	}
+	if !bytes.Contains(index, []byte(`<svg class="tl"`)) || !bytes.Contains(index, []byte(`<h3 id="changes">`)) {
+		t.Error("the page shows no history")
+	}
+}
+
+// BenchmarkRenderTenYears renders the shipped site with ten years of
+// hourly runs in its history, every tracked cell changing state in 3.5% of
+// the runs: reading the history, its stats and the render, as a run of
+// "deadyet render --history" does (writing the files aside).
+//
+//	go test ./cmd/deadyet -run '^$' -bench RenderTenYears -benchtime 5x
+func BenchmarkRenderTenYears(b *testing.B) {
+	dir := b.TempDir()
+	in, h := shippedInputs(b, dir, 10, 0.035)
+	fi, err := os.Stat(filepath.Join(dir, probe.HistoryFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(h.Len()), "lines")
+	b.ReportMetric(float64(fi.Size())/(1<<20), "history-MiB")
+	b.ResetTimer()
+	for b.Loop() {
+		h, err := probe.ReadHistory(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.History = h
+		v, err := render.Build(render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: h})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Files(nil, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

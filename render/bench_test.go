@@ -39,16 +39,24 @@ func shippedLikeOptions(t testing.TB) Options {
 }
 
 // TestPageSize keeps the page small: index.html and style.css of a site
-// like the shipped one under 15 KB gzipped.
+// like the shipped one under 15 KB gzipped, without history and with the
+// history fixture. (cmd/deadyet's TestShippedPageSize measures the shipped
+// site.toml with a year of history.)
 func TestPageSize(t *testing.T) {
-	files, err := Render(shippedLikeOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	index, css := gzipSize(t, fileOf(t, files, "index.html")), gzipSize(t, fileOf(t, files, "style.css"))
-	t.Logf("index.html %d bytes gzipped, style.css %d", index, css)
-	if index+css > 15<<10 {
-		t.Errorf("index.html (%d) + style.css (%d) = %d bytes gzipped, want under 15 KiB", index, css, index+css)
+	for _, hist := range []bool{false, true} {
+		opts := shippedLikeOptions(t)
+		if hist {
+			opts.History = fixtureHistory(t)
+		}
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		index, css := gzipSize(t, fileOf(t, files, "index.html")), gzipSize(t, fileOf(t, files, "style.css"))
+		t.Logf("history %v: index.html %d bytes gzipped, style.css %d", hist, index, css)
+		if index+css > 15<<10 {
+			t.Errorf("history %v: index.html (%d) + style.css (%d) = %d bytes gzipped, want under 15 KiB", hist, index, css, index+css)
+		}
 	}
 }
 

@@ -19,10 +19,13 @@ import (
 
 // The sizes of the history parts.
 const (
-	ChangesShown   = 20  // rows of "Recent changes"
-	FeedChangeRuns = 20  // runs with changes that feed.xml carries
-	recentScan     = 999 // history lines read back for the feed's runs
+	ChangesShown   = 20 // rows of "Recent changes"
+	FeedChangeRuns = 20 // runs with changes that feed.xml carries
 )
+
+// recentScan is how many history lines are read back for the feed's runs
+// at first (a variable for tests).
+var recentScan = 1000
 
 // StaleAfter is the age of the last run past which the page, with a
 // history, warns that the hourly job may have stopped.
@@ -177,13 +180,21 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 	for _, l := range h.Recent(now, ChangesShown) {
 		hv.Changes = append(hv.Changes, change(l))
 	}
-	lines := h.Recent(now, recentScan)
+	// The runs, each whole: read back until the lines hold more than one
+	// run (or all there is), and leave out the last run read unless the
+	// history has no more.
+	scan := recentScan
+	lines := h.Recent(now, scan)
+	for len(lines) == scan && lines[0].T.Equal(lines[len(lines)-1].T) {
+		scan *= 4
+		lines = h.Recent(now, scan)
+	}
 	for i := 0; i < len(lines) && len(hv.Runs) < FeedChangeRuns; {
 		j := i
 		for j < len(lines) && lines[j].T.Equal(lines[i].T) {
 			j++
 		}
-		if j == len(lines) && len(lines) == recentScan {
+		if j == len(lines) && len(lines) == scan {
 			break // the run may go on past what was read: leave it out rather than cut it
 		}
 		run := ChangeRun{T: lines[i].T}

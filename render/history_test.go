@@ -49,6 +49,13 @@ func TestGoldenHistory(t *testing.T) {
 	}
 	golden(t, "golden-history-index.html", fileOf(t, files, "index.html"))
 	golden(t, "golden-history-feed.xml", fileOf(t, files, "feed.xml"))
+	// Still no inline style, nothing loaded from elsewhere; the one script
+	// is checked in TestStaleNotice.
+	for _, bad := range []string{" style=", " src=", "<iframe", "<img", "@import", "<style"} {
+		if bytes.Contains(fileOf(t, files, "index.html"), []byte(bad)) {
+			t.Errorf("index.html contains %q", bad)
+		}
+	}
 	plain, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
@@ -713,5 +720,57 @@ func TestUptimeWords(t *testing.T) {
 		if got := uptime(probe.Uptime{Month: tt.month, Year: tt.year}); got != tt.want {
 			t.Errorf("uptime(%v, %v) = %q, want %q", tt.month, tt.year, got, tt.want)
 		}
+	}
+}
+
+// TestChangeRunsWhole: a feed entry has every change of its run, however
+// many history lines that takes to read.
+func TestChangeRunsWhole(t *testing.T) {
+	defer func(n int) { recentScan = n }(recentScan)
+	recentScan = 3
+	h, err := probe.ReadHistory(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	run := func(hour int, states ...probe.State) {
+		r := probe.Results{Finished: at.Add(time.Duration(hour) * time.Hour)}
+		for i, s := range states {
+			r.Results = append(r.Results, probe.Result{Group: "g", Address: "127.0.0." + strconv.Itoa(i+1), Check: "c", State: s})
+		}
+		if _, err := h.Record(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, u := probe.Timeout, probe.Up
+	run(0, d, d, d, d, d)
+	run(1, u, u, d, d, d) // 2 changes
+	run(2, d, d, d, d, d) // 2 changes
+	run(3, u, u, u, u, u) // 5 changes
+	cfg := probe.Config{Checks: map[string]probe.Check{"c": {Key: "c", Label: "C", Kind: probe.MSNP, Version: "MSNP21", Scan: true}}}
+	runs := func(now time.Time) []string {
+		t.Helper()
+		v, err := Build(Options{Config: cfg, Results: probe.Results{Finished: now}, History: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range v.History.Runs {
+			out = append(out, r.T.Format("15")+":"+strconv.Itoa(len(r.Changes)))
+		}
+		return out
+	}
+	// The newest run alone is more than three lines: read on.
+	if got, want := strings.Join(runs(at.Add(3*time.Hour)), " "), "03:5 02:2 01:2"; got != want {
+		t.Errorf("runs %s, want %s", got, want)
+	}
+	// Three lines hold the 02 run and part of the 01 run: the 01 run is
+	// left out rather than cut.
+	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2"; got != want {
+		t.Errorf("runs %s, want %s", got, want)
+	}
+	recentScan = 1000
+	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2 01:2"; got != want {
+		t.Errorf("runs %s, want %s", got, want)
 	}
 }

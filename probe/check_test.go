@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -208,7 +209,7 @@ func TestChecks(t *testing.T) {
 			o := out[i]
 			r := o.r
 			t.Logf("%s in %s", r, o.took.Round(time.Millisecond))
-			if r.State != c.want || !strings.Contains(r.Detail, c.detail) {
+			if r.State != c.want || !strings.Contains(sameBudget(r.Detail), c.detail) {
 				t.Errorf("got %s %q, want %s with %q", r.State, r.Detail, c.want, c.detail)
 			}
 			if r.Group != o.target.Group || r.Address != o.target.Address || r.Check != o.target.Check.Key {
@@ -222,6 +223,17 @@ func TestChecks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withinShort is a budget of about [short] in a detail.
+var withinShort = regexp.MustCompile(`within 1[5-9][0-9]ms`)
+
+// sameBudget reads a detail's "within 19xms" as "within 200ms": a check
+// called with a context of [short] counts what is left of it when it
+// starts, which on a loaded machine is a few milliseconds less. (A probe
+// run names its timeout exactly: see TestRun.)
+func sameBudget(detail string) string {
+	return withinShort.ReplaceAllString(detail, "within 200ms")
 }
 
 // caseTarget builds the target and picks the check function for c.

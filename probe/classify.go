@@ -56,6 +56,10 @@ type attempt struct {
 
 // begin starts a check of t. The deadline is ctx's; a context without one
 // gets [DefaultTimeout], so that no check can run unbounded.
+//
+// The budget a timeout's detail names is the attempt's timeout when ctx
+// carries it (see [withAttemptTimeout]), else what is left of ctx's
+// deadline, which depends on how soon the check got to run.
 func begin(ctx context.Context, t Target) *attempt {
 	a := &attempt{start: time.Now()}
 	dl, ok := ctx.Deadline()
@@ -65,8 +69,24 @@ func begin(ctx context.Context, t Target) *attempt {
 	}
 	a.deadline = dl
 	a.budget = roundBudget(dl.Sub(a.start))
+	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok {
+		a.budget = d
+	}
 	a.r = Result{Group: t.Group, Address: t.Address, Check: t.Check.Key, Attempts: 1}
 	return a
+}
+
+type attemptTimeoutKey struct{}
+
+// withAttemptTimeout is ctx with a deadline timeout from now, which the
+// check's details name as such: "no VER reply within 3s", whatever the
+// moments lost between this call and the check's start.
+func withAttemptTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && dl.Before(time.Now().Add(timeout)) {
+		return context.WithCancel(ctx) // ctx ends first: the check counts what is left
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return context.WithValue(ctx, attemptTimeoutKey{}, timeout), cancel
 }
 
 func roundBudget(d time.Duration) time.Duration {

@@ -148,7 +148,7 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 func ask(ctx context.Context, c job, cfg Config) Result {
 	var r Result
 	for n := 1; n <= cfg.Attempts; n++ {
-		actx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+		actx, cancel := withAttemptTimeout(ctx, cfg.Timeout)
 		r = c.check(actx, c.target)
 		cancel()
 		r.Group, r.Address, r.Check = c.target.Group, c.target.Address, c.target.Check.Key

@@ -85,6 +85,10 @@ func TestRun(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// A timeout names the configured timeout, however late the check began.
+	if r := res.Results[11]; r.Detail != "no VER reply within 200ms" {
+		t.Errorf("%s: detail %q, want %q", r, r.Detail, "no VER reply within 200ms")
+	}
 	if res.Version != probe.ResultsVersion || res.Vantage != "test" || res.Started.IsZero() || res.Finished.Before(res.Started) {
 		t.Errorf("header: version %d, vantage %q, %s – %s", res.Version, res.Vantage, res.Started, res.Finished)
 	}

@@ -136,6 +136,15 @@ func (a *attempt) outcome(err error, what string) (State, string) {
 	switch {
 	case errors.As(err, &v):
 		return v.state, v.detail
+	case errors.As(err, &dns):
+		// Before the timeouts: a slow resolver is no fault of the server.
+		if dns.IsNotFound {
+			return Error, "no such host"
+		}
+		if dns.IsTimeout {
+			return Error, "DNS lookup timed out"
+		}
+		return Error, "DNS lookup failed: " + dns.Err
 	case isTimeout(err):
 		if partial > 0 {
 			return Timeout, fmt.Sprintf("incomplete %s within %s (%d bytes)", what, a.budget, partial)
@@ -147,14 +156,6 @@ func (a *attempt) outcome(err error, what string) (State, string) {
 		return Refused, "connection reset"
 	case errors.Is(err, context.Canceled):
 		return Error, "cancelled"
-	case errors.As(err, &dns):
-		if dns.IsNotFound {
-			return Error, "no such host"
-		}
-		if dns.IsTimeout {
-			return Error, "DNS lookup timed out"
-		}
-		return Error, "DNS lookup failed: " + dns.Err
 	case errors.Is(err, syscall.ENETUNREACH):
 		return Error, "network unreachable"
 	case errors.Is(err, syscall.EHOSTUNREACH):

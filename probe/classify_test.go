@@ -2,7 +2,12 @@ package probe
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -40,5 +45,45 @@ func TestBudget(t *testing.T) {
 	defer cancel()
 	if a := begin(ctx, Target{}); a.budget > time.Minute || a.budget < 50*time.Second {
 		t.Errorf("budget %s under a deadline a minute away", a.budget)
+	}
+}
+
+// TestOutcome checks the state and detail of each kind of error a check
+// may meet, made up here: no test may reach a resolver or a network that
+// is not loopback.
+func TestOutcome(t *testing.T) {
+	a := &attempt{budget: 3 * time.Second}
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)}
+	}
+	tests := []struct {
+		err    error
+		state  State
+		detail string
+	}{
+		{&net.DNSError{Err: "no such host", Name: "gone.example", IsNotFound: true}, Error, "no such host"},
+		{&net.DNSError{Err: "i/o timeout", Name: "slow.example", IsTimeout: true}, Error, "DNS lookup timed out"},
+		{&net.DNSError{Err: "server misbehaving", Name: "odd.example"}, Error, "DNS lookup failed: server misbehaving"},
+		{opErr(syscall.ENETUNREACH), Error, "network unreachable"},
+		{opErr(syscall.EHOSTUNREACH), Error, "host unreachable"},
+		{opErr(syscall.EADDRNOTAVAIL), Error, "address not available"},
+		{opErr(syscall.EACCES), Error, "connect: permission denied"},
+		{opErr(syscall.ECONNREFUSED), Refused, "connection refused"},
+		{opErr(syscall.ECONNRESET), Refused, "connection reset"},
+		{fmt.Errorf("write: %w", syscall.EPIPE), Refused, "connection reset"},
+		{context.Canceled, Error, "cancelled"},
+		{context.DeadlineExceeded, Timeout, "no VER reply within 3s"},
+		{&incomplete{7, os.ErrDeadlineExceeded}, Timeout, "incomplete VER reply within 3s (7 bytes)"},
+		{io.EOF, Foreign, "closed without VER reply"},
+		{&incomplete{7, io.ErrUnexpectedEOF}, Foreign, "closed in the middle of VER reply (7 bytes)"},
+		{foreign("not MSNP: %q", "x"), Foreign, `not MSNP: "x"`},
+		{rejected("VER 1 0"), Rejected, "VER 1 0"},
+		{errors.New("something odd"), Error, "something odd"},
+	}
+	for _, tt := range tests {
+		s, d := a.outcome(tt.err, "VER reply")
+		if s != tt.state || d != tt.detail {
+			t.Errorf("outcome(%v) = %s %q, want %s %q", tt.err, s, d, tt.state, tt.detail)
+		}
 	}
 }

@@ -79,6 +79,37 @@ var behaviours = map[string]msntest.Behavior{
 	"endless":      {Kind: msntest.Endless},
 	"longline":     {Kind: msntest.LongLine},
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
+	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
+}
+
+// impostors answer VER or CVR almost as MSN does, but not quite: none may
+// pass for an MSN server on any transport.
+var impostors = []struct {
+	name   string
+	b      msntest.Behavior
+	detail string
+}{
+	{"ver-other-version", msntest.Behavior{VERReply: "VER 1 MSNP18 CVR0"}, `VER reply offers what was not asked: "VER 1 MSNP18 CVR0"`},
+	{"ver-more-versions", msntest.Behavior{VERReply: "VER 1 MSNP21 MSNP18 CVR0"}, `VER reply offers what was not asked: "VER 1 MSNP21 MSNP18 CVR0"`},
+	{"ver-other-trid", msntest.Behavior{VERReply: "VER 2 MSNP21 CVR0"}, `VER reply for transaction 2, not 1`},
+	{"ver-error-other-trid", msntest.Behavior{VERReply: "500 2"}, `not a VER reply: "500 2"`},
+	{"cvr-fewer-fields", msntest.Behavior{CVRReply: "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/"}, `VER 1 MSNP21 CVR0; CVR reply not from MSN: "CVR 2 14.0.8117`},
+	{"cvr-more-fields", msntest.Behavior{CVRReply: "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/ x"}, `VER 1 MSNP21 CVR0; CVR reply not from MSN`},
+	{"cvr-not-versions", msntest.Behavior{CVRReply: "CVR 2 a.b c.d e.f http://a/ http://b/"}, `VER 1 MSNP21 CVR0; CVR reply not from MSN`},
+	{"cvr-garbage", msntest.Behavior{CVRReply: "\x7f\x00garbage"}, `VER 1 MSNP21 CVR0; not MSNP: "\x7f\x00garbage"`},
+	{"cvr-other-trid", msntest.Behavior{CVRReply: "CVR 3 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/"}, `VER 1 MSNP21 CVR0; CVR reply for transaction 3, not 2`},
+	{"cvr-ver-again", msntest.Behavior{CVRReply: "VER 2 MSNP21 CVR0"}, `VER 1 MSNP21 CVR0; not a CVR reply: "VER 2 MSNP21 CVR0"`},
+}
+
+func init() {
+	for _, imp := range impostors {
+		b := imp.b
+		b.Kind, b.Versions = msntest.NS, msntest.DefaultVersions
+		behaviours[imp.name] = b
+		for _, via := range []string{"direct", "http", "https"} {
+			checkCases = append(checkCases, checkCase{server: imp.name, via: via, want: probe.Foreign, detail: imp.detail})
+		}
+	}
 }
 
 // closedPort is a port on 127.0.0.1 where nothing listens.
@@ -135,6 +166,7 @@ var checkCases = []checkCase{
 	{server: "ns-poll", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
 	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
+	{server: "gateway-503", via: "http", want: probe.Rejected, detail: "gateway answered HTTP 503"},
 	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
 	{server: "webpage", via: "http", want: probe.Foreign, detail: "HTTP 200 without X-MSN-Messenger"},
@@ -156,6 +188,9 @@ var checkCases = []checkCase{
 	{server: "ns-expired", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2017-05-19"},
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
 	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
+	{server: "gateway-503", via: "https", want: probe.Rejected, detail: "gateway answered HTTP 503; cert CN=msntest"},
+	{server: "echo", via: "https", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
+	{server: "longline", via: "https", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
 	{server: "echo-gateway", via: "https", want: probe.Foreign, detail: "CVR echoed back; cert CN=msntest"},
 	{server: "webpage", via: "https", want: probe.Foreign, detail: "HTTP 200 without X-MSN-Messenger"},
 	{server: "garbage", via: "https", want: probe.Foreign, detail: "not HTTP"},

@@ -158,7 +158,11 @@ func (s *Server) gatewayAnswer(req *http.Request, body []byte) ([]byte, bool) {
 		s.sessions.end(id)
 	}
 	keep := !s.Behavior.CloseAfterAnswer
-	return httpAnswer(200, "OK", hdr, "application/x-msn-messenger", out, keep), keep
+	code := http.StatusOK
+	if s.Behavior.GatewayStatus != 0 {
+		code = s.Behavior.GatewayStatus
+	}
+	return httpAnswer(code, http.StatusText(code), hdr, "application/x-msn-messenger", out, keep), keep
 }
 
 // httpAnswer formats an HTTP/1.1 answer.

@@ -49,6 +49,10 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 	}
 	switch cmd {
 	case "VER":
+		if e.b.VERReply != "" {
+			e.version = "?"
+			return e.b.VERReply + "\r\n", false
+		}
 		for _, v := range f[2:] {
 			if slices.Contains(e.b.Versions, v) {
 				e.version = v
@@ -59,6 +63,9 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 	case "CVR":
 		if e.version == "" {
 			return "715 " + trid + "\r\n", true // no version yet
+		}
+		if e.b.CVRReply != "" {
+			return e.b.CVRReply + "\r\n", false
 		}
 		return "CVR " + trid + " " + cvrVersion + " " + cvrVersion + " " + cvrVersion + " " + cvrDownload + " " + cvrInfo + "\r\n", false
 	case "USR":

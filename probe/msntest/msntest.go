@@ -117,6 +117,16 @@ type Behavior struct {
 	// client polls (Action=poll): the answer to the request that carried
 	// the command has an empty body.
 	PollFirst bool
+	// VERReply and CVRReply, when set, are the lines (without CRLF) that NS
+	// and Dispatch servers answer VER and CVR with, on every transport,
+	// instead of their own: an impostor that gets one thing wrong, e.g.
+	// "VER 1 MSNP18 CVR0" to a client that asked for MSNP21, or a CVR
+	// answer with a field missing.
+	VERReply string
+	CVRReply string
+	// GatewayStatus, when not 0, is the HTTP status the gateways answer
+	// with instead of 200, X-MSN-Messenger and the MSNP answer included.
+	GatewayStatus int
 	// ExpiredCert gives the HTTPS gateway a certificate that expired on
 	// ExpiredCertExpiry, as the real ones had; see [CertExpiry].
 	ExpiredCert bool

@@ -74,6 +74,10 @@ func TestDirect(t *testing.T) {
 		{"echo", Behavior{Kind: Echo}, []string{"VER 1 MSNP21 CVR0"}, []string{"VER 1 MSNP21 CVR0"}},
 		{"endless", Behavior{Kind: Endless}, []string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP21 CVR0", "VER 1 MSNP21 CVR0"}},
 		{"webpage", Behavior{Kind: WebPage}, []string{"VER 1 MSNP21 CVR0"}, []string{"HTTP/1.1 200 OK"}},
+		{"impostor ver", Behavior{Kind: NS, Versions: DefaultVersions, VERReply: "VER 1 MSNP18 CVR0"},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP18 CVR0", "CVR 2 14.0.8117.0416 "}},
+		{"impostor cvr", Behavior{Kind: Dispatch, Versions: DefaultVersions, CVRReply: "CVR 2 1.0 http://a/"},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP21 CVR0", "CVR 2 1.0 http://a/"}},
 		{"reset", Behavior{Kind: Reset}, []string{"VER 1 MSNP21 CVR0"}, nil},
 		{"fail first", Behavior{Kind: NS, Versions: DefaultVersions, FailFirst: 1}, []string{"VER 1 MSNP21 CVR0"}, nil},
 	}
@@ -145,6 +149,21 @@ func TestGatewaySession(t *testing.T) {
 			t.Errorf("%+v: CVR: %q", b, body)
 		}
 		client.CloseIdleConnections()
+	}
+}
+
+func TestGatewayStatus(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, Behavior{Kind: NS, Versions: DefaultVersions, GatewayStatus: 503})
+	client := &http.Client{Timeout: 5 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, err := client.Post("http://"+s.HTTPAddr()+"/gateway/gateway.dll?Action=open&Server=NS&IP=127.0.0.1", "application/x-msn-messenger", strings.NewReader("VER 1 MSNP21 CVR0\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 503 || !strings.HasPrefix(resp.Header.Get("X-MSN-Messenger"), "SessionID=") || string(data) != "VER 1 MSNP21 CVR0\r\n" {
+		t.Errorf("got %d, X-MSN-Messenger %q, %q", resp.StatusCode, resp.Header.Get("X-MSN-Messenger"), data)
 	}
 }
 

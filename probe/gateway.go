@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -120,6 +121,7 @@ type gateway struct {
 	lim     capReader
 	br      *bufio.Reader
 	reuse   bool   // the last answer left conn ready for another request
+	answers int    // answers read on conn
 	session string // from X-MSN-Messenger; "" before the session is open
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
 }
@@ -150,7 +152,7 @@ func (g *gateway) connect() error {
 	if g.br == nil {
 		g.br = getReader(&g.lim)
 	}
-	g.reuse = true
+	g.reuse, g.answers = true, 0
 	return nil
 }
 
@@ -185,28 +187,16 @@ func (g *gateway) hangUp() {
 }
 
 func (g *gateway) exchange(cmd string) ([]byte, error) {
-	if !g.reuse {
-		g.hangUp()
-		if err := g.connect(); err != nil {
-			return nil, err
-		}
-	}
 	target := gatewayPath + "?Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
 	if g.session != "" {
 		target = gatewayPath + "?SessionID=" + g.session
 	}
-	body, err := g.post(target, cmd)
+	body, err := g.send(target, cmd)
 	for err == nil && len(body) == 0 {
 		if err = g.a.pause(g.ctx, pollEvery); err != nil {
 			break
 		}
-		if !g.reuse {
-			g.hangUp()
-			if err = g.connect(); err != nil {
-				break
-			}
-		}
-		body, err = g.post(gatewayPath+"?Action=poll&SessionID="+g.session, "")
+		body, err = g.send(gatewayPath+"?Action=poll&SessionID="+g.session, "")
 	}
 	if err != nil {
 		return nil, err
@@ -216,6 +206,36 @@ func (g *gateway) exchange(cmd string) ([]byte, error) {
 		return nil, foreign("gateway body not MSNP: %s", quote(body))
 	}
 	return line, nil
+}
+
+// send posts one request, on a new connection when the last answer did
+// not leave the connection open. A connection kept open after an answer
+// may have been closed by the server since, as web servers close the ones
+// they think idle: when it fails before a byte of the answer has come, the
+// request goes once more, on a new connection.
+func (g *gateway) send(target, body string) ([]byte, error) {
+	if !g.reuse {
+		g.hangUp()
+		if err := g.connect(); err != nil {
+			return nil, err
+		}
+	}
+	kept := g.answers > 0
+	data, err := g.post(target, body)
+	if err != nil && kept && g.lim.n == 0 && closedOrReset(err) {
+		g.hangUp()
+		if err := g.connect(); err != nil {
+			return nil, err
+		}
+		data, err = g.post(target, body)
+	}
+	return data, err
+}
+
+// closedOrReset reports whether err is the end of a connection the other
+// side closed.
+func closedOrReset(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // post sends one request and reads the answer's body, at most maxBody
@@ -235,10 +255,10 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 		"Connection: Keep-Alive\r\n" +
 		"Cache-Control: no-cache\r\n" +
 		"\r\n" + body
+	g.lim.start(maxHTTP)
 	if _, err := io.WriteString(g.conn, req); err != nil {
 		return nil, err
 	}
-	g.lim.start(maxHTTP)
 	resp, err := http.ReadResponse(g.br, nil)
 	if err != nil {
 		return nil, g.httpError(err, "not HTTP")
@@ -264,6 +284,7 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
 	}
 	g.reuse = !resp.Close
+	g.answers++
 	return data, nil
 }
 

@@ -108,7 +108,7 @@ func (s *Server) serveGateway(c net.Conn) {
 		} else if _, err := c.Write(answer); err != nil {
 			return
 		}
-		if !keep {
+		if !keep || s.Behavior.QuietClose {
 			return
 		}
 	}

@@ -113,6 +113,10 @@ type Behavior struct {
 	// CloseAfterAnswer makes the gateways answer every request with
 	// "Connection: close", so that a client must connect again.
 	CloseAfterAnswer bool
+	// QuietClose makes the gateways close the connection after every
+	// answer without saying so (the answer says "Keep-Alive"), as a web
+	// server does with a connection it thinks idle.
+	QuietClose bool
 	// PollFirst makes the gateways hold the server's answers until the
 	// client polls (Action=poll): the answer to the request that carried
 	// the command has an empty body.

@@ -51,7 +51,7 @@
 //	  "verdict": "dead",                // "dead", "alive" or "partial"
 //	  "answer": "Yes.",                 // the page's word for the verdict
 //	  "headline": "All protocol versions up to MSNP22 are gone",
-//	  "generated": "2026-11-25T10:00:03Z", // when the run finished (UTC)
+//	  "generated": "2026-11-25T10:00:03Z", // when the run finished (UTC): a monitor can tell a stopped job by its age
 //	  "started": "2026-11-25T10:00:00Z",
 //	  "vantage": "github-ubuntu-latest",   // where the run was made from
 //	  "groups": [                       // in page order

@@ -461,6 +461,8 @@ func gzipLen(t testing.TB, data []byte) int {
 // TestShippedPageSize: the page of the shipped site.toml, with the preview
 // results and a busy year of history (every tracked cell changes about
 // once a month), stays under 15 KiB gzipped with its style sheet.
+// DEADYET_KEEP_SITE=DIR copies the site there, to look at (for instance
+// with render's browser test and DEADYET_BROWSER_SITE=DIR).
 func TestShippedPageSize(t *testing.T) {
 	in, h := shippedInputs(t, t.TempDir(), 1, 1.0/720)
 	out := filepath.Join(t.TempDir(), "public")

@@ -392,12 +392,5 @@ func (a *attempt) pause(ctx context.Context, d time.Duration) error {
 	if time.Now().Add(d).After(a.deadline) {
 		return os.ErrDeadlineExceeded
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, d)
 }

@@ -144,10 +144,24 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	}, nil
 }
 
-// ask tries one check up to cfg.Attempts times, while it is not up.
+// maxRetryGap bounds the pause between two attempts of a check.
+const maxRetryGap = 250 * time.Millisecond
+
+// ask tries one check up to cfg.Attempts times, while it is not up. An
+// attempt begins at least a tenth of the timeout (at most [maxRetryGap])
+// after the one before: a refusal or a reset comes back at once, and what
+// caused it (a server that restarts, a middlebox that lost its state)
+// needs a moment to pass. Attempts that took that long already go on at
+// once.
 func ask(ctx context.Context, c job, cfg Config) Result {
 	var r Result
+	gap := min(cfg.Timeout/10, maxRetryGap)
+	var began time.Time
 	for n := 1; n <= cfg.Attempts; n++ {
+		if n > 1 && sleep(ctx, time.Until(began.Add(gap))) != nil {
+			break
+		}
+		began = time.Now()
 		actx, cancel := withAttemptTimeout(ctx, cfg.Timeout)
 		r = c.check(actx, c.target)
 		cancel()
@@ -224,4 +238,19 @@ func checkTarget(c Check) error {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
 	}
 	return nil
+}
+
+// sleep waits d, or returns ctx's error as soon as ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

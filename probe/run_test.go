@@ -143,6 +143,38 @@ func TestRunRetries(t *testing.T) {
 	}
 }
 
+// TestRunRetryGap checks that a check that fails at once is not tried
+// again at once: a server that restarts, or a reset that a middlebox sent,
+// gets a moment (a tenth of the timeout, at most 250ms) to pass.
+func TestRunRetryGap(t *testing.T) {
+	var mu sync.Mutex
+	var starts []time.Time
+	check := func(ctx context.Context, tg probe.Target) probe.Result {
+		mu.Lock()
+		starts = append(starts, time.Now())
+		mu.Unlock()
+		return probe.Result{State: probe.Refused, Detail: "connection reset"}
+	}
+	cfg := probe.Config{
+		Timeout:  time.Second,
+		Attempts: 3,
+		Checks:   map[string]probe.Check{"a": {Kind: probe.TCP, Port: 1, Scan: true}},
+		Groups:   []probe.Group{{Name: "g", Checks: []string{"a"}, Servers: servers("127.0.88.1")}},
+	}
+	res, err := probe.Run(context.Background(), cfg, probe.WithCheckFunc(check))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Results[0]; r.State != probe.Refused || r.Attempts != 3 || len(starts) != 3 {
+		t.Fatalf("got %s after %d attempts (%d calls)", r, r.Attempts, len(starts))
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < 100*time.Millisecond {
+			t.Errorf("attempt %d began %s after attempt %d, want at least 100ms", i+1, gap, i)
+		}
+	}
+}
+
 // TestRunConcurrency checks that no more than Concurrency servers are asked
 // at once, that the limit is reached, and that a server is asked one check
 // at a time.

@@ -81,11 +81,9 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	var hist *probe.History
-	if opts.History != "" {
-		if hist, err = probe.ReadHistory(opts.History); err != nil {
-			return badInput(err)
-		}
+	hist, err := readHistoryDir(opts.History)
+	if err != nil {
+		return badInput(err)
 	}
 	var results probe.Results
 	if len(opts.Results) > 0 {
@@ -142,6 +140,19 @@ func readResults(paths []string) (probe.Results, error) {
 		return probe.Results{}, fmt.Errorf("merging %d results files: %w", len(paths), err)
 	}
 	return merged, nil
+}
+
+// readHistoryDir reads the history in dir; nil when dir is "". A folder
+// without history.jsonl is an empty history (the first run); a folder that
+// is not there is a mistake.
+func readHistoryDir(dir string) (*probe.History, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("history folder %q: no such folder", dir)
+	}
+	return probe.ReadHistory(dir)
 }
 
 // siteInputs is everything a site is made of.

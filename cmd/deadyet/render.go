@@ -3,13 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-
-	"deadyet/probe"
-	"deadyet/render"
 )
 
 // RenderOptions are the inputs of `deadyet render`.
@@ -77,15 +73,7 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	var runs []probe.Results
-	for _, p := range opts.ResultsPaths {
-		r, err := probe.ReadResults(p)
-		if err != nil {
-			return badInput(err)
-		}
-		runs = append(runs, r)
-	}
-	results, err := probe.MergeResults(runs)
+	results, err := readResults(opts.ResultsPaths)
 	if err != nil {
 		return badInput(err)
 	}
@@ -93,39 +81,16 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	var hist *probe.History
-	if opts.HistoryDir != "" {
-		// A folder without history.jsonl is an empty history, as for
-		// build; a folder that is not there is a mistake.
-		if fi, err := os.Stat(opts.HistoryDir); err != nil {
-			return badInput(fmt.Errorf("history: %w", err))
-		} else if !fi.IsDir() {
-			return badInput(fmt.Errorf("history: %q is not a folder", opts.HistoryDir))
-		}
-		if hist, err = probe.ReadHistory(opts.HistoryDir); err != nil {
-			return badInput(err)
-		}
-	}
-	ro := render.Options{Config: s.Probe, Page: s.Page, Results: results, News: news, History: hist}
-	if opts.TemplatesDir != "" {
-		ro.Templates = os.DirFS(opts.TemplatesDir)
-	}
-	if opts.StaticDir != "" {
-		ro.Static = os.DirFS(opts.StaticDir)
-	}
-	v, err := render.Build(ro)
+	hist, err := readHistoryDir(opts.HistoryDir)
 	if err != nil {
 		return badInput(err)
 	}
-	files, err := v.Files(ro.Templates, ro.Static)
+	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.OutDir, opts.TemplatesDir, opts.StaticDir)
 	if err != nil {
-		return badInput(err)
-	}
-	if err := render.WriteFiles(opts.OutDir, files); err != nil {
 		return err
 	}
 	if opts.Out != nil {
-		fmt.Fprintf(opts.Out, "wrote %d files to %s: %s (%s)\n", len(files), filepath.Clean(opts.OutDir), v.Verdict, v.Headline)
+		fmt.Fprintf(opts.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.OutDir), v.Verdict, v.Headline)
 	}
 	return nil
 }

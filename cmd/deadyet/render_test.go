@@ -281,10 +281,10 @@ func TestRenderRunBadHistory(t *testing.T) {
 		}, filepath.Join("data", probe.HistoryFile) + ":"},
 		{"no such folder", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = filepath.Join(filepath.Dir(o.ConfigPath), "nowhere")
-		}, "history: stat "},
+		}, `nowhere": no such folder`},
 		{"a file", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = o.ConfigPath
-		}, "is not a folder"},
+		}, `site.toml": no such folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -138,10 +138,8 @@ func FuzzParseReply(f *testing.F) {
 		if judgeVER([]byte(line), "MSNP21") == nil && line != "VER 1 MSNP21 CVR0" && line != "VER 1 MSNP21" {
 			t.Fatalf("VER reply %q judged accepted", line)
 		}
-		if judgeCVR([]byte(line)) == nil {
-			if err != nil || r.Command != "CVR" || r.TrID != 2 || len(r.Params) != 5 {
-				t.Fatalf("CVR reply %q judged good", line)
-			}
+		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
+			t.Fatalf("CVR reply %q judged good", line)
 		}
 		if s := cleanDetail(line); len([]rune(s)) > detailMax || !printableLine(s) {
 			t.Fatalf("cleanDetail(%q) = %q", line, s)

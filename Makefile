@@ -43,9 +43,17 @@ test:
 	$(GO) test -race ./...
 	$(MAKE) test-browser
 
+# The fixture pages (plain, with history, hostile input), then the demo's
+# site: in headless Chromium at 1280 and 375 px, and through the Nu HTML Checker.
 VNU_JAR ?= $(shell npm root -g 2>/dev/null)/vnu-jar/build/dist/vnu.jar
+DEMO_TEST := bin/test-demo
 test-browser:
 	DEADYET_BROWSER=1 DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
+	rm -rf $(DEMO_TEST)
+	$(GO) run ./cmd/deadyet demo --out $(DEMO_TEST)/site --timeout 500ms --base 127.0.7.1 >/dev/null
+	DEADYET_BROWSER=1 DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(DEMO_TEST)/screenshots \
+		$(GO) test -count=1 -run Browser ./render
+	java -jar $(VNU_JAR) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),
@@ -55,6 +63,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
+	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
 
 # Fuzz the MSNP reply parser for a while (make test runs its seed corpus).
 fuzz:

@@ -321,8 +321,8 @@ func eventProblem(m cdpMessage) []string {
 
 // browserSite writes the site of opts (or takes the rendered site in the
 // folder DEADYET_BROWSER_SITE, e.g. from make preview) and serves it on
-// loopback at /deadyet/, the path of the fixture's URL, with 404.html for
-// missing files, as GitHub Pages does.
+// loopback at the path of its URL (/deadyet/ for the fixture), with
+// 404.html for missing files, as GitHub Pages does.
 func browserSite(t *testing.T, opts Options) string {
 	t.Helper()
 	dir := os.Getenv("DEADYET_BROWSER_SITE")
@@ -332,9 +332,10 @@ func browserSite(t *testing.T, opts Options) string {
 			t.Fatal(err)
 		}
 	}
-	fileServer := http.StripPrefix("/deadyet", http.FileServer(http.Dir(dir)))
+	prefix := sitePrefix(t, dir)
+	fileServer := http.StripPrefix(prefix, http.FileServer(http.Dir(dir)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name, ok := strings.CutPrefix(path.Clean(r.URL.Path), "/deadyet")
+		name, ok := strings.CutPrefix(path.Clean(r.URL.Path), prefix)
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); !ok || errors.Is(err, os.ErrNotExist) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
@@ -345,7 +346,23 @@ func browserSite(t *testing.T, opts Options) string {
 		fileServer.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL + "/deadyet"
+	return srv.URL + prefix
+}
+
+// sitePrefix is the path the site in dir expects to be served at: that of
+// its stylesheet link in 404.html (which must work at any depth), less
+// "/style.css"; "" for the root.
+func sitePrefix(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`href="(?:https?://[^/"]*)?(/[^"]*)style\.css"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s/404.html links no stylesheet by absolute path", dir)
+	}
+	return strings.TrimSuffix(string(m[1]), "/")
 }
 
 func TestBrowser(t *testing.T) {

@@ -25,6 +25,7 @@ type BuildOptions struct {
 	Stdout, Stderr io.Writer
 	Progress       bool                  // show probe progress on Stderr
 	onProgress     func(done, total int) // tests: called as checks finish
+	probed         *probe.Results        // the demo: results of a probe already run
 }
 
 func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
@@ -86,7 +87,9 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 		return badInput(err)
 	}
 	var results probe.Results
-	if len(opts.Results) > 0 {
+	if opts.probed != nil {
+		results = *opts.probed
+	} else if len(opts.Results) > 0 {
 		if results, err = readResults(opts.Results); err != nil {
 			return badInput(err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -124,11 +125,18 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if err := os.MkdirAll(hist, 0o755); err != nil {
 		return err
 	}
-	err = build(ctx, s, &BuildOptions{
-		History: hist, News: news, Out: opts.Out, Vantage: "demo",
-		Stdout: opts.Stdout, Stderr: opts.Stderr, Progress: opts.Progress,
-	})
+	results, err := runProbe(ctx, s.Probe, "demo", opts.Stderr, opts.Progress, nil)
 	fleet.Close()
+	if err != nil {
+		return err
+	}
+	if err := seedHistory(hist, results); err != nil {
+		return err
+	}
+	err = build(ctx, s, &BuildOptions{
+		History: hist, News: news, Out: opts.Out,
+		Stdout: opts.Stdout, Stderr: opts.Stderr, probed: &results,
+	})
 	if err != nil {
 		return err
 	}
@@ -177,4 +185,43 @@ func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
 		URL:       "http://127.0.0.1:8080/",
 		FinePrint: "A **demo**: every server on this page is simulated by `deadyet demo` on this machine's loopback addresses.",
 	}}
+}
+
+// seedHistory gives an empty demo history a made-up past, so that the
+// page's timelines, uptimes and recent changes have something to show: 90
+// daily runs up to yesterday in which every cell was up until a day of its
+// own and has been in today's state since, some cells that are up now had
+// an outage, and three days had no run at all. A history that has lines
+// already is left alone: it is the record of earlier demos.
+func seedHistory(dir string, now probe.Results) error {
+	h, err := probe.ReadHistory(dir)
+	if err != nil || h.Len() > 0 {
+		return err
+	}
+	const days = 90
+	today := now.Started.UTC().Truncate(24 * time.Hour)
+	for d := days; d >= 1; d-- {
+		if d >= 40 && d < 43 {
+			continue // no run: no data
+		}
+		t := today.Add(-time.Duration(d)*24*time.Hour + 12*time.Hour)
+		run := probe.Results{Version: probe.ResultsVersion, Started: t, Finished: t, Vantage: "demo (made-up past)"}
+		for _, r := range now.Results {
+			k := fnv.New32a()
+			io.WriteString(k, r.Group+" "+r.Address)
+			n := int(k.Sum32())
+			switch {
+			case r.State == probe.Skipped:
+			case r.State != probe.Up && d > 10+n%70:
+				r.State, r.Detail = probe.Up, "answered (made-up past)"
+			case r.State == probe.Up && n%5 == 0 && d%30 == n%30:
+				r.State, r.Detail = probe.Timeout, "no answer (made-up outage)"
+			}
+			run.Results = append(run.Results, r)
+		}
+		if _, err := h.Record(run); err != nil {
+			return err
+		}
+	}
+	return h.Write()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -22,10 +21,9 @@ type BuildOptions struct {
 	Results []string // results.json files to merge instead of probing
 	Vantage string   // recorded in the results when probing
 
-	Stdout, Stderr io.Writer
-	Progress       bool                  // show probe progress on Stderr
-	onProgress     func(done, total int) // tests: called as checks finish
-	probed         *probe.Results        // the demo: results of a probe already run
+	streams
+	onProgress func(done, total int) // tests: called as checks finish
+	probed     *probe.Results        // the demo: results of a probe already run
 }
 
 func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
@@ -48,8 +46,7 @@ line on the first run of each UTC day.`,
       --results results/eu.json --results results/us.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			opts.Progress = isTerminal(opts.Stderr)
+			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -38,7 +38,7 @@ func TestBuildFromResults(t *testing.T) {
 	}
 	opts := func(results string) *BuildOptions {
 		return &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
-			History: hist, Results: []string{results}, Stdout: io.Discard, Stderr: io.Discard}
+			History: hist, Results: []string{results}, streams: quiet}
 	}
 	day := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
 
@@ -93,7 +93,7 @@ func TestBuildBadHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
-		History: hist, Results: []string{fixtureResults(t, dir, time.Now())}, Stdout: io.Discard, Stderr: io.Discard})
+		History: hist, Results: []string{fixtureResults(t, dir, time.Now())}, streams: quiet})
 	if code := exitCode(err); code != 2 {
 		t.Fatalf("exit %d (%v), want 2", code, err)
 	}
@@ -135,7 +135,7 @@ func TestBuildInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()
-	err = build(ctx, s, &BuildOptions{Out: out, History: hist, Stdout: io.Discard, Stderr: io.Discard,
+	err = build(ctx, s, &BuildOptions{Out: out, History: hist, streams: quiet,
 		onProgress: func(done, total int) { cancel() }}) // Ctrl-C as soon as the answering server is done
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -153,3 +153,6 @@ func TestBuildInterrupted(t *testing.T) {
 		t.Errorf("left behind: %v", ents)
 	}
 }
+
+// quiet throws a command's output away.
+var quiet = streams{Stdout: io.Discard, Stderr: io.Discard}

@@ -25,8 +25,7 @@ type DemoOptions struct {
 	Base    string        // first loopback address of the simulated fleet
 	Timeout time.Duration // per attempt
 
-	Stdout, Stderr io.Writer
-	Progress       bool
+	streams
 }
 
 func newCmdDemo(runF func(context.Context, *DemoOptions) error) *cobra.Command {
@@ -48,8 +47,7 @@ default --out), so running it again shows what changed between runs.`,
   deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			opts.Progress = isTerminal(opts.Stderr)
+			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -135,7 +133,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	err = build(ctx, s, &BuildOptions{
 		History: hist, News: news, Out: opts.Out,
-		Stdout: opts.Stdout, Stderr: opts.Stderr, probed: &results,
+		streams: streams{Stdout: opts.Stdout, Stderr: opts.Stderr}, probed: &results,
 	})
 	if err != nil {
 		return err

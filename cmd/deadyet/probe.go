@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"deadyet/probe"
 )
@@ -21,8 +20,7 @@ type ProbeOptions struct {
 	Vantage string // where the probe runs, recorded in results.json
 	Quiet   bool   // no summary
 
-	Stdout, Stderr io.Writer
-	Progress       bool // show progress on Stderr
+	streams
 }
 
 func newCmdProbe(runF func(context.Context, *ProbeOptions) error) *cobra.Command {
@@ -39,8 +37,7 @@ dead has succeeded: that is data.`,
   deadyet probe --config site.toml --out results/eu.json --vantage github-eu`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Stdout, opts.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
-			opts.Progress = isTerminal(opts.Stderr)
+			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -108,9 +105,4 @@ func defaultVantage() string {
 		return "github-" + os.Getenv("RUNNER_OS")
 	}
 	return "local"
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -3,9 +3,31 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
+
+// streams are where a command writes, and whether it may draw progress.
+type streams struct {
+	Stdout, Stderr io.Writer
+	Progress       bool // Stderr is a terminal: show progress there
+}
+
+func streamsOf(cmd *cobra.Command) streams {
+	s := streams{Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}
+	s.Progress = isTerminal(s.Stderr)
+	return s
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
 // progressLine redraws one status line on a terminal, at most ten times a
 // second. A nil *progressLine does nothing, so callers need not check.

@@ -46,12 +46,13 @@ test:
 # The fixture pages (plain, with history, hostile input), then the demo's
 # site: in headless Chromium at 1280 and 375 px, and through the Nu HTML Checker.
 VNU_JAR ?= $(shell npm root -g 2>/dev/null)/vnu-jar/build/dist/vnu.jar
+BROWSER ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 DEMO_TEST := bin/test-demo
 test-browser:
-	DEADYET_BROWSER=1 DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
+	DEADYET_BROWSER=$(or $(BROWSER),1) DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
 	rm -rf $(DEMO_TEST)
 	$(GO) run ./cmd/deadyet demo --out $(DEMO_TEST)/site --timeout 500ms --base 127.0.7.1 >/dev/null
-	DEADYET_BROWSER=1 DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
+	DEADYET_BROWSER=$(or $(BROWSER),1) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
 		$(GO) test -count=1 -run Browser ./render
 	java -jar $(VNU_JAR) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html
 

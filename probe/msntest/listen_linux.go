@@ -42,3 +42,26 @@ func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
 	}
 	return ln, filler, nil
 }
+
+// boundSocket binds a TCP socket to addr:0 and never listens on it: the
+// kernel refuses connections to its port, which no one else can take.
+func boundSocket(addr string) (int, func() error, error) {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.Is4() {
+		return 0, nil, fmt.Errorf("closed port on %q: IPv4 only", addr)
+	}
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return 0, nil, fmt.Errorf("closed port socket: %w", err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: ip.As4()}); err != nil {
+		syscall.Close(fd)
+		return 0, nil, fmt.Errorf("closed port bind %s: %w", addr, err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return 0, nil, fmt.Errorf("closed port: %w", err)
+	}
+	return sa.(*syscall.SockaddrInet4).Port, func() error { return syscall.Close(fd) }, nil
+}

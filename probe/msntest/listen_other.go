@@ -10,3 +10,14 @@ import (
 func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
 	return nil, nil, errors.New("blackhole servers need Linux")
 }
+
+// boundSocket finds a free port on addr; elsewhere than on Linux it is
+// only likely to stay free.
+func boundSocket(addr string) (int, func() error, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(addr, "0"))
+	if err != nil {
+		return 0, nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	return port, func() error { return nil }, ln.Close()
+}

@@ -235,6 +235,23 @@ func (s *Server) listen(port int) (net.Listener, error) {
 	return ln, nil
 }
 
+// ClosedPort reserves a port on the loopback address addr where nothing
+// listens, so that connection attempts are refused, as at a server whose
+// service is gone. On Linux no other program can take the port until
+// release is called (a port found free and closed again may be taken by
+// another test at any moment); elsewhere it is only likely to stay free.
+func ClosedPort(addr string) (port int, release func() error, err error) {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.IsLoopback() {
+		return 0, nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
+	}
+	port, release, err = boundSocket(addr)
+	if err != nil {
+		return 0, nil, fmt.Errorf("msntest: %w", err)
+	}
+	return port, release, nil
+}
+
 // DirectAddr is the "host:port" of direct MSNP ("" when Off).
 func (s *Server) DirectAddr() string { return s.hostPort(s.Ports.Direct) }
 

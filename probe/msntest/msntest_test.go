@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -247,6 +248,30 @@ func TestFleetPortClash(t *testing.T) {
 	// The first server it started was closed again: its address is free.
 	b := start(t, "127.0.103.9", Ports{Direct: a.Ports.Direct, HTTP: Off, HTTPS: Off}, Behavior{Kind: Silent})
 	b.Close()
+}
+
+func TestClosedPort(t *testing.T) {
+	port, release, err := ClosedPort("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	if c, err := net.DialTimeout("tcp", addr, 5*time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
+		if err == nil {
+			c.Close()
+		}
+		t.Errorf("dial a closed port: %v, want connection refused", err)
+	}
+	if runtime.GOOS == "linux" {
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			ln.Close()
+			t.Error("another listener took the closed port")
+		}
+	}
+	if _, _, err := ClosedPort("192.0.2.1"); err == nil {
+		t.Error("ClosedPort on a non-loopback address did not fail")
+	}
 }
 
 func TestBlackholeDoesNotConnect(t *testing.T) {

@@ -2,7 +2,6 @@ package probe_test
 
 import (
 	"context"
-	"net"
 	"reflect"
 	"regexp"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 const (
 	short = 200 * time.Millisecond // for the cases that must time out
+	slow  = time.Second            // for those whose detail says how far the check got: under -race on a loaded machine, a connection or a TLS handshake may take 200ms
 	ample = 10 * time.Second       // for the others: never reached
 )
 
@@ -113,15 +113,15 @@ func init() {
 	}
 }
 
-// closedPort is a port on 127.0.0.1 where nothing listens.
+// closedPort is a port on 127.0.0.1 where nothing listens, and that no
+// one else can take while the test runs.
 func closedPort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, release, err := msntest.ClosedPort("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	t.Cleanup(func() { release() })
 	return port
 }
 
@@ -132,6 +132,7 @@ type checkCase struct {
 	port    string // the server's port to use instead of via's: "http" (TLS to a plain port)
 	want    probe.State
 	detail  string // a part of the detail
+	slow    bool   // time out after slow, not short: the detail says how far the check got
 }
 
 var checkCases = []checkCase{
@@ -155,8 +156,8 @@ var checkCases = []checkCase{
 	{server: "longline", via: "direct", want: probe.Foreign, detail: `line longer than 4096 bytes: "AAAA`},
 	{server: "reset", via: "direct", want: probe.Refused, detail: "connection reset"},
 	{server: "closed", via: "direct", want: probe.Refused, detail: "connection refused"},
-	{server: "silent", via: "direct", want: probe.Timeout, detail: "no VER reply within 200ms"},
-	{server: "drip", via: "direct", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "silent", via: "direct", want: probe.Timeout, detail: "no VER reply within 1s", slow: true},
+	{server: "drip", via: "direct", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
 	{server: "blackhole", via: "direct", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "bad host", via: "direct", want: probe.Error, detail: "invalid host name"},
 
@@ -178,8 +179,8 @@ var checkCases = []checkCase{
 	{server: "direct-port", via: "http", want: probe.Foreign, detail: "closed without VER reply"},
 	{server: "reset", via: "http", want: probe.Refused, detail: "connection reset"},
 	{server: "closed", via: "http", want: probe.Refused, detail: "connection refused"},
-	{server: "silent", via: "http", want: probe.Timeout, detail: "no VER reply within 200ms"},
-	{server: "drip", via: "http", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "silent", via: "http", want: probe.Timeout, detail: "no VER reply within 1s", slow: true},
+	{server: "drip", via: "http", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
 	{server: "blackhole", via: "http", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "bad host", via: "http", want: probe.Error, detail: "invalid host name"},
 
@@ -200,8 +201,8 @@ var checkCases = []checkCase{
 	{server: "endless", via: "https", want: probe.Foreign, detail: "HTTP answer longer than"},
 	{server: "reset", via: "https", want: probe.Refused, detail: "connection reset"},
 	{server: "closed", via: "https", want: probe.Refused, detail: "connection refused"},
-	{server: "silent", via: "https", want: probe.Timeout, detail: "no TLS handshake within 200ms"},
-	{server: "drip", via: "https", want: probe.Timeout, detail: "incomplete VER reply within 200ms"},
+	{server: "silent", via: "https", want: probe.Timeout, detail: "no TLS handshake within 1s", slow: true},
+	{server: "drip", via: "https", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
 	{server: "blackhole", via: "https", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "ns", via: "https", port: "http", want: probe.Error, detail: "TLS: first record does not look like a TLS handshake"},
 	{server: "bad host", via: "https", want: probe.Error, detail: "invalid host name"},
@@ -210,6 +211,7 @@ var checkCases = []checkCase{
 // TestChecks asks every case at once (the timeouts overlap, so the whole
 // table takes little more than one), then judges each in a subtest.
 func TestChecks(t *testing.T) {
+	t.Parallel() // it waits on timeouts and pauses, on servers of its own
 	f := newFleet(t)
 	type outcome struct {
 		target  probe.Target
@@ -224,6 +226,9 @@ func TestChecks(t *testing.T) {
 		timeout := ample
 		if c.want == probe.Timeout {
 			timeout = short
+		}
+		if c.slow {
+			timeout = slow
 		}
 		out[i] = outcome{target: target, timeout: timeout}
 		wg.Go(func() {
@@ -247,7 +252,7 @@ func TestChecks(t *testing.T) {
 			o := out[i]
 			r := o.r
 			t.Logf("%s in %s", r, o.took.Round(time.Millisecond))
-			if r.State != c.want || !strings.Contains(sameBudget(r.Detail), c.detail) {
+			if r.State != c.want || !strings.Contains(sameBudget(r.Detail, o.timeout), c.detail) {
 				t.Errorf("got %s %q, want %s with %q", r.State, r.Detail, c.want, c.detail)
 			}
 			if r.Group != o.target.Group || r.Address != o.target.Address || r.Check != o.target.Check.Key {
@@ -263,15 +268,21 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-// withinShort is a budget of about [short] in a detail.
-var withinShort = regexp.MustCompile(`within 1[5-9][0-9]ms`)
+// within is the budget a timeout's detail names.
+var within = regexp.MustCompile(`within ([0-9.]+m?s)`)
 
-// sameBudget reads a detail's "within 19xms" as "within 200ms": a check
-// called with a context of [short] counts what is left of it when it
-// starts, which on a loaded machine is a few milliseconds less. (A probe
-// run names its timeout exactly: see TestRun.)
-func sameBudget(detail string) string {
-	return withinShort.ReplaceAllString(detail, "within 200ms")
+// sameBudget reads the budget in a detail as timeout when it is a little
+// less: a check called with a context of timeout counts what is left of it
+// when it starts, which on a loaded machine is a few milliseconds less.
+// (A probe run names its timeout exactly: see TestRun.)
+func sameBudget(detail string, timeout time.Duration) string {
+	return within.ReplaceAllStringFunc(detail, func(m string) string {
+		d, err := time.ParseDuration(within.FindStringSubmatch(m)[1])
+		if err != nil || d > timeout || d < timeout*3/4 {
+			return m
+		}
+		return "within " + timeout.String()
+	})
 }
 
 // caseTarget builds the target and picks the check function for c.

@@ -148,23 +148,24 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 const maxRetryGap = 250 * time.Millisecond
 
 // ask tries one check up to cfg.Attempts times, while it is not up. An
-// attempt begins at least a tenth of the timeout (at most [maxRetryGap])
-// after the one before: a refusal or a reset comes back at once, and what
-// caused it (a server that restarts, a middlebox that lost its state)
-// needs a moment to pass. Attempts that took that long already go on at
-// once.
+// attempt that failed in less than a tenth of the timeout (at most
+// [maxRetryGap]) is followed by a pause of that length: a refusal or a
+// reset comes back at once, and what caused it (a server that restarts, a
+// middlebox that lost its state) needs a moment to pass. After a slower
+// attempt the next goes on at once.
 func ask(ctx context.Context, c job, cfg Config) Result {
 	var r Result
 	gap := min(cfg.Timeout/10, maxRetryGap)
-	var began time.Time
+	var took time.Duration
 	for n := 1; n <= cfg.Attempts; n++ {
-		if n > 1 && sleep(ctx, time.Until(began.Add(gap))) != nil {
+		if n > 1 && took < gap && sleep(ctx, gap) != nil {
 			break
 		}
-		began = time.Now()
+		began := time.Now()
 		actx, cancel := withAttemptTimeout(ctx, cfg.Timeout)
 		r = c.check(actx, c.target)
 		cancel()
+		took = time.Since(began)
 		r.Group, r.Address, r.Check = c.target.Group, c.target.Address, c.target.Check.Key
 		r.Attempts = n
 		if r.State == Up || ctx.Err() != nil {

@@ -68,8 +68,8 @@ func WithCheckFunc(f CheckFunc) Option {
 // one worker asks one server its checks one after the other, so that a
 // server never sees more than one connection from a run. Each attempt may
 // take cfg.Timeout; a check is tried again, up to cfg.Attempts times, while
-// it is not up, and the last attempt's result is kept with the number of
-// attempts made. Zero or negative settings take the package defaults.
+// it is not up (after a short pause when it failed at once), and the last
+// attempt's result is kept with the number of attempts made. Zero or negative settings take the package defaults.
 //
 // When ctx is cancelled, Run stops the checks in flight and returns ctx's
 // error and no results. An unknown check or a bad check kind is an error

@@ -9,14 +9,17 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
 // md is the one Markdown converter of the package: CommonMark plus the GFM
-// tables, strikethrough and autolinks (linkify). Raw HTML is escaped (the
-// renderer's unsafe mode stays off) and [linkPolicy] rewrites the tree
-// before rendering. goldmark converters are safe for concurrent use.
+// tables, strikethrough and autolinks (linkify). Raw HTML is written out as
+// text by [rawHTMLAsText] (and the renderer's unsafe mode stays off, so
+// goldmark would omit it rather than pass it through), and [linkPolicy]
+// rewrites the tree before rendering. goldmark converters are safe for
+// concurrent use.
 var md = goldmark.New(
 	goldmark.WithExtensions(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
@@ -26,10 +29,12 @@ var md = goldmark.New(
 	goldmark.WithParserOptions(
 		parser.WithASTTransformers(util.Prioritized(linkPolicy{}, 1000)),
 	),
+	// A lower number than the HTML renderer's 1000 registers later and wins.
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLAsText{}, 100))),
 )
 
 // Markdown renders src as HTML safe to put in a page: raw HTML comes out as
-// text, links and autolinks whose scheme is not http, https or mailto become
+// text, shown as written (an HTML block as a paragraph), links and autolinks whose scheme is not http, https or mailto become
 // their text, images become links to the picture (so the page never loads a
 // third party's file), and headings move down two levels (# is <h3>) so that
 // they sit under the page's own sections.
@@ -150,4 +155,57 @@ func unwrap(n ast.Node) {
 		c = next
 	}
 	parent.RemoveChild(parent, n)
+}
+
+// rawHTMLAsText renders raw HTML, inline or as a block, as the text it is:
+// escaped, so that "<b>" or "<Ctrl>" shows as written rather than vanishing
+// or becoming markup.
+type rawHTMLAsText struct{}
+
+func (rawHTMLAsText) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
+	r.Register(ast.KindRawHTML, renderRawHTML)
+	r.Register(ast.KindHTMLBlock, renderHTMLBlock)
+}
+
+func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		segs := node.(*ast.RawHTML).Segments
+		for i := range segs.Len() {
+			seg := segs.At(i)
+			_, _ = w.Write(util.EscapeHTML(seg.Value(source)))
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.HTMLBlock)
+	var b bytes.Buffer
+	for i := range n.Lines().Len() {
+		line := n.Lines().At(i)
+		b.Write(line.Value(source))
+	}
+	if n.HasClosure() {
+		closure := n.ClosureLine
+		b.Write(closure.Value(source))
+	}
+	// A paragraph, like the text it is; in a tight list item, bare text as
+	// the renderer writes a tight item's paragraph.
+	tight := false
+	if item, ok := n.Parent().(*ast.ListItem); ok {
+		list, ok := item.Parent().(*ast.List)
+		tight = ok && list.IsTight
+	}
+	if !tight {
+		_, _ = w.WriteString("<p>")
+	}
+	_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(b.Bytes(), "\n")))
+	if !tight {
+		_, _ = w.WriteString("</p>")
+	}
+	_ = w.WriteByte('\n')
+	return ast.WalkSkipChildren, nil
 }

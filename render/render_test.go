@@ -334,7 +334,8 @@ func TestHostileInput(t *testing.T) {
 		}
 		if f.Name == "index.html" {
 			for _, good := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", `<a href="mailto:a@example.com">`,
-				`<a href="https://ok.example/">`, "click", "javascript:alert(7)"} {
+				`<a href="https://ok.example/">`, "click", "javascript:alert(7)",
+				"&lt;b onclick=alert(11)&gt;bold&lt;/b&gt;", "&lt;script&gt;alert(4)&lt;/script&gt;"} {
 				if !strings.Contains(s, good) {
 					t.Errorf("index.html lacks %q", good)
 				}
@@ -360,7 +361,36 @@ func TestMarkdownLinks(t *testing.T) {
 		{"x@example.com", `<p><a href="mailto:x@example.com">x@example.com</a></p>`},
 		{"![cat](https://example.com/cat.png)", `<p><a href="https://example.com/cat.png">cat</a></p>`},
 		{"![cat](javascript:x)", `<p>cat</p>`},
-		{"<b>hi</b>", `<p><!-- raw HTML omitted -->hi<!-- raw HTML omitted --></p>`},
+		// Raw HTML is text: shown as written, never omitted, never markup.
+		{"<b>hi</b>", `<p>&lt;b&gt;hi&lt;/b&gt;</p>`},
+		{"a <Ctrl> key", `<p>a &lt;Ctrl&gt; key</p>`},
+		{`<a href="javascript:x">y</a>`, `<p>&lt;a href=&quot;javascript:x&quot;&gt;y&lt;/a&gt;</p>`},
+		{"<div onclick=\"x\">\nhi\n</div>", "<p>&lt;div onclick=&quot;x&quot;&gt;\nhi\n&lt;/div&gt;</p>"},
+		{"<script>alert(1)</script>\n\nafter", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>after</p>"},
+		{"<!-- hidden --> x", `<p>&lt;!-- hidden --&gt; x</p>`},
+		{"a &amp; <i title=\"&amp;\">", `<p>a &amp; &lt;i title=&quot;&amp;amp;&quot;&gt;</p>`},
+		{"- <b>\n- <?x?>", "<ul>\n<li>\n&lt;b&gt;\n</li>\n<li>\n&lt;?x?&gt;\n</li>\n</ul>"},
+		{"`<script>`", `<p><code>&lt;script&gt;</code></p>`},
+		// Schemes the way a browser reads them: case, spaces, control
+		// characters and character references do not smuggle one in.
+		{"[a](JaVaScRiPt:alert(1))", `<p>a</p>`},
+		{"[a](java&#x09;script:alert(1))", `<p>a</p>`},
+		{"[a](java&Tab;script:alert(1))", `<p>a</p>`},
+		{"[a](jav&#x0A;ascript:alert(1))", `<p>a</p>`},
+		{"[a](&#x20;javascript:alert(1))", `<p>a</p>`},
+		{"[a](&#x6A;avascript:alert(1))", `<p>a</p>`},
+		{"[a](javascript&colon;alert(1))", `<p>a</p>`},
+		{"[a](<javascript:alert(1)>)", `<p>a</p>`},
+		{"[a](\x01javascript:alert(1))", `<p>a</p>`},
+		{"[a](data:text/html;base64,PHNjcmlwdD4=)", `<p>a</p>`},
+		{"[a][r]\n\n[r]: JAVASCRIPT:alert(1)", `<p>a</p>`},
+		{"[r]\n\n[r]: vbscript:x", `<p>r</p>`},
+		{"<JaVaScRiPt:alert(1)>", `<p>JaVaScRiPt:alert(1)</p>`},
+		{"<vbscript:msgbox(1)>", `<p>vbscript:msgbox(1)</p>`},
+		{"[![img](javascript:x)](https://ok.example/)", `<p><a href="https://ok.example/">img</a></p>`},
+		{"[a](https://x.example/ \"\\\"><script>\")", `<p><a href="https://x.example/" title="&quot;&gt;&lt;script&gt;">a</a></p>`},
+		{"[a](./javascript:alert(1))", `<p><a href="./javascript:alert(1)">a</a></p>`},
+		{"| [a](javascript:x) |\n|---|\n| ![b](data:x) |", "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>"},
 		{"# Title", `<h3>Title</h3>`},
 		{"~~gone~~", `<p><del>gone</del></p>`},
 		{"| a |\n|---|\n| b |", "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>"},

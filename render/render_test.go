@@ -439,3 +439,40 @@ func TestBadge(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorsUnique: every id on the page is unique, even when group names
+// or FAQ questions make the same slug, or a group is named like a section.
+func TestAnchorsUnique(t *testing.T) {
+	cfg := fixtureConfig(1)
+	long := strings.Repeat("x", 70)
+	for _, name := range []string{"a_b", "a-b", "a-b-2", long + "1", long + "2", "group-a-b", "changes", "faq"} {
+		g := cfg.Groups[0]
+		g.Name = name
+		cfg.Groups = append(cfg.Groups, g)
+	}
+	opts := Options{Config: cfg, Results: fixtureResults(cfg, nil), News: fixtureOptions(t).News,
+		Page: Page{FAQ: []FAQ{{"Why?", "x"}, {"Why", "y"}, {"why!", "z"}}}}
+	files, err := Render(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(fileOf(t, files, "index.html"))
+	seen := map[string]bool{}
+	for _, m := range regexp.MustCompile(` id="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if seen[m[1]] {
+			t.Errorf("id %q is used twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+	for _, want := range []string{"group-a-b", "group-a-b-2", "group-a-b-2-2", "group-group-a-b", "faq-why", "faq-why-2", "faq-why-3"} {
+		if !seen[want] {
+			t.Errorf("no id %q", want)
+		}
+	}
+	// Every in-page link goes somewhere.
+	for _, m := range regexp.MustCompile(` href="#([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !seen[m[1]] {
+			t.Errorf("link to #%s, which no element has", m[1])
+		}
+	}
+}

@@ -78,7 +78,7 @@ type Run struct {
 
 // Table is one group: a row per server, a column per check.
 type Table struct {
-	ID      string // the anchor, "group-<name>"
+	ID      string // the anchor, "group-<slug of the name>", made unique with "-2", "-3", …
 	Name    string
 	Title   string // heading; Name when the group has none
 	About   string // Markdown
@@ -184,9 +184,10 @@ func Build(opts Options) (*View, error) {
 	}
 
 	seen := map[string]bool{}
+	groupIDs := map[string]bool{}
 	for _, g := range opts.Config.Groups {
 		t := Table{
-			ID:      "group-" + Slug(g.Name),
+			ID:      uniqueID(groupIDs, "group-"+Slug(g.Name)),
 			Name:    g.Name,
 			Title:   g.Title,
 			About:   g.About,
@@ -250,14 +251,9 @@ func Build(opts Options) (*View, error) {
 		v.Tables = append(v.Tables, t)
 	}
 
-	ids := map[string]bool{}
+	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
-		id := "faq-" + Slug(f.Question)
-		for n := 2; ids[id]; n++ {
-			id = "faq-" + Slug(f.Question) + "-" + strconv.Itoa(n)
-		}
-		ids[id] = true
-		v.FAQ = append(v.FAQ, FAQItem{ID: id, Question: f.Question, Answer: f.Answer})
+		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+Slug(f.Question)), Question: f.Question, Answer: f.Answer})
 	}
 
 	if v.Disagree {
@@ -287,6 +283,19 @@ func Build(opts Options) (*View, error) {
 		v.Headline = strings.TrimSpace(page.Headline)
 	}
 	return v, nil
+}
+
+// uniqueID returns id, or when ids has it already id-2, id-3, …, whichever
+// is free first, and adds it to ids. Slugs of different names can be equal
+// ("a_b" and "a-b", or two long names cut at the same place); their
+// anchors must not be.
+func uniqueID(ids map[string]bool, id string) string {
+	out := id
+	for n := 2; ids[out]; n++ {
+		out = id + "-" + strconv.Itoa(n)
+	}
+	ids[out] = true
+	return out
 }
 
 // CellsHTML is the row's cells as <td> elements: each shows the symbol,

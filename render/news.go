@@ -46,6 +46,9 @@ const MaxNewsSize = 64 << 10
 // letters and digits in words joined by "-", and ".md".
 var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
 
+// datedName is a name that starts like a news file's.
+var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+
 // Slug makes a file-name slug of a title: lower-case ASCII letters and
 // digits, words joined by "-", at most 60 characters; "news" if nothing is
 // left.
@@ -84,9 +87,14 @@ func Slug(title string) string {
 //	+++
 //	After a day of silence, …
 //
-// Files not ending in .md, README.md and folders are ignored. The error
-// lists every problem of every file, each as "file:line: message"; it
-// unwraps to one error per problem (errors.Join).
+// README.md, hidden files (".draft.md"), editor backups ("…~") and other
+// files not ending in .md are ignored, as are folders without .md files.
+// What looks like an entry that would never show is an error: a name that
+// starts with a date but does not end in .md, a folder of .md files (entries
+// go in dir itself). So is an entry that is a symbolic link: it could make
+// the page show any file of the machine that renders it. The error lists
+// every problem of every file, each as "file:line: message" (a folder's
+// without a line); it unwraps to one error per problem (errors.Join).
 func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 	des, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -96,10 +104,28 @@ func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 	var errs []error
 	for _, de := range des {
 		name := de.Name()
-		if de.IsDir() || !strings.HasSuffix(name, ".md") || strings.EqualFold(name, "README.md") {
+		file := path.Join(dir, name)
+		switch {
+		case strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.EqualFold(name, "README.md"):
+			continue
+		case de.IsDir():
+			if holdsMarkdown(fsys, file) {
+				errs = append(errs, fmt.Errorf("%s: folder holds .md files, which would never show: news entries go in %s itself", file, dir))
+			}
+			continue
+		case !strings.HasSuffix(name, ".md"):
+			if datedName.MatchString(name) {
+				errs = append(errs, fmt.Errorf("%s:1: file name %q starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md", file, name))
+			}
+			continue
+		case !de.Type().IsRegular():
+			what := "not a regular file"
+			if de.Type()&fs.ModeSymlink != 0 {
+				what = "a symbolic link"
+			}
+			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", file, what))
 			continue
 		}
-		file := path.Join(dir, name)
 		data, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s:1: %w", file, err))
@@ -116,6 +142,17 @@ func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 	}
 	SortNews(news)
 	return news, nil
+}
+
+// holdsMarkdown reports whether the folder dir of fsys has a .md file in it.
+func holdsMarkdown(fsys fs.FS, dir string) bool {
+	des, _ := fs.ReadDir(fsys, dir)
+	for _, de := range des {
+		if !de.IsDir() && strings.HasSuffix(strings.ToLower(de.Name()), ".md") {
+			return true
+		}
+	}
+	return false
 }
 
 // SortNews sorts news newest first; entries of the same day by slug.
@@ -159,6 +196,11 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
+	if i := strings.IndexFunc(text, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
+		return e, errs
+	}
 
 	bodyLine := 1
 	lines := strings.SplitAfter(text, "\n")
@@ -188,6 +230,13 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 		fail(bodyLine, "the entry has no text after its front matter")
 	}
 	return e, errs
+}
+
+// isControl reports whether r is a control character a news file may not
+// hold: C0 but tab, line feed and carriage return, DEL and C1. They are
+// invisible, and not allowed in HTML or XML text.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f)
 }
 
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
@@ -225,6 +274,9 @@ func (e *NewsEntry) frontMatter(file, front string) []error {
 				fail(line, "front matter title is empty")
 			case strings.ContainsAny(v, "\n\r"):
 				fail(line, "front matter title must be one line")
+			case strings.IndexFunc(v, isControl) >= 0:
+				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isControl):])
+				fail(line, "front matter title has a control character %U", r)
 			default:
 				e.Title = strings.TrimSpace(v)
 			}

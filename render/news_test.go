@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -30,6 +31,10 @@ func TestParseNewsErrors(t *testing.T) {
 		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ndate = 2017-05-18\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date 2017-05-18 is not the file name's date 2017-05-19`},
 		{"2017-05-19-gone.md", "text \xff", `news/2017-05-19-gone.md:1: file is not valid UTF-8`},
 		{"2017-05-19-gone.md", strings.Repeat("x", MaxNewsSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
+		{"2017-05-19-gone.md", "fine\nbell \a here\n", `news/2017-05-19-gone.md:2: control character U+0007 in the text`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"a\\u001bb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title has a control character U+001B`},
+		{"2017-05-19-gone.md", "ok\n\n\u0085", `news/2017-05-19-gone.md:3: control character U+0085 in the text`},
+		{"2017-05-19-gone.md", "del \x7f", `news/2017-05-19-gone.md:1: control character U+007F in the text`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -75,7 +80,7 @@ func TestLoadNewsReportsAll(t *testing.T) {
 		"news/notes.txt":         {Data: []byte("ignored")},
 		"news/README.md":         {Data: []byte("ignored")},
 		"news/bad name.md":       {Data: []byte("x")},
-		"news/sub/2017-01-01.md": {Data: []byte("folders are ignored")},
+		"news/sub/2017-01-01.md": {Data: []byte("an entry that would never show")},
 	}
 	news, err := LoadNews(fsys, "news")
 	if news != nil {
@@ -86,12 +91,62 @@ func TestLoadNewsReportsAll(t *testing.T) {
 		`news/2017-05-20-bad.md:3: front matter date 2017-05-21 is not the file name's date 2017-05-20`,
 		`news/2017-05-20-bad.md:5: the entry has no text after its front matter`,
 		`news/bad name.md:1: file name "bad name.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`,
+		`news/sub: folder holds .md files, which would never show: news entries go in news itself`,
 	}
 	if err == nil || err.Error() != strings.Join(want, "\n") {
 		t.Fatalf("error:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
 	}
 	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != len(want) {
 		t.Errorf("the error unwraps to %d errors, want %d", n, len(want))
+	}
+}
+
+// TestLoadNewsFolder: what of a news folder is read, skipped or refused;
+// each refusal with its exact message.
+func TestLoadNewsFolder(t *testing.T) {
+	ok := &fstest.MapFile{Data: []byte("fine")}
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		want string // the error; "" for none
+	}{
+		{"readme, hidden files, notes, folders without entries", fstest.MapFS{
+			"news/2017-05-19-ok.md":      ok,
+			"news/README.md":             {Data: []byte("not an entry")},
+			"news/readme.md":             {Data: []byte("not an entry")},
+			"news/.2017-05-19-draft.md":  {Data: []byte("")},
+			"news/.#2017-05-19-ok.md":    {Data: []byte("emacs@host"), Mode: fs.ModeSymlink},
+			"news/2017-05-19-ok.md~":     {Data: []byte("a backup")},
+			"news/notes.txt":             {Data: []byte("not an entry")},
+			"news/images/msn.png":        {Data: []byte("png")},
+			"news/.drafts/2017-01-01.md": {Data: []byte("hidden folder")},
+		}, ""},
+		{"a symbolic link", fstest.MapFS{
+			"news/2017-05-19-ok.md":   {Data: []byte("../site.toml"), Mode: fs.ModeSymlink},
+			"site.toml":               {Data: []byte("secret = 1")},
+			"news/2017-05-20-also.md": ok,
+		}, `news/2017-05-19-ok.md:1: is a symbolic link; a news entry must be a file of its own`},
+		{"a date but not .md", fstest.MapFS{
+			"news/2017-05-19-ok.MD": ok,
+		}, `news/2017-05-19-ok.MD:1: file name "2017-05-19-ok.MD" starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md`},
+		{"a date, markdown", fstest.MapFS{
+			"news/2017-05-19-ok.markdown": ok,
+		}, `news/2017-05-19-ok.markdown:1: file name "2017-05-19-ok.markdown" starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md`},
+		{"entries in a subfolder", fstest.MapFS{
+			"news/2017/05-19-ok.md": ok,
+		}, `news/2017: folder holds .md files, which would never show: news entries go in news itself`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadNews(tt.fsys, "news")
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("error:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
 	}
 }
 

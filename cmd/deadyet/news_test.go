@@ -104,3 +104,25 @@ func TestLoadNewsDirNamesFiles(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestLoadNewsDirSymlink: a news entry that links elsewhere is refused, so
+// that a pull request cannot make the hourly job publish a file of the
+// machine it runs on.
+func TestLoadNewsDirSymlink(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "news")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(root, "secret.txt")
+	if err := os.WriteFile(secret, []byte("the runner's secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "2017-05-19-x.md")); err != nil {
+		t.Fatal(err)
+	}
+	news, err := loadNewsDir(dir)
+	if err == nil || err.Error() != "news/2017-05-19-x.md:1: is a symbolic link; a news entry must be a file of its own" {
+		t.Errorf("news %v, err = %v", news, err)
+	}
+}

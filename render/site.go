@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -119,7 +120,8 @@ var writeFile = os.WriteFile
 // was there, without ever leaving a half-written site: it renders in
 // memory, writes a new folder next to dir, moves the old dir aside, renames
 // the new one into place and removes the old. When anything fails, dir is
-// left as it was and the new folder is removed.
+// left as it was and the new folder is removed. Since the whole folder is
+// replaced, dir must be one [CheckSiteDir] accepts.
 func WriteSite(dir string, opts Options) error {
 	files, err := Render(opts)
 	if err != nil {
@@ -128,13 +130,79 @@ func WriteSite(dir string, opts Options) error {
 	return WriteFiles(dir, files)
 }
 
+// A SiteDirError says why a folder may not be replaced by a site: it holds
+// what deadyet did not write. Its text is one line, "site folder "dir" …".
+type SiteDirError struct {
+	Dir    string // as given
+	Reason string // "is a file, not a folder", …
+}
+
+func (e *SiteDirError) Error() string { return fmt.Sprintf("site folder %q %s", e.Dir, e.Reason) }
+
+// CheckSiteDir reports whether the folder dir may be replaced by a site
+// (as [WriteSite] and [WriteFiles] replace it, whole): it does not exist
+// yet, or is empty, or holds a site deadyet wrote: an index.html, a
+// status.json of this package and nothing but files, none of git's (other
+// files, a CNAME say, go with the old site). The current folder and those
+// that hold it are never replaced. Otherwise the error is a *SiteDirError;
+// one that cannot tell (a folder it may not read) is returned as it is.
+func CheckSiteDir(dir string) error {
+	refuse := func(format string, args ...any) error {
+		return &SiteDirError{Dir: dir, Reason: fmt.Sprintf(format, args...)}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("site folder %q: %w", dir, err)
+	}
+	if cwd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(abs, cwd); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return refuse("is the current folder or holds it; name a folder of its own, like public")
+		}
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("site folder %q: %w", dir, err)
+	case !fi.IsDir():
+		return refuse("is a file, not a folder")
+	}
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("site folder %q: %w", dir, err)
+	}
+	if len(des) == 0 {
+		return nil
+	}
+	has := func(name string) bool {
+		fi, err := os.Lstat(filepath.Join(dir, name))
+		return err == nil && fi.Mode().IsRegular()
+	}
+	if !has("index.html") || !has("status.json") {
+		return refuse("holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one")
+	}
+	var status struct {
+		Schema *int `json:"schema"`
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "status.json")); err != nil || json.Unmarshal(data, &status) != nil || status.Schema == nil {
+		return refuse("holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one")
+	}
+	for _, de := range des {
+		if !de.Type().IsRegular() || strings.HasPrefix(de.Name(), ".git") {
+			return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", de.Name())
+		}
+	}
+	return nil
+}
+
 // WriteFiles puts files in the folder dir the way [WriteSite] does.
 func WriteFiles(dir string, files []File) (err error) {
+	if err := CheckSiteDir(dir); err != nil {
+		return fmt.Errorf("write site: %w", err)
+	}
 	dir = filepath.Clean(dir)
 	parent, base := filepath.Dir(dir), filepath.Base(dir)
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Errorf("write site: %q is not a folder", dir)
-	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
 	if err != nil {
 		return fmt.Errorf("write site: %w", err)

@@ -2,6 +2,8 @@ package render
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,31 +26,61 @@ func listDir(t *testing.T, dir string) []string {
 	return names
 }
 
-// oldSite makes dir a previous site of one file and returns its parent.
+// writeFiles writes files (name → content) into dir, making folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// oldSiteFiles is a previous site as deadyet writes it, in short.
+var oldSiteFiles = map[string]string{"index.html": "old", "status.json": `{"schema": 1, "verdict": "dead"}`}
+
+// oldSite makes dir a previous site and returns its parent.
 func oldSite(t *testing.T) (parent, dir string) {
 	t.Helper()
 	parent = t.TempDir()
 	dir = filepath.Join(parent, "public")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, oldSiteFiles)
 	return parent, dir
 }
 
 // assertOld checks that the previous site is whole and nothing was left next to it.
 func assertOld(t *testing.T, parent, dir string) {
 	t.Helper()
-	if got := listDir(t, parent); !slices.Equal(got, []string{"public"}) {
-		t.Errorf("next to the site: %v, want only public", got)
+	assertFiles(t, parent, dir, oldSiteFiles)
+}
+
+// assertFiles checks that dir holds exactly files and its parent nothing but dir.
+func assertFiles(t *testing.T, parent, dir string, files map[string]string) {
+	t.Helper()
+	if got := listDir(t, parent); !slices.Equal(got, []string{filepath.Base(dir)}) {
+		t.Errorf("next to the site: %v, want only %s", got, filepath.Base(dir))
 	}
-	if got := listDir(t, dir); !slices.Equal(got, []string{"index.html"}) {
-		t.Errorf("site holds %v, want the old index.html only", got)
+	var got []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		got = append(got, rel)
+		if b, _ := os.ReadFile(p); string(b) != files[filepath.ToSlash(rel)] {
+			t.Errorf("%s = %q, want %q", rel, b, files[rel])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "old" {
-		t.Errorf("old index.html = %q", b)
+	if len(got) != len(files) {
+		t.Errorf("%s holds %v, want %d files", dir, got, len(files))
 	}
 }
 
@@ -118,17 +150,104 @@ func TestWriteSiteWriteErrorKeepsOld(t *testing.T) {
 	assertOld(t, parent, dir)
 }
 
-func TestWriteSiteNotAFolder(t *testing.T) {
-	parent := t.TempDir()
-	file := filepath.Join(parent, "public")
-	if err := os.WriteFile(file, []byte("a file"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteSite(file, fixtureOptions(t)); err == nil || !strings.Contains(err.Error(), "is not a folder") {
-		t.Errorf("err = %v", err)
-	}
-	if err := WriteSite(filepath.Join(parent, "missing", "public"), fixtureOptions(t)); err == nil {
+func TestWriteSiteMissingParent(t *testing.T) {
+	if err := WriteSite(filepath.Join(t.TempDir(), "missing", "public"), fixtureOptions(t)); err == nil {
 		t.Error("writing into a missing parent folder succeeded")
+	}
+}
+
+// TestWriteSiteRefuses: the site replaces its folder as a whole, so a
+// folder that holds anything but a site deadyet wrote is left alone, with
+// one line saying why; so is a file, and the current folder. Nothing is
+// changed or left behind.
+func TestWriteSiteRefuses(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string // in the folder "out"; nil: out is a file
+		want  string            // the error, after `site folder "<path of out>" `
+	}{
+		{"a file", nil, `is a file, not a folder`},
+		{"the user's files", map[string]string{"go.mod": "module x", "README.md": "mine"},
+			`holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one`},
+		{"an index.html of someone else's", map[string]string{"index.html": "my page"},
+			`holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one`},
+		{"a status.json of someone else's", map[string]string{"index.html": "my page", "status.json": `{"ok": true}`},
+			`holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one`},
+		{"a status.json that is not JSON", map[string]string{"index.html": "my page", "status.json": `ok`},
+			`holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one`},
+		{"a site with a folder in it", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, "img/a.png": "png"},
+			`holds "img", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+		{"a site in a git checkout", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, ".git/HEAD": "ref"},
+			`holds ".git", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+		{"a site in a git worktree", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, ".git": "gitdir: x"},
+			`holds ".git", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parent := t.TempDir()
+			out := filepath.Join(parent, "out")
+			if tt.files == nil {
+				if err := os.WriteFile(out, []byte("a file"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				writeFiles(t, out, tt.files)
+			}
+			want := fmt.Sprintf("site folder %q %s", out, tt.want)
+			if err := CheckSiteDir(out); err == nil || err.Error() != want {
+				t.Errorf("CheckSiteDir: err = %v\nwant %s", err, want)
+			}
+			err := WriteSite(out, fixtureOptions(t))
+			var sde *SiteDirError
+			if err == nil || err.Error() != "write site: "+want || !errors.As(err, &sde) {
+				t.Errorf("WriteSite: err = %v\nwant write site: %s", err, want)
+			}
+			if tt.files == nil {
+				if b, _ := os.ReadFile(out); string(b) != "a file" {
+					t.Errorf("the file now holds %q", b)
+				}
+				return
+			}
+			assertFiles(t, parent, out, tt.files)
+		})
+	}
+}
+
+// TestWriteSiteCurrentFolder: neither the current folder nor one that holds
+// it is replaced, even when it looks like a site.
+func TestWriteSiteCurrentFolder(t *testing.T) {
+	parent, dir := oldSite(t)
+	t.Chdir(dir)
+	for _, out := range []string{".", "./", dir, "..", parent, "/"} {
+		want := fmt.Sprintf("site folder %q is the current folder or holds it; name a folder of its own, like public", out)
+		if err := WriteSite(out, fixtureOptions(t)); err == nil || err.Error() != "write site: "+want {
+			t.Errorf("out %q: err = %v\nwant write site: %s", out, err, want)
+		}
+	}
+	assertOld(t, parent, dir)
+}
+
+// TestWriteSiteAccepts: a new folder, an empty one and an earlier site are
+// replaced.
+func TestWriteSiteAccepts(t *testing.T) {
+	for _, files := range []map[string]string{nil, {}, oldSiteFiles} {
+		parent := t.TempDir()
+		out := filepath.Join(parent, "out")
+		if files != nil {
+			if err := os.Mkdir(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, out, files)
+		}
+		if err := CheckSiteDir(out); err != nil {
+			t.Errorf("%v: CheckSiteDir: %v", files, err)
+		}
+		if err := WriteSite(out, fixtureOptions(t)); err != nil {
+			t.Errorf("%v: WriteSite: %v", files, err)
+		}
+		if err := CheckSiteDir(out); err != nil {
+			t.Errorf("the site just written may not be replaced: %v", err)
+		}
 	}
 }
 

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"deadyet/render"
 )
 
 // RenderOptions are the inputs of `deadyet render`.
@@ -38,11 +41,18 @@ changes), as of the time of the results. The history is only read, never
 written: "deadyet build" records runs in it.
 
 The site is written to a new folder next to --out and renamed into place, so
-a failed render leaves the previous site as it was.`,
-		Example: `  deadyet render --config site.toml --results results.json --news news --out public
-  deadyet render --config site.toml --results eu.json --results us.json --news news --out public
-  deadyet render --config site.toml --results results.json --history data --news news --out public
-  deadyet render --config site.toml --results results.json --news news --out public --templates templates`,
+a failed render leaves the previous site as it was. Since it replaces the
+whole folder, --out must be a new or empty folder or a site deadyet wrote
+(index.html, status.json and no folders): a folder of other files, or the
+current folder, is refused with exit status 2.`,
+		Example: `  # the pull-request preview: a fixed results file, no probing
+  deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
+
+  # two vantage points merged, with the history the hourly job keeps
+  deadyet render --config site.toml --results eu.json --results us.json --history data --news news --out public
+
+  # try changes to the page's templates and style sheet
+  deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Out = cmd.OutOrStdout()
@@ -53,13 +63,13 @@ a failed render leaves the previous site as it was.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.ConfigPath, "config", "site.toml", "the site configuration")
-	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "a results.json (`FILE`) written by deadyet probe; repeat to merge vantage points")
-	f.StringVar(&opts.NewsDir, "news", "news", "the folder of news entries")
-	f.StringVar(&opts.HistoryDir, "history", "", "show the history in this `DIR` (history.jsonl, only read)")
-	f.StringVar(&opts.OutDir, "out", "public", "the folder to write the site into (replaced)")
-	f.StringVar(&opts.TemplatesDir, "templates", "", "read the html templates from this folder instead of the built-in ones")
-	f.StringVar(&opts.StaticDir, "static", "", "read style.css and favicon.svg from this folder instead of the built-in ones")
+	f.StringVar(&opts.ConfigPath, "config", "site.toml", "site configuration `file`")
+	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
+	f.StringVar(&opts.NewsDir, "news", "news", "`folder` of news entries")
+	f.StringVar(&opts.HistoryDir, "history", "", "`folder` of the history (history.jsonl) to show, only read; empty: show none")
+	f.StringVar(&opts.OutDir, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.TemplatesDir, "templates", "", "`folder` of html templates to use instead of the built-in ones")
+	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")
 	return cmd
 }
 
@@ -68,6 +78,13 @@ a failed render leaves the previous site as it was.`,
 func renderRun(opts *RenderOptions) error {
 	if len(opts.ResultsPaths) == 0 {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
+	}
+	// The site replaces --out whole: never a folder of the user's files.
+	var refused *render.SiteDirError
+	if err := render.CheckSiteDir(opts.OutDir); errors.As(err, &refused) {
+		return badInput(err)
+	} else if err != nil {
+		return err
 	}
 	s, err := loadConfig(opts.ConfigPath)
 	if err != nil {

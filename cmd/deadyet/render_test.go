@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -139,6 +142,57 @@ func TestRenderRunBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRenderRunRefusesOut: an --out that is a file, or a folder of files
+// deadyet did not write (the news folder, the current folder), is bad
+// input: exit 2, one line, and nothing read is written over.
+func TestRenderRunRefusesOut(t *testing.T) {
+	tests := []struct {
+		name string
+		out  func(o *RenderOptions) string
+		want string // after `site folder "<out>" `
+	}{
+		{"a file", func(o *RenderOptions) string { return o.ConfigPath }, "is a file, not a folder"},
+		{"the news folder", func(o *RenderOptions) string { return o.NewsDir },
+			"holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one"},
+		{"the current folder", func(o *RenderOptions) string { t.Chdir(filepath.Dir(o.ConfigPath)); return "." },
+			"is the current folder or holds it; name a folder of its own, like public"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := renderInputs(t, probe.Up)
+			root := filepath.Dir(opts.ConfigPath)
+			before := treeOf(t, root)
+			opts.OutDir = tt.out(opts)
+			err := renderRun(opts)
+			want := fmt.Sprintf("site folder %q %s", opts.OutDir, tt.want)
+			if err == nil || err.Error() != want || exitCode(err) != 2 {
+				t.Errorf("err = %v (exit %d)\nwant exit 2 and %s", err, exitCode(err), want)
+			}
+			if after := treeOf(t, root); !maps.Equal(before, after) {
+				t.Errorf("the inputs changed:\n%v\nwere\n%v", after, before)
+			}
+		})
+	}
+}
+
+// treeOf maps every file under dir to its content.
+func treeOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		files[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // TestRenderRunWriteFails: an unwritable output is a failed run (exit 1),

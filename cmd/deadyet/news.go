@@ -46,7 +46,14 @@ func NewCmdNews(runF func(*NewsNewOptions) error) *cobra.Command {
 YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
 two lines "+++" (title, date). "deadyet check" validates them.`,
 		Example: `  deadyet news new "MSNP22 answers again in db5"`,
-		Args:    noArgs,
+		// Without RunE cobra would print the help and exit 0 for any
+		// argument, a mistyped subcommand too.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return badInput(fmt.Errorf("unknown command %q for %q (see %q)", args[0], cmd.CommandPath(), cmd.CommandPath()+" --help"))
+			}
+			return cmd.Help()
+		},
 	}
 	cmd.AddCommand(newCmdNewsNew(runF))
 	return cmd
@@ -57,10 +64,12 @@ func newCmdNewsNew(runF func(*NewsNewOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new TITLE",
 		Short: "Start a news entry dated today",
-		Long: `New creates news/<today>-<slug>.md with front matter holding the title and
-today's date (UTC) and a line of text to replace, and prints its path. It
-never overwrites a file: pick another title if one of the same day exists.`,
-		Example: `  deadyet news new "All servers gone"
+		Long: `New creates <today>-<slug>.md in the news folder (--dir) and prints its path.
+Today is the UTC date; the slug is the title's letters and digits in lower
+case, words joined by "-". The file's front matter holds the title and the
+date, and its text is a line to replace with what happened, in Markdown.
+It never overwrites a file: pick another title if one of the same day exists.`,
+		Example: `  deadyet news new "All servers gone"          # news/2026-11-25-all-servers-gone.md
   deadyet news new --dir news "MSNP21 answers again"`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {

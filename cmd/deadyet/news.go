@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -93,6 +94,9 @@ func newsNewRun(opts *NewsNewOptions) error {
 	title := strings.TrimSpace(opts.Title)
 	if title == "" || strings.ContainsAny(title, "\r\n") {
 		return badInput(fmt.Errorf("news title %q: want one non-empty line", opts.Title))
+	}
+	if strings.IndexFunc(title, unicode.IsControl) >= 0 {
+		return badInput(fmt.Errorf("news title %q: want text without control characters", opts.Title))
 	}
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("news folder %q: no such folder (run from the repository root or pass --dir)", opts.Dir))

@@ -58,6 +58,8 @@ func TestNewsNewRunBadInput(t *testing.T) {
 	for _, tt := range []struct{ title, dir, want string }{
 		{"  ", ".", `news title "  ": want one non-empty line`},
 		{"a\nb", ".", `news title "a\nb": want one non-empty line`},
+		{"a\x1b[31mred", ".", `news title "a\x1b[31mred": want text without control characters`},
+		{"tab\there", ".", `news title "tab\there": want text without control characters`},
 		{"ok", "missing-folder", `news folder "missing-folder": no such folder (run from the repository root or pass --dir)`},
 	} {
 		dir := tt.dir

@@ -33,11 +33,14 @@ func NewCmdServe(runF func(*ServeOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
 		Short: "Serve a rendered site on this machine, to look at it",
-		Long: `Serve serves the files of a rendered site over HTTP until interrupted, with
-404.html for paths that do not exist, as GitHub Pages does. It listens on a
-loopback address only, unless --public is given.`,
+		Long: `Serve serves the files of a rendered site over HTTP until interrupted (Ctrl-C),
+as GitHub Pages does: a folder by its index.html, and 404.html with status 404
+for paths that do not exist. Nothing outside --dir is served, not even through
+a symbolic link. It listens on a loopback address only, unless --public is
+given.`,
 		Example: `  deadyet serve --dir public
-  deadyet serve --dir demo-site --addr 127.0.0.1:9000`,
+  deadyet serve --dir demo-site --addr 127.0.0.1:9000
+  deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ctx = cmd.Context()
@@ -49,9 +52,9 @@ loopback address only, unless --public is given.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Dir, "dir", "public", "the folder of the rendered site")
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "the address to listen on")
-	f.BoolVar(&opts.Public, "public", false, "allow listening on an address other people can reach")
+	f.StringVar(&opts.Dir, "dir", "public", "`folder` of the rendered site")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0: any free port)")
+	f.BoolVar(&opts.Public, "public", false, "allow an --addr other machines can reach")
 	return cmd
 }
 
@@ -71,11 +74,18 @@ func serveRun(opts *ServeOptions) error {
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("site folder %q: no such folder (render one first)", opts.Dir))
 	}
+	// os.Root keeps every file served inside the folder: a symbolic link
+	// out of it serves nothing.
+	root, err := os.OpenRoot(opts.Dir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer root.Close()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: siteHandler(opts.Dir), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: siteHandler(root.FS()), ReadHeaderTimeout: 10 * time.Second}
 	addr := ln.Addr().String()
 	if opts.Out != nil {
 		fmt.Fprintf(opts.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
@@ -110,10 +120,9 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// siteHandler serves dir like GitHub Pages: files as they are, folders by
+// siteHandler serves fsys like GitHub Pages: files as they are, folders by
 // their index.html, and 404.html with status 404 for anything missing.
-func siteHandler(dir string) http.Handler {
-	fsys := os.DirFS(dir)
+func siteHandler(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")

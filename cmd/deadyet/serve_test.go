@@ -26,6 +26,17 @@ func TestServeRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A link that leads out of the site folder serves nothing.
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "leak.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(outside), filepath.Join(dir, "leakdir")); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
@@ -51,6 +62,9 @@ func TestServeRun(t *testing.T) {
 		{"/nope", 404, "not here"},
 		{"/../../etc/passwd", 404, "not here"},
 		{"/sub/missing.html", 404, "not here"},
+		{"/%2e%2e/%2e%2e/etc/passwd", 404, "not here"},
+		{"/leak.txt", 404, "not here"},
+		{"/leakdir/secret.txt", 404, "not here"},
 	} {
 		resp, err := http.Get("http://" + addr + tt.path)
 		if err != nil {

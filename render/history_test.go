@@ -615,25 +615,7 @@ func TestChangesFeed(t *testing.T) {
 // TestHistoryHostile: what a history line carries (group, address, check,
 // detail) is text on the page and in the feed.
 func TestHistoryHostile(t *testing.T) {
-	opts := hostileOptions(t)
-	dir := t.TempDir()
-	h, err := probe.ReadHistory(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := opts.Results
-	first.Finished = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	first.Results = []probe.Result{{Group: hostile, Address: hostile, Check: "x", State: probe.Timeout, Detail: hostile}}
-	if _, err := h.Record(first); err != nil {
-		t.Fatal(err)
-	}
-	opts.Results.Finished = first.Finished.Add(time.Hour)
-	gone := probe.Result{Group: hostile, Address: hostile + "2", Check: hostile, State: probe.Up, Detail: hostile}
-	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone)}); err != nil {
-		t.Fatal(err)
-	}
-	opts.History = h
-	files, err := Render(opts)
+	files, err := Render(hostileHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -666,6 +648,32 @@ func TestHistoryHostile(t *testing.T) {
 	if !strings.Contains(run.Title, hostile) {
 		t.Errorf("the feed entry's title lost the text: %q", run.Title)
 	}
+}
+
+// hostileHistoryOptions is hostileOptions with a history whose lines carry
+// hostile text: a change of the hostile cell and one of a server gone
+// from the config.
+func hostileHistoryOptions(t *testing.T) Options {
+	t.Helper()
+	opts := hostileOptions(t)
+	dir := t.TempDir()
+	h, err := probe.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := opts.Results
+	first.Finished = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	first.Results = []probe.Result{{Group: hostile, Address: hostile, Check: "x", State: probe.Timeout, Detail: hostile}}
+	if _, err := h.Record(first); err != nil {
+		t.Fatal(err)
+	}
+	opts.Results.Finished = first.Finished.Add(time.Hour)
+	gone := probe.Result{Group: hostile, Address: hostile + "2", Check: hostile, State: probe.Up, Detail: hostile}
+	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone)}); err != nil {
+		t.Fatal(err)
+	}
+	opts.History = h
+	return opts
 }
 
 // TestHistoryNeedsTime: a history is shown as of the run; a run without a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -473,6 +474,59 @@ func TestAnchorsUnique(t *testing.T) {
 	for _, m := range regexp.MustCompile(` href="#([^"]*)"`).FindAllStringSubmatch(page, -1) {
 		if !seen[m[1]] {
 			t.Errorf("link to #%s, which no element has", m[1])
+		}
+	}
+}
+
+// TestHostileMarkup looks at every tag of the pages made of hostile input
+// (with a hostile history too): only the elements and attributes the
+// templates and Markdown write, no event handler, no style, nothing
+// loaded, every link http, https, mailto or relative, and the one script
+// the one of the page. It does not depend on knowing the attack: whatever
+// got through as markup would show up here.
+func TestHostileMarkup(t *testing.T) {
+	elements := map[string]bool{}
+	for _, e := range strings.Fields(`html head meta title link body header main section footer nav
+		h1 h2 h3 h4 h5 h6 p div span a em strong code pre del small ol ul li dl dt dd br hr wbr blockquote
+		table caption thead tbody tfoot tr th td details summary time svg path script`) {
+		elements[e] = true
+	}
+	attributes := map[string]bool{}
+	for _, a := range strings.Fields(`lang charset name content http-equiv rel href type title id class
+		aria-label aria-labelledby aria-hidden role tabindex datetime scope hidden start
+		xmlns viewBox width height preserveAspectRatio d`) {
+		attributes[a] = true
+	}
+	tag := regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>`)
+	attr := regexp.MustCompile(`\s+([^\s=>]+)(?:="([^"]*)")?`)
+	for name, opts := range map[string]Options{"hostile": hostileOptions(t), "hostile with history": hostileHistoryOptions(t)} {
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range []string{"index.html", "404.html"} {
+			page := string(fileOf(t, files, file))
+			if n := strings.Count(page, "<script"); n > 1 || (n == 1 && !strings.Contains(page, "<script>"+string(staleScript)+"</script>")) {
+				t.Errorf("%s %s: a script other than the page's own", name, file)
+			}
+			page = strings.Replace(page, string(staleScript), "", 1)
+			// Every "<" is a tag we can read: text never holds a bare one.
+			if n, m := strings.Count(page, "<"), len(tag.FindAllString(page, -1))+strings.Count(page, "<!DOCTYPE"); n != m {
+				t.Errorf("%s %s: %d \"<\" but %d tags", name, file, n, m)
+			}
+			for _, m := range tag.FindAllStringSubmatch(page, -1) {
+				if !elements[m[2]] {
+					t.Errorf("%s %s: element <%s>", name, file, m[2])
+				}
+				for _, a := range attr.FindAllStringSubmatch(m[3], -1) {
+					if !attributes[a[1]] {
+						t.Errorf("%s %s: attribute %s=%q on <%s>", name, file, a[1], a[2], m[2])
+					}
+					if a[1] == "href" && !allowedURL(html.UnescapeString(a[2])) {
+						t.Errorf("%s %s: link to %q", name, file, a[2])
+					}
+				}
+			}
 		}
 	}
 }

@@ -106,6 +106,33 @@ func TestRenderRun(t *testing.T) {
 	}
 }
 
+// TestRenderRunSameBytes: the same inputs give the same site, byte for
+// byte, with a history too; rendering over the earlier site changes nothing.
+func TestRenderRunSameBytes(t *testing.T) {
+	opts := renderInputs(t, probe.Up, probe.Timeout, probe.Rejected)
+	opts.HistoryDir = renderHistory(t, opts)
+	first := opts.OutDir
+	if err := renderRun(opts); err != nil {
+		t.Fatal(err)
+	}
+	want := treeOf(t, first)
+	for _, out := range []string{filepath.Join(t.TempDir(), "again"), first} {
+		opts.OutDir = out
+		if err := renderRun(opts); err != nil {
+			t.Fatal(err)
+		}
+		got := treeOf(t, out)
+		if len(got) != len(want) || len(got) != 7 {
+			t.Fatalf("%d files, then %d", len(want), len(got))
+		}
+		for p, data := range want {
+			if got[filepath.Join(out, filepath.Base(p))] != data {
+				t.Errorf("%s differs between two renders", filepath.Base(p))
+			}
+		}
+	}
+}
+
 func TestRenderRunBadInput(t *testing.T) {
 	tests := []struct {
 		name   string

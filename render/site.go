@@ -86,8 +86,10 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	)
 	for _, name := range staticFiles {
 		data, err := fs.ReadFile(sfs, name)
-		if err != nil {
-			return nil, fmt.Errorf("static: %w", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("static files: %s is missing", name)
+		} else if err != nil {
+			return nil, fmt.Errorf("static files: %w", err)
 		}
 		files = append(files, File{name, data})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -80,6 +81,11 @@ func renderRun(opts *RenderOptions) error {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
 	}
 	// The site replaces --out whole: never a folder of the user's files.
+	for _, d := range []struct{ what, dir string }{{"templates", opts.TemplatesDir}, {"static", opts.StaticDir}} {
+		if fi, err := os.Stat(d.dir); d.dir != "" && (err != nil || !fi.IsDir()) {
+			return badInput(fmt.Errorf("%s folder %q: no such folder", d.what, d.dir))
+		}
+	}
 	var refused *render.SiteDirError
 	if err := render.CheckSiteDir(opts.OutDir); errors.As(err, &refused) {
 		return badInput(err)

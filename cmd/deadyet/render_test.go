@@ -152,6 +152,9 @@ func TestRenderRunBadInput(t *testing.T) {
 			o.TemplatesDir = t.TempDir()
 			os.WriteFile(filepath.Join(o.TemplatesDir, "index.html"), []byte("{{if}}"), 0o644)
 		}, "parse templates"},
+		{"templates folder", func(o *RenderOptions) { o.TemplatesDir = o.NewsDir + "-missing" }, `templates folder "`},
+		{"static folder", func(o *RenderOptions) { o.StaticDir = o.ConfigPath }, `static folder "`},
+		{"static file", func(o *RenderOptions) { o.StaticDir = t.TempDir() }, "static files: favicon.svg is missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

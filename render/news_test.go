@@ -126,6 +126,9 @@ func TestLoadNewsFolder(t *testing.T) {
 			"site.toml":               {Data: []byte("secret = 1")},
 			"news/2017-05-20-also.md": ok,
 		}, `news/2017-05-19-ok.md:1: is a symbolic link; a news entry must be a file of its own`},
+		{"a named pipe", fstest.MapFS{
+			"news/2017-05-19-ok.md": {Mode: fs.ModeNamedPipe},
+		}, `news/2017-05-19-ok.md:1: is not a regular file; a news entry must be a file of its own`},
 		{"a date but not .md", fstest.MapFS{
 			"news/2017-05-19-ok.MD": ok,
 		}, `news/2017-05-19-ok.MD:1: file name "2017-05-19-ok.MD" starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md`},

@@ -26,6 +26,10 @@ type File struct {
 // staticFiles are the files copied from Options.Static as they are.
 var staticFiles = []string{"favicon.svg", "style.css"}
 
+// siteFiles are the names of the files of a site, as [Render] makes them:
+// what [CheckSiteDir] may replace.
+var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "status.json", "style.css"}
+
 // Render renders the whole site in memory, files sorted by name: 404.html,
 // badge.svg, favicon.svg, feed.xml, index.html, status.json, style.css.
 func Render(opts Options) ([]File, error) {
@@ -144,10 +148,11 @@ func (e *SiteDirError) Error() string { return fmt.Sprintf("site folder %q %s", 
 // CheckSiteDir reports whether the folder dir may be replaced by a site
 // (as [WriteSite] and [WriteFiles] replace it, whole): it does not exist
 // yet, or is empty, or holds a site deadyet wrote: an index.html, a
-// status.json of this package and nothing but files, none of git's (other
-// files, a CNAME say, go with the old site). The current folder and those
-// that hold it are never replaced. Otherwise the error is a *SiteDirError;
-// one that cannot tell (a folder it may not read) is returned as it is.
+// status.json of this package and no file but those of a site (not a
+// CNAME, a .git or a folder), so that nothing else is ever deleted. The
+// current folder and those that hold it are never replaced. Otherwise the
+// error is a *SiteDirError; one that cannot tell (a folder it may not
+// read) is returned as it is.
 func CheckSiteDir(dir string) error {
 	refuse := func(format string, args ...any) error {
 		return &SiteDirError{Dir: dir, Reason: fmt.Sprintf(format, args...)}
@@ -191,7 +196,7 @@ func CheckSiteDir(dir string) error {
 		return refuse("holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one")
 	}
 	for _, de := range des {
-		if !de.Type().IsRegular() || strings.HasPrefix(de.Name(), ".git") {
+		if !de.Type().IsRegular() || !slices.Contains(siteFiles, de.Name()) {
 			return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", de.Name())
 		}
 	}

@@ -181,6 +181,8 @@ func TestWriteSiteRefuses(t *testing.T) {
 			`holds ".git", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
 		{"a site in a git worktree", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, ".git": "gitdir: x"},
 			`holds ".git", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+		{"a site with a file of the user's", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, "CNAME": "msn.example"},
+			`holds "CNAME", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,6 +212,21 @@ func TestWriteSiteRefuses(t *testing.T) {
 			}
 			assertFiles(t, parent, out, tt.files)
 		})
+	}
+}
+
+// TestSiteFiles: CheckSiteDir knows the names of the files Render makes.
+func TestSiteFiles(t *testing.T) {
+	files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	if !slices.Equal(names, siteFiles) {
+		t.Errorf("Render makes %v, siteFiles says %v", names, siteFiles)
 	}
 }
 

@@ -43,9 +43,9 @@ written: "deadyet build" records runs in it.
 
 The site is written to a new folder next to --out and renamed into place, so
 a failed render leaves the previous site as it was. Since it replaces the
-whole folder, --out must be a new or empty folder or a site deadyet wrote
-(index.html, status.json and no folders): a folder of other files, or the
-current folder, is refused with exit status 2.`,
+whole folder, --out must be a new or empty folder or a site deadyet wrote,
+holding nothing else: a folder with other files in it (a CNAME, a .git), or
+the current folder, is refused with exit status 2.`,
 		Example: `  # the pull-request preview: a fixed results file, no probing
   deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
 

@@ -10,7 +10,9 @@
 // column. [Render] runs the templates of package templates over it and
 // returns the files of the site; [WriteSite] writes them to a folder,
 // atomically: a new folder is renamed into place, and a failed render or
-// write leaves the old site untouched. Same inputs, same bytes: nothing
+// write leaves the old site untouched. It replaces only a folder that
+// [CheckSiteDir] accepts: new, empty or a site it wrote, holding nothing
+// else, and never the current folder. Same inputs, same bytes: nothing
 // depends on map order or the clock (the time shown is the run's).
 //
 // # Text and safety
@@ -27,8 +29,11 @@
 //
 // [LoadNews] reads the news log: one Markdown file per entry, named
 // YYYY-MM-DD-slug.md, with an optional TOML front matter between two lines
-// "+++" (keys title and date; the date must be the file name's). Its error
-// lists every problem of every file, one "file:line: message" each.
+// "+++" (keys title and date; the date must be the file name's). It refuses
+// what would never show (a dated file not ending in .md, entries in a
+// subfolder), control characters, and entries that are symbolic links,
+// which could publish any file of the machine that renders the site. Its
+// error lists every problem of every file, one "file:line: message" each.
 //
 // # Files of the site
 //

@@ -66,9 +66,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
 	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
 
-# Fuzz the MSNP reply parser for a while (make test runs its seed corpus).
+# Fuzz the MSNP reply parser and the gateway check for a while (make test
+# runs their seed corpora).
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime 60s ./probe/
+	$(GO) test -run '^$$' -fuzz FuzzGateway -fuzztime 60s ./probe/
 
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,6 +76,9 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	// Read and check every input first: nothing is probed or written when
 	// one of them is bad.
+	if err := render.CheckSiteDir(opts.Out); err != nil {
+		return badInput(err)
+	}
 	news, err := loadNewsDir(opts.News)
 	if err != nil {
 		return badInput(err)
@@ -186,6 +190,10 @@ func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View
 		return nil, 0, badInput(err)
 	}
 	if err := render.WriteFiles(dir, files); err != nil {
+		var sde *render.SiteDirError
+		if errors.As(err, &sde) {
+			return nil, 0, badInput(err)
+		}
 		return nil, 0, err
 	}
 	return v, len(files), nil

@@ -128,6 +128,7 @@ func TestBuildInterrupted(t *testing.T) {
 	for _, d := range []string{out, hist} {
 		os.Mkdir(d, 0o755)
 	}
+	os.WriteFile(filepath.Join(out, "status.json"), []byte(`{"schema":1}`), 0o644)
 	oldSite, oldHist := []byte("<p>the previous site</p>\n"), []byte(`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`+"\n")
 	os.WriteFile(filepath.Join(out, "index.html"), oldSite, 0o644)
 	os.WriteFile(filepath.Join(hist, probe.HistoryFile), oldHist, 0o644)
@@ -156,3 +157,19 @@ func TestBuildInterrupted(t *testing.T) {
 
 // quiet throws a command's output away.
 var quiet = streams{Stdout: io.Discard, Stderr: io.Discard}
+
+// build refuses, before probing, to replace a folder that is not a site.
+func TestBuildRefusesUserFolder(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "notes")
+	os.Mkdir(mine, 0o755)
+	os.WriteFile(filepath.Join(mine, "todo.txt"), []byte("keep me"), 0o644)
+	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: mine,
+		Results: []string{fixtureResults(t, dir, time.Now())}, streams: quiet})
+	if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), "notes") {
+		t.Fatalf("exit %d, err %v: want 2 naming the folder", code, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(mine, "todo.txt")); string(b) != "keep me" {
+		t.Error("the user's file is gone")
+	}
+}

@@ -110,15 +110,22 @@ func parseConfig(path string, data []byte) (*site, error) {
 	s := &site{Page: page}
 	s.Page.Title, s.Page.URL = f.Title, f.URL
 	s.Probe = v.probeConfig(f)
-	if f.URL != "" {
-		if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			v.add(v.tableKeyLine("", 0, "url"), "url %q is not an absolute http(s) address", f.URL)
-		}
+	if f.URL != "" && !absoluteHTTP(f.URL) {
+		v.add(v.tableKeyLine("", 0, "url"), "url %q is not an absolute http(s) address", f.URL)
+	}
+	if r := page.Repository; r != "" && !absoluteHTTP(r) {
+		v.add(v.tableKeyLine("page", 0, "repository"), "page.repository %q is not an absolute http(s) address", r)
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// absoluteHTTP reports whether s is an absolute http or https URL.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // decodeError turns a toml error into "path:line: message".

@@ -96,6 +96,9 @@ var demoGroups = []struct {
 }
 
 func demoRun(ctx context.Context, opts *DemoOptions) error {
+	if err := render.CheckSiteDir(opts.Out); err != nil {
+		return badInput(err)
+	}
 	var specs []msntest.Spec
 	for _, g := range demoGroups {
 		for _, sp := range g.specs {

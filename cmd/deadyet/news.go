@@ -17,8 +17,12 @@ import (
 )
 
 // loadNewsDir loads and validates the news folder dir. Its errors name the
-// files as "<folder name>/<file>:line: message", one per line.
+// files as "<folder name>/<file>:line: message", one per line. An empty
+// dir means no news.
 func loadNewsDir(dir string) ([]render.NewsEntry, error) {
+	if dir == "" {
+		return nil, nil
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("news folder %q: %w", dir, err)

@@ -73,6 +73,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzGateway -fuzztime 60s ./probe/
 
 lint:
+	$(GO) mod tidy -diff
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 

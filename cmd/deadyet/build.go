@@ -76,8 +76,11 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	// Read and check every input first: nothing is probed or written when
 	// one of them is bad.
-	if err := render.CheckSiteDir(opts.Out); err != nil {
+	var refused *render.SiteDirError
+	if err := render.CheckSiteDir(opts.Out); errors.As(err, &refused) {
 		return badInput(err)
+	} else if err != nil {
+		return err
 	}
 	news, err := loadNewsDir(opts.News)
 	if err != nil {
@@ -86,6 +89,9 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	hist, err := readHistoryDir(opts.History)
 	if err != nil {
 		return badInput(err)
+	}
+	if err := makeParent("site folder", opts.Out); err != nil {
+		return err
 	}
 	var results probe.Results
 	if opts.probed != nil {

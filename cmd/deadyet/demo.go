@@ -99,6 +99,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if err := render.CheckSiteDir(opts.Out); err != nil {
 		return badInput(err)
 	}
+	if err := makeParent("site folder", opts.Out); err != nil {
+		return err
+	}
 	var specs []msntest.Spec
 	for _, g := range demoGroups {
 		for _, sp := range g.specs {

@@ -56,6 +56,12 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if fi, err := os.Stat(opts.Out); err == nil && fi.IsDir() {
+		return badInput(fmt.Errorf("results file %q is a folder; name a file, like results.json", opts.Out))
+	}
+	if err := makeParent("results file", opts.Out); err != nil {
+		return err
+	}
 	res, err := runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress && !opts.Quiet, nil)
 	if err != nil {
 		return err

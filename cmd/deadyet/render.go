@@ -108,6 +108,9 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := makeParent("site folder", opts.OutDir); err != nil {
+		return err
+	}
 	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.OutDir, opts.TemplatesDir, opts.StaticDir)
 	if err != nil {
 		return err

@@ -225,11 +225,15 @@ func treeOf(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// TestRenderRunWriteFails: an unwritable output is a failed run (exit 1),
-// not bad input.
+// TestRenderRunWriteFails: an unwritable output (here under a file, where
+// no folder can be made) is a failed run (exit 1), not bad input.
 func TestRenderRunWriteFails(t *testing.T) {
 	opts := renderInputs(t, probe.Up)
-	opts.OutDir = filepath.Join(opts.OutDir, "missing-parent", "public")
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.OutDir = filepath.Join(file, "public")
 	err := renderRun(opts)
 	if err == nil || exitCode(err) != 1 {
 		t.Fatalf("err = %v (exit %d), want a failed run", err, exitCode(err))

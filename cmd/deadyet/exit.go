@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -35,10 +38,39 @@ func exitCode(err error) int {
 	return 1
 }
 
-// errorText is what the user sees for err: interruptions are said plainly.
+// errorText is what the user sees for err: interruptions are said plainly,
+// and cobra's unknown command is one line, like every other error.
 func errorText(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "interrupted: nothing was written"
 	}
-	return err.Error()
+	return unknownCommandText(err.Error())
+}
+
+// cobraUnknown is cobra's error for a mistyped command; its suggestions
+// follow on lines of their own ("\n\nDid you mean this?\n\trender\n").
+var cobraUnknown = regexp.MustCompile(`^(unknown command "(?:[^"\\]|\\.)*" for ("(?:[^"\\]|\\.)*"))(?:\n\nDid you mean this\?\n((?:\t.*\n?)*))?$`)
+
+// unknownCommandText puts cobra's unknown-command error on one line:
+// unknown command "rendr" for "deadyet" (did you mean "render"? see "deadyet --help").
+func unknownCommandText(msg string) string {
+	m := cobraUnknown.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	path, err := strconv.Unquote(m[2])
+	if err != nil {
+		return msg
+	}
+	var names []string
+	for _, l := range strings.Split(m[3], "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			names = append(names, strconv.Quote(l))
+		}
+	}
+	hint := fmt.Sprintf("see %q", path+" --help")
+	if len(names) > 0 {
+		hint = "did you mean " + strings.Join(names, " or ") + "? " + hint
+	}
+	return m[1] + " (" + hint + ")"
 }

@@ -124,7 +124,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 			return fmt.Errorf("writing history: %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Answer, v.Headline)
+	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Verdict, v.Headline)
 	if err := probe.WriteSummary(opts.Stdout, results); err != nil {
 		return err
 	}

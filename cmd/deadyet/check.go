@@ -61,9 +61,13 @@ func checkRun(opts *CheckOptions) error {
 	for _, g := range s.Probe.Groups {
 		servers += len(g.Servers)
 	}
-	fmt.Fprintf(opts.Stdout, "ok: %s (%d checks, %d groups, %d servers)", opts.Config, len(s.Probe.Checks), len(s.Probe.Groups), servers)
+	fmt.Fprintf(opts.Stdout, "ok: %s (%s, %s, %s)", opts.Config, plural(len(s.Probe.Checks), "check"), plural(len(s.Probe.Groups), "group"), plural(servers, "server"))
 	if opts.News != "" {
-		fmt.Fprintf(opts.Stdout, ", %d news entries", entries)
+		if entries == 1 {
+			fmt.Fprint(opts.Stdout, ", 1 news entry")
+		} else {
+			fmt.Fprintf(opts.Stdout, ", %d news entries", entries)
+		}
 	}
 	fmt.Fprintln(opts.Stdout)
 	return nil

@@ -30,7 +30,7 @@ type BuildOptions struct {
 func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
 	opts := &BuildOptions{}
 	cmd := &cobra.Command{
-		Use:   "build",
+		Use:   "build --config FILE [--history DIR] --news DIR --out DIR [--results FILE ...]",
 		Short: "Probe, record the history and render the site, in one run",
 		Long: `Build does what the hourly job needs: it probes every server of site.toml (or,
 with --results, merges the results.json files that probe runs elsewhere wrote),
@@ -41,7 +41,12 @@ history stop the run with exit status 2 before a single probe. The site and the
 history are each written to a temporary file or folder and renamed into place;
 a failed run leaves the previous ones as they were. A quiet run (nothing
 changed) leaves the history byte for byte the same, except for one heartbeat
-line on the first run of each UTC day.`,
+line on the first run of each UTC day.
+
+The --history folder must exist; history.jsonl in it is made on the first run.
+Since the site replaces --out whole, --out must be a new or empty folder or a
+site deadyet wrote, holding nothing else; any other folder is refused with exit
+status 2, before probing.`,
 		Example: `  deadyet build --config site.toml --history data --news news --out public
   deadyet build --config site.toml --history data --news news --out public \
       --results results/eu.json --results results/us.json`,
@@ -56,11 +61,11 @@ line on the first run of each UTC day.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
-	f.StringVar(&opts.History, "history", "", "`folder` of the history (history.jsonl); empty: keep none")
+	f.StringVar(&opts.History, "history", "", "existing `folder` of the history (history.jsonl); empty: keep none")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
-	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced)")
-	f.StringArrayVar(&opts.Results, "results", nil, "merge this results.json instead of probing (repeat for several vantage points)")
-	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` to use instead of probing (repeat to merge vantage points)")
+	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from, when probing ($DEADYET_VANTAGE sets the default)")
 	return cmd
 }
 

@@ -55,12 +55,12 @@ default --out), so running it again shows what changed between runs.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced)")
+	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringVar(&opts.History, "history", "", "`folder` of the demo's history, kept between runs (default: the --out folder's name + \"-history\")")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
 	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")
 	f.StringVar(&opts.Base, "base", "127.0.2.1", "first loopback `address` of the simulated fleet")
-	f.DurationVar(&opts.Timeout, "timeout", time.Second, "how long to wait for an answer, per attempt")
+	f.DurationVar(&opts.Timeout, "timeout", time.Second, "how long to wait for an answer, per attempt, like 500ms")
 	return cmd
 }
 

@@ -88,7 +88,7 @@ It never overwrites a file: pick another title if one of the same day exists.`,
 			return newsNewRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news folder")
+	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news `folder`")
 	return cmd
 }
 

@@ -45,8 +45,8 @@ dead has succeeded: that is data.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
-	cmd.Flags().StringVar(&opts.Out, "out", "results.json", "results `file` to write")
-	cmd.Flags().StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from")
+	cmd.Flags().StringVar(&opts.Out, "out", "results.json", "results `file` to write (its folder is made if missing)")
+	cmd.Flags().StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from ($DEADYET_VANTAGE sets the default)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }

@@ -67,7 +67,7 @@ the current folder, is refused with exit status 2.`,
 	f.StringVar(&opts.ConfigPath, "config", "site.toml", "site configuration `file`")
 	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
 	f.StringVar(&opts.NewsDir, "news", "news", "`folder` of news entries")
-	f.StringVar(&opts.HistoryDir, "history", "", "`folder` of the history (history.jsonl) to show, only read; empty: show none")
+	f.StringVar(&opts.HistoryDir, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
 	f.StringVar(&opts.OutDir, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringVar(&opts.TemplatesDir, "templates", "", "`folder` of html templates to use instead of the built-in ones")
 	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")

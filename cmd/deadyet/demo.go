@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -96,6 +97,18 @@ var demoGroups = []struct {
 }
 
 func demoRun(ctx context.Context, opts *DemoOptions) error {
+	if ip := net.ParseIP(opts.Base); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
+		return badInput(fmt.Errorf("--base %q is not an IPv4 loopback address, like 127.0.2.1", opts.Base))
+	}
+	if opts.Serve != "" {
+		host, _, err := net.SplitHostPort(opts.Serve)
+		if err != nil {
+			return badInput(fmt.Errorf("--serve %q: %w", opts.Serve, err))
+		}
+		if !loopbackHost(host) {
+			return badInput(fmt.Errorf("--serve %q: the demo serves on a loopback address only, like 127.0.0.1:8080", opts.Serve))
+		}
+	}
 	if err := render.CheckSiteDir(opts.Out); err != nil {
 		return badInput(err)
 	}

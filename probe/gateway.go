@@ -266,6 +266,8 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 	code := resp.StatusCode
 	hdr := resp.Header.Get("X-MSN-Messenger")
 	switch {
+	case resp.ProtoMajor != 1:
+		return nil, foreign("not HTTP/1: %s", quote([]byte(resp.Proto)))
 	case hdr == "":
 		return nil, foreign("HTTP %d without X-MSN-Messenger", code)
 	case code != http.StatusOK:

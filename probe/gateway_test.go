@@ -96,6 +96,8 @@ func FuzzGateway(f *testing.F) {
 	f.Add(gatewayAnswer("200 OK", "SessionID=1.1", "")+goodVER, goodCVR)
 	f.Add(gatewayAnswer("400 Bad Request", "SessionID=1.1", "VER 1 0\r\n"), "")
 	f.Add("HTTP/1.0 200 OK\r\nX-MSN-Messenger: SessionID=a\r\n\r\nVER 1 MSNP21\r\n", goodCVR)
+	f.Add("HTTP/1.1 200 \nX-MSN-Messenger:SessionID=00\nContent-Length:19\n\nVER 1 MSNP21 CVR0\r\n",
+		"HTTP/0.0 200 \nX-MSN-Messenger:SessionID=00\n\nCVR 2 0.0 00.0 0.0 http://0 http://0\r\n") // found by the fuzzer: HTTP/0.0
 	f.Add("HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=a\r\nTransfer-Encoding: chunked\r\n\r\n13\r\nVER 1 MSNP21 CVR0\r\n\r\n0\r\n\r\n", goodCVR)
 	f.Fuzz(func(t *testing.T, ver, cvr string) {
 		s, d := converseScript(ver+cvr, 50*time.Millisecond)
@@ -117,8 +119,11 @@ func FuzzGateway(f *testing.F) {
 			t.Fatalf("up without the VER answer: %q", all)
 		}
 		found := false
-		for line := range strings.SplitSeq(all, "\r\n") {
-			found = found || cvrShape.MatchString(line)
+		for line := range strings.SplitSeq(all, "\n") { // HTTP lines may end in a bare \n
+			found = found || cvrShape.MatchString(strings.TrimSuffix(line, "\r"))
+			if strings.HasPrefix(line, "HTTP/") && !strings.HasPrefix(line, "HTTP/1.") {
+				t.Fatalf("up with a status line %q", line)
+			}
 		}
 		if !found {
 			t.Fatalf("up without an MSN CVR answer: %q", all)

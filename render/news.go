@@ -223,6 +223,8 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 	}
 	e.Body = strings.TrimSpace(text)
 	switch {
+	case e.Body == NewsPlaceholder:
+		fail(bodyLine, "the entry still has the placeholder text of \"deadyet news new\": write the news")
 	case e.Body != "":
 	case bodyLine == 1:
 		fail(1, "the entry has no text")
@@ -318,6 +320,10 @@ func keyLine(front, key string) int {
 	return 1
 }
 
+// NewsPlaceholder is the body [NewsFile] leaves for the author to replace;
+// [ParseNews] refuses an entry that still has it.
+const NewsPlaceholder = "What happened, in a sentence or two of Markdown."
+
 // NewsFile is the text `deadyet news new` writes for a new entry: front
 // matter with the title and date, and a line to replace.
 func NewsFile(title string, date time.Time) []byte {
@@ -329,6 +335,6 @@ func NewsFile(title string, date time.Time) []byte {
 	}{title})
 	fmt.Fprintf(&b, "date = %s\n", date.Format(time.DateOnly))
 	b.WriteString("+++\n")
-	b.WriteString("What happened, in a sentence or two of Markdown.\n")
+	b.WriteString(NewsPlaceholder + "\n")
 	return b.Bytes()
 }

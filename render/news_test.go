@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"strings"
@@ -189,6 +190,10 @@ func TestSlugAndNewsFile(t *testing.T) {
 	}
 	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	data := NewsFile(`Quotes "and" \ backslashes`, day)
+	if _, errs := ParseNews("news/2026-11-25-quotes.md", data); len(errs) != 1 || !strings.Contains(errs[0].Error(), ":5: the entry still has the placeholder text") {
+		t.Errorf("the placeholder is not refused on line 5: %v", errs)
+	}
+	data = bytes.Replace(data, []byte(NewsPlaceholder), []byte("The servers are gone."), 1)
 	e, errs := ParseNews("news/2026-11-25-quotes.md", data)
 	if len(errs) > 0 {
 		t.Fatalf("NewsFile output does not parse: %v\n%s", errors.Join(errs...), data)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"deadyet/render"
 )
 
 func TestNewsNewRun(t *testing.T) {
@@ -31,6 +33,14 @@ func TestNewsNewRun(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(data), "+++\ntitle = \"MSNP22 answers again!\"\ndate = 2026-11-26\n+++\n") {
 		t.Errorf("file:\n%s", data)
+	}
+	// Once its placeholder is replaced, the entry loads.
+	edited := bytes.Replace(data, []byte(render.NewsPlaceholder), []byte("It does."), 1)
+	if bytes.Equal(edited, data) {
+		t.Fatalf("no placeholder in the new entry:\n%s", data)
+	}
+	if err := os.WriteFile(want, edited, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	news, err := loadNewsDir(dir)
 	if err != nil || len(news) != 1 || news[0].Title != "MSNP22 answers again!" {

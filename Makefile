@@ -37,7 +37,7 @@ check: build
 	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
 
 # Unit and script tests, then the page in headless Chromium and the Nu HTML
-# Checker (.ci/run installs chromium and vnu-jar; see README "Testing").
+# Checker (.ci/run installs chromium and vnu-jar; see README "Development").
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
@@ -82,4 +82,4 @@ serve: build
 	$(DEADYET) serve --dir $(OUT) --addr $(ADDR)
 
 clean:
-	rm -rf bin demo-site public results
+	rm -rf bin demo-site demo-site-history public results

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -102,7 +103,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	if opts.probed != nil {
 		results = *opts.probed
 	} else if len(opts.Results) > 0 {
-		if results, err = readResults(opts.Results); err != nil {
+		if results, err = readResults(opts.Results, s.Probe); err != nil {
 			return badInput(err)
 		}
 	} else if results, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
@@ -140,8 +141,10 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	return nil
 }
 
-// readResults reads results.json files and merges them.
-func readResults(paths []string) (probe.Results, error) {
+// readResults reads results.json files and merges them. Results that are
+// for none of cfg's cells were written for another config: an error, not a
+// page of "no result".
+func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 	runs := make([]probe.Results, 0, len(paths))
 	for _, p := range paths {
 		r, err := probe.ReadResults(p)
@@ -154,7 +157,20 @@ func readResults(paths []string) (probe.Results, error) {
 	if err != nil {
 		return probe.Results{}, fmt.Errorf("merging %d results files: %w", len(paths), err)
 	}
-	return merged, nil
+	cells := map[probe.Key]bool{}
+	for _, g := range cfg.Groups {
+		for _, srv := range g.Servers {
+			for _, c := range g.Checks {
+				cells[probe.Key{Group: g.Name, Address: srv.Address, Check: c}] = true
+			}
+		}
+	}
+	for _, r := range merged.Results {
+		if cells[probe.KeyOf(r)] {
+			return merged, nil
+		}
+	}
+	return probe.Results{}, fmt.Errorf("%s: none of its %d results is for a server and check of the config (written for another site.toml?)", strings.Join(paths, ", "), len(merged.Results))
 }
 
 // readHistoryDir reads the history in dir; nil when dir is "". A folder

@@ -96,7 +96,7 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	results, err := readResults(opts.ResultsPaths)
+	results, err := readResults(opts.ResultsPaths, s.Probe)
 	if err != nil {
 		return badInput(err)
 	}

@@ -61,7 +61,7 @@ default --out), so running it again shows what changed between runs.`,
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
 	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")
 	f.StringVar(&opts.Base, "base", "127.0.2.1", "first loopback `address` of the simulated fleet")
-	f.DurationVar(&opts.Timeout, "timeout", time.Second, "how long to wait for an answer, per attempt, like 500ms")
+	f.DurationVar(&opts.Timeout, "timeout", 500*time.Millisecond, "how long to wait for an answer, per attempt, like 1s")
 	return cmd
 }
 

@@ -13,7 +13,7 @@ import (
 	"deadyet/probe/msntest"
 )
 
-// The checks against simulated servers: every state of DESIGN.md, on every
+// The checks against simulated servers: every state the README lists, on every
 // transport, from a server that really behaves that way.
 
 const (

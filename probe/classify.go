@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -227,37 +226,12 @@ func cleanDetail(s string) string {
 	return b.String()
 }
 
-// validHost reports whether h can be dialled: an IP address, or a host name
-// made of letters, digits, hyphens and underscores in dot-separated labels.
-// Anything else is refused before any lookup, so that no odd string from a
-// config reaches a resolver or an HTTP header.
-func validHost(h string) bool {
-	if _, err := netip.ParseAddr(h); err == nil {
-		return true
-	}
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // dial opens a TCP connection to t, bounded by ctx. The connection's
 // deadline is the attempt's, and cancelling ctx (Ctrl-C) moves it to now, so
 // that every read and write in flight returns at once. The returned stop
 // releases that watch; call it before closing.
 func (a *attempt) dial(ctx context.Context, t Target) (net.Conn, func() bool, error) {
-	if !validHost(t.Address) {
+	if !ValidHost(t.Address) {
 		return nil, nil, &verdict{Error, fmt.Sprintf("invalid host name %q", t.Address)}
 	}
 	var d net.Dialer

@@ -94,7 +94,7 @@ func allCipherSuites() []uint16 {
 // Over TLS the detail ends with the certificate's subject and expiry.
 func ProbeGateway(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
-	if !validVersion(t.Check.Version) {
+	if !ValidVersion(t.Check.Version) {
 		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
 	}
 	g := &gateway{a: a, ctx: ctx, t: t, secure: t.Check.Via == HTTPS}

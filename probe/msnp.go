@@ -30,20 +30,6 @@ const cvrCommand = "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR 
 
 func verCommand(version string) string { return "VER 1 " + version + " CVR0\r\n" }
 
-// validVersion reports whether v is of the form MSNP<n>.
-func validVersion(v string) bool {
-	n, ok := strings.CutPrefix(v, "MSNP")
-	if !ok || n == "" || len(n) > 3 {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // Reply is one MSNP line a server sends in answer to a command: a command
 // name or a three-digit error code, the transaction id of the command it
 // answers, and parameters.
@@ -223,7 +209,7 @@ func (a *attempt) converse(x exchanger, version string) (State, string) {
 //	error     anything else (no such host, …)
 func ProbeMSNP(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
-	if !validVersion(t.Check.Version) {
+	if !ValidVersion(t.Check.Version) {
 		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
 	}
 	conn, stop, err := a.dial(ctx, t)

@@ -199,18 +199,6 @@ func TestCleanDetail(t *testing.T) {
 	}
 }
 
-func TestValidHost(t *testing.T) {
-	for h, want := range map[string]bool{
-		"127.0.0.1": true, "::1": true, "messenger.hotmail.com": true, "a-b_c.example.": true,
-		"": false, "bad host!": false, "a..b": false, "-a.example": false, "a\r\nHost: x": false,
-		strings.Repeat("a", 64) + ".example": false, "a/b": false, "a:80": false,
-	} {
-		if got := validHost(h); got != want {
-			t.Errorf("validHost(%q) = %v, want %v", h, got, want)
-		}
-	}
-}
-
 func TestSessionID(t *testing.T) {
 	for hdr, want := range map[string]string{
 		"SessionID=1234.5678; GW-IP=127.0.0.1": "1234.5678",

@@ -7,7 +7,7 @@
 // context and is set on the connection, and every read is bounded in size.
 //
 // A result carries a [State] and a short Detail saying why: the status page
-// shows both. The states are those of DESIGN.md:
+// shows both. The states:
 //
 //	up        tcp: connected; msnp: the version was negotiated and CVR answered
 //	rejected  an MSN server answered but refused the version
@@ -28,7 +28,7 @@ import (
 // State is what one check found. Its string is the results.json "state".
 type State string
 
-// The states of DESIGN.md.
+// The states a check can end in.
 const (
 	Up       State = "up"
 	Rejected State = "rejected"

@@ -235,7 +235,7 @@ func checkTarget(c Check) error {
 	if p := c.EffectivePort(); p < 1 || p > 65535 {
 		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
 	}
-	if c.Kind == MSNP && !validVersion(c.Version) {
+	if c.Kind == MSNP && !ValidVersion(c.Version) {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -87,9 +86,7 @@ func unwrapPathError(err error) error {
 
 var (
 	mismatchRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): incompatible types: TOML value has type (\S+); destination has type (.+)$`)
-	versionRE  = regexp.MustCompile(`^MSNP[1-9][0-9]?$`)
 	keyRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	hostRE     = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
 )
 
 func parseConfig(path string, data []byte) (*site, error) {
@@ -378,9 +375,7 @@ func hasKey(m map[string]checkTable, k string) bool {
 	return ok
 }
 
-func validAddress(a string) bool {
-	return net.ParseIP(a) != nil || (len(a) <= 253 && hostRE.MatchString(a) && strings.ContainsAny(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-}
+func validAddress(a string) bool { return probe.ValidHost(a) }
 
 // check validates one [checks.key] table.
 func (v *validator) check(key string, t checkTable) (probe.Check, bool) {
@@ -418,7 +413,7 @@ func (v *validator) check(key string, t checkTable) (probe.Check, bool) {
 		switch {
 		case t.Version == "":
 			v.add(line("kind"), "%s: an msnp check needs a version, like \"MSNP21\"", name)
-		case !versionRE.MatchString(t.Version):
+		case !probe.ValidVersion(t.Version):
 			v.add(line("version"), "%s.version: %q is not of the form MSNP<n>, like \"MSNP21\"", name, t.Version)
 		}
 		switch c.Via {

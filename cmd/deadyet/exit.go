@@ -24,7 +24,7 @@ func badInput(err error) error {
 	return &inputError{err}
 }
 
-// exitCode maps a run's error to the exit status of DESIGN.md.
+// exitCode maps a run's error to the exit status the README documents.
 func exitCode(err error) int {
 	var ie *inputError
 	switch {

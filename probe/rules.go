@@ -1,0 +1,48 @@
+package probe
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// ValidVersion reports whether v names a protocol version the way site.toml
+// and results.json write it: "MSNP" and a number from 1 to 99, without a
+// leading zero ("MSNP21"; not "MSNP0", "MSNP021" or "msnp21").
+func ValidVersion(v string) bool {
+	n, ok := strings.CutPrefix(v, "MSNP")
+	if !ok || n == "" || len(n) > 2 || n[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidHost reports whether h can be dialled: an IP address, or a host name
+// of dot-separated labels of letters, digits and inner hyphens (at most 63
+// bytes a label, 253 in all), with at least one letter. Anything else is
+// refused before any lookup, so that no odd string from a config reaches a
+// resolver or an HTTP header.
+func ValidHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if h == "" || len(h) > 253 || !strings.ContainsAny(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -7,9 +7,8 @@ package main
 // write permissions are where they are needed and nowhere else; the vantage
 // points are listed well; the preview's results fixture matches site.toml.
 //
-// The workflows are read line by line, which is enough for the plain YAML
-// they are written in: "run:" values, inline or as "|" blocks, "uses:" lines,
-// and the job each line is in.
+// The workflows are decoded with a YAML library into the model of
+// workflow_model_test.go; rehearsal_test.go runs their jobs.
 //
 // To regenerate the preview fixture after changing site.toml:
 //
@@ -37,106 +36,6 @@ var updatePreview = flag.Bool("update-preview", false, "rewrite the preview resu
 
 // repoRoot is the repository, seen from this package's folder.
 const repoRoot = "../.."
-
-// workflow is one .github/workflows file, as far as these tests read it.
-type workflow struct {
-	name  string
-	lines []string
-	runs  []script   // every run: value
-	uses  []lineText // every uses: value
-}
-
-type script struct {
-	line int // of the "run:" key
-	job  string
-	text string
-}
-
-type lineText struct {
-	line int
-	text string
-}
-
-var (
-	runRE  = regexp.MustCompile(`^(\s*)(?:-\s+)?run:\s*(.*)$`)
-	usesRE = regexp.MustCompile(`^\s*(?:-\s+)?uses:\s*(\S+)`)
-	jobRE  = regexp.MustCompile(`^  ([A-Za-z0-9_-]+):\s*$`)
-)
-
-func readWorkflows(t *testing.T) []workflow {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot, ".github", "workflows", "*.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no workflows in .github/workflows")
-	}
-	var out []workflow
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, parseWorkflow(filepath.Base(f), string(data)))
-	}
-	return out
-}
-
-// parseWorkflow finds the run: scripts and uses: lines of a workflow.
-func parseWorkflow(name, text string) workflow {
-	w := workflow{name: name, lines: strings.Split(text, "\n")}
-	inJobs, job := false, ""
-	for i := 0; i < len(w.lines); i++ {
-		l := w.lines[i]
-		switch {
-		case strings.HasPrefix(l, "jobs:"):
-			inJobs = true
-			continue
-		case len(l) > 0 && l[0] != ' ' && l[0] != '#':
-			inJobs, job = false, ""
-		case inJobs && jobRE.MatchString(l):
-			job = jobRE.FindStringSubmatch(l)[1]
-		}
-		if m := usesRE.FindStringSubmatch(l); m != nil {
-			w.uses = append(w.uses, lineText{i + 1, m[1]})
-		}
-		m := runRE.FindStringSubmatch(l)
-		if m == nil {
-			continue
-		}
-		s := script{line: i + 1, job: job}
-		if v := strings.TrimRight(m[2], " "); v == "" || strings.IndexAny(v[:1], "|>") == 0 {
-			// A block: the lines indented deeper than the key's line.
-			indent := len(m[1])
-			var block []string
-			for i+1 < len(w.lines) {
-				next := w.lines[i+1]
-				if strings.TrimSpace(next) != "" && len(next)-len(strings.TrimLeft(next, " ")) <= indent {
-					break
-				}
-				block = append(block, strings.TrimSpace(next))
-				i++
-			}
-			s.text = strings.Join(block, "\n")
-		} else {
-			s.text = unquoteYAML(v)
-		}
-		w.runs = append(w.runs, s)
-	}
-	return w
-}
-
-// unquoteYAML strips the quotes of a one-line YAML scalar.
-func unquoteYAML(v string) string {
-	if len(v) >= 2 && (v[0] == '\'' && v[len(v)-1] == '\'') {
-		return strings.ReplaceAll(v[1:len(v)-1], "''", "'")
-	}
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-		return strings.ReplaceAll(v[1:len(v)-1], `\"`, `"`)
-	}
-	return v
-}
 
 // commands splits a shell script into simple commands, as lists of words:
 // words split at blanks outside quotes, quotes removed; commands end at a
@@ -372,9 +271,9 @@ func TestWorkflowCommands(t *testing.T) {
 	}
 	calls := 0
 	for _, w := range readWorkflows(t) {
-		for _, s := range w.runs {
+		for _, s := range w.scripts() {
 			for _, words := range commands(s.text) {
-				where := fmt.Sprintf("%s:%d (job %s)", w.name, s.line, s.job)
+				where := fmt.Sprintf("%s:%d (job %s)", w.file, s.line, s.job)
 				switch {
 				case words[0] == "make":
 					for _, a := range words[1:] {
@@ -403,81 +302,108 @@ func TestWorkflowRules(t *testing.T) {
 	actionRE := regexp.MustCompile(`^actions/[a-z0-9-]+@v[0-9]+$`)
 	// Where write permissions may be: workflow → job → permissions.
 	allowed := map[string]map[string][]string{
-		"site.yml": {"site": {"contents"}, "deploy": {"pages", "id-token"}},
+		"site.yml": {"site": {"contents"}, "deploy": {"id-token", "pages"}},
 		"pr.yml":   {},
 	}
-	writeRE := regexp.MustCompile(`^\s+([a-z-]+):\s*write\b`)
+	byName := map[string]*wfFile{}
 	for _, w := range readWorkflows(t) {
-		if len(w.uses) == 0 {
-			t.Errorf("%s: no uses: lines found: the scan is broken", w.name)
+		byName[w.file] = w
+		if len(w.actions()) == 0 {
+			t.Errorf("%s: no uses: steps found: the model is broken", w.file)
 		}
-		for _, u := range w.uses {
+		for _, u := range w.actions() {
 			if !actionRE.MatchString(u.text) {
-				t.Errorf("%s:%d: uses %q: want an actions/* action pinned to a major version, like actions/checkout@v6", w.name, u.line, u.text)
+				t.Errorf("%s:%d: uses %q: want an actions/* action pinned to a major version, like actions/checkout@v6", w.file, u.line, u.text)
 			}
 		}
-		if !slices.ContainsFunc(w.lines, func(l string) bool { return strings.HasPrefix(l, "permissions:") }) {
-			t.Errorf("%s: no top-level permissions", w.name)
+		top, set, err := permissions(w.Permissions)
+		switch {
+		case err != nil:
+			t.Errorf("%s: %v", w.file, err)
+		case !set:
+			t.Errorf("%s: no top-level permissions", w.file)
 		}
-		want, ok := allowed[w.name]
+		for scope, p := range top {
+			if p == "write" {
+				t.Errorf("%s: write permission %q for the whole workflow", w.file, scope)
+			}
+		}
+		want, ok := allowed[w.file]
 		if !ok {
-			t.Errorf("%s: a new workflow: list its write permissions in TestWorkflowRules", w.name)
+			t.Errorf("%s: a new workflow: list its write permissions in TestWorkflowRules", w.file)
 			continue
 		}
-		got := map[string][]string{}
-		inJobs, job := false, ""
-		for i, l := range w.lines {
-			switch {
-			case strings.HasPrefix(l, "jobs:"):
-				inJobs = true
-			case len(l) > 0 && l[0] != ' ' && l[0] != '#':
-				inJobs, job = false, ""
-			case inJobs && jobRE.MatchString(l):
-				job = jobRE.FindStringSubmatch(l)[1]
+		for _, id := range w.jobOrder {
+			perms, _, err := permissions(w.Jobs[id].Permissions)
+			if err != nil {
+				t.Errorf("%s: job %s: %v", w.file, id, err)
 			}
-			if m := writeRE.FindStringSubmatch(l); m != nil {
-				if job == "" {
-					t.Errorf("%s:%d: write permission %q for the whole workflow", w.name, i+1, m[1])
+			var got []string
+			for _, scope := range sortedKeys(perms) {
+				if perms[scope] == "write" {
+					got = append(got, scope)
 				}
-				got[job] = append(got[job], m[1])
+			}
+			if !slices.Equal(got, want[id]) {
+				t.Errorf("%s: job %s may write %v, want %v", w.file, id, got, want[id])
 			}
 		}
-		for job, perms := range got {
-			if !slices.Equal(perms, want[job]) {
-				t.Errorf("%s: job %s may write %v, want %v", w.name, job, perms, want[job])
-			}
-		}
-		for job, perms := range want {
-			if !slices.Equal(got[job], perms) {
-				t.Errorf("%s: job %s may write %v, want %v", w.name, job, got[job], perms)
+		for id := range want {
+			if w.Jobs[id] == nil {
+				t.Errorf("%s: no job %s, which TestWorkflowRules expects", w.file, id)
 			}
 		}
 	}
 
-	site := workflowText(t, "site.yml")
-	for _, want := range []string{
-		"    - cron: '0 * * * *'\n",
-		"  workflow_dispatch:\n",
-		"  push:\n    branches: [main]\n",
-		"concurrency:\n  group: site\n  cancel-in-progress: false\n",
-		"go-version-file: go.mod",
-		".github/vantage.json",
-		"actions/upload-pages-artifact@",
-		"actions/deploy-pages@",
-	} {
-		if !strings.Contains(site, want) {
-			t.Errorf("site.yml does not have %q", want)
+	site := byName["site.yml"]
+	if site == nil {
+		t.Fatal("no site.yml")
+	}
+	var on struct {
+		Schedule []struct {
+			Cron string `yaml:"cron"`
+		} `yaml:"schedule"`
+		Push struct {
+			Branches []string `yaml:"branches"`
+		} `yaml:"push"`
+	}
+	if err := site.On.Decode(&on); err != nil {
+		t.Fatalf("site.yml: on: %v", err)
+	}
+	if len(on.Schedule) != 1 || on.Schedule[0].Cron != "0 * * * *" {
+		t.Errorf("site.yml: schedule %+v, want one cron \"0 * * * *\"", on.Schedule)
+	}
+	if mapKey(&site.On, "workflow_dispatch") == nil {
+		t.Error("site.yml: no workflow_dispatch trigger")
+	}
+	if !slices.Equal(on.Push.Branches, []string{"main"}) {
+		t.Errorf("site.yml: push branches %q, want [main]", on.Push.Branches)
+	}
+	var conc struct {
+		Group            string `yaml:"group"`
+		CancelInProgress *bool  `yaml:"cancel-in-progress"`
+	}
+	if err := site.Concurrency.Decode(&conc); err != nil || conc.Group != "site" || conc.CancelInProgress == nil || *conc.CancelInProgress {
+		t.Errorf("site.yml: concurrency %+v (%v), want group site, cancel-in-progress false", conc, err)
+	}
+	uses := map[string]bool{}
+	for _, id := range site.jobOrder {
+		for _, s := range site.Jobs[id].Steps {
+			name, _, _ := strings.Cut(s.Uses, "@")
+			uses[name] = true
+			if name == "actions/setup-go" && s.With["go-version-file"] != "go.mod" {
+				t.Errorf("site.yml:%d: setup-go without go-version-file: go.mod", s.line)
+			}
+			if strings.Contains(s.Run, ".github/vantage.json") {
+				uses["vantage.json"] = true
+			}
 		}
 	}
-}
-
-func workflowText(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot, ".github", "workflows", name))
-	if err != nil {
-		t.Fatal(err)
+	for _, want := range []string{"actions/upload-pages-artifact", "actions/deploy-pages", "vantage.json"} {
+		if !uses[want] {
+			t.Errorf("site.yml uses no %s", want)
+		}
 	}
-	return string(data)
 }
 
 // TestVantagePoints: .github/vantage.json, the one list of places the
@@ -661,10 +587,11 @@ func TestPreviewFixture(t *testing.T) {
 	}
 }
 
-// TestScanHelpers pins the line-based readers on tricky input, so that a
-// change to them cannot quietly make the tests above pass on nothing.
-func TestScanHelpers(t *testing.T) {
-	w := parseWorkflow("x.yml", `jobs:
+// TestWorkflowModel pins the workflow model and the shell splitter on
+// tricky input, so that a change to them cannot quietly make the tests
+// above pass on nothing.
+func TestWorkflowModel(t *testing.T) {
+	w, err := parseWorkflow("x.yml", []byte(`jobs:
   one:
     steps:
       - run: make a B=1 && bin/deadyet check --config x # comment
@@ -676,12 +603,19 @@ func TestScanHelpers(t *testing.T) {
           echo done; make -j2 d
           "a'b" # x
       - uses: actions/checkout@v6
+        with:
+          fetch-depth: 0
+          persist-credentials: false
   two:
+    needs: one
     steps:
       - run: 'FOO=1 make e'
-`)
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	for _, s := range w.runs {
+	for _, s := range w.scripts() {
 		for _, c := range commands(s.text) {
 			got = append(got, fmt.Sprintf("%s:%d %s", s.job, s.line, strings.Join(c, " ")))
 		}
@@ -693,13 +627,63 @@ func TestScanHelpers(t *testing.T) {
 		"one:6 echo done",
 		"one:6 make -j2 d",
 		"one:6 a'b",
-		"two:15 make e",
+		"two:19 make e",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("commands:\ngot  %q\nwant %q", got, want)
 	}
-	if len(w.uses) != 1 || w.uses[0].text != "actions/checkout@v6" || w.uses[0].line != 12 {
-		t.Errorf("uses: %+v", w.uses)
+	if u := w.actions(); len(u) != 1 || u[0].text != "actions/checkout@v6" || u[0].line != 12 {
+		t.Errorf("uses: %+v", u)
+	}
+	if with := w.Jobs["one"].Steps[2].With; with["fetch-depth"] != "0" || with["persist-credentials"] != "false" {
+		t.Errorf("with: %q", with)
+	}
+	if !slices.Equal(w.jobOrder, []string{"one", "two"}) || !slices.Equal(w.Jobs["two"].Needs, []string{"one"}) {
+		t.Errorf("jobs %q, needs %q", w.jobOrder, w.Jobs["two"].Needs)
+	}
+
+	bad := []struct{ name, yml, want string }{
+		{"a step key the model lacks", "jobs:\n  a:\n    steps:\n      - if: always()\n        run: x\n", "line 4: field if not found"},
+		{"a job key the model lacks", "jobs:\n  a:\n    container: debian\n", "line 3: field container not found"},
+		{"an unknown function", "jobs:\n  a:\n    steps:\n      - run: echo ${{ hashFiles('go.sum') }}\n", "x.yml:4: expression \"hashFiles('go.sum')\": the rehearsal knows only"},
+		{"an operator", "jobs:\n  a:\n    steps:\n      - run: echo ${{ github.ref == 'x' }}\n", "x.yml:4: expression"},
+		{"an unclosed expression", "jobs:\n  a:\n    steps:\n      - run: echo ${{ github.ref\n", "x.yml:4: \"echo ${{ github.ref\": a ${{ without }}"},
+		{"no jobs", "name: x\n", "x.yml: no jobs"},
+	}
+	for _, tt := range bad {
+		_, err := parseWorkflow("x.yml", []byte(tt.yml))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+
+	ctx := exprContext{
+		"matrix": map[string]any{"vantage": map[string]any{"name": "eu", "n": 2.0}},
+		"needs":  map[string]any{"v": map[string]any{"outputs": map[string]any{"list": `[{"name":"eu"}]`}}},
+	}
+	for _, tt := range []struct {
+		in   string
+		want any
+		err  string
+	}{
+		{"results-${{ matrix.vantage.name }}.json", "results-eu.json", ""},
+		{"${{matrix.vantage.n}}x", "2x", ""},
+		{"${{ fromJSON(needs.v.outputs.list) }}", []any{map[string]any{"name": "eu"}}, ""},
+		{"${{ matrix.vantage.region }}", nil, "matrix.vantage.region is not set"},
+		{"${{ matrix.vantage.name.x }}", nil, "matrix.vantage.name is not an object"},
+		{"a ${{ matrix.vantage }}", nil, "an object or list in a string"},
+		{"${{ fromJSON(matrix.vantage.name) }}", nil, "fromJSON(matrix.vantage.name): invalid character"},
+	} {
+		got, err := ctx.value(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: error %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
 	}
 }
 

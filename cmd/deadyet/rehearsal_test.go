@@ -408,3 +408,38 @@ func brokenCopy(t *testing.T, wf, job, before, step string) string {
 	}
 	return p
 }
+
+// TestWorkflowFileCommands pins the reader of GITHUB_OUTPUT and
+// GITHUB_ENV files.
+func TestWorkflowFileCommands(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want map[string]string
+		err  string
+	}{
+		{"lines", "a=1\nlist=[{\"x\":\"=\"}]\n\n", map[string]string{"a": "1", "list": `[{"x":"="}]`}, ""},
+		{"a block", "a<<EOF\none\ntwo\nEOF\nb=2\n", map[string]string{"a": "one\ntwo", "b": "2"}, ""},
+		{"the last value wins", "a=1\na=2\n", map[string]string{"a": "2"}, ""},
+		{"an empty file", "", map[string]string{}, ""},
+		{"no =", "a\n", nil, `line 1: "a": want NAME=value or NAME<<DELIMITER`},
+		{"an open block", "a<<EOF\none\n", nil, "a: no closing EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "out")
+			if err := os.WriteFile(f, []byte(tt.in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := fileCommands(f)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -383,8 +384,15 @@ func TestWorkflowRules(t *testing.T) {
 		Group            string `yaml:"group"`
 		CancelInProgress *bool  `yaml:"cancel-in-progress"`
 	}
-	if err := site.Concurrency.Decode(&conc); err != nil || conc.Group != "site" || conc.CancelInProgress == nil || *conc.CancelInProgress {
-		t.Errorf("site.yml: concurrency %+v (%v), want group site, cancel-in-progress false", conc, err)
+	if err := site.Concurrency.Decode(&conc); err != nil {
+		t.Errorf("site.yml: concurrency: %v", err)
+	}
+	if conc.Group != "site" || conc.CancelInProgress == nil || *conc.CancelInProgress {
+		cancel := "unset"
+		if conc.CancelInProgress != nil {
+			cancel = strconv.FormatBool(*conc.CancelInProgress)
+		}
+		t.Errorf("site.yml: concurrency group %q, cancel-in-progress %s; want group site, cancel-in-progress false", conc.Group, cancel)
 	}
 	uses := map[string]bool{}
 	for _, id := range site.jobOrder {

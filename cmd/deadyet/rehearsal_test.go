@@ -414,8 +414,8 @@ func brokenCopy(t *testing.T, wf, job, before, step string) string {
 func TestWorkflowFileCommands(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want map[string]string
-		err  string
+		want     map[string]string
+		err      string
 	}{
 		{"lines", "a=1\nlist=[{\"x\":\"=\"}]\n\n", map[string]string{"a": "1", "list": `[{"x":"="}]`}, ""},
 		{"a block", "a<<EOF\none\ntwo\nEOF\nb=2\n", map[string]string{"a": "one\ntwo", "b": "2"}, ""},

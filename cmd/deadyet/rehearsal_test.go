@@ -142,6 +142,8 @@ func TestWorkflowRehearsal(t *testing.T) {
 		}{
 			{"a step that fails", "site", "Save the history",
 				"name: Broken on purpose\nrun: 'false'", `step "Broken on purpose"`},
+			{"deadyet run before it is built", "probe", "Probe",
+				"run: bin/deadyet --help", "bin/deadyet: No such file or directory"},
 			// The rest break the first job, so that they fail soon.
 			{"a failing command in a script (bash -e)", "vantages", "",
 				"name: Half broken\nrun: |\n  false\n  echo not reached", `step "Half broken"`},

@@ -20,10 +20,14 @@ package main
 //   - A uses: step runs a local stand-in (standIns); an action without one
 //     fails the run, and so does a with: key its stand-in does not know.
 //   - Go runs offline (GOPROXY=off, GOTOOLCHAIN=local) with this machine's
-//     module and build caches. bin/deadyet, built once, is put into every
-//     full checkout, as a warm build cache would leave it: "make build"
-//     still runs "go build", which finds it up to date (and rebuilds it
-//     when the checked-out sources differ).
+//     module and build caches. deadyet is built once; the go on the steps'
+//     PATH is a shim that, asked for "go build -o FILE ./cmd/deadyet" where
+//     FILE does not exist, first puts that build there, then runs the real
+//     go build, which finds it up to date (or rebuilds it when the
+//     checked-out sources differ): linking it anew in every job would take
+//     a second or more each time. The binary appears only where and when a
+//     step asks go to build it, so a step that runs it without building it
+//     fails here as on GitHub.
 //
 // Nothing here connects anywhere but to loopback: the only remote is the
 // bare repository, and the probes go where the origin's site.toml says.
@@ -56,7 +60,8 @@ type ghRunner struct {
 	work   string // GITHUB_WORKSPACE
 	home   string
 	noPush string   // the push URL of a checkout without credentials: no repository
-	binary string   // bin/deadyet, built once
+	binary string   // deadyet, built once
+	tools  string   // the folder of the go shim, first on the steps' PATH
 	env    []string // every step's base environment
 	runs   int
 }
@@ -105,8 +110,9 @@ func newRunner(t *testing.T) *ghRunner {
 		home:   filepath.Join(dir, "runner", "home"),
 		noPush: filepath.Join(dir, "github", "no-push-credentials"),
 		binary: filepath.Join(dir, "deadyet"),
+		tools:  filepath.Join(dir, "runner", "tools"),
 	}
-	for _, d := range []string{r.home, r.work} {
+	for _, d := range []string{r.home, r.work, r.tools} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -123,8 +129,25 @@ func newRunner(t *testing.T) *ghRunner {
 	if err := json.Unmarshal(out, &goEnv); err != nil {
 		t.Fatalf("go env: %v", err)
 	}
+	for _, tool := range []string{"bash", "git", "make", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the rehearsal needs %s on the PATH, as GitHub's runners have it (Debian: apt-get install %s)", tool, tool)
+		}
+	}
+	realGo := filepath.Join(goEnv["GOROOT"], "bin", "go")
+	shim := fmt.Sprintf(`#!/bin/bash
+# The rehearsal's go (runner_test.go): the real one, after putting the
+# deadyet built once where "go build -o FILE ./cmd/deadyet" is to write it.
+if [ $# = 4 ] && [ "$1" = build ] && [ "$2" = -o ] && [ "$4" = ./cmd/deadyet ] && [ ! -e "$3" ] && [ -e %[1]q ]; then
+	mkdir -p "$(dirname "$3")" && cp %[1]q "$3"
+fi
+exec %[2]q "$@"
+`, r.binary, realGo)
+	if err := os.WriteFile(filepath.Join(r.tools, "go"), []byte(shim), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	r.env = []string{
-		"PATH=" + filepath.Join(goEnv["GOROOT"], "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"PATH=" + r.tools + string(os.PathListSeparator) + filepath.Join(goEnv["GOROOT"], "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + r.home,
 		"LANG=C.UTF-8",
 		"CI=true",
@@ -823,12 +846,6 @@ func (j *jobRun) checkout(with map[string]string, env []string, out *bytes.Buffe
 	// to) and contents: write.
 	if with["persist-credentials"] == "false" || j.perms["contents"] != "write" {
 		if err := git("remote", "set-url", "--push", "origin", r.noPush); err != nil {
-			return nil, err
-		}
-	}
-	// A warm build cache: bin/deadyet up to date for these sources.
-	if with["sparse-checkout"] == "" && fileExists(filepath.Join(dest, "go.mod")) && fileExists(filepath.Join(dest, "cmd", "deadyet")) {
-		if err := copyFile(r.binary, filepath.Join(dest, "bin", "deadyet")); err != nil {
 			return nil, err
 		}
 	}

@@ -717,7 +717,7 @@ var standIns = map[string]standIn{
 		run:  (*jobRun).setupGo,
 	},
 	"actions/upload-artifact": {
-		with: []string{"name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite"},
+		with: []string{"name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files"},
 		run:  (*jobRun).uploadArtifact,
 	},
 	"actions/download-artifact": {
@@ -934,7 +934,8 @@ func (j *jobRun) uploadArtifact(with map[string]string, env []string, out *bytes
 		}
 	}
 	if fi.IsDir() {
-		err = copyTree(src, dst)
+		// Like upload-artifact since v4.4: no hidden files unless asked.
+		err = copyTree(src, dst, with["include-hidden-files"] == "true")
 	} else {
 		err = copyFile(src, filepath.Join(dst, filepath.Base(src)))
 	}
@@ -958,7 +959,7 @@ func (j *jobRun) downloadArtifact(with map[string]string, env []string, out *byt
 		if !fileExists(src) {
 			return nil, fmt.Errorf("no artifact named %q in this run", name)
 		}
-		return nil, copyTree(src, dest)
+		return nil, copyTree(src, dest, true)
 	}
 	entries, err := os.ReadDir(j.run.artifacts)
 	if err != nil {
@@ -978,7 +979,7 @@ func (j *jobRun) downloadArtifact(with map[string]string, env []string, out *byt
 		if with["merge-multiple"] == "true" {
 			to = dest
 		}
-		if err := copyTree(filepath.Join(j.run.artifacts, e.Name()), to); err != nil {
+		if err := copyTree(filepath.Join(j.run.artifacts, e.Name()), to, true); err != nil {
 			return nil, err
 		}
 	}
@@ -1002,13 +1003,10 @@ func (j *jobRun) uploadPagesArtifact(with map[string]string, env []string, out *
 	if fileExists(dst) {
 		return nil, fmt.Errorf("an artifact named %q was uploaded already in this run", name)
 	}
-	if err := copyTree(src, dst); err != nil {
+	// Like upload-pages-artifact since v4: no hidden files (.git,
+	// .nojekyll, …).
+	if err := copyTree(src, dst, false); err != nil {
 		return nil, err
-	}
-	for _, skip := range []string{".git", ".github"} {
-		if err := os.RemoveAll(filepath.Join(dst, skip)); err != nil {
-			return nil, err
-		}
 	}
 	fmt.Fprintf(out, "uploaded %s as the pages artifact %q\n", p, name)
 	return nil, nil
@@ -1060,8 +1058,9 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, data, fi.Mode().Perm())
 }
 
-// copyTree copies the folder src into dst (merging with what is there).
-func copyTree(src, dst string) error {
+// copyTree copies the folder src into dst (merging with what is there),
+// without files and folders whose names start with "." unless hidden.
+func copyTree(src, dst string, hidden bool) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -1072,6 +1071,11 @@ func copyTree(src, dst string) error {
 		}
 		to := filepath.Join(dst, rel)
 		switch {
+		case !hidden && rel != "." && strings.HasPrefix(d.Name(), "."):
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		case d.IsDir():
 			return os.MkdirAll(to, 0o755)
 		case d.Type().IsRegular():

@@ -7,10 +7,11 @@ package main
 //     (ref:, path:, fetch-depth:, sparse-checkout:, persist-credentials:)
 //     over file://, and a push needs what it needs on GitHub: credentials
 //     (persist-credentials not false) and "contents: write".
-//   - Jobs run in the order their needs: give, one after the other, each in
-//     a fresh workspace (the same folder for every job, as on a hosted
-//     runner) with a fresh RUNNER_TEMP. A matrix job runs once per entry.
-//     The first failing step fails the run: nothing after it runs.
+//   - Jobs run one after the other, each after the jobs it needs (in file
+//     order otherwise), each in a fresh workspace (the same folder for
+//     every job, as on a hosted runner) with a fresh RUNNER_TEMP. A matrix
+//     job runs once for every entry. The first failing step fails the run:
+//     nothing after it runs.
 //   - A run: step is its script, ${{ … }} substituted, run with
 //     "bash --noprofile --norc -e" (GitHub's default shell) in the
 //     workspace or its working-directory, with the runner's variables

@@ -35,6 +35,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -897,7 +898,7 @@ func (j *jobRun) setupGo(with map[string]string, env []string, out *bytes.Buffer
 
 // uploadArtifact copies one file or folder into the run's artifacts.
 func (j *jobRun) uploadArtifact(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
-	name := cmpOr(with["name"], "artifact")
+	name := cmp.Or(with["name"], "artifact")
 	if strings.ContainsAny(name, `/\:"<>|*?`) {
 		return nil, fmt.Errorf("artifact name %q: not allowed", name)
 	}
@@ -968,7 +969,7 @@ func (j *jobRun) downloadArtifact(with map[string]string, env []string, out *byt
 	}
 	found := 0
 	for _, e := range entries {
-		ok, err := path.Match(cmpOr(with["pattern"], "*"), e.Name())
+		ok, err := path.Match(cmp.Or(with["pattern"], "*"), e.Name())
 		if err != nil {
 			return nil, fmt.Errorf("pattern: %w", err)
 		}
@@ -991,7 +992,7 @@ func (j *jobRun) downloadArtifact(with map[string]string, env []string, out *byt
 // uploadPagesArtifact copies the site folder into the run's artifacts; it
 // must hold index.html.
 func (j *jobRun) uploadPagesArtifact(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
-	p := cmpOr(with["path"], "_site/")
+	p := cmp.Or(with["path"], "_site/")
 	src, err := j.inWorkspace(p)
 	if err != nil {
 		return nil, err
@@ -999,7 +1000,7 @@ func (j *jobRun) uploadPagesArtifact(with map[string]string, env []string, out *
 	if !fileExists(filepath.Join(src, "index.html")) {
 		return nil, fmt.Errorf("path %q holds no index.html: the site would have no front page", p)
 	}
-	name := cmpOr(with["name"], "github-pages")
+	name := cmp.Or(with["name"], "github-pages")
 	dst := filepath.Join(j.run.artifacts, name)
 	if fileExists(dst) {
 		return nil, fmt.Errorf("an artifact named %q was uploaded already in this run", name)
@@ -1021,7 +1022,7 @@ func (j *jobRun) deployPages(with map[string]string, env []string, out *bytes.Bu
 			return nil, fmt.Errorf("deploy-pages needs permission %s: write", p)
 		}
 	}
-	name := cmpOr(with["artifact_name"], "github-pages")
+	name := cmp.Or(with["artifact_name"], "github-pages")
 	dir := filepath.Join(j.run.artifacts, name)
 	if !fileExists(filepath.Join(dir, "index.html")) {
 		return nil, fmt.Errorf("no pages artifact %q with an index.html in this run", name)
@@ -1029,13 +1030,6 @@ func (j *jobRun) deployPages(with map[string]string, env []string, out *bytes.Bu
 	j.run.deployed = dir
 	fmt.Fprintf(out, "deployed artifact %q\n", name)
 	return map[string]string{"page_url": "https://example.github.io/deadyet/"}, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func fileExists(p string) bool {

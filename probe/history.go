@@ -42,6 +42,8 @@ import (
 	"path/filepath"
 	"time"
 	"unicode/utf8"
+
+	"deadyet/probe/internal/atomicfile"
 )
 
 // HistoryFile is the name of the history inside its folder.
@@ -272,7 +274,7 @@ func (h *History) Write() error {
 	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
-	if err := writeFileAtomic(h.file, h.data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(h.file, h.data, 0o644); err != nil {
 		return err
 	}
 	h.written = len(h.data)

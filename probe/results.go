@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"deadyet/probe/internal/atomicfile"
 )
 
 // results.json is written one result a line, so that a diff shows what
@@ -75,7 +77,7 @@ func WriteResults(path string, r Results) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeFileAtomic(path, data, 0o644)
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // ReadResults reads a results.json. It is strict: an unknown or repeated

@@ -62,7 +62,7 @@ test-browser:
 bench:
 	$(GO) run ./probe/internal/benchfleet
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
-	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
 	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
 

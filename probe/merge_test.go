@@ -6,6 +6,54 @@ import (
 	"time"
 )
 
+// at parses a test time like "2026-11-25 10:00".
+func at(t testing.TB, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// run is one vantage point's probe run: its time and, per key "group
+// address check", the state and detail it found, like "up" or "timeout: no
+// answer".
+type run struct {
+	at    string
+	cells []string // "bn2 127.0.2.1 msnp21=up: CVR answered"
+}
+
+// results turns a run into the Results a probe would have written.
+func (r run) results(t testing.TB) Results {
+	t.Helper()
+	fin := at(t, r.at)
+	res := Results{Version: ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
+	for _, c := range r.cells {
+		key, st, ok := strings.Cut(c, "=")
+		f := strings.Fields(key)
+		if !ok || len(f) != 3 {
+			t.Fatalf("bad cell %q", c)
+		}
+		st, detail, _ := strings.Cut(st, ": ")
+		res.Results = append(res.Results, Result{Group: f[0], Address: f[1], Check: f[2], State: State(st), Detail: detail})
+	}
+	return res
+}
+
+func sameStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\ngot:\n\t%s\nwant:\n\t%s", what, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+}
+
+const (
+	k21 = "bn2 127.0.2.1 msnp21"
+	k22 = "bn2 127.0.2.1 msnp22"
+	k2  = "bn2 127.0.2.2 tcp443"
+)
+
 // vantage builds one vantage point's results from cells "group address
 // check=state: detail", with ms the index of the cell plus base.
 func vantage(t *testing.T, name string, started string, base int64, cells ...string) Results {

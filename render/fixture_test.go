@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // The fixture is shaped like the shipped site.toml: three regions (bn2 11
@@ -211,7 +212,7 @@ func makeFixtureHistory(t testing.TB) []byte {
 	cfg := fixtureConfig(11, 7, 11)
 	final := fixtureResults(cfg, fixtureUpAt)
 	dir := t.TempDir()
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func makeFixtureHistory(t testing.TB) []byte {
 	if err := h.Write(); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, probe.HistoryFile))
+	data, err := os.ReadFile(filepath.Join(dir, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,9 +250,9 @@ func makeFixtureHistory(t testing.TB) []byte {
 }
 
 // fixtureHistory reads the history fixture.
-func fixtureHistory(t testing.TB) *probe.History {
+func fixtureHistory(t testing.TB) *history.History {
 	t.Helper()
-	h, err := probe.ReadHistory(fixtureHistoryDir)
+	h, err := history.Read(fixtureHistoryDir)
 	if err != nil {
 		t.Fatal(err)
 	}

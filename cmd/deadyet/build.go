@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 	"deadyet/render"
 )
 
@@ -110,7 +111,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 		return err
 	}
 
-	var added []probe.Line
+	var added []history.Line
 	if hist != nil {
 		if added, err = hist.Record(results); err != nil {
 			return badInput(err)
@@ -176,14 +177,14 @@ func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 // readHistoryDir reads the history in dir; nil when dir is "". A folder
 // without history.jsonl is an empty history (the first run); a folder that
 // is not there is a mistake.
-func readHistoryDir(dir string) (*probe.History, error) {
+func readHistoryDir(dir string) (*history.History, error) {
 	if dir == "" {
 		return nil, nil
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("history folder %q: no such folder", dir)
 	}
-	return probe.ReadHistory(dir)
+	return history.Read(dir)
 }
 
 // siteInputs is everything a site is made of.
@@ -191,7 +192,7 @@ type siteInputs struct {
 	Site    *site
 	Results probe.Results
 	News    []render.NewsEntry
-	History *probe.History // nil: no history shown
+	History *history.History // nil: no history shown
 }
 
 // writeSite renders the site and puts it in place of dir, atomically. The

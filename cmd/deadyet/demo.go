@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 	"deadyet/probe/msntest"
 	"deadyet/render"
 )
@@ -211,7 +212,7 @@ func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
 // an outage, and three days had no run at all. A history that has lines
 // already is left alone: it is the record of earlier demos.
 func seedHistory(dir string, now probe.Results) error {
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil || h.Len() > 0 {
 		return err
 	}

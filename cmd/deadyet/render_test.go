@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 	"deadyet/render"
 )
 
@@ -298,7 +299,7 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 				r.Results[j].State, r.Results[j].Detail = probe.Timeout, "no <answer>"
 			}
 		}
-		if _, _, err := probe.AppendHistory(dir, r); err != nil {
+		if _, _, err := history.Append(dir, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -310,7 +311,7 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 func TestRenderRunHistory(t *testing.T) {
 	opts := renderInputs(t, probe.Up, probe.Up, probe.Up, probe.Timeout)
 	opts.HistoryDir = renderHistory(t, opts)
-	file := filepath.Join(opts.HistoryDir, probe.HistoryFile)
+	file := filepath.Join(opts.HistoryDir, history.FileName)
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -360,13 +361,13 @@ func TestRenderRunBadHistory(t *testing.T) {
 	}{
 		{"bad line", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = renderHistory(t, o)
-			f, err := os.OpenFile(filepath.Join(o.HistoryDir, probe.HistoryFile), os.O_APPEND|os.O_WRONLY, 0)
+			f, err := os.OpenFile(filepath.Join(o.HistoryDir, history.FileName), os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			f.WriteString("{\"t\":\"2026-11-25T10:00:05Z\",\"heartbeat\":false}\n")
 			f.Close()
-		}, filepath.Join("data", probe.HistoryFile) + ":"},
+		}, filepath.Join("data", history.FileName) + ":"},
 		{"no such folder", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = filepath.Join(filepath.Dir(o.ConfigPath), "nowhere")
 		}, `nowhere": no such folder`},
@@ -390,11 +391,11 @@ func TestRenderRunBadHistory(t *testing.T) {
 	// The line number is the bad line's.
 	opts := renderInputs(t, probe.Up)
 	opts.HistoryDir = renderHistory(t, opts)
-	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, probe.HistoryFile))
+	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, history.FileName))
 	n := bytes.Count(data, []byte("\n"))
-	os.WriteFile(filepath.Join(opts.HistoryDir, probe.HistoryFile), append(data, "not json\n"...), 0o644)
+	os.WriteFile(filepath.Join(opts.HistoryDir, history.FileName), append(data, "not json\n"...), 0o644)
 	err := renderRun(opts)
-	if want := filepath.Join(opts.HistoryDir, probe.HistoryFile) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := filepath.Join(opts.HistoryDir, history.FileName) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start with %q", err, want)
 	}
 }
@@ -411,11 +412,11 @@ func TestWriteSiteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := probe.ReadHistory(renderHistory(t, opts))
+	h, err := history.Read(renderHistory(t, opts))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, hist := range []*probe.History{nil, h} {
+	for _, hist := range []*history.History{nil, h} {
 		out := filepath.Join(t.TempDir(), "public")
 		if _, _, err := writeSite(siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
 			t.Fatal(err)
@@ -436,7 +437,7 @@ func TestWriteSiteHistory(t *testing.T) {
 // final; one day in fifty has no run. Quiet runs write nothing but the
 // day's heartbeat, so only the day's first run and the runs that change
 // something are recorded: the file is that of every hourly run.
-func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip float64, seed uint64) *probe.History {
+func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip float64, seed uint64) *history.History {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, seed))
 	end := final.Finished.UTC().Truncate(time.Hour).Add(3 * time.Second)
@@ -473,7 +474,7 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 			}
 		}
 	}
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +515,7 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 
 // shippedInputs is the shipped site: site.toml, the preview results and the
 // news, with a history of the given years in dir.
-func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInputs, *probe.History) {
+func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInputs, *history.History) {
 	t.Helper()
 	s, err := loadConfig("../../site.toml")
 	if err != nil {
@@ -588,7 +589,7 @@ func TestShippedPageSize(t *testing.T) {
 func BenchmarkRenderTenYears(b *testing.B) {
 	dir := b.TempDir()
 	in, h := shippedInputs(b, dir, 10, 0.035)
-	fi, err := os.Stat(filepath.Join(dir, probe.HistoryFile))
+	fi, err := os.Stat(filepath.Join(dir, history.FileName))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -597,7 +598,7 @@ func BenchmarkRenderTenYears(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		h, err := probe.ReadHistory(dir)
+		h, err := history.Read(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,18 +14,19 @@ import (
 	"deadyet/probe"
 	"deadyet/probe/history"
 	"deadyet/probe/msntest"
+	"deadyet/probe/results"
 )
 
 // fixtureResults writes the preview fixture, moved to finish at t, into dir.
 func fixtureResults(t *testing.T, dir string, at time.Time) string {
 	t.Helper()
-	r, err := probe.ReadResults("../../testdata/preview-results.json")
+	r, err := results.Read("../../testdata/preview-results.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Started, r.Finished = at.Add(-3*time.Second), at
 	path := filepath.Join(dir, "results-"+at.Format("150405")+".json")
-	if err := probe.WriteResults(path, r); err != nil {
+	if err := results.Write(path, r); err != nil {
 		t.Fatal(err)
 	}
 	return path

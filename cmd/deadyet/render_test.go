@@ -18,6 +18,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/probe/results"
 	"deadyet/render"
 )
 
@@ -285,7 +286,7 @@ func TestNewCmdRenderFlags(t *testing.T) {
 func renderHistory(t *testing.T, opts *RenderOptions) string {
 	t.Helper()
 	dir := filepath.Join(filepath.Dir(opts.ConfigPath), "data")
-	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	res, err := results.Read(opts.ResultsPaths[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +409,7 @@ func TestWriteSiteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	res, err := results.Read(opts.ResultsPaths[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +522,7 @@ func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInput
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := probe.ReadResults("../../testdata/preview-results.json")
+	res, err := results.Read("../../testdata/preview-results.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -540,7 +540,7 @@ var genTo = flag.String("history.gen", "", "write a generated history of ten yea
 
 // TestGenerateHistory writes the benchmarks' history for other uses:
 //
-//	go test ./probe -run TestGenerateHistory -history.gen /tmp/bighist
+//	go test ./probe/history -run TestGenerateHistory -history.gen /tmp/bighist
 func TestGenerateHistory(t *testing.T) {
 	if *genTo == "" {
 		t.Skip("set -history.gen DIR to write a generated history")

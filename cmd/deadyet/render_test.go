@@ -290,6 +290,10 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, err := history.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, at := range []time.Duration{-24 * time.Hour, -time.Hour} {
 		r := res
 		r.Started, r.Finished = res.Started.Add(at), res.Finished.Add(at)
@@ -300,9 +304,12 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 				r.Results[j].State, r.Results[j].Detail = probe.Timeout, "no <answer>"
 			}
 		}
-		if _, _, err := history.Append(dir, r); err != nil {
+		if _, err := h.Record(r); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }

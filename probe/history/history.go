@@ -138,18 +138,6 @@ func (h *History) File() string { return h.file }
 // Len is the number of lines.
 func (h *History) Len() int { return len(h.entries) }
 
-// Keys lists every key the history has seen, in order of first sighting.
-func (h *History) Keys() []probe.Key { return append([]probe.Key(nil), h.keys...) }
-
-// Lines returns every line, oldest first.
-func (h *History) Lines() []Line {
-	out := make([]Line, len(h.entries))
-	for i := range h.entries {
-		out[i] = h.line(i)
-	}
-	return out
-}
-
 func (h *History) line(i int) Line {
 	e := &h.entries[i]
 	l := Line{T: time.Unix(e.t, 0).UTC()}
@@ -235,24 +223,6 @@ func (h *History) Write() error {
 	}
 	h.written = len(h.data)
 	return nil
-}
-
-// Append records the run r in dir/history.jsonl: [Read],
-// [History.Record], [History.Write]. It returns the updated history, for
-// [History.Stats], and the lines added.
-func Append(dir string, r probe.Results) (*History, []Line, error) {
-	h, err := Read(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	added, err := h.Record(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := h.Write(); err != nil {
-		return nil, nil, err
-	}
-	return h, added, nil
 }
 
 const day = 24 * 60 * 60 // seconds

@@ -59,6 +59,32 @@ func short(l Line) string {
 	return s
 }
 
+// appendRun records the run r in dir's history the way deadyet build does:
+// Read, Record, Write. It returns the history and the lines added.
+func appendRun(dir string, r probe.Results) (*History, []Line, error) {
+	h, err := Read(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	added, err := h.Record(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.Write(); err != nil {
+		return nil, nil, err
+	}
+	return h, added, nil
+}
+
+// allLines is every line of h, oldest first.
+func allLines(h *History) []Line {
+	out := make([]Line, len(h.entries))
+	for i := range h.entries {
+		out[i] = h.line(i)
+	}
+	return out
+}
+
 func shorts(ls []Line) []string {
 	out := make([]string, len(ls))
 	for i, l := range ls {
@@ -171,7 +197,7 @@ func TestRecord(t *testing.T) {
 			dir := t.TempDir()
 			var all []string
 			for i, r := range tt.runs {
-				h, added, err := Append(dir, r.results(t))
+				h, added, err := appendRun(dir, r.results(t))
 				if err != nil {
 					t.Fatalf("run %d: %v", i, err)
 				}
@@ -186,7 +212,7 @@ func TestRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameStrings(t, "read back", shorts(h.Lines()), all)
+			sameStrings(t, "read back", shorts(allLines(h)), all)
 		})
 	}
 }
@@ -195,7 +221,7 @@ func TestQuietRunIsByteIdentical(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, FileName)
 	first := run{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k22 + "=timeout: no answer in 3s", k2 + "=skipped"}}
-	if _, _, err := Append(dir, first.results(t)); err != nil {
+	if _, _, err := appendRun(dir, first.results(t)); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(file)
@@ -204,7 +230,7 @@ func TestQuietRunIsByteIdentical(t *testing.T) {
 	}
 	// Same states an hour later, with other details: nothing to write.
 	quiet := run{"2026-11-25 11:00", []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}}
-	_, added, err := Append(dir, quiet.results(t))
+	_, added, err := appendRun(dir, quiet.results(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +245,7 @@ func TestQuietRunIsByteIdentical(t *testing.T) {
 
 	// The next day's first run adds the heartbeat only.
 	nextDay := run{"2026-11-26 00:00", quiet.cells}
-	if _, _, err := Append(dir, nextDay.results(t)); err != nil {
+	if _, _, err := appendRun(dir, nextDay.results(t)); err != nil {
 		t.Fatal(err)
 	}
 	after2, err := os.ReadFile(file)
@@ -278,7 +304,7 @@ func TestReadValidHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameStrings(t, "lines", shorts(h.Lines()), []string{
+	sameStrings(t, "lines", shorts(allLines(h)), []string{
 		"11-25 10:00 heartbeat",
 		"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
 		"11-25 11:00 bn2 127.0.2.1 msnp21 up→timeout: no answer in 3s",
@@ -357,8 +383,8 @@ func TestReadHistoryFolder(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 	// A history that cannot be read is not recorded onto.
-	if _, _, err := Append(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
-		t.Error("Append recorded onto a corrupt history")
+	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
+		t.Error("recorded onto a corrupt history")
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir, FileName)); string(data) != "{}\n" {
 		t.Errorf("a corrupt history was rewritten: %q", data)
@@ -401,11 +427,11 @@ func TestRecordErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			h, _, err := Append(dir, base.results(t))
+			h, _, err := appendRun(dir, base.results(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines := shorts(h.Lines())
+			lines := shorts(allLines(h))
 			_, err = h.Record(tt.r(t))
 			want := strings.ReplaceAll(tt.want, "HISTORY", h.File())
 			if err == nil || err.Error() != want {
@@ -414,7 +440,7 @@ func TestRecordErrors(t *testing.T) {
 			if h.Changed() {
 				t.Error("a failed Record changed the history")
 			}
-			sameStrings(t, "lines after a failed Record", shorts(h.Lines()), lines)
+			sameStrings(t, "lines after a failed Record", shorts(allLines(h)), lines)
 		})
 	}
 }
@@ -460,7 +486,7 @@ func TestFailedWrite(t *testing.T) {
 
 func TestWriteCreatesFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data", "deeper")
-	if _, _, err := Append(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(filepath.Join(dir, FileName))

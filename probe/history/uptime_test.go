@@ -527,9 +527,16 @@ func BenchmarkAppendQuietRun(b *testing.B) {
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, FileName))
 	for b.Loop() {
-		_, added, err := Append(dir, r)
+		h, err := Read(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		added, err := h.Record(r)
 		if err != nil || len(added) != 0 {
 			b.Fatalf("%v, %d added", err, len(added))
+		}
+		if err := h.Write(); err != nil {
+			b.Fatal(err)
 		}
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, FileName))

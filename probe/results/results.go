@@ -274,15 +274,6 @@ type Tally struct {
 	States map[probe.State]int // every state seen, Up included
 }
 
-// String is e.g. "bn2 msnp21: 3/22 up (12 rejected, 7 timeout)".
-func (t Tally) String() string {
-	s := fmt.Sprintf("%s %s: %d/%d up", t.Group, t.Check, t.Up, t.Total)
-	if o := t.others(); o != "" {
-		s += " (" + o + ")"
-	}
-	return s
-}
-
 // others counts the states but up, e.g. "12 rejected, 7 timeout".
 func (t Tally) others() string {
 	var parts []string

@@ -172,19 +172,15 @@ func TestSummary(t *testing.T) {
 	r.Results = append(r.Results,
 		probe.Result{Group: "bn2", Address: "127.0.2.3", Check: "tcp443", State: probe.Timeout, Attempts: 2},
 		probe.Result{Group: "db5", Address: "127.0.2.4", Check: "tcp443", State: probe.Up, Attempts: 1})
-	var got []string
-	for _, tl := range results.Summary(r) {
-		got = append(got, tl.String())
+	want := []results.Tally{
+		{Group: "bn2", Check: "tcp443", Up: 1, Total: 2, States: map[probe.State]int{probe.Up: 1, probe.Timeout: 1}},
+		{Group: "bn2", Check: "msnp21", Up: 0, Total: 2, States: map[probe.State]int{probe.Rejected: 1, probe.Foreign: 1}},
+		{Group: "bn2", Check: "msnp22", Up: 0, Total: 1, States: map[probe.State]int{probe.Skipped: 1}},
+		{Group: "db3", Check: "tcp443", Up: 0, Total: 1, States: map[probe.State]int{probe.Error: 1}},
+		{Group: "db5", Check: "tcp443", Up: 1, Total: 1, States: map[probe.State]int{probe.Up: 1}},
 	}
-	want := []string{
-		"bn2 tcp443: 1/2 up (1 timeout)",
-		"bn2 msnp21: 0/2 up (1 rejected, 1 foreign)",
-		"bn2 msnp22: 0/1 up (1 skipped)",
-		"db3 tcp443: 0/1 up (1 error)",
-		"db5 tcp443: 1/1 up",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Summary:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if got := results.Summary(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("Summary:\n%+v\nwant:\n%+v", got, want)
 	}
 	var b strings.Builder
 	if err := results.WriteSummary(&b, r); err != nil {

@@ -65,7 +65,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkResults$$' -benchtime 200x -benchmem ./probe/results/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
-	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
+	$(GO) test -run '^$$' -bench 'Render(Shipped|TenYears)' -benchtime 5x -benchmem ./cmd/deadyet/
 
 # Fuzz the MSNP reply parser and the gateway check for a while (make test
 # runs their seed corpora).

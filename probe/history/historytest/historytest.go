@@ -24,9 +24,9 @@ type Runs struct {
 	Step  time.Duration // the time between two runs; more than 0
 	// See is what the run at t saw. It gets a copy of Base.Results, its own
 	// to change until the next call, and returns the run's results: that
-	// copy, changed or not, or another slice. It returns false when no run happened at t. It is
-	// called in time order, once for each step. Nil: every run sees
-	// Base.Results.
+	// copy, changed or not, or another slice. It returns false when no run
+	// happened at t. It is called in time order, once for each step. Nil:
+	// every run sees Base.Results.
 	See func(t time.Time, rs []probe.Result) ([]probe.Result, bool)
 }
 

@@ -58,13 +58,14 @@ test-browser:
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),
-# then the Go benchmarks of the probe, the history and the page.
+# then the Go benchmarks of the probe, the results, the history and the page.
 bench:
 	$(GO) run ./probe/internal/benchfleet
-	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
-	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run)$$' -benchtime 200x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench '^BenchmarkResults$$' -benchtime 200x -benchmem ./probe/results/
+	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
-	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
+	$(GO) test -run '^$$' -bench 'Render(Shipped|TenYears)' -benchtime 5x -benchmem ./cmd/deadyet/
 
 # Fuzz the MSNP reply parser and the gateway check for a while (make test
 # runs their seed corpora).

@@ -2,7 +2,6 @@ package probe_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -81,22 +80,4 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/300, "µs/check")
-}
-
-// BenchmarkResults writes and parses a results.json of 10,000 results.
-func BenchmarkResults(b *testing.B) {
-	r := probe.Results{Version: 1, Started: time.Unix(0, 0).UTC(), Finished: time.Unix(3, 0).UTC(), Vantage: "bench"}
-	for i := range 10000 {
-		r.Results = append(r.Results, probe.Result{Group: "g", Address: fmt.Sprintf("127.1.%d.%d", i/250, i%250+1),
-			Check: "msnp21", State: probe.Up, MS: 3, Attempts: 1, Detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"})
-	}
-	for b.Loop() {
-		data, err := probe.MarshalResults(r)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := probe.ParseResults("results.json", data); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

@@ -141,10 +141,10 @@ func FuzzParseReply(f *testing.F) {
 		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
 			t.Fatalf("CVR reply %q judged good", line)
 		}
-		if s := cleanDetail(line); len([]rune(s)) > detailMax || !printableLine(s) {
+		if s := cleanDetail(line); len([]rune(s)) > detailMax || !PrintableLine(s) {
 			t.Fatalf("cleanDetail(%q) = %q", line, s)
 		}
-		if s := quote([]byte(line)); !printableLine(s) || strings.ContainsAny(s, "\r\n") {
+		if s := quote([]byte(line)); !PrintableLine(s) || strings.ContainsAny(s, "\r\n") {
 			t.Fatalf("quote(%q) = %q", line, s)
 		}
 	})

@@ -16,6 +16,10 @@
 //	timeout   no (complete) answer before the deadline
 //	error     anything else (no such host, TLS failure, …), said in Detail
 //	skipped   the check has scan = false
+//
+// This package only probes. Package deadyet/probe/results reads and writes
+// the results as results.json, and deadyet/probe/history keeps what runs saw
+// over time.
 package probe
 
 import (
@@ -164,7 +168,7 @@ func (r Result) String() string {
 	return fmt.Sprintf("%s %s %s: %s (%s)", r.Group, r.Address, r.Check, r.State, r.Detail)
 }
 
-// ResultsVersion is the results.json "version" this package writes and reads.
+// ResultsVersion is the results.json "version" that package results writes and reads.
 const ResultsVersion = 1
 
 // Results is the whole of results.json.

@@ -3,6 +3,7 @@ package probe
 import (
 	"net/netip"
 	"strings"
+	"unicode"
 )
 
 // ValidVersion reports whether v names a protocol version the way site.toml
@@ -42,6 +43,19 @@ func ValidHost(h string) bool {
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// PrintableLine reports whether s is one line of printable text, as a
+// result's Detail and a run's Vantage must be: no control character (so no
+// line break), no invalid UTF-8 and no U+FFFD. results.json refuses anything
+// else.
+func PrintableLine(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) || r == unicode.ReplacementChar {
+			return false
 		}
 	}
 	return true

@@ -28,3 +28,15 @@ func TestValidVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintableLine(t *testing.T) {
+	for s, want := range map[string]bool{
+		"": true, "VER 1 0": true, `not MSNP: "<html>é"`: true, "café ☃ …": true,
+		"a\nb": false, "a\rb": false, "tab\t": false, "\x1b[31m": false, "\x00": false, "\x7f": false,
+		"bad \xff byte": false, "\ufffd": false, "\u2028": false,
+	} {
+		if got := PrintableLine(s); got != want {
+			t.Errorf("PrintableLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

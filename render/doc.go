@@ -83,7 +83,7 @@
 //
 // # History
 //
-// [Options.History] is what earlier runs saw (a probe.History, only read).
+// [Options.History] is what earlier runs saw (a [history.History], only read).
 // It is shown as of the run's time, Results.Finished, never the clock, so
 // the same inputs give the same bytes. When it is nil the page has none of
 // the following; with it:

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/history/historytest"
 )
 
 // The fixture is shaped like the shipped site.toml: three regions (bn2 11
@@ -211,29 +213,33 @@ func makeFixtureHistory(t testing.TB) []byte {
 	cfg := fixtureConfig(11, 7, 11)
 	final := fixtureResults(cfg, fixtureUpAt)
 	dir := t.TempDir()
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	gone := probe.Result{Group: "bn2", Address: "127.2.0.99", Check: "msnp21", State: probe.Rejected, Detail: "VER 1 0"}
-	for at := time.Date(2026, 8, 1, 0, 0, 3, 0, time.UTC); at.Before(final.Started); at = at.Add(time.Hour) {
-		if fixtureGap(at) {
-			continue
-		}
-		r := final
-		r.Started, r.Finished = at.Add(-3*time.Second), at
-		r.Results = slices.Clone(final.Results)
-		for i, res := range r.Results {
-			if st, detail, ok := fixtureChange(probe.KeyOf(res), at); ok {
-				r.Results[i].State, r.Results[i].Detail = st, detail
+	hourly := historytest.Runs{
+		Base:  final,
+		First: time.Date(2026, 8, 1, 0, 0, 3, 0, time.UTC),
+		Until: final.Started,
+		Step:  time.Hour,
+		See: func(at time.Time, rs []probe.Result) ([]probe.Result, bool) {
+			if fixtureGap(at) {
+				return nil, false
 			}
-		}
-		if at.Before(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
-			r.Results = append(r.Results, gone) // a server that left the config
-		}
-		if _, err := h.Record(r); err != nil {
-			t.Fatal(err)
-		}
+			for i, res := range rs {
+				if st, detail, ok := fixtureChange(probe.KeyOf(res), at); ok {
+					rs[i].State, rs[i].Detail = st, detail
+				}
+			}
+			if at.Before(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
+				rs = append(rs, gone) // a server that left the config
+			}
+			return rs, true
+		},
+	}
+	if err := hourly.Record(h); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := h.Record(final); err != nil {
 		t.Fatal(err)
@@ -241,7 +247,7 @@ func makeFixtureHistory(t testing.TB) []byte {
 	if err := h.Write(); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, probe.HistoryFile))
+	data, err := os.ReadFile(filepath.Join(dir, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,9 +255,9 @@ func makeFixtureHistory(t testing.TB) []byte {
 }
 
 // fixtureHistory reads the history fixture.
-func fixtureHistory(t testing.TB) *probe.History {
+func fixtureHistory(t testing.TB) *history.History {
 	t.Helper()
-	h, err := probe.ReadHistory(fixtureHistoryDir)
+	h, err := history.Read(fixtureHistoryDir)
 	if err != nil {
 		t.Fatal(err)
 	}

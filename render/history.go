@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // The sizes of the history parts.
@@ -106,10 +107,10 @@ func dayOf(t time.Time) time.Time {
 
 // buildHistory adds the history of h, as of now, to the view: the cells'
 // tooltips and screen-reader texts, the rows' timelines, the changes.
-func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
+func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) {
 	stats := h.Stats(now)
-	hv := &History{Now: now, Days: probe.TimelineDays, To: dayOf(now)}
-	hv.From = hv.To.AddDate(0, 0, 1-probe.TimelineDays)
+	hv := &History{Now: now, Days: history.TimelineDays, To: dayOf(now)}
+	hv.From = hv.To.AddDate(0, 0, 1-history.TimelineDays)
 	if first, _, ok := h.Span(now); ok {
 		hv.Start = first
 	}
@@ -153,13 +154,13 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 				u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]
 				annotate(c, u, ok, now)
 			}
-			var days [][]probe.Day
+			var days [][]history.Day
 			for _, ci := range cols {
 				if u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]; ok {
 					days = append(days, u.Days)
 				}
 			}
-			row.Timeline = timelineSVG(bestDays(days, probe.TimelineDays), hv.From, hv.To, what)
+			row.Timeline = timelineSVG(bestDays(days, history.TimelineDays), hv.From, hv.To, what)
 		}
 	}
 
@@ -169,7 +170,7 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 		}
 		return key
 	}
-	change := func(l probe.Line) Change {
+	change := func(l history.Line) Change {
 		g, ok := titles[l.Group]
 		if !ok {
 			g = l.Group
@@ -211,7 +212,7 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 
 // annotate adds what the history knows of a cell, as of now, to its
 // tooltip and its screen-reader text.
-func annotate(c *Cell, u probe.Uptime, ok bool, now time.Time) {
+func annotate(c *Cell, u history.Uptime, ok bool, now time.Time) {
 	var parts []string
 	switch {
 	case !ok:
@@ -245,7 +246,7 @@ func annotate(c *Cell, u probe.Uptime, ok bool, now time.Time) {
 // uptime is the share of the checked time that the cell was up, in the
 // last 30 and 365 days: "up 99.5% of the time checked in the last 30 days,
 // 87% in the last 365". Time without a run is not checked time.
-func uptime(u probe.Uptime) string {
+func uptime(u history.Uptime) string {
 	_, month := u.Month.Percent()
 	_, year := u.Year.Percent()
 	switch {
@@ -260,7 +261,7 @@ func uptime(u probe.Uptime) string {
 // percent is the ratio in percent: whole between 1% and 99%, to a tenth
 // below and above, never rounded to 0% or 100% unless it is exactly that;
 // "no data" when nothing is known.
-func percent(r probe.Ratio) string {
+func percent(r history.Ratio) string {
 	p, ok := r.Percent()
 	switch {
 	case !ok:
@@ -309,7 +310,7 @@ const (
 
 // bestDays is, for each of n days, the best fraction up of any of the
 // checks' timelines, as a class: one check up all day makes the day up.
-func bestDays(checks [][]probe.Day, n int) []dayClass {
+func bestDays(checks [][]history.Day, n int) []dayClass {
 	out := make([]dayClass, n)
 	for i := range out {
 		best, known := 0.0, false

@@ -15,13 +15,14 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // TestFixtureHistoryFile keeps testdata/history/history.jsonl what the
 // fixture's runs record; -update rewrites it.
 func TestFixtureHistoryFile(t *testing.T) {
 	got := makeFixtureHistory(t)
-	path := filepath.Join(fixtureHistoryDir, probe.HistoryFile)
+	path := filepath.Join(fixtureHistoryDir, history.FileName)
 	if *update {
 		if err := os.MkdirAll(fixtureHistoryDir, 0o755); err != nil {
 			t.Fatal(err)
@@ -229,7 +230,7 @@ func TestPercent(t *testing.T) {
 		{2 * h, 3 * h, "67%"},
 	}
 	for _, tt := range tests {
-		if got := percent(probe.Ratio{Up: tt.up, Known: tt.known}); got != tt.want {
+		if got := percent(history.Ratio{Up: tt.up, Known: tt.known}); got != tt.want {
 			t.Errorf("percent(%v of %v) = %q, want %q", tt.up, tt.known, got, tt.want)
 		}
 	}
@@ -237,16 +238,16 @@ func TestPercent(t *testing.T) {
 
 // days makes a timeline of one check from a pattern: u up all day, d down,
 // p half up, n no data.
-func days(pattern string) []probe.Day {
-	out := make([]probe.Day, len(pattern))
+func days(pattern string) []history.Day {
+	out := make([]history.Day, len(pattern))
 	for i, c := range pattern {
 		switch c {
 		case 'u':
-			out[i].Ratio = probe.Ratio{Up: time.Hour, Known: time.Hour}
+			out[i].Ratio = history.Ratio{Up: time.Hour, Known: time.Hour}
 		case 'd':
-			out[i].Ratio = probe.Ratio{Known: time.Hour}
+			out[i].Ratio = history.Ratio{Known: time.Hour}
 		case 'p':
-			out[i].Ratio = probe.Ratio{Up: time.Hour, Known: 2 * time.Hour}
+			out[i].Ratio = history.Ratio{Up: time.Hour, Known: 2 * time.Hour}
 		}
 	}
 	return out
@@ -267,7 +268,7 @@ func TestBestDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var checks [][]probe.Day
+			var checks [][]history.Day
 			for _, p := range tt.checks {
 				checks = append(checks, days(p))
 			}
@@ -573,14 +574,14 @@ func TestChangesFeed(t *testing.T) {
 	// An hour later, one more run changed two cells: one new entry, the
 	// others as they were.
 	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, probe.HistoryFile))
+	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, probe.HistoryFile), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, history.FileName), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -657,7 +658,7 @@ func hostileHistoryOptions(t *testing.T) Options {
 	t.Helper()
 	opts := hostileOptions(t)
 	dir := t.TempDir()
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,7 +690,7 @@ func TestHistoryNeedsTime(t *testing.T) {
 // TestEmptyHistory: a history with nothing in it yet (the first run of a
 // new site) shows the parts, empty, and says so.
 func TestEmptyHistory(t *testing.T) {
-	h, err := probe.ReadHistory(t.TempDir())
+	h, err := history.Read(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -717,15 +718,15 @@ func TestEmptyHistory(t *testing.T) {
 func TestUptimeWords(t *testing.T) {
 	h := time.Hour
 	tests := []struct {
-		month, year probe.Ratio
+		month, year history.Ratio
 		want        string
 	}{
-		{probe.Ratio{Up: h, Known: 4 * h}, probe.Ratio{Up: 3 * h, Known: 4 * h}, "up 25% of the time checked in the last 30 days, 75% in the last 365"},
-		{probe.Ratio{}, probe.Ratio{Known: 4 * h}, "not checked in the last 30 days; up 0% of the time checked in the last 365"},
-		{probe.Ratio{}, probe.Ratio{}, "no data for the last 365 days"},
+		{history.Ratio{Up: h, Known: 4 * h}, history.Ratio{Up: 3 * h, Known: 4 * h}, "up 25% of the time checked in the last 30 days, 75% in the last 365"},
+		{history.Ratio{}, history.Ratio{Known: 4 * h}, "not checked in the last 30 days; up 0% of the time checked in the last 365"},
+		{history.Ratio{}, history.Ratio{}, "no data for the last 365 days"},
 	}
 	for _, tt := range tests {
-		if got := uptime(probe.Uptime{Month: tt.month, Year: tt.year}); got != tt.want {
+		if got := uptime(history.Uptime{Month: tt.month, Year: tt.year}); got != tt.want {
 			t.Errorf("uptime(%v, %v) = %q, want %q", tt.month, tt.year, got, tt.want)
 		}
 	}
@@ -736,7 +737,7 @@ func TestUptimeWords(t *testing.T) {
 func TestChangeRunsWhole(t *testing.T) {
 	defer func(n int) { recentScan = n }(recentScan)
 	recentScan = 3
-	h, err := probe.ReadHistory(t.TempDir())
+	h, err := history.Read(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

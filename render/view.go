@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // Verdict is the page's answer: is MSN dead yet?
@@ -27,10 +28,10 @@ const (
 // Options is everything a render needs.
 type Options struct {
 	Config  probe.Config
-	Page    Page           // the page text; [Page.WithDefaults] is applied
-	Results probe.Results  // the run to show; results not in Config are ignored
-	News    []NewsEntry    // in any order; shown newest first
-	History *probe.History // what earlier runs saw; nil: the page shows none (it is only read)
+	Page    Page             // the page text; [Page.WithDefaults] is applied
+	Results probe.Results    // the run to show; results not in Config are ignored
+	News    []NewsEntry      // in any order; shown newest first
+	History *history.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
 	Static    fs.FS // style.css and favicon.svg; nil: the embedded [static.FS]

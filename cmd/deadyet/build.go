@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/results"
 	"deadyet/render"
 )
 
@@ -99,27 +101,27 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	if err := makeParent("site folder", opts.Out); err != nil {
 		return err
 	}
-	var results probe.Results
+	var res probe.Results
 	if opts.probed != nil {
-		results = *opts.probed
+		res = *opts.probed
 	} else if len(opts.Results) > 0 {
-		if results, err = readResults(opts.Results, s.Probe); err != nil {
+		if res, err = readResults(opts.Results, s.Probe); err != nil {
 			return badInput(err)
 		}
-	} else if results, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
+	} else if res, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
 		return err
 	}
 
-	var added []probe.Line
+	var added []history.Line
 	if hist != nil {
-		if added, err = hist.Record(results); err != nil {
+		if added, err = hist.Record(res); err != nil {
 			return badInput(err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, "", "")
+	v, n, err := writeSite(siteInputs{Site: s, Results: res, News: news, History: hist}, opts.Out, "", "")
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 		}
 	}
 	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Verdict, v.Headline)
-	if err := probe.WriteSummary(opts.Stdout, results); err != nil {
+	if err := results.WriteSummary(opts.Stdout, res); err != nil {
 		return err
 	}
 	if hist != nil {
@@ -147,13 +149,13 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 	runs := make([]probe.Results, 0, len(paths))
 	for _, p := range paths {
-		r, err := probe.ReadResults(p)
+		r, err := results.Read(p)
 		if err != nil {
 			return probe.Results{}, err
 		}
 		runs = append(runs, r)
 	}
-	merged, err := probe.MergeResults(runs)
+	merged, err := results.Merge(runs)
 	if err != nil {
 		return probe.Results{}, fmt.Errorf("merging %d results files: %w", len(paths), err)
 	}
@@ -176,14 +178,14 @@ func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 // readHistoryDir reads the history in dir; nil when dir is "". A folder
 // without history.jsonl is an empty history (the first run); a folder that
 // is not there is a mistake.
-func readHistoryDir(dir string) (*probe.History, error) {
+func readHistoryDir(dir string) (*history.History, error) {
 	if dir == "" {
 		return nil, nil
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("history folder %q: no such folder", dir)
 	}
-	return probe.ReadHistory(dir)
+	return history.Read(dir)
 }
 
 // siteInputs is everything a site is made of.
@@ -191,7 +193,7 @@ type siteInputs struct {
 	Site    *site
 	Results probe.Results
 	News    []render.NewsEntry
-	History *probe.History // nil: no history shown
+	History *history.History // nil: no history shown
 }
 
 // writeSite renders the site and puts it in place of dir, atomically. The

@@ -12,19 +12,21 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 	"deadyet/probe/msntest"
+	"deadyet/probe/results"
 )
 
 // fixtureResults writes the preview fixture, moved to finish at t, into dir.
 func fixtureResults(t *testing.T, dir string, at time.Time) string {
 	t.Helper()
-	r, err := probe.ReadResults("../../testdata/preview-results.json")
+	r, err := results.Read("../../testdata/preview-results.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Started, r.Finished = at.Add(-3*time.Second), at
 	path := filepath.Join(dir, "results-"+at.Format("150405")+".json")
-	if err := probe.WriteResults(path, r); err != nil {
+	if err := results.Write(path, r); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -46,7 +48,7 @@ func TestBuildFromResults(t *testing.T) {
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day))); err != nil {
 		t.Fatal(err)
 	}
-	first, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	first, err := os.ReadFile(filepath.Join(hist, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func TestBuildFromResults(t *testing.T) {
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(time.Hour)))); err != nil {
 		t.Fatal(err)
 	}
-	second, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	second, err := os.ReadFile(filepath.Join(hist, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestBuildFromResults(t *testing.T) {
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(24*time.Hour)))); err != nil {
 		t.Fatal(err)
 	}
-	third, err := os.ReadFile(filepath.Join(hist, probe.HistoryFile))
+	third, err := os.ReadFile(filepath.Join(hist, history.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestBuildBadHistory(t *testing.T) {
 	hist := filepath.Join(dir, "data")
 	os.Mkdir(hist, 0o755)
 	bad := `{"t":"2026-11-25T10:00:03Z","heartbeat":true}` + "\n" + `{"t":"2026-11-25T10:00:03Z","group":"bn2"` + "\n"
-	if err := os.WriteFile(filepath.Join(hist, probe.HistoryFile), []byte(bad), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(hist, history.FileName), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
@@ -97,7 +99,7 @@ func TestBuildBadHistory(t *testing.T) {
 	if code := exitCode(err); code != 2 {
 		t.Fatalf("exit %d (%v), want 2", code, err)
 	}
-	if !strings.HasPrefix(err.Error(), filepath.Join(hist, probe.HistoryFile)+":2: ") || strings.Contains(err.Error(), "\n") {
+	if !strings.HasPrefix(err.Error(), filepath.Join(hist, history.FileName)+":2: ") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("error %q: want one line naming the file and line 2", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
@@ -131,7 +133,7 @@ func TestBuildInterrupted(t *testing.T) {
 	os.WriteFile(filepath.Join(out, "status.json"), []byte(`{"schema":1}`), 0o644)
 	oldSite, oldHist := []byte("<p>the previous site</p>\n"), []byte(`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`+"\n")
 	os.WriteFile(filepath.Join(out, "index.html"), oldSite, 0o644)
-	os.WriteFile(filepath.Join(hist, probe.HistoryFile), oldHist, 0o644)
+	os.WriteFile(filepath.Join(hist, history.FileName), oldHist, 0o644)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -147,7 +149,7 @@ func TestBuildInterrupted(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(out, "index.html")); !bytes.Equal(got, oldSite) {
 		t.Errorf("site changed: %q", got)
 	}
-	if got, _ := os.ReadFile(filepath.Join(hist, probe.HistoryFile)); !bytes.Equal(got, oldHist) {
+	if got, _ := os.ReadFile(filepath.Join(hist, history.FileName)); !bytes.Equal(got, oldHist) {
 		t.Errorf("history changed: %q", got)
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 2 {

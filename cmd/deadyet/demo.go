@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/history/historytest"
 	"deadyet/probe/msntest"
 	"deadyet/render"
 )
@@ -211,34 +213,39 @@ func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
 // an outage, and three days had no run at all. A history that has lines
 // already is left alone: it is the record of earlier demos.
 func seedHistory(dir string, now probe.Results) error {
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil || h.Len() > 0 {
 		return err
 	}
 	const days = 90
 	today := now.Started.UTC().Truncate(24 * time.Hour)
-	for d := days; d >= 1; d-- {
-		if d >= 40 && d < 43 {
-			continue // no run: no data
-		}
-		t := today.Add(-time.Duration(d)*24*time.Hour + 12*time.Hour)
-		run := probe.Results{Version: probe.ResultsVersion, Started: t, Finished: t, Vantage: "demo (made-up past)"}
-		for _, r := range now.Results {
-			k := fnv.New32a()
-			io.WriteString(k, r.Group+" "+r.Address)
-			n := int(k.Sum32())
-			switch {
-			case r.State == probe.Skipped:
-			case r.State != probe.Up && d > 10+n%70:
-				r.State, r.Detail = probe.Up, "answered (made-up past)"
-			case r.State == probe.Up && n%5 == 0 && d%30 == n%30:
-				r.State, r.Detail = probe.Timeout, "no answer (made-up outage)"
+	past := historytest.Runs{
+		Base:  probe.Results{Version: probe.ResultsVersion, Vantage: "demo (made-up past)", Results: now.Results},
+		First: today.Add(-days*24*time.Hour + 12*time.Hour),
+		Until: today,
+		Step:  24 * time.Hour,
+		See: func(t time.Time, rs []probe.Result) ([]probe.Result, bool) {
+			d := int(today.Sub(t)/(24*time.Hour)) + 1 // days ago
+			if d >= 40 && d < 43 {
+				return nil, false // no run: no data
 			}
-			run.Results = append(run.Results, r)
-		}
-		if _, err := h.Record(run); err != nil {
-			return err
-		}
+			for i, r := range rs {
+				k := fnv.New32a()
+				io.WriteString(k, r.Group+" "+r.Address)
+				n := int(k.Sum32())
+				switch {
+				case r.State == probe.Skipped:
+				case r.State != probe.Up && d > 10+n%70:
+					rs[i].State, rs[i].Detail = probe.Up, "answered (made-up past)"
+				case r.State == probe.Up && n%5 == 0 && d%30 == n%30:
+					rs[i].State, rs[i].Detail = probe.Timeout, "no answer (made-up outage)"
+				}
+			}
+			return rs, true
+		},
+	}
+	if err := past.Record(h); err != nil {
+		return err
 	}
 	return h.Write()
 }

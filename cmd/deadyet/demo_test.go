@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 func TestSeedHistory(t *testing.T) {
@@ -21,7 +22,7 @@ func TestSeedHistory(t *testing.T) {
 	if err := seedHistory(dir, res); err != nil {
 		t.Fatal(err)
 	}
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestSeedHistory(t *testing.T) {
 	}
 
 	// A history with lines is the record of earlier demos: left alone.
-	file := filepath.Join(dir, probe.HistoryFile)
+	file := filepath.Join(dir, history.FileName)
 	before, _ := os.ReadFile(file)
 	if err := seedHistory(dir, res); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/probe"
+	"deadyet/probe/results"
 )
 
 // ProbeOptions are the inputs of "deadyet probe".
@@ -66,11 +67,11 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := probe.WriteResults(opts.Out, res); err != nil {
+	if err := results.Write(opts.Out, res); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
 	if !opts.Quiet {
-		if err := probe.WriteSummary(opts.Stdout, res); err != nil {
+		if err := results.WriteSummary(opts.Stdout, res); err != nil {
 			return err
 		}
 		fmt.Fprintf(opts.Stdout, "wrote %s (%d results in %s)\n", opts.Out, len(res.Results), res.Finished.Sub(res.Started).Round(time.Millisecond))

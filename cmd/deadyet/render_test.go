@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/history/historytest"
+	"deadyet/probe/results"
 	"deadyet/render"
 )
 
@@ -284,7 +287,11 @@ func TestNewCmdRenderFlags(t *testing.T) {
 func renderHistory(t *testing.T, opts *RenderOptions) string {
 	t.Helper()
 	dir := filepath.Join(filepath.Dir(opts.ConfigPath), "data")
-	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	res, err := results.Read(opts.ResultsPaths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,9 +305,12 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 				r.Results[j].State, r.Results[j].Detail = probe.Timeout, "no <answer>"
 			}
 		}
-		if _, _, err := probe.AppendHistory(dir, r); err != nil {
+		if _, err := h.Record(r); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -310,7 +320,7 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 func TestRenderRunHistory(t *testing.T) {
 	opts := renderInputs(t, probe.Up, probe.Up, probe.Up, probe.Timeout)
 	opts.HistoryDir = renderHistory(t, opts)
-	file := filepath.Join(opts.HistoryDir, probe.HistoryFile)
+	file := filepath.Join(opts.HistoryDir, history.FileName)
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -360,13 +370,13 @@ func TestRenderRunBadHistory(t *testing.T) {
 	}{
 		{"bad line", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = renderHistory(t, o)
-			f, err := os.OpenFile(filepath.Join(o.HistoryDir, probe.HistoryFile), os.O_APPEND|os.O_WRONLY, 0)
+			f, err := os.OpenFile(filepath.Join(o.HistoryDir, history.FileName), os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			f.WriteString("{\"t\":\"2026-11-25T10:00:05Z\",\"heartbeat\":false}\n")
 			f.Close()
-		}, filepath.Join("data", probe.HistoryFile) + ":"},
+		}, filepath.Join("data", history.FileName) + ":"},
 		{"no such folder", func(t *testing.T, o *RenderOptions) {
 			o.HistoryDir = filepath.Join(filepath.Dir(o.ConfigPath), "nowhere")
 		}, `nowhere": no such folder`},
@@ -390,11 +400,11 @@ func TestRenderRunBadHistory(t *testing.T) {
 	// The line number is the bad line's.
 	opts := renderInputs(t, probe.Up)
 	opts.HistoryDir = renderHistory(t, opts)
-	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, probe.HistoryFile))
+	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, history.FileName))
 	n := bytes.Count(data, []byte("\n"))
-	os.WriteFile(filepath.Join(opts.HistoryDir, probe.HistoryFile), append(data, "not json\n"...), 0o644)
+	os.WriteFile(filepath.Join(opts.HistoryDir, history.FileName), append(data, "not json\n"...), 0o644)
 	err := renderRun(opts)
-	if want := filepath.Join(opts.HistoryDir, probe.HistoryFile) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := filepath.Join(opts.HistoryDir, history.FileName) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start with %q", err, want)
 	}
 }
@@ -407,15 +417,15 @@ func TestWriteSiteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := probe.ReadResults(opts.ResultsPaths[0])
+	res, err := results.Read(opts.ResultsPaths[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := probe.ReadHistory(renderHistory(t, opts))
+	h, err := history.Read(renderHistory(t, opts))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, hist := range []*probe.History{nil, h} {
+	for _, hist := range []*history.History{nil, h} {
 		out := filepath.Join(t.TempDir(), "public")
 		if _, _, err := writeSite(siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
 			t.Fatal(err)
@@ -433,10 +443,8 @@ func TestWriteSiteHistory(t *testing.T) {
 // walkHistory records into a new history in dir the hourly runs of years
 // years that end with final: each tracked cell (not skipped) changes to
 // another state with probability flip per run, and ends in its state in
-// final; one day in fifty has no run. Quiet runs write nothing but the
-// day's heartbeat, so only the day's first run and the runs that change
-// something are recorded: the file is that of every hourly run.
-func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip float64, seed uint64) *probe.History {
+// final; one day in fifty has no run.
+func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip float64, seed uint64) *history.History {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, seed))
 	end := final.Finished.UTC().Truncate(time.Hour).Add(3 * time.Second)
@@ -453,7 +461,6 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 		states []probe.State
 	}
 	walks := make([]walk, len(final.Results))
-	changes := map[int]bool{}
 	for i, r := range final.Results {
 		if r.State == probe.Skipped {
 			continue
@@ -462,7 +469,6 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 		for h := 1; h < hours; h++ {
 			if rng.Float64() < flip {
 				w.at = append(w.at, h)
-				changes[h] = true
 			}
 		}
 		w.states = make([]probe.State, len(w.at)+1)
@@ -473,35 +479,35 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 			}
 		}
 	}
-	h, err := probe.ReadHistory(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pos := make([]int, len(walks))
-	r := final
-	r.Results = slices.Clone(final.Results)
 	gap := false
-	for hr := 0; hr < hours; hr++ {
-		at := start.Add(time.Duration(hr) * time.Hour)
-		newDay := hr == 0 || at.Hour() == 0
-		if at.UTC().Hour() == 0 {
-			gap = rng.IntN(50) == 0
-		}
-		for i := range walks {
-			for pos[i] < len(walks[i].at) && walks[i].at[pos[i]] <= hr {
-				pos[i]++
+	hourly := historytest.Runs{
+		Base:  final,
+		First: start,
+		Until: start.Add(time.Duration(hours) * time.Hour),
+		Step:  time.Hour,
+		See: func(at time.Time, rs []probe.Result) ([]probe.Result, bool) {
+			hr := int(at.Sub(start) / time.Hour)
+			if at.UTC().Hour() == 0 {
+				gap = rng.IntN(50) == 0
 			}
-			if walks[i].states != nil {
-				r.Results[i].State = walks[i].states[pos[i]]
+			for i := range walks {
+				for pos[i] < len(walks[i].at) && walks[i].at[pos[i]] <= hr {
+					pos[i]++
+				}
+				if walks[i].states != nil {
+					rs[i].State = walks[i].states[pos[i]]
+				}
 			}
-		}
-		if gap || !(newDay || changes[hr]) {
-			continue
-		}
-		r.Started, r.Finished = at.Add(-3*time.Second), at
-		if _, err := h.Record(r); err != nil {
-			t.Fatal(err)
-		}
+			return rs, !gap
+		},
+	}
+	if err := hourly.Record(h); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := h.Record(final); err != nil {
 		t.Fatal(err)
@@ -514,13 +520,13 @@ func walkHistory(t testing.TB, dir string, final probe.Results, years int, flip 
 
 // shippedInputs is the shipped site: site.toml, the preview results and the
 // news, with a history of the given years in dir.
-func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInputs, *probe.History) {
+func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInputs, *history.History) {
 	t.Helper()
 	s, err := loadConfig("../../site.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := probe.ReadResults("../../testdata/preview-results.json")
+	res, err := results.Read("../../testdata/preview-results.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -532,7 +538,8 @@ func shippedInputs(t testing.TB, dir string, years int, flip float64) (siteInput
 	return siteInputs{Site: s, Results: res, News: news, History: h}, h
 }
 
-func gzipLen(t testing.TB, data []byte) int {
+// gzipSize is the size of data compressed as a web server would (level 9).
+func gzipSize(t testing.TB, data []byte) int {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
@@ -547,36 +554,75 @@ func gzipLen(t testing.TB, data []byte) int {
 }
 
 // TestShippedPageSize: the page of the shipped site.toml, with the preview
-// results and a busy year of history (every tracked cell changes about
-// once a month), stays under 15 KiB gzipped with its style sheet.
-// DEADYET_KEEP_SITE=DIR copies the site there, to look at (for instance
-// with render's browser test and DEADYET_BROWSER_SITE=DIR).
+// results, stays under 15 KiB gzipped with its style sheet, without history
+// and with a busy year of it (every tracked cell changes about once a
+// month). DEADYET_KEEP_SITE=DIR copies the site with history there, to look
+// at (for instance with render's browser test and DEADYET_BROWSER_SITE=DIR).
 func TestShippedPageSize(t *testing.T) {
-	in, h := shippedInputs(t, t.TempDir(), 1, 1.0/720)
-	out := filepath.Join(t.TempDir(), "public")
-	if _, _, err := writeSite(in, out, "", ""); err != nil {
-		t.Fatal(err)
+	for _, hist := range []bool{false, true} {
+		t.Run(fmt.Sprintf("history %v", hist), func(t *testing.T) {
+			in, h := shippedInputs(t, t.TempDir(), 1, 1.0/720)
+			if !hist {
+				in.History = nil
+			}
+			out := filepath.Join(t.TempDir(), "public")
+			if _, _, err := writeSite(in, out, "", ""); err != nil {
+				t.Fatal(err)
+			}
+			read := func(name string) []byte {
+				b, err := os.ReadFile(filepath.Join(out, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			index, css := read("index.html"), read("style.css")
+			gi, gc := gzipSize(t, index), gzipSize(t, css)
+			if hist {
+				t.Logf("history of %d lines", h.Len())
+			}
+			t.Logf("index.html %d bytes (%d gzipped), style.css %d (%d gzipped); total %d gzipped", len(index), gi, len(css), gc, gi+gc)
+			if d := os.Getenv("DEADYET_KEEP_SITE"); d != "" && hist {
+				os.CopyFS(d, os.DirFS(out))
+			}
+			if gi+gc > 15<<10 {
+				t.Errorf("index.html (%d) + style.css (%d) = %d bytes gzipped, want under 15 KiB", gi, gc, gi+gc)
+			}
+			shows := bytes.Contains(index, []byte(`<svg class="tl"`)) && bytes.Contains(index, []byte(`<h3 id="changes">`))
+			if shows != hist {
+				t.Errorf("the page shows a history: %v, want %v", shows, hist)
+			}
+		})
 	}
-	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join(out, name))
+}
+
+// BenchmarkRenderShipped renders the shipped site.toml with the preview
+// results and the news, without history, and reports the gzipped size of
+// its index.html and style.css.
+func BenchmarkRenderShipped(b *testing.B) {
+	in, _ := shippedInputs(b, b.TempDir(), 0, 0)
+	opts := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News}
+	var files []render.File
+	for b.Loop() {
+		v, err := render.Build(opts)
 		if err != nil {
-			t.Fatal(err)
+			b.Fatal(err)
 		}
-		return b
+		if files, err = v.Files(nil, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
-	index, css := read("index.html"), read("style.css")
-	gi, gc := gzipLen(t, index), gzipLen(t, css)
-	t.Logf("history %d lines; index.html %d bytes (%d gzipped), style.css %d (%d gzipped); total %d gzipped",
-		h.Len(), len(index), gi, len(css), gc, gi+gc)
-	if d := os.Getenv("DEADYET_KEEP_SITE"); d != "" {
-		os.CopyFS(d, os.DirFS(out))
+	size := func(name string) float64 {
+		for _, f := range files {
+			if f.Name == name {
+				return float64(gzipSize(b, f.Data))
+			}
+		}
+		b.Fatalf("no %s", name)
+		return 0
 	}
-	if gi+gc > 15<<10 {
-		t.Errorf("index.html (%d) + style.css (%d) = %d bytes gzipped, want under 15 KiB", gi, gc, gi+gc)
-	}
-	if !bytes.Contains(index, []byte(`<svg class="tl"`)) || !bytes.Contains(index, []byte(`<h3 id="changes">`)) {
-		t.Error("the page shows no history")
-	}
+	b.ReportMetric(size("index.html"), "index-gz-bytes")
+	b.ReportMetric(size("style.css"), "css-gz-bytes")
 }
 
 // BenchmarkRenderTenYears renders the shipped site with ten years of
@@ -588,7 +634,7 @@ func TestShippedPageSize(t *testing.T) {
 func BenchmarkRenderTenYears(b *testing.B) {
 	dir := b.TempDir()
 	in, h := shippedInputs(b, dir, 10, 0.035)
-	fi, err := os.Stat(filepath.Join(dir, probe.HistoryFile))
+	fi, err := os.Stat(filepath.Join(dir, history.FileName))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -597,7 +643,7 @@ func BenchmarkRenderTenYears(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		h, err := probe.ReadHistory(dir)
+		h, err := history.Read(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,29 +1,13 @@
-package probe
+package history
 
-// Uptime: what the history says about each key, as of a given time.
-//
-// The history holds only changes, so between two lines a key is taken to be
-// in the state its last line gave it. That is true only while runs happen, so
-// time counts only on covered days:
-//
-//   - A UTC day is covered when the history has at least one line (heartbeat
-//     or transition) dated that day, at or before now. The first run of each
-//     day writes a heartbeat, so a covered day is one on which a run was
-//     recorded, and a day with no line is one with no run: no data.
-//   - A key is known at an instant x when x lies in a covered day, at or after
-//     the key's first sighting and before now, and its state at x (the "to" of
-//     its last line at or before x) is not skipped.
-//   - Up time is known time in state up. Uptime over a window is up time
-//     divided by known time within it; with no known time it is no data,
-//     never 0% nor 100%.
-//
-// Coverage is by whole day: a day with one run counts from 00:00 to 24:00
-// (or to now), its state carried in from the line before. Lines dated after
-// now are ignored, so the stats of a past time can be computed.
+// Stats, spans and recent changes: the history read as of a time. See the
+// package documentation, "Uptime", for what is counted.
 
 import (
 	"sort"
 	"time"
+
+	"deadyet/probe"
 )
 
 // The sizes of the views.
@@ -60,14 +44,14 @@ func (d Day) Fraction() (f float64, ok bool) {
 
 // Uptime is the history of one key as of a time "now".
 type Uptime struct {
-	Key
-	State  State     // the state at now ("" if not seen yet)
-	Since  time.Time // the time of the run that first saw State
-	First  time.Time // the first sighting
-	LastUp time.Time // now if up at now; else the time of the first run that no longer saw it up; zero if never up
-	Month  Ratio     // the last 30 days: [now-30×24h, now)
-	Year   Ratio     // the last 365 days: [now-365×24h, now)
-	Days   []Day     // the last TimelineDays UTC days, oldest first; the last is now's (partial) day
+	probe.Key
+	State  probe.State // the state at now ("" if not seen yet)
+	Since  time.Time   // the time of the run that first saw State
+	First  time.Time   // the first sighting
+	LastUp time.Time   // now if up at now; else the time of the first run that no longer saw it up; zero if never up
+	Month  Ratio       // the last 30 days: [now-30×24h, now)
+	Year   Ratio       // the last 365 days: [now-365×24h, now)
+	Days   []Day       // the last TimelineDays UTC days, oldest first; the last is now's (partial) day
 	// Changes are the key's last transitions (first sighting excluded),
 	// newest first, at most MaxChanges.
 	Changes []Line
@@ -76,7 +60,7 @@ type Uptime struct {
 // Stats computes the [Uptime] of every key the history has seen by now.
 // Its cost grows with the transitions of the last year, not with the whole
 // history.
-func (h *History) Stats(now time.Time) map[Key]Uptime {
+func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 	nowS := now.Unix()
 	// Lines at or before now.
 	n := sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > nowS })
@@ -96,7 +80,7 @@ func (h *History) Stats(now time.Time) map[Key]Uptime {
 	// last line at or before now is on it.
 	covered[today-firstDay] = n > 0 && floorDiv(h.entries[n-1].t, day) == today
 
-	out := make(map[Key]Uptime, len(h.keys))
+	out := make(map[probe.Key]Uptime, len(h.keys))
 	for ki, k := range h.keys {
 		tr := h.byKey[ki]
 		m := sort.Search(len(tr), func(i int) bool { return int(tr[i]) >= n })

@@ -1,4 +1,4 @@
-package probe
+package history
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"deadyet/probe"
 )
 
 // at parses a test time like "2026-11-25 10:00".
@@ -29,10 +31,10 @@ type run struct {
 }
 
 // results turns a run into the Results a probe would have written.
-func (r run) results(t testing.TB) Results {
+func (r run) results(t testing.TB) probe.Results {
 	t.Helper()
 	fin := at(t, r.at)
-	res := Results{Version: ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
+	res := probe.Results{Version: probe.ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
 	for _, c := range r.cells {
 		key, st, ok := strings.Cut(c, "=")
 		f := strings.Fields(key)
@@ -40,7 +42,7 @@ func (r run) results(t testing.TB) Results {
 			t.Fatalf("bad cell %q", c)
 		}
 		st, detail, _ := strings.Cut(st, ": ")
-		res.Results = append(res.Results, Result{Group: f[0], Address: f[1], Check: f[2], State: State(st), Detail: detail})
+		res.Results = append(res.Results, probe.Result{Group: f[0], Address: f[1], Check: f[2], State: probe.State(st), Detail: detail})
 	}
 	return res
 }
@@ -55,6 +57,32 @@ func short(l Line) string {
 		s += ": " + l.Detail
 	}
 	return s
+}
+
+// appendRun records the run r in dir's history the way deadyet build does:
+// Read, Record, Write. It returns the history and the lines added.
+func appendRun(dir string, r probe.Results) (*History, []Line, error) {
+	h, err := Read(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	added, err := h.Record(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.Write(); err != nil {
+		return nil, nil, err
+	}
+	return h, added, nil
+}
+
+// allLines is every line of h, oldest first.
+func allLines(h *History) []Line {
+	out := make([]Line, len(h.entries))
+	for i := range h.entries {
+		out[i] = h.line(i)
+	}
+	return out
 }
 
 func shorts(ls []Line) []string {
@@ -169,7 +197,7 @@ func TestRecord(t *testing.T) {
 			dir := t.TempDir()
 			var all []string
 			for i, r := range tt.runs {
-				h, added, err := AppendHistory(dir, r.results(t))
+				h, added, err := appendRun(dir, r.results(t))
 				if err != nil {
 					t.Fatalf("run %d: %v", i, err)
 				}
@@ -180,20 +208,20 @@ func TestRecord(t *testing.T) {
 				}
 			}
 			// What is on disk reads back as the same lines.
-			h, err := ReadHistory(dir)
+			h, err := Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameStrings(t, "read back", shorts(h.Lines()), all)
+			sameStrings(t, "read back", shorts(allLines(h)), all)
 		})
 	}
 }
 
 func TestQuietRunIsByteIdentical(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, HistoryFile)
+	file := filepath.Join(dir, FileName)
 	first := run{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k22 + "=timeout: no answer in 3s", k2 + "=skipped"}}
-	if _, _, err := AppendHistory(dir, first.results(t)); err != nil {
+	if _, _, err := appendRun(dir, first.results(t)); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(file)
@@ -202,7 +230,7 @@ func TestQuietRunIsByteIdentical(t *testing.T) {
 	}
 	// Same states an hour later, with other details: nothing to write.
 	quiet := run{"2026-11-25 11:00", []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}}
-	_, added, err := AppendHistory(dir, quiet.results(t))
+	_, added, err := appendRun(dir, quiet.results(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +245,7 @@ func TestQuietRunIsByteIdentical(t *testing.T) {
 
 	// The next day's first run adds the heartbeat only.
 	nextDay := run{"2026-11-26 00:00", quiet.cells}
-	if _, _, err := AppendHistory(dir, nextDay.results(t)); err != nil {
+	if _, _, err := appendRun(dir, nextDay.results(t)); err != nil {
 		t.Fatal(err)
 	}
 	after2, err := os.ReadFile(file)
@@ -239,13 +267,13 @@ func TestLineFormat(t *testing.T) {
 		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Heartbeat: true},
 		`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`,
 	}, {
-		Line{T: time.Date(2026, 11, 25, 11, 0, 3, 0, time.FixedZone("x", 3600)), Key: Key{"bn2", "127.0.2.1", "msnp21"}, To: Up, Detail: "CVR answered"},
+		Line{T: time.Date(2026, 11, 25, 11, 0, 3, 0, time.FixedZone("x", 3600)), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}, To: probe.Up, Detail: "CVR answered"},
 		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"","to":"up","detail":"CVR answered"}`,
 	}, {
-		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: Key{"bn2", "127.0.2.1", "msnp21"}, From: Up, To: Foreign, Detail: "said \"<b>\" & \x01"},
+		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}, From: probe.Up, To: probe.Foreign, Detail: "said \"<b>\" & \x01"},
 		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"up","to":"foreign","detail":"said \"<b>\" & \u0001"}`,
 	}, {
-		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: Key{"bn2", "127.0.2.1", "tcp443"}, From: Up, To: Timeout},
+		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "tcp443"}, From: probe.Up, To: probe.Timeout},
 		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"tcp443","from":"up","to":"timeout"}`,
 	}}
 	for _, tt := range tests {
@@ -258,7 +286,7 @@ func TestLineFormat(t *testing.T) {
 }
 
 func TestDetailIsClipped(t *testing.T) {
-	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	h := newHistory(filepath.Join(t.TempDir(), FileName))
 	long := strings.Repeat("é", 300) // 600 bytes
 	r := run{"2026-11-25 10:00", []string{k21 + "=foreign: " + long}}.results(t)
 	added, err := h.Record(r)
@@ -272,11 +300,11 @@ func TestDetailIsClipped(t *testing.T) {
 }
 
 func TestReadValidHistory(t *testing.T) {
-	h, err := readHistoryFile("testdata/history/valid.jsonl")
+	h, err := readFile("testdata/valid.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameStrings(t, "lines", shorts(h.Lines()), []string{
+	sameStrings(t, "lines", shorts(allLines(h)), []string{
 		"11-25 10:00 heartbeat",
 		"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
 		"11-25 11:00 bn2 127.0.2.1 msnp21 up→timeout: no answer in 3s",
@@ -285,7 +313,7 @@ func TestReadValidHistory(t *testing.T) {
 		"11-26 00:00 bn2 127.0.2.1 msnp21 timeout→up",
 	})
 	// Recording onto a history read from disk appends after its bytes.
-	data, _ := os.ReadFile("testdata/history/valid.jsonl")
+	data, _ := os.ReadFile("testdata/valid.jsonl")
 	if _, err := h.Record(run{"2026-11-26 01:00", []string{k21 + "=up", "services msn.example tcp443=foreign"}}.results(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -326,11 +354,11 @@ func TestReadHistoryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			file := filepath.Join("testdata", "history", tt.file+".jsonl")
-			_, err := readHistoryFile(file)
-			var he *HistoryError
+			file := filepath.Join("testdata", tt.file+".jsonl")
+			_, err := readFile(file)
+			var he *ParseError
 			if !errors.As(err, &he) {
-				t.Fatalf("got %v, want a *HistoryError", err)
+				t.Fatalf("got %v, want a *ParseError", err)
 			}
 			if want := file + ":" + tt.want; err.Error() != want {
 				t.Errorf("got  %s\nwant %s", err, want)
@@ -341,24 +369,24 @@ func TestReadHistoryErrors(t *testing.T) {
 
 func TestReadHistoryFolder(t *testing.T) {
 	// A missing file, or folder, is an empty history.
-	h, err := ReadHistory(filepath.Join(t.TempDir(), "nothing-here"))
+	h, err := Read(filepath.Join(t.TempDir(), "nothing-here"))
 	if err != nil || h.Len() != 0 {
 		t.Fatalf("missing folder: %v, %d lines", err, h.Len())
 	}
 	// The error names the file inside the folder.
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, HistoryFile), []byte("{}\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("{}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ReadHistory(dir)
-	if want := filepath.Join(dir, HistoryFile) + `:1: missing field "t"`; err == nil || err.Error() != want {
+	_, err = Read(dir)
+	if want := filepath.Join(dir, FileName) + `:1: missing field "t"`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 	// A history that cannot be read is not recorded onto.
-	if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
-		t.Error("AppendHistory recorded onto a corrupt history")
+	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
+		t.Error("recorded onto a corrupt history")
 	}
-	if data, _ := os.ReadFile(filepath.Join(dir, HistoryFile)); string(data) != "{}\n" {
+	if data, _ := os.ReadFile(filepath.Join(dir, FileName)); string(data) != "{}\n" {
 		t.Errorf("a corrupt history was rewritten: %q", data)
 	}
 }
@@ -367,41 +395,43 @@ func TestRecordErrors(t *testing.T) {
 	base := run{"2026-11-25 10:00", []string{k21 + "=up"}}
 	tests := []struct {
 		name string
-		r    func(t *testing.T) Results
+		r    func(t *testing.T) probe.Results
 		want string
 	}{{
 		name: "older run",
-		r:    func(t *testing.T) Results { return run{"2026-11-25 09:59", []string{k21 + "=timeout"}}.results(t) },
+		r: func(t *testing.T) probe.Results {
+			return run{"2026-11-25 09:59", []string{k21 + "=timeout"}}.results(t)
+		},
 		want: "record history: the run of 2026-11-25T09:59:00Z is older than the last line of HISTORY (2026-11-25T10:00:00Z)",
 	}, {
 		name: "no time",
-		r: func(t *testing.T) Results {
-			return Results{Results: []Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: Up}}}
+		r: func(t *testing.T) probe.Results {
+			return probe.Results{Results: []probe.Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: probe.Up}}}
 		},
 		want: "record history: the results have no time",
 	}, {
 		name: "two results for a key",
-		r: func(t *testing.T) Results {
+		r: func(t *testing.T) probe.Results {
 			return run{"2026-11-26 10:00", []string{k21 + "=timeout", k21 + "=up"}}.results(t)
 		},
 		want: `record history: two results for "bn2 127.0.2.1 msnp21"`,
 	}, {
 		name: "unknown state",
-		r:    func(t *testing.T) Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },
+		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },
 		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state "dead"`,
 	}, {
 		name: "empty state",
-		r:    func(t *testing.T) Results { return run{"2026-11-26 10:00", []string{k21 + "="}}.results(t) },
+		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "="}}.results(t) },
 		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state ""`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			h, _, err := AppendHistory(dir, base.results(t))
+			h, _, err := appendRun(dir, base.results(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines := shorts(h.Lines())
+			lines := shorts(allLines(h))
 			_, err = h.Record(tt.r(t))
 			want := strings.ReplaceAll(tt.want, "HISTORY", h.File())
 			if err == nil || err.Error() != want {
@@ -410,77 +440,56 @@ func TestRecordErrors(t *testing.T) {
 			if h.Changed() {
 				t.Error("a failed Record changed the history")
 			}
-			sameStrings(t, "lines after a failed Record", shorts(h.Lines()), lines)
+			sameStrings(t, "lines after a failed Record", shorts(allLines(h)), lines)
 		})
 	}
 }
 
-// TestFailedWriteKeepsOldFile makes each step of the atomic write fail in
-// turn: the old history must stay byte for byte, with no temporary file left.
-func TestFailedWriteKeepsOldFile(t *testing.T) {
-	boom := errors.New("disk on fire")
-	tests := []struct {
-		name   string
-		inject func()
-	}{
-		{"write", func() { atomicWrite = func(*os.File, []byte) (int, error) { return 0, boom } }},
-		{"short write", func() {
-			atomicWrite = func(f *os.File, b []byte) (int, error) { n, _ := f.Write(b[:len(b)/2]); return n, boom }
-		}},
-		{"sync", func() { atomicSync = func(*os.File) error { return boom } }},
-		{"rename", func() { atomicRename = func(string, string) error { return boom } }},
+// TestFailedWrite: a Write that fails keeps the lines Record added, so that
+// a second Write can put them on disk. (atomicfile's tests make each step of
+// the write itself fail and check that the old file stays as it was.)
+func TestFailedWrite(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, FileName)
+	h, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			file := filepath.Join(dir, HistoryFile)
-			if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
-				t.Fatal(err)
-			}
-			old, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, s, r := atomicWrite, atomicSync, atomicRename
-			t.Cleanup(func() { atomicWrite, atomicSync, atomicRename = w, s, r })
-			tt.inject()
-
-			h, err := ReadHistory(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := h.Record(run{"2026-11-25 11:00", []string{k21 + "=timeout"}}.results(t)); err != nil {
-				t.Fatal(err)
-			}
-			err = h.Write()
-			if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "write "+file+": ") {
-				t.Errorf("Write: got %v, want %q wrapped", err, boom)
-			}
-			if !h.Changed() {
-				t.Error("after a failed Write, the history says it is written")
-			}
-			now, err := os.ReadFile(file)
-			if err != nil || !bytes.Equal(now, old) {
-				t.Errorf("the old history changed (%v):\n%s\nwant:\n%s", err, now, old)
-			}
-			entries, _ := os.ReadDir(dir)
-			if len(entries) != 1 {
-				var names []string
-				for _, e := range entries {
-					names = append(names, e.Name())
-				}
-				t.Errorf("files left in the folder: %q", names)
-			}
-		})
+	if _, err := h.Record(run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	// A folder in the file's place: the rename over it fails.
+	if err := os.MkdirAll(filepath.Join(file, "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = h.Write()
+	if err == nil || !strings.HasPrefix(err.Error(), "write "+file+": ") {
+		t.Errorf("Write: got %v, want \"write %s: …\"", err, file)
+	}
+	if !h.Changed() {
+		t.Error("after a failed Write, the history says it is written")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left in the folder: %v", entries)
+	}
+	if err := os.RemoveAll(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if want := "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n"; err != nil || !strings.HasPrefix(string(data), want) || h.Changed() {
+		t.Errorf("second Write: %v, changed %v:\n%s", err, h.Changed(), data)
 	}
 }
 
 func TestWriteCreatesFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data", "deeper")
-	if _, _, err := AppendHistory(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(filepath.Join(dir, HistoryFile))
+	fi, err := os.Stat(filepath.Join(dir, FileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package probe
+package results
 
 import (
 	"bytes"
@@ -10,25 +10,14 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
+
+	"deadyet/probe"
+	"deadyet/probe/internal/atomicfile"
 )
 
-// results.json is written one result a line, so that a diff shows what
-// changed and an error names the line of the result it is about:
-//
-//	{
-//	  "version": 1,
-//	  "started": "2026-11-25T10:00:00Z",
-//	  "finished": "2026-11-25T10:00:03Z",
-//	  "vantage": "github-ubuntu-latest",
-//	  "results": [
-//	    {"group":"bn2","address":"65.52.108.75","check":"msnp21","state":"rejected","ms":41,"attempts":1,"detail":"VER 1 0"}
-//	  ]
-//	}
-
-// MarshalResults is the results.json form of r: the same Results give the
-// same bytes. It fails when r would not read back (see [ReadResults]).
-func MarshalResults(r Results) ([]byte, error) {
+// Marshal is the results.json form of r: the same Results give the
+// same bytes. It fails when r would not read back (see [Read]).
+func Marshal(r probe.Results) ([]byte, error) {
 	if err := checkHeader(r); err != nil {
 		return nil, err
 	}
@@ -67,40 +56,40 @@ func MarshalResults(r Results) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// WriteResults writes r to path as results.json, atomically: to a
+// Write writes r to path as results.json, atomically: to a
 // temporary file in the same folder, synced, then renamed over path. On any
 // error the file at path is left as it was.
-func WriteResults(path string, r Results) error {
-	data, err := MarshalResults(r)
+func Write(path string, r probe.Results) error {
+	data, err := Marshal(r)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeFileAtomic(path, data, 0o644)
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
-// ReadResults reads a results.json. It is strict: an unknown or repeated
+// Read reads a results.json. It is strict: an unknown or repeated
 // field, a missing one, another version, an unknown state or a detail that
 // is not one printable line is an error "path:line: what is wrong".
-func ReadResults(path string) (Results, error) {
+func Read(path string) (probe.Results, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Results{}, fmt.Errorf("read results: %w", err)
+		return probe.Results{}, fmt.Errorf("read results: %w", err)
 	}
-	return ParseResults(path, data)
+	return Parse(path, data)
 }
 
-// ParseResults is [ReadResults] of data already read; name is the file
+// Parse is [Read] of data already read; name is the file
 // name its errors give.
-func ParseResults(name string, data []byte) (Results, error) {
+func Parse(name string, data []byte) (probe.Results, error) {
 	p := resultsParser{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	p.dec.DisallowUnknownFields()
 	r, err := p.parse()
 	if err != nil {
 		var pe *parseError
 		if errors.As(err, &pe) {
-			return Results{}, fmt.Errorf("%s:%d: %s", name, p.line(pe.off), pe.msg)
+			return probe.Results{}, fmt.Errorf("%s:%d: %s", name, p.line(pe.off), pe.msg)
 		}
-		return Results{}, err
+		return probe.Results{}, err
 	}
 	return r, nil
 }
@@ -162,8 +151,8 @@ func (p *resultsParser) delim(want json.Delim) error {
 	return nil
 }
 
-func (p *resultsParser) parse() (Results, error) {
-	var r Results
+func (p *resultsParser) parse() (probe.Results, error) {
+	var r probe.Results
 	if err := p.delim('{'); err != nil {
 		return r, err
 	}
@@ -183,8 +172,8 @@ func (p *resultsParser) parse() (Results, error) {
 		switch key {
 		case "version":
 			err = p.dec.Decode(&r.Version)
-			if err == nil && r.Version != ResultsVersion {
-				return r, &parseError{valOff, fmt.Sprintf("version %d; this program reads version %d", r.Version, ResultsVersion)}
+			if err == nil && r.Version != probe.ResultsVersion {
+				return r, &parseError{valOff, fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
 			}
 		case "started":
 			err = p.dec.Decode(&r.Started)
@@ -223,14 +212,14 @@ func (p *resultsParser) parse() (Results, error) {
 	return r, nil
 }
 
-func (p *resultsParser) results() ([]Result, error) {
+func (p *resultsParser) results() ([]probe.Result, error) {
 	if err := p.delim('['); err != nil {
 		return nil, err
 	}
-	list := []Result{}
+	list := []probe.Result{}
 	for p.dec.More() {
 		off := p.dec.InputOffset()
-		var res Result
+		var res probe.Result
 		if err := p.dec.Decode(&res); err != nil {
 			return nil, p.fail(off, err)
 		}
@@ -243,22 +232,22 @@ func (p *resultsParser) results() ([]Result, error) {
 }
 
 // checkHeader checks the fields of r around its results.
-func checkHeader(r Results) error {
+func checkHeader(r probe.Results) error {
 	switch {
-	case r.Version != ResultsVersion:
-		return fmt.Errorf("version %d; this program reads version %d", r.Version, ResultsVersion)
+	case r.Version != probe.ResultsVersion:
+		return fmt.Errorf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)
 	case r.Started.IsZero():
 		return errors.New("no start time")
 	case r.Finished.Before(r.Started):
 		return fmt.Errorf("finished %s before it started %s", r.Finished.Format(time.RFC3339), r.Started.Format(time.RFC3339))
-	case !printableLine(r.Vantage):
+	case !probe.PrintableLine(r.Vantage):
 		return fmt.Errorf("vantage %q is not one line of printable text", r.Vantage)
 	}
 	return nil
 }
 
 // checkResult checks one result's fields.
-func checkResult(r Result) error {
+func checkResult(r probe.Result) error {
 	switch {
 	case r.Group == "" || r.Address == "" || r.Check == "":
 		return errors.New("group, address and check must not be empty")
@@ -266,23 +255,14 @@ func checkResult(r Result) error {
 		return fmt.Errorf("unknown state %q", r.State)
 	case r.MS < 0:
 		return fmt.Errorf("negative ms %d", r.MS)
-	case r.State == Skipped && r.Attempts != 0:
+	case r.State == probe.Skipped && r.Attempts != 0:
 		return fmt.Errorf("state skipped with %d attempts", r.Attempts)
-	case r.State != Skipped && r.Attempts < 1:
+	case r.State != probe.Skipped && r.Attempts < 1:
 		return fmt.Errorf("state %s with %d attempts", r.State, r.Attempts)
-	case !printableLine(r.Detail):
+	case !probe.PrintableLine(r.Detail):
 		return fmt.Errorf("detail %q is not one line of printable text", r.Detail)
 	}
 	return nil
-}
-
-func printableLine(s string) bool {
-	for _, r := range s {
-		if !unicode.IsPrint(r) || r == unicode.ReplacementChar {
-			return false
-		}
-	}
-	return true
 }
 
 // Tally counts the states of one check across one group's servers.
@@ -291,23 +271,14 @@ type Tally struct {
 	Check  string
 	Up     int
 	Total  int
-	States map[State]int // every state seen, Up included
-}
-
-// String is e.g. "bn2 msnp21: 3/22 up (12 rejected, 7 timeout)".
-func (t Tally) String() string {
-	s := fmt.Sprintf("%s %s: %d/%d up", t.Group, t.Check, t.Up, t.Total)
-	if o := t.others(); o != "" {
-		s += " (" + o + ")"
-	}
-	return s
+	States map[probe.State]int // every state seen, Up included
 }
 
 // others counts the states but up, e.g. "12 rejected, 7 timeout".
 func (t Tally) others() string {
 	var parts []string
-	for _, s := range States {
-		if n := t.States[s]; n > 0 && s != Up {
+	for _, s := range probe.States {
+		if n := t.States[s]; n > 0 && s != probe.Up {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
@@ -315,8 +286,8 @@ func (t Tally) others() string {
 }
 
 // Summary counts the results by group and check, in the order in which
-// they first appear (config order for the results of [Run]).
-func Summary(r Results) []Tally {
+// they first appear (config order for the results of [probe.Run]).
+func Summary(r probe.Results) []Tally {
 	var out []Tally
 	index := map[[2]string]int{}
 	for _, res := range r.Results {
@@ -325,12 +296,12 @@ func Summary(r Results) []Tally {
 		if !ok {
 			i = len(out)
 			index[k] = i
-			out = append(out, Tally{Group: res.Group, Check: res.Check, States: map[State]int{}})
+			out = append(out, Tally{Group: res.Group, Check: res.Check, States: map[probe.State]int{}})
 		}
 		t := &out[i]
 		t.Total++
 		t.States[res.State]++
-		if res.State == Up {
+		if res.State == probe.Up {
 			t.Up++
 		}
 	}
@@ -342,7 +313,7 @@ func Summary(r Results) []Tally {
 //
 //	bn2  tcp443  22/22 up
 //	bn2  msnp21  3/22 up   12 rejected, 7 timeout
-func WriteSummary(w io.Writer, r Results) error {
+func WriteSummary(w io.Writer, r probe.Results) error {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, t := range Summary(r) {

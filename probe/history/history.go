@@ -1,36 +1,4 @@
-package probe
-
-// The history: what earlier runs saw.
-//
-// The file history.jsonl, in the folder given by --history (in the workflow, a
-// checkout of the status-data branch), is an append-only log, one JSON object
-// a line, in time order. A run adds lines only for what changed:
-//
-//	{"t":"2026-11-25T10:00:03Z","heartbeat":true}
-//	{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"65.52.108.75","check":"msnp21","from":"","to":"timeout","detail":"no answer in 3s"}
-//	{"t":"2026-11-25T14:00:02Z","group":"bn2","address":"65.52.108.75","check":"msnp21","from":"timeout","to":"up","detail":"CVR answered"}
-//
-//   - A transition line is written when a (group, address, check) key gets a
-//     state other than the last one the history holds for it. The first
-//     sighting of a key has "from":"". The detail is that of the run that saw
-//     the change; a new detail with the same state writes nothing.
-//   - The first run of each UTC day writes one heartbeat line before its
-//     transitions, so that a day with no line at all is known to have had no
-//     run. Any other run that changes nothing writes nothing: the file stays
-//     byte for byte the same.
-//   - Skipped checks (scan = false) are not tracked: a key first seen skipped
-//     writes nothing. A tracked key that becomes skipped, or that is no longer
-//     in the results at all (its server or check left the config), gets a
-//     transition to "skipped", so that the time after it counts as no data
-//     rather than as its last state.
-//   - "t" is the run's Finished time (Started when that is zero), in UTC,
-//     to the second; a run older than the last line is refused.
-//
-// Reading is strict. A line that is empty, truncated, not a JSON object, has
-// an unknown or repeated field, an unknown state, a time that is not
-// "YYYY-MM-DDTHH:MM:SSZ" or goes backwards, or a "from" that is not what the
-// key's previous line left it in, is an error "path:line: what is wrong"
-// ([*HistoryError]); the file is never silently rewritten.
+package history
 
 import (
 	"bytes"
@@ -42,10 +10,13 @@ import (
 	"path/filepath"
 	"time"
 	"unicode/utf8"
+
+	"deadyet/probe"
+	"deadyet/probe/internal/atomicfile"
 )
 
-// HistoryFile is the name of the history inside its folder.
-const HistoryFile = "history.jsonl"
+// FileName is the name of the history inside its folder.
+const FileName = "history.jsonl"
 
 // maxDetail bounds the detail kept in the history, in bytes.
 const maxDetail = 200
@@ -54,41 +25,28 @@ const maxDetail = 200
 // missing from a run's results.
 const noLongerProbed = "no longer probed"
 
-// Key names one cell of the status tables: a check at a server of a group.
-type Key struct {
-	Group   string
-	Address string
-	Check   string
-}
-
-// KeyOf is the key of a result.
-func KeyOf(r Result) Key { return Key{r.Group, r.Address, r.Check} }
-
-// String is "group address check".
-func (k Key) String() string { return k.Group + " " + k.Address + " " + k.Check }
-
 // Line is one line of the history: a heartbeat, or a transition of Key from
 // one state to another ("" for the first sighting).
 type Line struct {
 	T         time.Time // UTC, whole seconds
 	Heartbeat bool      // a heartbeat has only T
-	Key
-	From   State
-	To     State
+	probe.Key
+	From   probe.State
+	To     probe.State
 	Detail string
 }
 
-// HistoryError is a line of the history that cannot be read.
-type HistoryError struct {
+// ParseError is a line of the history that cannot be read.
+type ParseError struct {
 	File string // the path of history.jsonl
 	Line int    // 1-based
 	Msg  string
 }
 
-func (e *HistoryError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // stateCode numbers the states compactly: 0 is "" (no state yet), i+1 is
-// States[i].
+// probe.States[i].
 type stateCode uint8
 
 const (
@@ -97,15 +55,15 @@ const (
 )
 
 var (
-	upCode, _   = codeOf(Up)
-	skipCode, _ = codeOf(Skipped)
+	upCode, _   = codeOf(probe.Up)
+	skipCode, _ = codeOf(probe.Skipped)
 )
 
-func codeOf(s State) (stateCode, bool) {
+func codeOf(s probe.State) (stateCode, bool) {
 	if s == "" {
 		return noState, true
 	}
-	for i, v := range States {
+	for i, v := range probe.States {
 		if s == v {
 			return stateCode(i + 1), true
 		}
@@ -113,11 +71,11 @@ func codeOf(s State) (stateCode, bool) {
 	return 0, false
 }
 
-func (c stateCode) state() State {
+func (c stateCode) state() probe.State {
 	if c == noState {
 		return ""
 	}
-	return States[c-1]
+	return probe.States[c-1]
 }
 
 // entry is a Line as the History stores it: a few words each, so that ten
@@ -130,14 +88,14 @@ type entry struct {
 }
 
 // History is the log of transitions, read from a folder and appended to by
-// [History.Record]. Its zero value is not usable; use [ReadHistory].
+// [History.Record]. Its zero value is not usable; use [Read].
 type History struct {
 	file    string
 	data    []byte // the file as read, then the lines Record added
 	written int    // len(data) on disk
 
-	entries  []entry // in file order, so in time order
-	keys     []Key   // in order of first sighting
+	entries  []entry     // in file order, so in time order
+	keys     []probe.Key // in order of first sighting
 	keyIndex map[string]int32
 	byKey    [][]int32   // entry indices of each key's transitions
 	state    []stateCode // each key's last state
@@ -150,13 +108,13 @@ func newHistory(file string) *History {
 	return &History{file: file, keyIndex: map[string]int32{}, lastBeat: -1 << 62, details: map[string]string{}}
 }
 
-// ReadHistory reads dir/history.jsonl. A missing file (or folder) is an empty
-// history; a line that does not parse is a [*HistoryError].
-func ReadHistory(dir string) (*History, error) {
-	return readHistoryFile(filepath.Join(dir, HistoryFile))
+// Read reads dir/history.jsonl. A missing file (or folder) is an empty
+// history; a line that does not parse is a [*ParseError].
+func Read(dir string) (*History, error) {
+	return readFile(filepath.Join(dir, FileName))
 }
 
-func readHistoryFile(file string) (*History, error) {
+func readFile(file string) (*History, error) {
 	h := newHistory(file)
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -180,18 +138,6 @@ func (h *History) File() string { return h.file }
 // Len is the number of lines.
 func (h *History) Len() int { return len(h.entries) }
 
-// Keys lists every key the history has seen, in order of first sighting.
-func (h *History) Keys() []Key { return append([]Key(nil), h.keys...) }
-
-// Lines returns every line, oldest first.
-func (h *History) Lines() []Line {
-	out := make([]Line, len(h.entries))
-	for i := range h.entries {
-		out[i] = h.line(i)
-	}
-	return out
-}
-
 func (h *History) line(i int) Line {
 	e := &h.entries[i]
 	l := Line{T: time.Unix(e.t, 0).UTC()}
@@ -206,7 +152,7 @@ func (h *History) line(i int) Line {
 // Record adds to the history what the run r changed, and returns the lines
 // it added (none for a quiet run after the day's first). Nothing is written
 // to disk: see [History.Write]. On error the history is unchanged.
-func (h *History) Record(r Results) ([]Line, error) {
+func (h *History) Record(r probe.Results) ([]Line, error) {
 	t := r.Finished
 	if t.IsZero() {
 		t = r.Started
@@ -223,9 +169,9 @@ func (h *History) Record(r Results) ([]Line, error) {
 	if floorDiv(t.Unix(), day) != h.lastBeat {
 		add = append(add, Line{T: t, Heartbeat: true})
 	}
-	seen := make(map[Key]bool, len(r.Results))
+	seen := make(map[probe.Key]bool, len(r.Results))
 	for _, res := range r.Results {
-		k := KeyOf(res)
+		k := probe.KeyOf(res)
 		if k.Group == "" || k.Address == "" || k.Check == "" {
 			return nil, fmt.Errorf("record history: result %q has an empty group, address or check", res.String())
 		}
@@ -248,7 +194,7 @@ func (h *History) Record(r Results) ([]Line, error) {
 	}
 	for i, k := range h.keys {
 		if !seen[k] && h.state[i] != skipCode {
-			add = append(add, Line{T: t, Key: k, From: h.state[i].state(), To: Skipped, Detail: noLongerProbed})
+			add = append(add, Line{T: t, Key: k, From: h.state[i].state(), To: probe.Skipped, Detail: noLongerProbed})
 		}
 	}
 	for _, l := range add {
@@ -272,29 +218,11 @@ func (h *History) Write() error {
 	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
-	if err := writeFileAtomic(h.file, h.data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(h.file, h.data, 0o644); err != nil {
 		return err
 	}
 	h.written = len(h.data)
 	return nil
-}
-
-// AppendHistory records the run r in dir/history.jsonl: [ReadHistory],
-// [History.Record], [History.Write]. It returns the updated history, for
-// [History.Stats], and the lines added.
-func AppendHistory(dir string, r Results) (*History, []Line, error) {
-	h, err := ReadHistory(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	added, err := h.Record(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := h.Write(); err != nil {
-		return nil, nil, err
-	}
-	return h, added, nil
 }
 
 const day = 24 * 60 * 60 // seconds
@@ -308,7 +236,7 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func keyString(k Key) string { return k.Group + "\x00" + k.Address + "\x00" + k.Check }
+func keyString(k probe.Key) string { return k.Group + "\x00" + k.Address + "\x00" + k.Check }
 
 // add appends a valid line to the in-memory history.
 func (h *History) add(l Line) {
@@ -327,7 +255,7 @@ func (h *History) add(l Line) {
 	h.entries = append(h.entries, e)
 }
 
-func (h *History) intern(k Key) int32 {
+func (h *History) intern(k probe.Key) int32 {
 	ks := keyString(k)
 	if i, ok := h.keyIndex[ks]; ok {
 		return i
@@ -365,13 +293,13 @@ const timeLayout = "2006-01-02T15:04:05Z"
 // appendLine appends l as one line of JSON, the form parse reads back.
 func appendLine(b []byte, l Line) []byte {
 	type transition struct {
-		T       string `json:"t"`
-		Group   string `json:"group"`
-		Address string `json:"address"`
-		Check   string `json:"check"`
-		From    State  `json:"from"`
-		To      State  `json:"to"`
-		Detail  string `json:"detail,omitempty"`
+		T       string      `json:"t"`
+		Group   string      `json:"group"`
+		Address string      `json:"address"`
+		Check   string      `json:"check"`
+		From    probe.State `json:"from"`
+		To      probe.State `json:"to"`
+		Detail  string      `json:"detail,omitempty"`
 	}
 	type beat struct {
 		T         string `json:"t"`
@@ -401,7 +329,7 @@ func (h *History) parse(data []byte) error {
 		n    int
 	)
 	fail := func(format string, args ...any) error {
-		return &HistoryError{File: h.file, Line: n, Msg: fmt.Sprintf(format, args...)}
+		return &ParseError{File: h.file, Line: n, Msg: fmt.Sprintf(format, args...)}
 	}
 	for len(data) > 0 {
 		n++
@@ -435,10 +363,10 @@ func (h *History) parse(data []byte) error {
 			h.entries = append(h.entries, e)
 			continue
 		}
-		if e.from, ok = codeOf(State(f.from)); !ok {
+		if e.from, ok = codeOf(probe.State(f.from)); !ok {
 			return fail("unknown state %q in \"from\"", f.from)
 		}
-		if e.to, ok = codeOf(State(f.to)); !ok || e.to == noState {
+		if e.to, ok = codeOf(probe.State(f.to)); !ok || e.to == noState {
 			return fail("unknown state %q in \"to\"", f.to)
 		}
 		if e.from == e.to {
@@ -451,7 +379,7 @@ func (h *History) parse(data []byte) error {
 			prev = h.state[idx]
 		}
 		if e.from != prev {
-			k := Key{string(f.group), string(f.address), string(f.check)}
+			k := probe.Key{Group: string(f.group), Address: string(f.address), Check: string(f.check)}
 			if !seen {
 				return fail("\"from\" is %q but this is the first line for %s (want \"from\":\"\")", f.from, k)
 			}
@@ -459,7 +387,7 @@ func (h *History) parse(data []byte) error {
 			return fail("\"from\" is %q but line %d left %s %q", f.from, h.lineNumber(at), k, prev.state())
 		}
 		if !seen {
-			idx = h.intern(Key{string(f.group), string(f.address), string(f.check)})
+			idx = h.intern(probe.Key{Group: string(f.group), Address: string(f.address), Check: string(f.check)})
 		}
 		e.key = idx
 		e.detail = h.detail(f.detail)

@@ -1,4 +1,4 @@
-package probe_test
+package results_test
 
 import (
 	"bytes"
@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/results"
 )
 
-var update = flag.Bool("results.update", false, "rewrite testdata/results/sample.json from MarshalResults")
+var update = flag.Bool("update", false, "rewrite testdata/sample.json from Marshal")
 
 func sampleResults() probe.Results {
 	return probe.Results{
@@ -32,11 +33,11 @@ func sampleResults() probe.Results {
 }
 
 func TestResultsGolden(t *testing.T) {
-	got, err := probe.MarshalResults(sampleResults())
+	got, err := results.Marshal(sampleResults())
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "results", "sample.json")
+	golden := filepath.Join("testdata", "sample.json")
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -47,11 +48,11 @@ func TestResultsGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("MarshalResults:\n%s\nwant (%s):\n%s", got, golden, want)
+		t.Errorf("Marshal:\n%s\nwant (%s):\n%s", got, golden, want)
 	}
 	empty := sampleResults()
 	empty.Results = nil
-	got, err = probe.MarshalResults(empty)
+	got, err = results.Marshal(empty)
 	if err != nil || !bytes.HasSuffix(got, []byte("\"results\": []\n}\n")) {
 		t.Errorf("no results: %v\n%s", err, got)
 	}
@@ -60,10 +61,10 @@ func TestResultsGolden(t *testing.T) {
 func TestResultsRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "results.json")
 	for _, r := range []probe.Results{sampleResults(), {Version: 1, Started: time.Unix(0, 0).UTC(), Finished: time.Unix(0, 0).UTC(), Results: []probe.Result{}}} {
-		if err := probe.WriteResults(path, r); err != nil {
+		if err := results.Write(path, r); err != nil {
 			t.Fatal(err)
 		}
-		back, err := probe.ReadResults(path)
+		back, err := results.Read(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,10 +75,10 @@ func TestResultsRoundTrip(t *testing.T) {
 	// Times in another zone are written in UTC and read back as the same instant.
 	r := sampleResults()
 	r.Started = r.Started.In(time.FixedZone("CET", 3600))
-	if err := probe.WriteResults(path, r); err != nil {
+	if err := results.Write(path, r); err != nil {
 		t.Fatal(err)
 	}
-	back, err := probe.ReadResults(path)
+	back, err := results.Read(path)
 	if err != nil || !back.Started.Equal(r.Started) || back.Started.Location() != time.UTC {
 		t.Errorf("zone: %v, started %s", err, back.Started)
 	}
@@ -86,13 +87,13 @@ func TestResultsRoundTrip(t *testing.T) {
 func TestWriteResultsKeepsOldFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "results.json")
-	if err := probe.WriteResults(path, sampleResults()); err != nil {
+	if err := results.Write(path, sampleResults()); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
 	bad := sampleResults()
 	bad.Results[1].State = "upp"
-	err := probe.WriteResults(path, bad)
+	err := results.Write(path, bad)
 	if err == nil || !strings.Contains(err.Error(), `unknown state "upp"`) {
 		t.Fatalf("writing a bad state: %v", err)
 	}
@@ -104,13 +105,13 @@ func TestWriteResultsKeepsOldFile(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
 	}
-	if err := probe.WriteResults(filepath.Join(dir, "missing", "results.json"), sampleResults()); err == nil {
+	if err := results.Write(filepath.Join(dir, "missing", "results.json"), sampleResults()); err == nil {
 		t.Error("writing into a missing folder did not fail")
 	}
 }
 
 func TestReadResultsErrors(t *testing.T) {
-	good, err := probe.MarshalResults(sampleResults())
+	good, err := results.Marshal(sampleResults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestReadResultsErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.data), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := probe.ReadResults(path)
+			_, err := results.Read(path)
 			if err == nil {
 				t.Fatalf("no error; want %q", tt.want)
 			}
@@ -161,7 +162,7 @@ func TestReadResultsErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := probe.ReadResults(filepath.Join(t.TempDir(), "none.json")); err == nil {
+	if _, err := results.Read(filepath.Join(t.TempDir(), "none.json")); err == nil {
 		t.Error("reading a missing file did not fail")
 	}
 }
@@ -171,22 +172,18 @@ func TestSummary(t *testing.T) {
 	r.Results = append(r.Results,
 		probe.Result{Group: "bn2", Address: "127.0.2.3", Check: "tcp443", State: probe.Timeout, Attempts: 2},
 		probe.Result{Group: "db5", Address: "127.0.2.4", Check: "tcp443", State: probe.Up, Attempts: 1})
-	var got []string
-	for _, tl := range probe.Summary(r) {
-		got = append(got, tl.String())
+	want := []results.Tally{
+		{Group: "bn2", Check: "tcp443", Up: 1, Total: 2, States: map[probe.State]int{probe.Up: 1, probe.Timeout: 1}},
+		{Group: "bn2", Check: "msnp21", Up: 0, Total: 2, States: map[probe.State]int{probe.Rejected: 1, probe.Foreign: 1}},
+		{Group: "bn2", Check: "msnp22", Up: 0, Total: 1, States: map[probe.State]int{probe.Skipped: 1}},
+		{Group: "db3", Check: "tcp443", Up: 0, Total: 1, States: map[probe.State]int{probe.Error: 1}},
+		{Group: "db5", Check: "tcp443", Up: 1, Total: 1, States: map[probe.State]int{probe.Up: 1}},
 	}
-	want := []string{
-		"bn2 tcp443: 1/2 up (1 timeout)",
-		"bn2 msnp21: 0/2 up (1 rejected, 1 foreign)",
-		"bn2 msnp22: 0/1 up (1 skipped)",
-		"db3 tcp443: 0/1 up (1 error)",
-		"db5 tcp443: 1/1 up",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Summary:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if got := results.Summary(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("Summary:\n%+v\nwant:\n%+v", got, want)
 	}
 	var b strings.Builder
-	if err := probe.WriteSummary(&b, r); err != nil {
+	if err := results.WriteSummary(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	table := "bn2  tcp443  1/2 up  1 timeout\n" +

@@ -1,4 +1,4 @@
-package probe
+package history
 
 import (
 	"flag"
@@ -10,12 +10,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"deadyet/probe"
 )
 
 // recordAll records runs into a fresh in-memory history.
 func recordAll(t testing.TB, runs []run) *History {
 	t.Helper()
-	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	h := newHistory(filepath.Join(t.TempDir(), FileName))
 	for _, r := range runs {
 		if _, err := h.Record(r.results(t)); err != nil {
 			t.Fatalf("run %s: %v", r.at, err)
@@ -46,7 +48,7 @@ func TestStats(t *testing.T) {
 		name            string
 		runs            []run
 		now             string
-		state           State
+		state           probe.State
 		since, first    string
 		lastUp          string // "now", "" for never, or a time
 		month, year     Ratio
@@ -62,7 +64,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-03 00:00", []string{k21 + "=up"}},
 		},
 		now:   "2026-01-03 12:00",
-		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(60), hours(60)}, year: Ratio{hours(60), hours(60)},
 		days: []dayWant{{0, 12, 12}, {1, 24, 24}, {2, 24, 24}},
 	}, {
@@ -72,7 +74,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-03 00:00", []string{k21 + "=up"}},
 		},
 		now:   "2026-01-03 12:00",
-		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(36), hours(36)}, year: Ratio{hours(36), hours(36)},
 		days: []dayWant{{0, 12, 12}, {2, 24, 24}},
 	}, {
@@ -84,7 +86,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-02 00:00", []string{k21 + "=up"}},
 		},
 		now:   "2026-01-02 00:00",
-		state: Up, since: "2026-01-01 18:00", first: "2026-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 18:00", first: "2026-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(12), hours(24)}, year: Ratio{hours(12), hours(24)},
 		days:    []dayWant{{1, 12, 24}},
 		changes: []string{"01-01 18:00 bn2 127.0.2.1 msnp21 timeout→up", "01-01 06:00 bn2 127.0.2.1 msnp21 up→timeout"},
@@ -95,7 +97,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-01 12:00", []string{k21 + "=timeout: no answer"}},
 		},
 		now:   "2026-01-01 18:00",
-		state: Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
+		state: probe.Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
 		month: Ratio{hours(12), hours(18)}, year: Ratio{hours(12), hours(18)},
 		days:    []dayWant{{0, 12, 18}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→timeout: no answer"},
@@ -106,7 +108,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-01 12:00", []string{k21 + "=timeout"}},
 		},
 		now:   "2026-01-01 18:00",
-		state: Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00",
+		state: probe.Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00",
 		month: Ratio{0, hours(18)}, year: Ratio{0, hours(18)},
 		days:    []dayWant{{0, 0, 18}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 rejected→timeout"},
@@ -117,7 +119,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-01 12:00", []string{k21 + "=skipped"}},
 		},
 		now:   "2026-01-01 18:00",
-		state: Skipped, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
+		state: probe.Skipped, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
 		month: Ratio{hours(12), hours(12)}, year: Ratio{hours(12), hours(12)},
 		days:    []dayWant{{0, 12, 12}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→skipped"},
@@ -128,7 +130,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-01 12:00", []string{k2 + "=up", k21 + "=up"}},
 		},
 		now:   "2026-01-01 18:00",
-		state: Up, since: "2026-01-01 12:00", first: "2026-01-01 12:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 12:00", first: "2026-01-01 12:00", lastUp: "now",
 		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
 		days: []dayWant{{0, 6, 6}},
 	}, {
@@ -139,7 +141,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-02 01:00", []string{k21 + "=refused"}},
 		},
 		now:   "2026-01-01 06:00",
-		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
 		days: []dayWant{{0, 6, 6}},
 	}, {
@@ -149,7 +151,7 @@ func TestStats(t *testing.T) {
 			{"2026-01-02 12:00", []string{k21 + "=up"}},
 		},
 		now:   "2026-01-02 06:00",
-		state: Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(24), hours(24)}, year: Ratio{hours(24), hours(24)},
 		days: []dayWant{{1, 24, 24}},
 	}, {
@@ -169,7 +171,7 @@ func TestStats(t *testing.T) {
 			return []string{k21 + "=timeout"}
 		}),
 		now:   "2026-07-20 00:00", // day 200
-		state: Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
+		state: probe.Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
 		month: Ratio{0, hours(30 * 24)}, year: Ratio{hours(100 * 24), hours(200 * 24)},
 		days: func() []dayWant {
 			var d []dayWant
@@ -184,7 +186,7 @@ func TestStats(t *testing.T) {
 		runs: daily("2025-01-01", 400, func(i int) []string { return []string{k21 + "=up"} }),
 		now:  "2026-02-04 06:00", // day 399
 		// The window starts at 2025-02-04 06:00: 365 days exactly, all covered.
-		state: Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
+		state: probe.Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
 		month: Ratio{hours(30 * 24), hours(30 * 24)}, year: Ratio{hours(365 * 24), hours(365 * 24)},
 		days: func() []dayWant {
 			d := []dayWant{{0, 6, 6}}
@@ -197,14 +199,14 @@ func TestStats(t *testing.T) {
 		name:  "nothing known in the windows",
 		runs:  []run{{"2024-01-01 00:00", []string{k21 + "=timeout"}}},
 		now:   "2026-01-01 00:00",
-		state: Timeout, since: "2024-01-01 00:00", first: "2024-01-01 00:00",
+		state: probe.Timeout, since: "2024-01-01 00:00", first: "2024-01-01 00:00",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := recordAll(t, tt.runs)
 			now := at(t, tt.now)
 			stats := h.Stats(now)
-			u, ok := stats[Key{"bn2", "127.0.2.1", "msnp21"}]
+			u, ok := stats[probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}]
 			if tt.missing {
 				if ok {
 					t.Fatalf("stats for a key not seen by now: %+v", u)
@@ -297,21 +299,21 @@ func TestRecent(t *testing.T) {
 
 // TestStatsAgainstHourlyCount checks Stats on a random history of hourly
 // runs with gaps against a plain count, hour by hour, of the definition in
-// uptime.go's comment, kept by a model of its own.
+// the package documentation ("Uptime"), kept by a model of its own.
 func TestStatsAgainstHourlyCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	keys := []string{k21, k22, k2}
-	states := []State{Up, Up, Timeout, Refused, Rejected, Skipped}
+	states := []probe.State{probe.Up, probe.Up, probe.Timeout, probe.Refused, probe.Rejected, probe.Skipped}
 	start := at(t, "2025-03-01 00:00")
 	const nHours = 500 * 24
 	// model[i][k]: the state of key k during hour i as the history should
 	// tell it ("" before its first sighting); firstRun[d]: the hour of day
 	// d's first run, -1 if none.
-	model := make([][3]State, nHours)
+	model := make([][3]probe.State, nHours)
 	firstRun := make([]int, nHours/24)
-	var cur, m [3]State
+	var cur, m [3]probe.State
 	present := [3]bool{true, true, true}
-	h := newHistory(filepath.Join(t.TempDir(), HistoryFile))
+	h := newHistory(filepath.Join(t.TempDir(), FileName))
 	dayRuns := false
 	for i := 0; i < nHours; i++ {
 		if i%24 == 0 {
@@ -333,11 +335,11 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 				switch {
 				case present[k]:
 					cells = append(cells, keys[k]+"="+string(cur[k]))
-					if m[k] != "" || cur[k] != Skipped {
+					if m[k] != "" || cur[k] != probe.Skipped {
 						m[k] = cur[k]
 					}
 				case m[k] != "":
-					m[k] = Skipped
+					m[k] = probe.Skipped
 				}
 			}
 			r := run{start.Add(time.Duration(i) * time.Hour).Format("2006-01-02 15:04"), cells}
@@ -362,11 +364,11 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 			days := make([]Ratio, TimelineDays)
 			for i := 0; i < nowH; i++ {
 				st := model[i][k]
-				if fr := firstRun[i/24]; fr < 0 || fr > nowH || st == "" || st == Skipped {
+				if fr := firstRun[i/24]; fr < 0 || fr > nowH || st == "" || st == probe.Skipped {
 					continue
 				}
 				up := time.Duration(0)
-				if st == Up {
+				if st == probe.Up {
 					up = time.Hour
 				}
 				if age := nowH - i; age <= 365*24 {
@@ -383,7 +385,7 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 				}
 			}
 			f := strings.Fields(ks)
-			u, seen := stats[Key{f[0], f[1], f[2]}]
+			u, seen := stats[probe.Key{Group: f[0], Address: f[1], Check: f[2]}]
 			if u.Month != month || u.Year != year {
 				t.Errorf("now %v, %s: month %v year %v; counted %v %v", now, ks, u.Month, u.Year, month, year)
 			}
@@ -411,14 +413,14 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 // It returns the bytes of history.jsonl and the time of its last run.
 func genHistory(nKeys int, years int, maxFlip float64, seed uint64) ([]byte, time.Time) {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	states := []State{Up, Timeout, Refused, Rejected, Foreign, Error}
-	details := map[State]string{Up: "CVR answered", Timeout: "no answer in 3s", Refused: "connection refused",
-		Rejected: "VER 1 0", Foreign: "HTTP/1.1 404 Not Found", Error: "no such host"}
-	keys := make([]Key, nKeys)
+	states := []probe.State{probe.Up, probe.Timeout, probe.Refused, probe.Rejected, probe.Foreign, probe.Error}
+	details := map[probe.State]string{probe.Up: "CVR answered", probe.Timeout: "no answer in 3s", probe.Refused: "connection refused",
+		probe.Rejected: "VER 1 0", probe.Foreign: "HTTP/1.1 404 Not Found", probe.Error: "no such host"}
+	keys := make([]probe.Key, nKeys)
 	flip := make([]float64, nKeys)
-	cur := make([]State, nKeys)
+	cur := make([]probe.State, nKeys)
 	for i := range keys {
-		keys[i] = Key{fmt.Sprintf("g%d", i/6), fmt.Sprintf("127.0.%d.%d", 2+i/6/250, 1+i/6%250), fmt.Sprintf("check%d", i%6)}
+		keys[i] = probe.Key{Group: fmt.Sprintf("g%d", i/6), Address: fmt.Sprintf("127.0.%d.%d", 2+i/6/250, 1+i/6%250), Check: fmt.Sprintf("check%d", i%6)}
 		flip[i] = rng.Float64() * maxFlip
 	}
 	start := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -460,7 +462,7 @@ func writeBig(b *testing.B) (dir string, now time.Time) {
 	b.Helper()
 	data, last := bigHistory()
 	dir = b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, HistoryFile), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, FileName), data, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir, last.Add(30 * time.Minute)
@@ -475,7 +477,7 @@ func BenchmarkReadHistory(b *testing.B) {
 	var h *History
 	for b.Loop() {
 		var err error
-		if h, err = ReadHistory(dir); err != nil {
+		if h, err = Read(dir); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -485,7 +487,7 @@ func BenchmarkReadHistory(b *testing.B) {
 // BenchmarkStats computes every key's stats from ten years of hourly runs.
 func BenchmarkStats(b *testing.B) {
 	dir, now := writeBig(b)
-	h, err := ReadHistory(dir)
+	h, err := Read(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -502,7 +504,7 @@ func BenchmarkStats(b *testing.B) {
 func BenchmarkReadAndStats(b *testing.B) {
 	dir, now := writeBig(b)
 	for b.Loop() {
-		h, err := ReadHistory(dir)
+		h, err := Read(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -515,22 +517,29 @@ func BenchmarkReadAndStats(b *testing.B) {
 // record, no write.
 func BenchmarkAppendQuietRun(b *testing.B) {
 	dir, now := writeBig(b)
-	h, err := ReadHistory(dir)
+	h, err := Read(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := Results{Version: ResultsVersion, Finished: now, Vantage: "bench"}
+	r := probe.Results{Version: probe.ResultsVersion, Finished: now, Vantage: "bench"}
 	for k, u := range h.Stats(now) {
-		r.Results = append(r.Results, Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
+		r.Results = append(r.Results, probe.Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, HistoryFile))
+	data, _ := os.ReadFile(filepath.Join(dir, FileName))
 	for b.Loop() {
-		_, added, err := AppendHistory(dir, r)
+		h, err := Read(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		added, err := h.Record(r)
 		if err != nil || len(added) != 0 {
 			b.Fatalf("%v, %d added", err, len(added))
 		}
+		if err := h.Write(); err != nil {
+			b.Fatal(err)
+		}
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, HistoryFile))
+	after, _ := os.ReadFile(filepath.Join(dir, FileName))
 	b.ReportMetric(float64(len(after)-len(data)), "bytes-added")
 }
 
@@ -538,7 +547,7 @@ var genTo = flag.String("history.gen", "", "write a generated history of ten yea
 
 // TestGenerateHistory writes the benchmarks' history for other uses:
 //
-//	go test ./probe -run TestGenerateHistory -history.gen /tmp/bighist
+//	go test ./probe/history -run TestGenerateHistory -history.gen /tmp/bighist
 func TestGenerateHistory(t *testing.T) {
 	if *genTo == "" {
 		t.Skip("set -history.gen DIR to write a generated history")
@@ -547,19 +556,19 @@ func TestGenerateHistory(t *testing.T) {
 	if err := os.MkdirAll(*genTo, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(*genTo, HistoryFile), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(*genTo, FileName), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %s: %d bytes, last run %s", filepath.Join(*genTo, HistoryFile), len(data), last.Format(time.RFC3339))
+	t.Logf("wrote %s: %d bytes, last run %s", filepath.Join(*genTo, FileName), len(data), last.Format(time.RFC3339))
 }
 
 func TestGeneratedHistoryReads(t *testing.T) {
 	data, _ := genHistory(12, 1, 0.1, 7)
-	file := filepath.Join(t.TempDir(), HistoryFile)
+	file := filepath.Join(t.TempDir(), FileName)
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := readHistoryFile(file)
+	h, err := readFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,95 @@
+package atomicfile
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// names lists the files in dir.
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.json")
+	for _, data := range [][]byte{[]byte("first\n"), []byte("second, longer\n"), nil} {
+		if err := WriteFile(path, data, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("read back %q (%v), want %q", got, err, data)
+		}
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("mode %v (%v), want 0640", fi.Mode().Perm(), err)
+		}
+		if n := names(t, dir); len(n) != 1 {
+			t.Errorf("files in the folder: %q", n)
+		}
+	}
+}
+
+// TestFailedWriteKeepsOldFile makes each step of the write fail in turn: the
+// old file must stay byte for byte, with no temporary file left.
+func TestFailedWriteKeepsOldFile(t *testing.T) {
+	boom := errors.New("disk on fire")
+	tests := []struct {
+		name   string
+		inject func()
+	}{
+		{"write", func() { writeStep = func(*os.File, []byte) (int, error) { return 0, boom } }},
+		{"short write", func() {
+			writeStep = func(f *os.File, b []byte) (int, error) { n, _ := f.Write(b[:len(b)/2]); return n, boom }
+		}},
+		{"sync", func() { syncStep = func(*os.File) error { return boom } }},
+		{"rename", func() { renameStep = func(string, string) error { return boom } }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "history.jsonl")
+			old := []byte("old line\n")
+			if err := WriteFile(path, old, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			w, s, r := writeStep, syncStep, renameStep
+			t.Cleanup(func() { writeStep, syncStep, renameStep = w, s, r })
+			tt.inject()
+
+			err := WriteFile(path, []byte("old line\nnew line\n"), 0o644)
+			if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "write "+path+": ") {
+				t.Errorf("got %v, want %q wrapped as \"write %s: …\"", err, boom, path)
+			}
+			now, err := os.ReadFile(path)
+			if err != nil || !bytes.Equal(now, old) {
+				t.Errorf("the old file changed (%v):\n%s\nwant:\n%s", err, now, old)
+			}
+			if n := names(t, dir); len(n) != 1 {
+				t.Errorf("files left in the folder: %q", n)
+			}
+		})
+	}
+}
+
+func TestWriteFileMissingFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "results.json")
+	err := WriteFile(path, []byte("x"), 0o644)
+	if !errors.Is(err, os.ErrNotExist) || !strings.HasPrefix(err.Error(), "write "+path+": ") {
+		t.Errorf("got %v, want a wrapped not-exist error", err)
+	}
+}

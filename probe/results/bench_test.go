@@ -1,0 +1,28 @@
+package results_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/results"
+)
+
+// BenchmarkResults writes and parses a results.json of 10,000 results.
+func BenchmarkResults(b *testing.B) {
+	r := probe.Results{Version: 1, Started: time.Unix(0, 0).UTC(), Finished: time.Unix(3, 0).UTC(), Vantage: "bench"}
+	for i := range 10000 {
+		r.Results = append(r.Results, probe.Result{Group: "g", Address: fmt.Sprintf("127.1.%d.%d", i/250, i%250+1),
+			Check: "msnp21", State: probe.Up, MS: 3, Attempts: 1, Detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"})
+	}
+	for b.Loop() {
+		data, err := results.Marshal(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := results.Parse("results.json", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

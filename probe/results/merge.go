@@ -1,0 +1,152 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"deadyet/probe"
+)
+
+// Merge merges the results of several vantage points into one, as the
+// package documentation describes ("Merging"). Every input must have a distinct, non-empty vantage, the
+// current version and the same (group, address, check) keys; the merged
+// results follow the order of the first input. The merged Started is the
+// earliest, Finished the latest, and Vantage the names joined by ", ".
+// One input is returned as it is.
+func Merge(rs []probe.Results) (probe.Results, error) {
+	if len(rs) == 0 {
+		return probe.Results{}, errors.New("merge results: no results")
+	}
+	names := make([]string, len(rs))
+	index := make([]map[probe.Key]int, len(rs))
+	for i, r := range rs {
+		if r.Version != probe.ResultsVersion {
+			return probe.Results{}, fmt.Errorf("merge results: vantage %q has version %d, want %d", r.Vantage, r.Version, probe.ResultsVersion)
+		}
+		if r.Vantage == "" {
+			return probe.Results{}, fmt.Errorf("merge results: results number %d have no vantage", i+1)
+		}
+		for _, n := range names[:i] {
+			if n == r.Vantage {
+				return probe.Results{}, fmt.Errorf("merge results: vantage %q given twice", r.Vantage)
+			}
+		}
+		names[i] = r.Vantage
+		index[i] = make(map[probe.Key]int, len(r.Results))
+		for j, res := range r.Results {
+			k := probe.KeyOf(res)
+			if _, dup := index[i][k]; dup {
+				return probe.Results{}, fmt.Errorf("merge results: vantage %q has two results for %q", r.Vantage, k.String())
+			}
+			if !res.State.Valid() {
+				return probe.Results{}, fmt.Errorf("merge results: vantage %q has unknown state %q for %q", r.Vantage, res.State, k.String())
+			}
+			index[i][k] = j
+		}
+	}
+	if len(rs) == 1 {
+		return rs[0], nil
+	}
+	for i := 1; i < len(rs); i++ {
+		if len(rs[i].Results) != len(rs[0].Results) {
+			for _, res := range rs[i].Results {
+				if _, ok := index[0][probe.KeyOf(res)]; !ok {
+					return probe.Results{}, fmt.Errorf("merge results: vantage %q has a result for %q that vantage %q lacks", names[i], probe.KeyOf(res).String(), names[0])
+				}
+			}
+		}
+	}
+
+	out := probe.Results{
+		Version:  probe.ResultsVersion,
+		Started:  rs[0].Started,
+		Finished: rs[0].Finished,
+		Vantage:  strings.Join(names, ", "),
+		Results:  make([]probe.Result, 0, len(rs[0].Results)),
+	}
+	for _, r := range rs[1:] {
+		out.Started = earliest(out.Started, r.Started)
+		if r.Finished.After(out.Finished) {
+			out.Finished = r.Finished
+		}
+	}
+	seen := make([]probe.Result, len(rs))
+	for _, first := range rs[0].Results {
+		k := probe.KeyOf(first)
+		for i := range rs {
+			j, ok := index[i][k]
+			if !ok {
+				return probe.Results{}, fmt.Errorf("merge results: vantage %q has no result for %q", names[i], k.String())
+			}
+			seen[i] = rs[i].Results[j]
+		}
+		m, err := mergeOne(names, seen)
+		if err != nil {
+			return probe.Results{}, err
+		}
+		out.Results = append(out.Results, m)
+	}
+	return out, nil
+}
+
+// earliest is the earlier of two times, a zero time counting as unknown.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// mergeOne merges what each vantage point (names[i]) saw of one key.
+func mergeOne(names []string, seen []probe.Result) (probe.Result, error) {
+	best := 0
+	for i, r := range seen {
+		if (r.State == probe.Skipped) != (seen[0].State == probe.Skipped) {
+			s, p := i, 0
+			if seen[0].State == probe.Skipped {
+				s, p = 0, i
+			}
+			return probe.Result{}, fmt.Errorf("merge results: %q is skipped by vantage %q but probed by vantage %q: the vantage points used different configs",
+				probe.KeyOf(r).String(), names[s], names[p])
+		}
+		if rank(r.State) < rank(seen[best].State) {
+			best = i
+		}
+	}
+	m := seen[best]
+	for _, r := range seen {
+		if r.State != m.State {
+			m.Disagree = true
+			break
+		}
+	}
+	if !m.Disagree {
+		return m, nil
+	}
+	var parts []string
+	for _, s := range probe.States {
+		var who []string
+		for i, r := range seen {
+			if r.State == s {
+				who = append(who, names[i])
+			}
+		}
+		if len(who) > 0 {
+			parts = append(parts, string(s)+" from "+strings.Join(who, ", "))
+		}
+	}
+	m.Detail = strings.Join(parts, "; ")
+	return m, nil
+}
+
+// rank orders the states for merging: lower is better.
+func rank(s probe.State) int {
+	for i, v := range probe.States {
+		if s == v {
+			return i
+		}
+	}
+	return len(probe.States)
+}

@@ -9,7 +9,7 @@ RESULTS   ?=
 ADDR      ?= 127.0.0.1:8080
 DEADYET   := bin/deadyet
 
-.PHONY: all build demo site probe preview check test test-browser bench fuzz lint serve clean
+.PHONY: all build demo site probe preview check test test-deps test-browser bench fuzz lint serve clean
 
 all: build
 
@@ -37,24 +37,32 @@ check: build
 	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
 
 # Unit and script tests, then the page in headless Chromium and the Nu HTML
-# Checker (.ci/run installs chromium and vnu-jar; see README "Development").
-test:
+# Checker. test-deps comes first: it installs chromium, Java and vnu-jar if
+# they are missing (see README "Development").
+test: test-deps
 	$(GO) vet ./...
 	$(GO) test -race ./...
 	$(MAKE) test-browser
 
+# Find chromium, java and vnu.jar; install what is missing when it may (root,
+# or sudo without a password), else stop with the command to run.
+test-deps:
+	@.ci/test-deps
+
 # The fixture pages (plain, with history, hostile input), then the demo's
 # site: in headless Chromium at 1280 and 375 px, and through the Nu HTML Checker.
-VNU_JAR ?= $(shell npm root -g 2>/dev/null)/vnu-jar/build/dist/vnu.jar
-BROWSER ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+# CHROMIUM and VNU_JAR are expanded with the recipe, after test-deps ran; the
+# tests fail (never skip) when they are empty or wrong.
+CHROMIUM ?= $(shell .ci/test-deps --chromium)
+VNU_JAR  ?= $(shell .ci/test-deps --vnu-jar)
 DEMO_TEST := bin/test-demo
-test-browser:
-	DEADYET_BROWSER=$(or $(BROWSER),1) DEADYET_VNU="java -jar $(VNU_JAR)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
+test-browser: test-deps
+	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_VNU="java -jar $(or $(VNU_JAR),no-vnu.jar)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
 	rm -rf $(DEMO_TEST)
 	$(GO) run ./cmd/deadyet demo --out $(DEMO_TEST)/site --timeout 500ms --base 127.0.7.1 >/dev/null
-	DEADYET_BROWSER=$(or $(BROWSER),1) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
+	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
 		$(GO) test -count=1 -run Browser ./render
-	java -jar $(VNU_JAR) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html
+	java -jar $(or $(VNU_JAR),no-vnu.jar) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),

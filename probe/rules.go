@@ -3,6 +3,7 @@ package probe
 import (
 	"net/netip"
 	"strings"
+	"time"
 )
 
 // ValidVersion reports whether v names a protocol version the way site.toml
@@ -45,4 +46,31 @@ func ValidHost(h string) bool {
 		}
 	}
 	return true
+}
+
+// Bounds of a run's settings: the [probe] table of site.toml, and what a
+// results file may claim.
+const (
+	MinTimeout     = time.Millisecond // per attempt
+	MaxTimeout     = 5 * time.Minute
+	MaxAttempts    = 10
+	MaxConcurrency = 10000
+)
+
+// ValidTimeout reports whether d is within [MinTimeout] and [MaxTimeout].
+func ValidTimeout(d time.Duration) bool { return d >= MinTimeout && d <= MaxTimeout }
+
+// TimeoutBounds is the range of [ValidTimeout] as people write it: "1ms–5m".
+func TimeoutBounds() string { return shortDuration(MinTimeout) + "–" + shortDuration(MaxTimeout) }
+
+// shortDuration is d without the zero units time.Duration.String adds: "5m", not "5m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package probe
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidHost(t *testing.T) {
@@ -25,6 +26,20 @@ func TestValidVersion(t *testing.T) {
 	} {
 		if got := ValidVersion(v); got != want {
 			t.Errorf("ValidVersion(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+func TestTimeoutBounds(t *testing.T) {
+	if got := TimeoutBounds(); got != "1ms–5m" {
+		t.Errorf("TimeoutBounds() = %q", got)
+	}
+	for d, want := range map[time.Duration]bool{
+		time.Nanosecond: false, 999 * time.Microsecond: false, time.Millisecond: true, 3 * time.Second: true,
+		5 * time.Minute: true, 5*time.Minute + 1: false, -time.Second: false, 0: false,
+	} {
+		if got := ValidTimeout(d); got != want {
+			t.Errorf("ValidTimeout(%v) = %v, want %v", d, got, want)
 		}
 	}
 }

@@ -65,6 +65,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
 	$(GO) test -run '^$$' -bench RenderTenYears -benchtime 5x -benchmem ./cmd/deadyet/
+	$(GO) test -run '^$$' -bench LoadConfig -benchtime 3x -benchmem ./cmd/internal/config/
 
 # Fuzz the MSNP reply parser and the gateway check for a while (make test
 # runs their seed corpora).

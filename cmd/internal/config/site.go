@@ -368,13 +368,18 @@ func (s serverTable) validate(group string, all []table, first map[string]int, p
 		}
 		return probe.Server{}, false
 	}
-	if !probe.ValidHost(s.address) {
-		ps.add(at, "group %q: address %q is not an IP address or host name (no port, no scheme)", group, s.address)
+	canon, err := probe.CanonicalHost(s.address)
+	if err != nil {
+		ps.add(at, "group %q: %v", group, err)
 		return probe.Server{}, false
 	}
-	canon := s.address
 	if i, dup := first[canon]; dup {
-		ps.twice(at, join(all[i].at(), "address"), "group %q lists address %q twice", group, s.address)
+		earlier := all[i]
+		if a := earlier.m["address"]; a == s.address {
+			ps.twice(at, join(earlier.at(), "address"), "group %q lists address %q twice", group, s.address)
+		} else {
+			ps.twice(at, join(earlier.at(), "address"), "group %q lists address %q twice: it is the same as %q", group, s.address, a)
+		}
 		return probe.Server{}, false
 	}
 	first[canon] = s.t.index

@@ -96,6 +96,27 @@ func TestShipped(t *testing.T) {
 			t.Errorf("check %s is scanned; the historic page kept it as \"not scanned\"", k)
 		}
 	}
+	// The page's words are site.toml's, each where render expects it (its
+	// golden pages are rendered from the same file).
+	p := s.Page
+	for _, tt := range []struct{ field, text, has string }{
+		{"title", p.Title, "Is MSN dead yet?"},
+		{"description", p.Description, "An hourly look at its last servers."},
+		{"fine_print", p.FinePrint, "By *MSN* this page means"},
+		{"situation", p.Situation, "stopped answering in May 2017"},
+		{"related", p.Related, "[Microsoft Notification Protocol]"},
+		{"clients", p.Clients, "(Pidgin, Adium, Miranda, aMSN, Empathy and friends)"},
+		{"status_note", p.StatusNote, "[reference](#reference)"},
+		{"why_care", p.WhyCare, "nudges, winks"},
+		{"footer", p.Footer, "Not affiliated with Microsoft"},
+	} {
+		if !strings.Contains(tt.text, tt.has) {
+			t.Errorf("page.%s = %q, want it to hold %q", tt.field, tt.text, tt.has)
+		}
+	}
+	if len(p.FAQ) != 5 || p.FAQ[0].Question != "Is this an official Microsoft page?" || !strings.HasPrefix(p.FAQ[0].Answer, "No. It is an independent project") {
+		t.Errorf("faq = %+v", p.FAQ)
+	}
 }
 
 func TestMissingFile(t *testing.T) {

@@ -10,13 +10,9 @@ import (
 // site is a decoded, validated site.toml.
 type site = config.Site
 
-// loadConfig reads and validates the site.toml at path (see package config).
-func loadConfig(path string) (*site, error) {
-	return config.Load(context.Background(), path)
-}
-
-// loadSite is loadConfig for a command: a bad or unreadable file is bad
-// input (exit status 2), and it stops when ctx ends.
+// loadSite reads and validates the site.toml at path (see package config)
+// for a command: a bad or unreadable file is bad input (exit status 2), and
+// it stops when ctx ends.
 func loadSite(ctx context.Context, path string) (*site, error) {
 	s, err := config.Load(ctx, path)
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {

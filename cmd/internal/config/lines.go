@@ -178,11 +178,12 @@ func (x *lineIndex) value(p string) {
 				x.i++
 				return
 			}
+			start := x.i
 			e := index(p, n)
 			x.record(e, x.line)
 			x.value(e)
 			x.skip(true)
-			if x.peek() == ',' {
+			if x.peek() == ',' || x.i == start { // x.i == start: cannot happen in TOML
 				x.i++
 			}
 		}

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -107,4 +110,39 @@ func TestParent(t *testing.T) {
 			t.Errorf("parent(%q) = %q, want %q", p, got, want)
 		}
 	}
+}
+
+// FuzzLines: on any file the parser accepts, the index ends, and finds a
+// line within the file for every key the parser saw.
+func FuzzLines(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.toml")
+	files = append(files, "../../../site.toml")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("a = [[1, 2], [3]]\nb = {c = [{d = 1}, {d = '''x\ny'''}]}\n[[e.f]]\ng.h = 1979-05-27\n[[e.f]]\n\"i\\u0041\" = \"\"\"\\\n  j\"\"\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		md, err := toml.Decode(string(data), new(map[string]any))
+		if err != nil {
+			return
+		}
+		var paths []string
+		for _, k := range md.Keys() {
+			p := ""
+			for _, part := range k {
+				p = join(p, part)
+			}
+			paths = append(paths, p)
+		}
+		n := bytes.Count(data, []byte("\n")) + 1
+		for p, l := range lines(data, paths) {
+			if l < 0 || l > n {
+				t.Errorf("line of %s = %d, the file has %d", p, l, n)
+			}
+		}
+	})
 }

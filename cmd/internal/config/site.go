@@ -25,13 +25,13 @@ func readSite(ctx context.Context, root table, ps *problems) (*Site, error) {
 	}
 	s.Probe = pt.validate(ps)
 
-	checks, _ := root.sub("checks", ps)
+	checks, ok := root.sub("checks", ps)
 	keys := make([]string, 0, len(checks.m))
 	for k := range checks.m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if len(keys) == 0 {
+	if _, there := root.m["checks"]; len(keys) == 0 && (ok || !there) { // of another type: said already
 		ps.add("", "no [checks.*] table: define at least one check")
 	}
 	s.Probe.Checks = make(map[string]probe.Check, len(keys))
@@ -47,7 +47,7 @@ func readSite(ctx context.Context, root table, ps *problems) (*Site, error) {
 	defined := func(k string) bool { _, ok := checks.m[k]; return ok }
 
 	groups, _ := root.subs("group", ps)
-	if len(groups) == 0 {
+	if raw, ok := root.m["group"]; !ok || emptyArray(raw) {
 		ps.add("", "no [[group]] table: define at least one group of servers")
 	}
 	names := map[string]string{} // group name → path of its name

@@ -36,9 +36,10 @@ type Site struct {
 	Page  render.Page // the page's text; its empty fields take render's fallbacks
 }
 
-// Load reads and validates the site.toml at path. A problem with the file
-// is an [*Error], several are joined with newlines ([errors.Join]); when ctx
-// ends first, the error is ctx's.
+// Load reads and validates the site.toml at path. Each problem in the file
+// is an [*Error], several are joined with newlines ([errors.Join]); a file
+// that cannot be read gives "path: cannot read: …"; when ctx ends first, the
+// error is ctx's.
 func Load(ctx context.Context, path string) (*Site, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

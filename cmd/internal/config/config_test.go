@@ -27,7 +27,7 @@ func TestInvalid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := WantError(t, data)
+			want := wantError(t, data)
 			_, err = Parse(context.Background(), name, data)
 			if err == nil {
 				t.Fatalf("Parse succeeded, want error %q", want)
@@ -43,9 +43,9 @@ func TestInvalid(t *testing.T) {
 	}
 }
 
-// WantError is the error an invalid-*.toml file says it gives: its first
+// wantError is the error an invalid-*.toml file says it gives: its first
 // line, after "# error: ".
-func WantError(t testing.TB, data []byte) string {
+func wantError(t testing.TB, data []byte) string {
 	t.Helper()
 	first, _, _ := strings.Cut(string(data), "\n")
 	want, ok := strings.CutPrefix(first, "# error: ")

@@ -74,12 +74,14 @@ bench:
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/
 	$(GO) test -run '^$$' -bench 'Render(Shipped|TenYears)' -benchtime 5x -benchmem ./cmd/deadyet/
+	$(GO) test -run '^$$' -bench LoadConfig -benchtime 3x -benchmem ./cmd/internal/config/
 
 # Fuzz the MSNP reply parser and the gateway check for a while (make test
 # runs their seed corpora).
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime 60s ./probe/
 	$(GO) test -run '^$$' -fuzz FuzzGateway -fuzztime 60s ./probe/
+	$(GO) test -run '^$$' -fuzz FuzzLines -fuzztime 60s ./cmd/internal/config/
 
 lint:
 	$(GO) mod tidy -diff

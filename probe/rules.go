@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -59,4 +61,57 @@ func PrintableLine(s string) bool {
 		}
 	}
 	return true
+}
+
+// Bounds of a run's settings: the [probe] table of site.toml, and what a
+// results file may claim.
+const (
+	MinTimeout     = time.Millisecond // per attempt
+	MaxTimeout     = 5 * time.Minute
+	MaxAttempts    = 10
+	MaxConcurrency = 10000
+)
+
+// ValidTimeout reports whether d is within [MinTimeout] and [MaxTimeout].
+func ValidTimeout(d time.Duration) bool { return d >= MinTimeout && d <= MaxTimeout }
+
+// TimeoutBounds is the range of [ValidTimeout] as people write it: "1ms–5m".
+func TimeoutBounds() string { return shortDuration(MinTimeout) + "–" + shortDuration(MaxTimeout) }
+
+// shortDuration is d without the zero units time.Duration.String adds: "5m", not "5m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// CanonicalHost returns the one spelling that every way of writing the
+// server h shares, so that two entries of a config can be compared: a host
+// name in lower case without a trailing dot, an IP address in [netip]'s
+// canonical form (zeros compressed, lower-case hex), an IPv4-mapped IPv6
+// address as the IPv4 address it maps. It returns an error for what
+// [ValidHost] refuses, and for addresses no server has: the unspecified
+// (0.0.0.0, ::), multicast and broadcast (255.255.255.255) ones.
+func CanonicalHost(h string) (string, error) {
+	if a, err := netip.ParseAddr(h); err == nil {
+		a = a.Unmap()
+		switch {
+		case a.IsUnspecified():
+			return "", fmt.Errorf("address %q is the unspecified address, which no server has", h)
+		case a.IsMulticast():
+			return "", fmt.Errorf("address %q is a multicast address, which no server has", h)
+		case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+			return "", fmt.Errorf("address %q is the broadcast address, which no server has", h)
+		}
+		return a.String(), nil
+	}
+	if !ValidHost(h) {
+		return "", fmt.Errorf("address %q is not an IP address or host name (no port, no scheme)", h)
+	}
+	return strings.ToLower(strings.TrimSuffix(h, ".")), nil
 }

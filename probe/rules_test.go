@@ -3,6 +3,7 @@ package probe
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidHost(t *testing.T) {
@@ -37,6 +38,48 @@ func TestPrintableLine(t *testing.T) {
 	} {
 		if got := PrintableLine(s); got != want {
 			t.Errorf("PrintableLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestCanonicalHost(t *testing.T) {
+	tests := []struct {
+		in, want, err string
+	}{
+		{"127.0.0.1", "127.0.0.1", ""},
+		{"::ffff:127.0.0.1", "127.0.0.1", ""},
+		{"0:0:0:0:0:0:0:1", "::1", ""},
+		{"::1", "::1", ""},
+		{"2001:DB8::1", "2001:db8::1", ""},
+		{"LOCALHOST", "localhost", ""},
+		{"Messenger.Hotmail.COM.", "messenger.hotmail.com", ""},
+		{"0.0.0.0", "", `address "0.0.0.0" is the unspecified address, which no server has`},
+		{"::", "", `address "::" is the unspecified address, which no server has`},
+		{"::ffff:0.0.0.0", "", `address "::ffff:0.0.0.0" is the unspecified address, which no server has`},
+		{"224.0.0.1", "", `address "224.0.0.1" is a multicast address, which no server has`},
+		{"ff02::1", "", `address "ff02::1" is a multicast address, which no server has`},
+		{"255.255.255.255", "", `address "255.255.255.255" is the broadcast address, which no server has`},
+		{"a:80", "", `address "a:80" is not an IP address or host name (no port, no scheme)`},
+		{"", "", `address "" is not an IP address or host name (no port, no scheme)`},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalHost(tt.in)
+		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
+			t.Errorf("CanonicalHost(%q) = %q, %v; want %q, %q", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestTimeoutBounds(t *testing.T) {
+	if got := TimeoutBounds(); got != "1ms–5m" {
+		t.Errorf("TimeoutBounds() = %q", got)
+	}
+	for d, want := range map[time.Duration]bool{
+		time.Nanosecond: false, 999 * time.Microsecond: false, time.Millisecond: true, 3 * time.Second: true,
+		5 * time.Minute: true, 5*time.Minute + 1: false, -time.Second: false, 0: false,
+	} {
+		if got := ValidTimeout(d); got != want {
+			t.Errorf("ValidTimeout(%v) = %v, want %v", d, got, want)
 		}
 	}
 }

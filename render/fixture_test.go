@@ -148,9 +148,11 @@ func fixtureOptions(t testing.TB) Options {
 		t.Fatal(err)
 	}
 	cfg := fixtureConfig(11, 7, 11)
+	page := shippedPage(t)
+	page.URL = "https://someone.github.io/deadyet/"
 	return Options{
 		Config:  cfg,
-		Page:    Page{Title: "Is MSN dead yet?", URL: "https://someone.github.io/deadyet/"},
+		Page:    page,
 		Results: fixtureResults(cfg, fixtureUpAt),
 		News:    news,
 	}

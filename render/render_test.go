@@ -8,6 +8,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -408,14 +409,13 @@ func TestMarkdownLinks(t *testing.T) {
 
 func TestPageDefaults(t *testing.T) {
 	p := Page{URL: "https://someone.github.io/deadyet/", Clients: "mine"}.WithDefaults()
-	if p.Repository != "https://github.com/someone/deadyet" {
-		t.Errorf("repository = %q", p.Repository)
+	want := Page{
+		Title: "Is MSN dead yet?", URL: "https://someone.github.io/deadyet/", Lang: "en",
+		Verdict: VerdictWords{Dead: "Yes.", Alive: "No.", Partial: "Not quite."},
+		Clients: "mine", Repository: "https://github.com/someone/deadyet",
 	}
-	if p.Clients != "mine" || p.Situation == "" || p.Footer == "" || len(p.FAQ) == 0 || p.Title == "" {
-		t.Errorf("defaults not applied: %+v", p)
-	}
-	if p := (Page{FAQ: []FAQ{}}).WithDefaults(); len(p.FAQ) != 0 {
-		t.Errorf("faq = [] should hide the FAQ, got %d", len(p.FAQ))
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("WithDefaults:\n got %+v\nwant %+v", p, want)
 	}
 	for url, want := range map[string]string{
 		"https://owner.github.io/":      "https://github.com/owner/owner.github.io",
@@ -528,5 +528,29 @@ func TestHostileMarkup(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A page without text leaves out the sections it has no words for, and
+// keeps the status.
+func TestPageWithoutText(t *testing.T) {
+	cfg := fixtureConfig(2)
+	files, err := Render(Options{Config: cfg, Results: fixtureResults(cfg, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(fileOf(t, files, "index.html"))
+	for _, gone := range []string{`id="situation"`, `id="related"`, `id="clients"`, `id="why"`, `id="faq"`, `class="fine"`, `name="description"`, "Pull requests welcome"} {
+		if strings.Contains(page, gone) {
+			t.Errorf("page without text has %s", gone)
+		}
+	}
+	for _, kept := range []string{"<h1>Is MSN dead yet?</h1>", `<p class="answer">Yes.</p>`, `id="status"`, `id="reference"`, `<a href="feed.xml">News feed</a>`} {
+		if !strings.Contains(page, kept) {
+			t.Errorf("page without text lacks %s", kept)
+		}
+	}
+	if strings.Contains(string(fileOf(t, files, "404.html")), `name="description"`) {
+		t.Error("404.html without text has a description")
 	}
 }

@@ -73,9 +73,9 @@ status 2, before probing.`,
 }
 
 func buildRun(ctx context.Context, opts *BuildOptions) error {
-	s, err := loadConfig(opts.Config)
+	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
-		return badInput(err)
+		return err
 	}
 	return build(ctx, s, opts)
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"deadyet/cmd/internal/config"
 )
 
 // CheckOptions are the inputs of "deadyet check".
@@ -32,7 +34,7 @@ any. It never connects anywhere: this is what a pull request runs.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return checkRun(opts)
+			return checkRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
@@ -40,9 +42,12 @@ any. It never connects anywhere: this is what a pull request runs.`,
 	return cmd
 }
 
-func checkRun(opts *CheckOptions) error {
+func checkRun(ctx context.Context, opts *CheckOptions) error {
 	var errs []error
-	s, err := loadConfig(opts.Config)
+	s, err := config.Load(ctx, opts.Config)
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return err
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}

@@ -53,9 +53,9 @@ dead has succeeded: that is data.`,
 }
 
 func probeRun(ctx context.Context, opts *ProbeOptions) error {
-	s, err := loadConfig(opts.Config)
+	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
-		return badInput(err)
+		return err
 	}
 	if fi, err := os.Stat(opts.Out); err == nil && fi.IsDir() {
 		return badInput(fmt.Errorf("results file %q is a folder; name a file, like results.json", opts.Out))

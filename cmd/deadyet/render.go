@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -92,9 +93,9 @@ func renderRun(opts *RenderOptions) error {
 	} else if err != nil {
 		return err
 	}
-	s, err := loadConfig(opts.ConfigPath)
+	s, err := loadSite(context.Background(), opts.ConfigPath) // renderRun takes no context yet
 	if err != nil {
-		return badInput(err)
+		return err
 	}
 	results, err := readResults(opts.ResultsPaths, s.Probe)
 	if err != nil {

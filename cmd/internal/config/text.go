@@ -1,0 +1,47 @@
+package config
+
+import "unicode"
+
+// Text values refuse control characters, which would reach the page as raw
+// bytes: plain text is one line, with no control character at all;
+// Markdown may span lines and hold tabs ("\r\n" counts as a newline).
+
+// plain is the plain text at key ("" when missing or refused).
+func (t table) plain(key string, ps *problems) string {
+	return t.text(key, false, ps)
+}
+
+// markdown is the Markdown text at key ("" when missing or refused).
+func (t table) markdown(key string, ps *problems) string {
+	return t.text(key, true, ps)
+}
+
+func (t table) text(key string, multiline bool, ps *problems) string {
+	s, ok := t.str(key, ps)
+	if !ok {
+		return ""
+	}
+	if r, bad := control(s, multiline); bad {
+		how := "plain text is one line of printable characters"
+		if multiline {
+			how = "only newlines and tabs are allowed"
+		}
+		ps.add(join(t.at(), key), "%s: control character %U is not allowed (%s)", join(t.name, key), r, how)
+		return ""
+	}
+	return s
+}
+
+// control returns the first control character of s that is not allowed.
+func control(s string, multiline bool) (rune, bool) {
+	for i, r := range s {
+		if !unicode.IsControl(r) {
+			continue
+		}
+		if multiline && (r == '\n' || r == '\t' || r == '\r' && i+1 < len(s) && s[i+1] == '\n') {
+			continue
+		}
+		return r, true
+	}
+	return 0, false
+}

@@ -168,6 +168,7 @@ exec %[2]q "$@"
 		"GOFLAGS=" + goEnv["GOFLAGS"],
 		"GOENV=off",
 		"GOPROXY=off",
+		"DEADYET_REHEARSAL=1", // a step that runs the tests again would rehearse itself
 		"GOSUMDB=off",
 		"GOTOOLCHAIN=local",
 		// git without this machine's configuration, never asking.
@@ -251,6 +252,19 @@ func (r *ghRunner) run(wfPath string, ev ghEvent, opts runOptions) (*ghRun, erro
 	}
 	if err := run.concurrency(); err != nil {
 		return run, err
+	}
+	// A step to skip that the workflow does not have is a mistake found
+	// before any step runs: had it been renamed, it would run.
+	titles := map[string]bool{}
+	for _, job := range w.Jobs {
+		for _, step := range job.Steps {
+			titles[step.title()] = true
+		}
+	}
+	for title := range opts.skip {
+		if !titles[title] {
+			return run, fmt.Errorf("%s: the step to skip %q is not in the workflow (renamed?)", w.file, title)
+		}
 	}
 	// The jobs in the order of their needs, file order among equals.
 	done := map[string]bool{}

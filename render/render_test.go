@@ -54,17 +54,29 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
+	count := map[string]int{}
 	for _, f := range files {
+		if dir, _, ok := strings.Cut(f.Name, "/"); ok {
+			count[dir]++
+			continue
+		}
 		names = append(names, f.Name)
 	}
 	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html status.json style.css"; got != want {
 		t.Errorf("files = %s, want %s", got, want)
 	}
+	// A page per server, per news day (no history: no changes), and the archive.
+	if count["server"] != 11+7+11+len(fixtureServices) || count["day"] != 12 || count["archive"] != 1 || len(count) != 3 {
+		t.Errorf("sub-pages: %v", count)
+	}
 	for _, name := range []string{"index.html", "404.html", "status.json", "feed.xml", "badge.svg"} {
 		golden(t, "golden-"+name, fileOf(t, files, name))
 	}
+	golden(t, "golden-server.html", fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
+	golden(t, "golden-day.html", fileOf(t, files, "day/2017-05-19/index.html"))
+	golden(t, "golden-archive.html", fileOf(t, files, "archive/index.html"))
 	// No script, no inline style (the CSP forbids both), nothing loaded from elsewhere.
-	for _, name := range []string{"index.html", "404.html"} {
+	for _, name := range []string{"index.html", "404.html", "server/bn2/127.2.0.4/index.html", "day/2017-05-19/index.html", "archive/index.html"} {
 		page := string(fileOf(t, files, name))
 		for _, bad := range []string{"<script", " style=", " src=", "<iframe", "<img", "@import"} {
 			if strings.Contains(page, bad) {

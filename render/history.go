@@ -150,7 +150,7 @@ func buildHistory(v *View, cfg probe.Config, h *probe.History, now time.Time) {
 			rc := ch.rows[ti][ri]
 			for i := range changed {
 				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.changed)) {
-					changed[i] = rc.changed[d]
+					changed[i] = rc.drawn[d]
 				}
 			}
 			row.Timeline = timelineSVG(bestDays(days, probe.TimelineDays), hv.From, hv.To, t.Timeline, changed, "")
@@ -396,7 +396,8 @@ func bestDays(checks [][]probe.Day, n int) []dayClass {
 // a thin grey line, never green or red. A day on which the row changed
 // (changed[i]) gets a mark under it that links to its day page (root is
 // the way from the page to the site's root); other days have no change
-// to show. Its title and aria-label say the same in words.
+// to show. Its aria-label says the same in words, for screen readers; the
+// server's page has it all as text (a tooltip would be for mice only).
 func timelineSVG(days []dayClass, from, to time.Time, what string, changed []bool, root string) template.HTML {
 	kinds := []struct {
 		c    dayClass
@@ -447,9 +448,7 @@ func timelineSVG(days []dayClass, from, to time.Time, what string, changed []boo
 	}
 	b.WriteString(`" aria-label="`)
 	b.WriteString(label)
-	b.WriteString(`"><title>`)
-	b.WriteString(label)
-	b.WriteString(`</title>`)
+	b.WriteString(`">`)
 	for _, k := range kinds {
 		if len(segs[k.c]) > 0 {
 			b.WriteString(`<path class="`)
@@ -463,8 +462,6 @@ func timelineSVG(days []dayClass, from, to time.Time, what string, changed []boo
 		day := from.AddDate(0, 0, i)
 		b.WriteString(`<a href="`)
 		b.WriteString(root + dayPage(day))
-		b.WriteString(`" aria-label="`)
-		b.WriteString(day.Format(time.DateOnly))
 		b.WriteString(`"><path d="M`)
 		b.WriteString(strconv.Itoa(i))
 		b.WriteString(` 9h1v3h-1z"/></a>`)

@@ -62,7 +62,7 @@ func TestGolden(t *testing.T) {
 		}
 		names = append(names, f.Name)
 	}
-	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html status.json style.css"; got != want {
+	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html pages.css status.json style.css"; got != want {
 		t.Errorf("files = %s, want %s", got, want)
 	}
 	// A page per server, per news day (no history: no changes), and the archive.

@@ -26,11 +26,11 @@ type File struct {
 }
 
 // staticFiles are the files copied from Options.Static as they are.
-var staticFiles = []string{"favicon.svg", "style.css"}
+var staticFiles = []string{"favicon.svg", "pages.css", "style.css"}
 
 // siteFiles are the names of the files at the top of a site, as [Render]
 // makes them: what [CheckSiteDir] may replace.
-var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "status.json", "style.css"}
+var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "status.json", "style.css"}
 
 // siteDirs are the folders of a site's sub-pages, each holding only
 // folders and index.html files.
@@ -38,7 +38,7 @@ var siteDirs = []string{archiveDir, dayDir, serverDir}
 
 // Render renders the whole site in memory, files sorted by name: 404.html,
 // archive/index.html, badge.svg, day/…/index.html, favicon.svg, feed.xml,
-// index.html, server/…/index.html, status.json, style.css.
+// index.html, pages.css, server/…/index.html, status.json, style.css.
 func Render(opts Options) ([]File, error) {
 	v, err := Build(opts)
 	if err != nil {

@@ -91,7 +91,7 @@ func TestWriteSiteReplaces(t *testing.T) {
 	if err := WriteSite(dir, fixtureOptions(t)); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "server", "status.json", "style.css"}
+	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "pages.css", "server", "status.json", "style.css"}
 	if got := listDir(t, dir); !slices.Equal(got, want) {
 		t.Errorf("site holds %v, want %v", got, want)
 	}

@@ -33,7 +33,7 @@ type Options struct {
 	History *probe.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
-	Static    fs.FS // style.css and favicon.svg; nil: the embedded [static.FS]
+	Static    fs.FS // style.css, pages.css and favicon.svg; nil: the embedded [static.FS]
 }
 
 // NewsShown is how many news entries the page shows before "older news".

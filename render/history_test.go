@@ -624,7 +624,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	e := entries[0]
 	if e.ID != "https://someone.github.io/deadyet/#changes-20261124T080003Z" || e.Updated != "2026-11-24T08:00:03Z" ||
-		e.Link.Href != "https://someone.github.io/deadyet/#changes" || !strings.HasPrefix(e.Title, "db5 127.4.0.2 MSNP22: up → ") ||
+		e.Link.Href != "https://someone.github.io/deadyet/day/2026-11-24/index.html#changes-20261124T080003Z" || !strings.HasPrefix(e.Title, "db5 127.4.0.2 MSNP22: up → ") ||
 		!strings.HasPrefix(e.Content, "<ul><li>db5 127.4.0.2 MSNP22: up → ") {
 		t.Errorf("newest entry %+v", e)
 	}

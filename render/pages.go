@@ -31,6 +31,10 @@ type frame struct {
 	File       string // the page's path from the root
 	Run        Run
 	History    bool // the site shows a history: it has day pages and an archive
+
+	// The parts every page at the same depth shares, rendered once: the
+	// templates "head", "crumbs" and "subfoot".
+	Head, Crumbs, Foot template.HTML
 }
 
 // ServerView is the page of one server.
@@ -310,15 +314,45 @@ func (v *View) fillDay(dv *DayView) {
 // exec, on as many goroutines as there are processors: the pages of a
 // long history are thousands.
 func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]File, error) {
+	parts := map[string][3]template.HTML{}
+	shared := func(f *frame) error {
+		p, ok := parts[f.Root]
+		if !ok {
+			for i, name := range []string{"head", "crumbs", "subfoot"} {
+				b, err := exec(name, f)
+				if err != nil {
+					return err
+				}
+				p[i] = template.HTML(b)
+			}
+			parts[f.Root] = p
+		}
+		f.Head, f.Crumbs, f.Foot = p[0], p[1], p[2]
+		return nil
+	}
 	var jobs []func() (File, error)
-	for _, sv := range v.serverViews() {
+	servers := v.serverViews()
+	days, archive := v.dayViews()
+	for _, sv := range servers {
+		if err := shared(&sv.frame); err != nil {
+			return nil, err
+		}
+	}
+	for _, dv := range days {
+		if err := shared(&dv.frame); err != nil {
+			return nil, err
+		}
+	}
+	if err := shared(&archive.frame); err != nil {
+		return nil, err
+	}
+	for _, sv := range servers {
 		jobs = append(jobs, func() (File, error) {
 			v.fillServer(sv)
 			b, err := exec("server.html", sv)
 			return File{sv.File, b}, err
 		})
 	}
-	days, archive := v.dayViews()
 	for _, dv := range days {
 		jobs = append(jobs, func() (File, error) {
 			v.fillDay(dv)
@@ -365,6 +399,7 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		av.Start = v.History.Start
 	}
 	out := make([]*DayView, len(ch.days))
+	v.rowHeads = rowHeadsHTML(v.Tables, rootOf(dayPage(time.Time{})))
 	for i := range ch.days {
 		dc := &ch.days[i]
 		date := dayTime(dc.day)
@@ -429,6 +464,7 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 	type colUp struct{ up, main bool }
 	ups := make([][]colUp, len(v.Tables))
 	var b strings.Builder
+	b.Grow(len(ch.keys)*20 + len(v.rowHeads)*80)
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		ups[ti] = make([]colUp, len(t.Columns))
@@ -487,21 +523,7 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
 			rc := &ch.rows[ti][ri]
-			if r.Main {
-				b.WriteString(`<tr class="main">`)
-			} else {
-				b.WriteString(`<tr>`)
-			}
-			b.WriteString(`<th><a href="`)
-			b.WriteString(root)
-			b.WriteString(r.Page)
-			b.WriteString(`">`)
-			b.WriteString(string(addressHTML(r.Address)))
-			b.WriteString(`</a>`)
-			if r.Main {
-				b.WriteString(`<span class="vh"> (main server)</span>`)
-			}
-			b.WriteString(`</th>`)
+			b.WriteString(v.rowHeads[ti][ri])
 			for _, ci := range cols {
 				c := st(rc.keys[ci])
 				cell(c)
@@ -533,6 +555,35 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 	return template.HTML(b.String()), verdict, headline
 }
 
+// rowHeadsHTML is, per table and row, the start of the row in the day
+// tables of pages at root: its <tr> and its header, the address linking
+// to the server's page. The same for every day: made once.
+func rowHeadsHTML(tables []Table, root string) [][]string {
+	out := make([][]string, len(tables))
+	for ti, t := range tables {
+		for _, r := range t.Rows {
+			var b strings.Builder
+			if r.Main {
+				b.WriteString(`<tr class="main">`)
+			} else {
+				b.WriteString(`<tr>`)
+			}
+			b.WriteString(`<th><a href="`)
+			b.WriteString(root)
+			b.WriteString(r.Page)
+			b.WriteString(`">`)
+			b.WriteString(string(addressHTML(r.Address)))
+			b.WriteString(`</a>`)
+			if r.Main {
+				b.WriteString(`<span class="vh"> (main server)</span>`)
+			}
+			b.WriteString(`</th>`)
+			out[ti] = append(out[ti], b.String())
+		}
+	}
+	return out
+}
+
 // addressHTML is an address, escaped; a host name may break after its dots.
 func addressHTML(a string) template.HTML {
 	if isIP(a) {
@@ -549,6 +600,7 @@ func addressHTML(a string) template.HTML {
 func changeRowsHTML(runs []ChangeRun) template.HTML {
 	var b strings.Builder
 	for _, r := range runs {
+		iso, hm := r.T.UTC().Format(time.RFC3339), r.T.UTC().Format("15:04")
 		for i, c := range r.Changes {
 			if i == 0 {
 				b.WriteString(`<tr id="`)
@@ -558,9 +610,9 @@ func changeRowsHTML(runs []ChangeRun) template.HTML {
 				b.WriteString(`<tr>`)
 			}
 			b.WriteString(`<td><time datetime="`)
-			b.WriteString(c.T.UTC().Format(time.RFC3339))
+			b.WriteString(iso)
 			b.WriteString(`">`)
-			b.WriteString(c.T.UTC().Format("15:04"))
+			b.WriteString(hm)
 			b.WriteString(`</time><td>`)
 			b.WriteString(html.EscapeString(c.Group))
 			b.WriteString(` `)

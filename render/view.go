@@ -64,6 +64,7 @@ type View struct {
 
 	config   probe.Config
 	chron    *chronicle              // with a history: the history day by day
+	rowHeads [][]string              // the rows' starts in the day tables; see rowHeadsHTML
 	changeOf func(probe.Line) Change // with a history: a line as the pages show it
 }
 

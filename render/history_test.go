@@ -692,6 +692,24 @@ func TestHistoryHostile(t *testing.T) {
 	if !strings.Contains(page, `<td class="note">`+html.EscapeString(hostile)+`</td>`) {
 		t.Error("the change's detail is not shown as text")
 	}
+	// The sub-pages: the server's, and the day's, with the servers the
+	// config does not list.
+	esc := html.EscapeString(hostile)
+	for file, want := range map[string][]string{
+		"day/2026-11-24/index.html": {`<tr class="gone"><th>` + esc + `3 <small>no longer listed</small></th><td class="f">not MSN</tr>`,
+			`<td class="note">` + esc + "</tr>", `<li>` + esc + ` <span class="addr">` + esc + `2</span></li>`},
+		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class="detail">` + esc + `</dd>`},
+	} {
+		page := string(fileOf(t, files, file))
+		if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
+			t.Errorf("%s carries markup from the history", file)
+		}
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s lacks %s", file, w)
+			}
+		}
+	}
 	var f struct {
 		Entries []struct {
 			Title   string `xml:"title"`
@@ -732,7 +750,9 @@ func hostileHistoryOptions(t *testing.T) Options {
 	}
 	opts.Results.Finished = first.Finished.Add(time.Hour)
 	gone := probe.Result{Group: hostile, Address: hostile + "2", Check: hostile, State: probe.Up, Detail: hostile}
-	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone)}); err != nil {
+	// A server the config does not list, in its group: a row of the day's table.
+	unlisted := probe.Result{Group: hostile, Address: hostile + "3", Check: "x", State: probe.Foreign, Detail: hostile}
+	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone, unlisted)}); err != nil {
 		t.Fatal(err)
 	}
 	opts.History = h

@@ -490,7 +490,7 @@ func TestAnchorsUnique(t *testing.T) {
 	}
 }
 
-// TestHostileMarkup looks at every tag of the pages made of hostile input
+// TestHostileMarkup looks at every tag of every page made of hostile input
 // (with a hostile history too): only the elements and attributes the
 // templates and Markdown write, no event handler, no style, nothing
 // loaded, every link http, https, mailto or relative, and the one script
@@ -516,10 +516,19 @@ func TestHostileMarkup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, file := range []string{"index.html", "404.html"} {
-			page := string(fileOf(t, files, file))
+		pages := 0
+		for _, f := range files {
+			file := f.Name
+			if !strings.HasSuffix(file, ".html") {
+				continue
+			}
+			pages++
+			page := string(f.Data)
 			if n := strings.Count(page, "<script"); n > 1 || (n == 1 && !strings.Contains(page, "<script>"+string(staleScript)+"</script>")) {
 				t.Errorf("%s %s: a script other than the page's own", name, file)
+			}
+			if file != "index.html" && strings.Contains(page, "<script") {
+				t.Errorf("%s %s: a script beneath the index", name, file)
 			}
 			page = strings.Replace(page, string(staleScript), "", 1)
 			// Every "<" is a tag we can read: text never holds a bare one.
@@ -539,6 +548,11 @@ func TestHostileMarkup(t *testing.T) {
 					}
 				}
 			}
+		}
+		// index.html, 404.html, the server's page, the archive, the news
+		// day's page and, with the history, the day of its changes.
+		if want := map[string]int{"hostile": 5, "hostile with history": 6}[name]; pages != want {
+			t.Errorf("%s: %d pages, want %d", name, pages, want)
 		}
 	}
 }

@@ -246,22 +246,38 @@ func timelineChecks(cfg probe.Config, t *Table) ([]int, string) {
 }
 
 // CellHistory is what the history says of a cell, as of the run shown:
-// the server page's text. Each field is a phrase, "" when it has nothing
-// to say.
+// the server page's text.
 type CellHistory struct {
-	Lag    string // "not in the history yet", "this run is not in the history yet"
-	Since  string // "since 2026-11-20 14:00 UTC", "since its first check, 2026-08-01"
-	Uptime string // "up 17% of the time checked in the last 30 days, 4% in the last 365"
-	LastUp string // "last up 2026-09-15", "never seen up"; "" when up
+	Lag     string // "not in the history yet", "this run is not in the history yet"; "" when the history has the run
+	Since   string // when it got into its state: "2026-11-20 14:00 UTC" (to the minute within a week), "2026-09-15"
+	First   bool   // it has been in that state since its first check
+	LastUp  string // when it was last up, as Since; "" when up, or never up
+	NeverUp bool   // never seen up
+	Uptime  string // "up 17% of the time checked in the last 30 days, 4% in the last 365"
 }
 
-// Phrases are the fields that say something, in order.
+// Phrases says it all, a phrase each: the lag, since when, the uptime,
+// when last up.
 func (h *CellHistory) Phrases() []string {
 	var out []string
-	for _, s := range []string{h.Lag, h.Since, h.Uptime, h.LastUp} {
+	add := func(s string) {
 		if s != "" {
 			out = append(out, s)
 		}
+	}
+	add(h.Lag)
+	switch {
+	case h.First:
+		add("since its first check, " + h.Since)
+	case h.Since != "":
+		add("since " + h.Since)
+	}
+	add(h.Uptime)
+	switch {
+	case h.NeverUp:
+		add("never seen up")
+	case h.LastUp != "":
+		add("last up " + h.LastUp)
 	}
 	return out
 }
@@ -277,17 +293,14 @@ func annotate(c *Cell, u probe.Uptime, ok bool, now time.Time) {
 		// recorded): its since and last up would be about another state.
 		h.Lag, h.Uptime = "this run is not in the history yet", uptime(u)
 	default:
-		h.Since = "since " + moment(u.Since, now)
-		if u.Since.Equal(u.First) {
-			h.Since = "since its first check, " + moment(u.First, now)
-		}
+		h.Since, h.First = moment(u.Since, now), u.Since.Equal(u.First)
 		h.Uptime = uptime(u)
 		switch {
 		case u.State == probe.Up:
 		case u.LastUp.IsZero():
-			h.LastUp = "never seen up"
+			h.NeverUp = true
 		default:
-			h.LastUp = "last up " + moment(u.LastUp, now)
+			h.LastUp = moment(u.LastUp, now)
 		}
 	}
 	c.History = h

@@ -52,6 +52,8 @@ type ServerView struct {
 	Changes []Change      // newest first, at most ServerChangesShown
 	Older   int           // changes not listed
 
+	ChangesHTML template.HTML // the rows of Changes' table
+
 	rc *rowChronicle
 }
 
@@ -69,6 +71,37 @@ func (v *View) fillServer(sv *ServerView) {
 		sv.Changes = append(sv.Changes, c)
 	}
 	sv.Older = len(rc.lines) - len(sv.Changes)
+	sv.ChangesHTML = serverChangeRowsHTML(sv.Changes)
+}
+
+// serverChangeRowsHTML is the rows of a server page's table of changes:
+// when (a link to the run on its day's page), the check, the change ("first
+// check: …" for a first sighting) and its detail. Written here for the
+// same reason as [Row.CellsHTML]; every value is escaped.
+func serverChangeRowsHTML(changes []Change) template.HTML {
+	var b strings.Builder
+	for _, c := range changes {
+		b.WriteString(`<tr><td><a href="`)
+		b.WriteString(html.EscapeString(c.Day))
+		b.WriteString(`"><time datetime="`)
+		b.WriteString(c.T.UTC().Format(time.RFC3339))
+		b.WriteString(`">`)
+		b.WriteString(human(c.T))
+		b.WriteString(`</time></a><td>`)
+		b.WriteString(html.EscapeString(c.Check))
+		b.WriteString(`<td class="chg">`)
+		if c.From != "" {
+			stateSpan(&b, c.From)
+			b.WriteString(`<span class="to"> to </span>`)
+		} else {
+			b.WriteString(`first check: `)
+		}
+		stateSpan(&b, c.To)
+		b.WriteString(`<td class="note">`)
+		b.WriteString(html.EscapeString(c.Detail))
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // ServerCheck is one check of a server as its page shows it.
@@ -291,7 +324,7 @@ func (v *View) fillDay(dv *DayView) {
 			continue
 		}
 		c := v.changeOf(l)
-		c.Day = dv.Root + c.Day
+		c.Day = "" // the page's own
 		if c.Server != "" {
 			c.Server = dv.Root + c.Server
 		}

@@ -71,6 +71,7 @@ func dayTime(d int64) time.Time { return time.Unix(d*secondsPerDay, 0).UTC() }
 type chronicle struct {
 	now   time.Time
 	lines []probe.Line // the history's lines up to now, oldest first
+	keyOf []int32      // the key of each line, an index into keys; -1 for a heartbeat
 	first int64        // the day of the first line
 	today int64        // now's day
 	// covered[d-first]: the day had a run (a line of the history).
@@ -276,8 +277,10 @@ func newChronicle(lines []probe.Line, now time.Time, tables []Table, cols [][]in
 			ni++
 		}
 	}
+	ch.keyOf = make([]int32, len(ch.lines))
 	for i := range ch.lines {
 		l := &ch.lines[i]
+		ch.keyOf[i] = -1
 		d := unixDay(l.T)
 		if d != cur {
 			finishDay(i)
@@ -297,6 +300,7 @@ func newChronicle(lines []probe.Line, now time.Time, tables []Table, cols [][]in
 			states = append(states, 0)
 			grow()
 		}
+		ch.keyOf[i] = k
 		add(k, l.T.Unix())
 		s := &ks[k]
 		s.cur, s.since = codeOf(l.To), l.T.Unix()

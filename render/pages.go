@@ -124,8 +124,8 @@ type DayView struct {
 	Answer      string
 	Headline    string
 	Tables      template.HTML
-	Runs        []ChangeRun   // that day's changes, by run, in time order
-	ChangesHTML template.HTML // the rows of Runs' table
+	Changes     int           // that day's changes of state: the rows of ChangesHTML
+	ChangesHTML template.HTML // its table's rows
 	FirstSeen   []Change      // first checks of that day, one per server
 	News        []NewsEntry
 
@@ -319,28 +319,114 @@ func (v *View) fillDay(dv *DayView) {
 		return
 	}
 	seen := map[[2]string]bool{}
-	for _, l := range v.chron.lines[dc.lo:dc.hi] {
-		if l.Heartbeat {
+	var rows strings.Builder
+	var run time.Time
+	var iso, hm string
+	for i := dc.lo; i < dc.hi; i++ {
+		l := &v.chron.lines[i]
+		switch {
+		case l.Heartbeat:
 			continue
-		}
-		c := v.changeOf(l)
-		c.Day = "" // the page's own
-		if c.Server != "" {
-			c.Server = dv.Root + c.Server
-		}
-		if l.From == "" {
+		case l.From == "":
 			if id := [2]string{l.Group, l.Address}; !seen[id] {
 				seen[id] = true
+				c := v.changeOf(*l)
+				c.Day = "" // this page
+				if c.Server != "" {
+					c.Server = dv.Root + c.Server
+				}
 				dv.FirstSeen = append(dv.FirstSeen, c)
 			}
 			continue
 		}
-		if n := len(dv.Runs); n == 0 || !dv.Runs[n-1].T.Equal(l.T) {
-			dv.Runs = append(dv.Runs, ChangeRun{T: l.T})
+		// A row of the table of changes: the run's time (the first row of
+		// each run carries its id, the anchor the feed and the other
+		// pages link), the server, the check, the change and its detail.
+		// Written here rather than in the template for the same reason as
+		// [Row.CellsHTML]; every value is escaped.
+		dv.Changes++
+		if dv.Changes == 1 || !l.T.Equal(run) {
+			run = l.T
+			iso, hm = run.UTC().Format(time.RFC3339), run.UTC().Format("15:04")
+			rows.WriteString(`<tr id="`)
+			rows.WriteString(runID(run))
+			rows.WriteString(`">`)
+		} else {
+			rows.WriteString(`<tr>`)
 		}
-		dv.Runs[len(dv.Runs)-1].Changes = append(dv.Runs[len(dv.Runs)-1].Changes, c)
+		rows.WriteString(`<td><time datetime="`)
+		rows.WriteString(iso)
+		rows.WriteString(`">`)
+		rows.WriteString(hm)
+		rows.WriteString(`</time>`)
+		rows.WriteString(v.dayKeys[v.chron.keyOf[i]])
+		rows.WriteString(stateSpans[codeOf(l.From)])
+		rows.WriteString(`<span class="to"> to </span>`)
+		rows.WriteString(stateSpans[codeOf(l.To)])
+		rows.WriteString(`<td class="note">`)
+		rows.WriteString(html.EscapeString(l.Detail))
+		rows.WriteString("</tr>\n")
 	}
-	dv.ChangesHTML = changeRowsHTML(dv.Runs)
+	dv.ChangesHTML = template.HTML(rows.String())
+}
+
+// stateSpans are the states in words, coloured, by stateCode.
+var stateSpans = func() []string {
+	out := make([]string, len(probe.States)+1)
+	for c := range out {
+		var b strings.Builder
+		stateSpan(&b, stateCode(c).state())
+		out[c] = b.String()
+	}
+	return out
+}()
+
+// dayKeysHTML is, for each key of the chronicle, the cells of its rows in
+// the day pages' tables of changes (at root) between the time and the
+// change: the group, the server (a link to its page when the config has
+// it) and the check. The same on every day: made once. Every value is
+// escaped.
+func (v *View) dayKeysHTML(root string) []string {
+	titles, pages := map[string]string{}, map[[2]string]string{}
+	for _, t := range v.Tables {
+		if _, ok := titles[t.Name]; !ok {
+			titles[t.Name] = t.Title
+		}
+		for _, r := range t.Rows {
+			pages[[2]string{t.Name, r.Address}] = r.Page
+		}
+	}
+	out := make([]string, len(v.chron.keys))
+	for i, k := range v.chron.keys {
+		var b strings.Builder
+		g, ok := titles[k.Group]
+		if !ok {
+			g = k.Group
+		}
+		b.WriteString(`<td>`)
+		b.WriteString(html.EscapeString(g))
+		b.WriteString(` `)
+		if page, ok := pages[[2]string{k.Group, k.Address}]; ok {
+			b.WriteString(`<a class="addr" href="`)
+			b.WriteString(root + page)
+			b.WriteString(`">`)
+			b.WriteString(string(addressHTML(k.Address)))
+			b.WriteString(`</a>`)
+		} else {
+			b.WriteString(`<span class="addr">`)
+			b.WriteString(string(addressHTML(k.Address)))
+			b.WriteString(`</span>`)
+		}
+		label := k.Check
+		if c, ok := v.config.Checks[k.Check]; ok && c.Label != "" {
+			label = c.Label
+		}
+		b.WriteString(`<td>`)
+		b.WriteString(html.EscapeString(label))
+		b.WriteString(`<td class="chg">`)
+		out[i] = b.String()
+	}
+	return out
 }
 
 // subPages renders the server pages, the day pages and the archive with
@@ -433,6 +519,9 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 	}
 	out := make([]*DayView, len(ch.days))
 	v.rowHeads = rowHeadsHTML(v.Tables, rootOf(dayPage(time.Time{})))
+	if v.chron != nil {
+		v.dayKeys = v.dayKeysHTML(rootOf(dayPage(time.Time{})))
+	}
 	for i := range ch.days {
 		dc := &ch.days[i]
 		date := dayTime(dc.day)
@@ -623,61 +712,6 @@ func addressHTML(a string) template.HTML {
 		return template.HTML(html.EscapeString(a))
 	}
 	return wbr(a)
-}
-
-// changeRowsHTML is the rows of a day's table of changes: the run's time
-// (the first row of each run carries its id, the anchor the feed and the
-// other pages link), the server, the check, the change and its detail. It
-// is written here rather than in the template for the same reason as
-// [Row.CellsHTML]; every value is escaped.
-func changeRowsHTML(runs []ChangeRun) template.HTML {
-	var b strings.Builder
-	for _, r := range runs {
-		iso, hm := r.T.UTC().Format(time.RFC3339), r.T.UTC().Format("15:04")
-		for i, c := range r.Changes {
-			if i == 0 {
-				b.WriteString(`<tr id="`)
-				b.WriteString(r.ID())
-				b.WriteString(`">`)
-			} else {
-				b.WriteString(`<tr>`)
-			}
-			b.WriteString(`<td><time datetime="`)
-			b.WriteString(iso)
-			b.WriteString(`">`)
-			b.WriteString(hm)
-			b.WriteString(`</time><td>`)
-			b.WriteString(html.EscapeString(c.Group))
-			b.WriteString(` `)
-			if c.Server != "" {
-				b.WriteString(`<a class="addr" href="`)
-				b.WriteString(html.EscapeString(c.Server))
-				b.WriteString(`">`)
-			} else {
-				b.WriteString(`<span class="addr">`)
-			}
-			if c.Host {
-				b.WriteString(string(wbr(c.Address)))
-			} else {
-				b.WriteString(html.EscapeString(c.Address))
-			}
-			if c.Server != "" {
-				b.WriteString(`</a>`)
-			} else {
-				b.WriteString(`</span>`)
-			}
-			b.WriteString(`<td>`)
-			b.WriteString(html.EscapeString(c.Check))
-			b.WriteString(`<td class="chg">`)
-			stateSpan(&b, c.From)
-			b.WriteString(`<span class="to"> to </span>`)
-			stateSpan(&b, c.To)
-			b.WriteString(`<td class="note">`)
-			b.WriteString(html.EscapeString(c.Detail))
-			b.WriteString("</tr>\n")
-		}
-	}
-	return template.HTML(b.String())
 }
 
 // stateSpan writes a state in words, coloured.

@@ -65,6 +65,7 @@ type View struct {
 	config   probe.Config
 	chron    *chronicle              // with a history: the history day by day
 	rowHeads [][]string              // the rows' starts in the day tables; see rowHeadsHTML
+	dayKeys  []string                // by key of chron, its cells in the day pages' changes; see dayKeysHTML
 	changeOf func(probe.Line) Change // with a history: a line as the pages show it
 }
 

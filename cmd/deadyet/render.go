@@ -73,7 +73,7 @@ the current folder, is refused with exit status 2.`,
 	f.StringVar(&opts.HistoryDir, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
 	f.StringVar(&opts.OutDir, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringVar(&opts.TemplatesDir, "templates", "", "`folder` of html templates to use instead of the built-in ones")
-	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")
+	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css, pages.css and favicon.svg to use instead of the built-in ones")
 	return cmd
 }
 

@@ -361,20 +361,3 @@ func newChronicle(lines []probe.Line, now time.Time, tables []Table, cols [][]in
 	}
 	return ch
 }
-
-// pageOf is the day page of day d, or nil when it has none.
-func (ch *chronicle) pageOf(d int64) *dayChronicle {
-	i, ok := slices.BinarySearchFunc(ch.days, d, func(dc dayChronicle, d int64) int {
-		switch {
-		case dc.day < d:
-			return -1
-		case dc.day > d:
-			return 1
-		}
-		return 0
-	})
-	if !ok {
-		return nil
-	}
-	return &ch.days[i]
-}

@@ -40,17 +40,18 @@ type frame struct {
 // ServerView is the page of one server.
 type ServerView struct {
 	frame
-	Table   *Table // its group
-	Row     *Row
-	Host    bool // the address is a host name
-	Checks  []ServerCheck
-	Differ  []ServerCheck // the checks whose vantage points disagree
-	Start   time.Time     // the history's first line; zero without one
-	First   time.Time     // the first day of the calendar
-	Last    time.Time     // the last day (the run's)
-	Days    template.HTML // the calendar, newest month first
-	Changes []Change      // newest first, at most ServerChangesShown
-	Older   int           // changes not listed
+	Table      *Table // its group
+	Row        *Row
+	Host       bool // the address is a host name
+	Checks     []ServerCheck
+	ChecksHTML template.HTML // a section per check; see checksHTML
+	Differ     []ServerCheck // the checks whose vantage points disagree
+	Start      time.Time     // the history's first line; zero without one
+	First      time.Time     // the first day of the calendar
+	Last       time.Time     // the last day (the run's)
+	Days       template.HTML // the calendar, newest month first
+	Changes    []Change      // newest first, at most ServerChangesShown
+	Older      int           // changes not listed
 
 	ChangesHTML template.HTML // the rows of Changes' table
 
@@ -72,6 +73,82 @@ func (v *View) fillServer(sv *ServerView) {
 	}
 	sv.Older = len(rc.lines) - len(sv.Changes)
 	sv.ChangesHTML = serverChangeRowsHTML(sv.Changes)
+}
+
+// checksHTML is a server page's section per check: its state, its
+// detail (or who saw what, when the vantage points disagree), the time it
+// took, what the history says of it and what it checks. Written here for
+// the same reason as [Row.CellsHTML]: a site has a page per server. Every
+// value is escaped.
+func checksHTML(checks []ServerCheck) template.HTML {
+	var b strings.Builder
+	dd := func(term, def string) {
+		b.WriteString("<dt>")
+		b.WriteString(term)
+		b.WriteString("</dt><dd>")
+		b.WriteString(html.EscapeString(def))
+		b.WriteString("</dd>")
+	}
+	for _, c := range checks {
+		id := html.EscapeString(c.Anchor)
+		b.WriteString(`<section id="`)
+		b.WriteString(id)
+		b.WriteString(`" class="check" aria-labelledby="`)
+		b.WriteString(id)
+		b.WriteString(`-h">` + "\n" + `<h3 id="`)
+		b.WriteString(id)
+		b.WriteString(`-h">`)
+		b.WriteString(html.EscapeString(c.Label))
+		b.WriteString(`: <span class="sym `)
+		b.WriteString(html.EscapeString(c.Class))
+		b.WriteString(`" aria-hidden="true">`)
+		b.WriteString(html.EscapeString(c.Symbol))
+		b.WriteString(`</span> `)
+		b.WriteString(html.EscapeString(stateName(c.State)))
+		b.WriteString("</h3>\n<dl class=\"facts\">")
+		switch {
+		case c.State == probe.Skipped:
+			dd("State", "Not scanned any more: the column is kept for the record.")
+		case c.State == "":
+			dd("State", "The last run has no result for this server, for example because it was added since.")
+		default:
+			if c.Disagree {
+				dd("Vantage points", "They disagree: "+c.Detail)
+			} else if c.Detail != "" {
+				b.WriteString(`<dt>Answer</dt><dd class="detail">`)
+				b.WriteString(html.EscapeString(c.Detail))
+				b.WriteString("</dd>")
+			}
+			dd("Took", c.Time)
+			if h := c.History; h != nil {
+				if h.Lag != "" {
+					dd("History", h.Lag)
+				}
+				if h.Since != "" {
+					since := "since " + h.Since
+					if h.First {
+						since = "since its first check, " + h.Since
+					}
+					dd("In this state", since)
+				}
+				if h.NeverUp {
+					dd("Last up", "never seen up")
+				} else if h.LastUp != "" {
+					dd("Last up", h.LastUp)
+				}
+				if h.Uptime != "" {
+					dd("Uptime", h.Uptime)
+				}
+			}
+		}
+		if c.About != "" {
+			b.WriteString("<dt>What it checks</dt><dd>")
+			b.WriteString(string(c.About))
+			b.WriteString("</dd>")
+		}
+		b.WriteString("</dl>\n</section>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // serverChangeRowsHTML is the rows of a server page's table of changes:
@@ -104,12 +181,20 @@ func serverChangeRowsHTML(changes []Change) template.HTML {
 	return template.HTML(b.String())
 }
 
-// ServerCheck is one check of a server as its page shows it.
+// ServerCheck is one check of a server as its page shows it. Its fields
+// are its own, not embedded: the template engine looks fields of embedded
+// structs up the slow way, and a site has a page per server.
 type ServerCheck struct {
-	Column
-	Cell
-	About string // Markdown, from the config
-	Time  string // "41 ms, 2 attempts"; "" when not checked
+	Anchor   string // the id of its section, Column.Anchor
+	Label    string
+	Class    string // as Cell.Class
+	Symbol   string
+	State    probe.State
+	Detail   string
+	Disagree bool
+	Time     string        // "41 ms, 2 attempts"; "" when not checked
+	History  *CellHistory  // nil without a history, or not scanned
+	About    template.HTML // from the config's Markdown, made once per check
 }
 
 // DayView is the page of one UTC day.
@@ -167,6 +252,7 @@ func (v *View) frameFor(file string) frame {
 // serverViews makes the page of every server of the config.
 func (v *View) serverViews() []*ServerView {
 	var out []*ServerView
+	abouts := map[string]template.HTML{} // by check: the same on every server page
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		for ri := range t.Rows {
@@ -174,7 +260,13 @@ func (v *View) serverViews() []*ServerView {
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
 			for ci, col := range t.Columns {
 				c := r.Cells[ci]
-				sc := ServerCheck{Column: col, Cell: c, About: v.config.Checks[col.Key].About}
+				about, ok := abouts[col.Key]
+				if !ok {
+					about = MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
+					abouts[col.Key] = about
+				}
+				sc := ServerCheck{Anchor: col.Anchor, Label: col.Label, Class: c.Class, Symbol: c.Symbol, State: c.State,
+					Detail: c.Detail, Disagree: c.Disagree, History: c.History, About: about}
 				if c.State != "" && c.State != probe.Skipped {
 					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
 					if c.Attempts > 1 {
@@ -186,6 +278,7 @@ func (v *View) serverViews() []*ServerView {
 					sv.Differ = append(sv.Differ, sc)
 				}
 			}
+			sv.ChecksHTML = checksHTML(sv.Checks)
 			if ch := v.chron; ch != nil {
 				sv.rc = &ch.rows[ti][ri]
 				sv.Start = v.History.Start

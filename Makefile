@@ -50,7 +50,8 @@ test-deps:
 	@.ci/test-deps
 
 # The fixture pages (plain, with history, hostile input), then the demo's
-# site: in headless Chromium at 1280 and 375 px, and through the Nu HTML Checker.
+# site: in headless Chromium at 1280 and 375 px, through the Nu HTML Checker
+# (a page of each kind), and a walk of every internal link.
 # CHROMIUM and VNU_JAR are expanded with the recipe, after test-deps ran; the
 # tests fail (never skip) when they are empty or wrong.
 CHROMIUM ?= $(shell .ci/test-deps --chromium)
@@ -62,17 +63,22 @@ test-browser: test-deps
 	$(GO) run ./cmd/deadyet demo --out $(DEMO_TEST)/site --timeout 500ms --base 127.0.7.1 >/dev/null
 	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
 		$(GO) test -count=1 -run Browser ./render
-	java -jar $(or $(VNU_JAR),no-vnu.jar) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html
+	java -jar $(or $(VNU_JAR),no-vnu.jar) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html $(DEMO_TEST)/site/archive/index.html \
+		"$$(ls $(DEMO_TEST)/site/server/*/*/index.html | head -n 1)" "$$(ls $(DEMO_TEST)/site/day/*/index.html | tail -n 1)"
+	DEADYET_LINKCHECK_SITE=$(CURDIR)/$(DEMO_TEST)/site $(GO) test -count=1 -run LinksOfSite ./render
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),
-# then the Go benchmarks of the probe, the results, the history and the page.
+# then the Go benchmarks of the probe, the results, the history and the page,
+# the whole site of ten years of hourly runs of 100 servers × 7 checks, and
+# the loading of site.toml.
 bench:
 	$(GO) run ./probe/internal/benchfleet
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^BenchmarkResults$$' -benchtime 200x -benchmem ./probe/results/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
-	$(GO) test -run '^$$' -bench . -benchmem ./render/
+	$(GO) test -run '^$$' -bench '^BenchmarkRender' -benchmem ./render/
+	$(GO) test -run '^$$' -bench SiteTenYears -benchtime 3x ./render/
 	$(GO) test -run '^$$' -bench 'Render(Shipped|TenYears)' -benchtime 5x -benchmem ./cmd/deadyet/
 	$(GO) test -run '^$$' -bench LoadConfig -benchtime 3x -benchmem ./cmd/internal/config/
 

@@ -173,10 +173,15 @@ type pageReport struct {
 	AnswerSize   float64  `json:"answer"`
 	DetailsOpen  bool     `json:"open"`
 	StyleApplied bool     `json:"styled"`
-	Wide         []string `json:"wide"`  // elements reaching past the window's right edge
-	Stale        bool     `json:"stale"` // the stale notice is shown
-	LastRun      string   `json:"run"`   // the text after "Last checked"
-	Timelines    int      `json:"tl"`    // timelines drawn with a size
+	Wide         []string `json:"wide"`   // elements reaching past the window's right edge
+	Stale        bool     `json:"stale"`  // the stale notice is shown
+	LastRun      string   `json:"run"`    // the text after "Last checked"
+	Timelines    int      `json:"tl"`     // timelines drawn with a size
+	Checks       int      `json:"checks"` // a server page's checks, drawn
+	CalDays      int      `json:"cal"`    // calendar days drawn with a size
+	CalLinks     int      `json:"calk"`   // of them, links to a day page
+	DayTables    int      `json:"dayt"`   // a day page's tables, drawn
+	Heading      string   `json:"h1"`     // the text of the page's h1
 }
 
 // The expression the test evaluates in the page (the page itself has no script).
@@ -193,7 +198,12 @@ const reportJS = `JSON.stringify({
   }).slice(0, 8).map(e => e.tagName.toLowerCase() + ((typeof e.className === 'string' ? e.className : e.className.baseVal) ? '.' + (typeof e.className === 'string' ? e.className : e.className.baseVal) : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px: ' + (e.textContent || '').slice(0, 40)),
   stale: !!document.getElementById('stale') && getComputedStyle(document.getElementById('stale')).display !== 'none',
   run: document.getElementById('last-run') ? document.getElementById('last-run').parentNode.textContent : '',
-  tl: Array.from(document.querySelectorAll('svg.tl')).filter(e => e.getBoundingClientRect().width >= 80 && e.getBoundingClientRect().height >= 10).length
+  tl: Array.from(document.querySelectorAll('svg.tl')).filter(e => e.getBoundingClientRect().width >= 80 && e.getBoundingClientRect().height >= 10).length,
+  checks: Array.from(document.querySelectorAll('section.check')).filter(e => e.getBoundingClientRect().height > 20).length,
+  cal: Array.from(document.querySelectorAll('ol.cal li')).filter(e => e.getBoundingClientRect().width >= 12 && e.getBoundingClientRect().height >= 12).length,
+  calk: document.querySelectorAll('ol.cal li a[href*="day/"]').length,
+  dayt: Array.from(document.querySelectorAll('table.day')).filter(e => e.getBoundingClientRect().height > 20).length,
+  h1: (document.querySelector('h1') || {}).textContent || ''
 })`
 
 // visit loads url in a new tab of the given width and colour scheme, and
@@ -323,9 +333,9 @@ func eventProblem(m cdpMessage) []string {
 // folder DEADYET_BROWSER_SITE, e.g. from make preview) and serves it on
 // loopback at the path of its URL (/deadyet/ for the fixture), with
 // 404.html for missing files, as GitHub Pages does.
-func browserSite(t *testing.T, opts Options) string {
+func browserSite(t *testing.T, opts Options) (url, dir string) {
 	t.Helper()
-	dir := os.Getenv("DEADYET_BROWSER_SITE")
+	dir = os.Getenv("DEADYET_BROWSER_SITE")
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "site")
 		if err := WriteSite(dir, opts); err != nil {
@@ -346,7 +356,38 @@ func browserSite(t *testing.T, opts Options) string {
 		fileServer.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL + prefix
+	return srv.URL + prefix, dir
+}
+
+// subPages are the paths of a server page and of a day page of the site in
+// dir: those of the fixture's story, or for a site of its own the first
+// server and the newest day with changes.
+func subPages(t *testing.T, dir string, own bool) (server, day string) {
+	t.Helper()
+	if !own {
+		return "/server/bn2/127.2.0.4/index.html", "/day/2026-11-20/index.html"
+	}
+	servers, _ := filepath.Glob(filepath.Join(dir, "server", "*", "*", "index.html"))
+	days, _ := filepath.Glob(filepath.Join(dir, "day", "*", "index.html"))
+	slices.Sort(servers)
+	slices.Sort(days)
+	for i := len(days) - 1; i >= 0; i-- {
+		if b, err := os.ReadFile(days[i]); err == nil && strings.Contains(string(b), `<tr id="changes-`) {
+			day = days[i]
+			break
+		}
+	}
+	if len(servers) == 0 || day == "" {
+		t.Fatalf("%s has no server page, or no day page with changes", dir)
+	}
+	rel := func(p string) string {
+		r, err := filepath.Rel(dir, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/" + filepath.ToSlash(r)
+	}
+	return rel(servers[0]), rel(day)
 }
 
 // sitePrefix is the path the site in dir expects to be served at: that of
@@ -386,13 +427,14 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	own := os.Getenv("DEADYET_BROWSER_SITE") != ""
-	plain := browserSite(t, fixtureOptions(t))
+	plain, _ := browserSite(t, fixtureOptions(t))
 	// The golden run is hours old by now: the notice shows. A run of ten
 	// minutes ago does not get it.
-	history := browserSite(t, fixtureHistoryOptions(t))
+	history, historyDir := browserSite(t, fixtureHistoryOptions(t))
 	freshOpts := fixtureHistoryOptions(t)
 	freshOpts.Results.Finished = time.Now().Add(-10 * time.Minute).Truncate(time.Second)
-	fresh := browserSite(t, freshOpts)
+	fresh, _ := browserSite(t, freshOpts)
+	serverPath, dayPath := subPages(t, historyDir, own)
 	c := startChromium(t, ctx, bin)
 
 	for _, tt := range []struct {
@@ -410,6 +452,14 @@ func TestBrowser(t *testing.T) {
 		{"history-375", history, "/", 375, false},
 		{"history-375-dark", history, "/", 375, true},
 		{"history-fresh-1280-dark", fresh, "/", 1280, true},
+		{"server-1280", history, serverPath, 1280, false},
+		{"server-375", history, serverPath, 375, false},
+		{"server-375-dark", history, serverPath, 375, true},
+		{"server-1280-dark", history, serverPath, 1280, true},
+		{"day-1280", history, dayPath, 1280, false},
+		{"day-375", history, dayPath, 375, false},
+		{"day-375-dark", history, dayPath, 375, true},
+		{"day-1280-dark", history, dayPath, 1280, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base := tt.base
@@ -432,8 +482,25 @@ func TestBrowser(t *testing.T) {
 			if rep.DetailsOpen {
 				t.Error("older news start open")
 			}
-			if own {
-				// A site of its own: whatever it shows.
+			switch {
+			case strings.HasPrefix(tt.name, "server"):
+				// Every check, and a calendar of whole days, some linked.
+				if rep.Checks < 1 || rep.CalDays < 28 || rep.CalLinks < 1 || rep.Heading == "" {
+					t.Errorf("server page %s: %d checks, %d calendar days drawn, %d linked, heading %q", tt.path, rep.Checks, rep.CalDays, rep.CalLinks, rep.Heading)
+				}
+				if !own && (rep.Checks != 6 || rep.CalDays != 117 || rep.CalLinks != 2 || rep.Heading != "127.2.0.4") {
+					t.Errorf("server page: %d checks, %d calendar days, %d linked, heading %q; want 6, 117, 2, 127.2.0.4", rep.Checks, rep.CalDays, rep.CalLinks, rep.Heading)
+				}
+			case strings.HasPrefix(tt.name, "day"):
+				if rep.DayTables < 1 || rep.AnswerSize < 40 || !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(rep.Heading) {
+					t.Errorf("day page %s: %d tables drawn, answer %.0f px, heading %q", tt.path, rep.DayTables, rep.AnswerSize, rep.Heading)
+				}
+				if !own && (rep.DayTables != 4 || rep.Heading != "2026-11-20") {
+					t.Errorf("day page: %d tables, heading %q; want 4, 2026-11-20", rep.DayTables, rep.Heading)
+				}
+			}
+			if own || strings.HasPrefix(tt.name, "server") || strings.HasPrefix(tt.name, "day") {
+				// A site of its own, or a sub-page: checked above.
 			} else if strings.HasPrefix(tt.name, "history") {
 				stale := !strings.Contains(tt.name, "fresh")
 				if rep.Stale != stale {
@@ -461,8 +528,9 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// TestHTMLValid runs the Nu HTML Checker over index.html and 404.html and
-// fails on any error it reports.
+// TestHTMLValid runs the Nu HTML Checker over a page of each kind
+// (index.html, 404.html, a server's, a day's and the archive) of each
+// fixture site and fails on any error it reports.
 func TestHTMLValid(t *testing.T) {
 	vnu := os.Getenv("DEADYET_VNU")
 	if vnu == "" {
@@ -479,8 +547,18 @@ func TestHTMLValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"index.html", "404.html"} {
-			p := filepath.Join(dir, site+"-"+name)
+		names := []string{"index.html", "404.html", "archive/index.html"}
+		for _, kind := range []string{"server/", "day/"} {
+			// The last of its kind: with a history, a day of changes.
+			for i := len(files) - 1; i >= 0; i-- {
+				if strings.HasPrefix(files[i].Name, kind) {
+					names = append(names, files[i].Name)
+					break
+				}
+			}
+		}
+		for _, name := range names {
+			p := filepath.Join(dir, site+"-"+strings.ReplaceAll(name, "/", "-"))
 			if err := os.WriteFile(p, fileOf(t, files, name), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -488,6 +566,9 @@ func TestHTMLValid(t *testing.T) {
 		}
 	}
 	slices.Sort(paths)
+	if len(paths) != 4*5 {
+		t.Fatalf("%d pages to check, want 4 sites × 5 kinds: %v", len(paths), paths)
+	}
 	args := append(strings.Fields(vnu), "--errors-only", "--format", "gnu")
 	args = append(args, paths...)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -44,7 +44,44 @@
 //	             history the runs that changed something
 //	badge.svg    the verdict as a badge: "MSN | dead", "alive" or "partly alive"
 //	style.css    from package static
+//	pages.css    from package static: what the pages below add to it
 //	favicon.svg  from package static
+//	server/<group>/<address>/index.html
+//	             a page per server of the config
+//	day/YYYY-MM-DD/index.html
+//	             a page per UTC day with a change of state or a news entry
+//	archive/index.html
+//	             the day pages by month, newest first
+//
+// A group's name and an address become a folder name each
+// (lower case; anything but letters, digits, '.', '_' and '-', such as an
+// IPv6 address's colons, becomes '-'), made unique with -2, -3, … where
+// two make the same. Every link between the pages is relative and names
+// index.html, so the site works at any path and from a folder on disk.
+//
+// A server page shows, as text, what the index's cells only hint at:
+// every check's state, its detail and the time it took, where the vantage
+// points disagree, and with a history since when it is in that state, when
+// it was last up and its uptime over 30 and 365 days; then a calendar of
+// every day of the history (newest month first, coloured as the timelines,
+// a day without a run hatched), each day the server changed a link to that
+// day's page; then its changes, newest first (the newest
+// [ServerChangesShown]; the older ones are on the pages their days link).
+// The index's address cell links to the server page, and each cell to its
+// check there (#check-<key>).
+//
+// A day page shows the answer the page would have given at the end of the
+// day, the tables as they stood then (a word per cell; servers the
+// history has in a group the config no longer lists are rows of their
+// own; a column nothing checked that day is left out), the day's changes
+// run by run (each run's first row has the id "changes-<time>", which the
+// feed's entry of that run links) and its news. Days before the history
+// began, or after the run shown, have their news only. The days come
+// from one pass over the history's lines ([history.History.Lines]): their
+// cost grows with the lines and the days, never with their product. The
+// pages are rendered on as many goroutines as there are processors; the
+// same inputs still give the same bytes, and a run that changes nothing
+// leaves every day page and the archive byte for byte as they were.
 //
 // # status.json
 //
@@ -88,10 +125,10 @@
 // the same inputs give the same bytes. When it is nil the page has none of
 // the following; with it:
 //
-//   - every scanned cell's tooltip and screen-reader text add since when it
-//     has been in its state ("since its first check, …" when it never
-//     changed), its uptime over the last 30 and 365 days, and when it was
-//     last up ("never seen up"). Uptime is the share of the time checked:
+//   - every scanned cell's server page says since when it has been in its
+//     state ("since its first check, …" when it never changed), its uptime
+//     over the last 30 and 365 days, and when it was last up ("never seen
+//     up") ([CellHistory]). Uptime is the share of the time checked:
 //     a day without a run is no data, counted neither as up nor as down,
 //     and a window with no checked time says so rather than 0% or 100%
 //     (figures are never rounded to 0% or 100% unless exact). When the
@@ -102,8 +139,9 @@
 //     checked time, partly up, down, or no data (a thin grey line, never
 //     green or red). A row follows its scanned MSNP columns, the best of
 //     them each day (one of them up all day makes the day up); a group
-//     without MSNP checks, its scanned columns. Its title and aria-label
-//     sum it up in words.
+//     without MSNP checks, its scanned columns. A day one of those columns
+//     changed gets a mark under it, a link to the day's page. Its
+//     aria-label sums it up in words.
 //   - "Recent changes" (#changes) lists the newest [ChangesShown] changes
 //     of state, newest first; feed.xml gets one entry per run that changed
 //     something (the newest [FeedChangeRuns]), with the id
@@ -115,6 +153,6 @@
 //     the last run is always there.
 //
 // A cell whose vantage points disagree (probe.Result.Disagree) is starred,
-// with history or without, its tooltip and screen-reader text say who saw
-// what, and the legend explains the star.
+// with history or without, its screen-reader text and its server page say
+// who saw what, and the legend explains the star.
 package render

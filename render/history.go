@@ -54,6 +54,8 @@ type Change struct {
 	From    probe.State
 	To      probe.State
 	Detail  string
+	Server  string // the server's page from the site's root; "" when the config no longer has it
+	Day     string // the run's changes on the day's page, from the site's root
 }
 
 // ChangeRun is the changes one run made: one entry of the feed.
@@ -64,7 +66,11 @@ type ChangeRun struct {
 
 // ID is the run's anchor-like id, "changes-20261125T100003Z": the feed's
 // entry id is the site URL with it as fragment.
-func (r ChangeRun) ID() string { return "changes-" + r.T.UTC().Format("20060102T150405Z") }
+func (r ChangeRun) ID() string { return runID(r.T) }
+
+// runID is the id of the changes of the run at t: "changes-20261125T100003Z",
+// the anchor of the run on its day's page.
+func runID(t time.Time) string { return "changes-" + t.UTC().Format("20060102T150405Z") }
 
 // Title is the feed entry's title: the change, or the first and a count.
 func (r ChangeRun) Title() string {
@@ -115,35 +121,16 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		hv.Start = first
 	}
 	titles := map[string]string{}
+	cols := make([][]int, len(v.Tables))
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		titles[t.Name] = t.Title
-		// The timeline's checks: the scanned MSNP ones, or every scanned
-		// one in a group without MSNP checks.
-		var cols []int
-		for i, col := range t.Columns {
-			if col.Scanned && cfg.Checks[col.Key].Kind == probe.MSNP {
-				cols = append(cols, i)
-			}
-		}
-		if len(cols) == 0 {
-			for i, col := range t.Columns {
-				if col.Scanned {
-					cols = append(cols, i)
-				}
-			}
-		}
-		var labels []string
-		for _, i := range cols {
-			labels = append(labels, t.Columns[i].Label)
-		}
-		what := "the best of " + englishList(labels) + " each day"
-		switch len(labels) {
-		case 0:
-			what = "nothing is scanned"
-		case 1:
-			what = labels[0]
-		}
+		cols[ti], t.Timeline = timelineChecks(cfg, t)
+	}
+	ch := newChronicle(h.Lines(), now, v.Tables, cols, v.allNews())
+	v.chron = ch
+	for ti := range v.Tables {
+		t := &v.Tables[ti]
 		for ri := range t.Rows {
 			row := &t.Rows[ri]
 			for ci := range row.Cells {
@@ -155,12 +142,19 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 				annotate(c, u, ok, now)
 			}
 			var days [][]history.Day
-			for _, ci := range cols {
+			for _, ci := range cols[ti] {
 				if u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]; ok {
 					days = append(days, u.Days)
 				}
 			}
-			row.Timeline = timelineSVG(bestDays(days, history.TimelineDays), hv.From, hv.To, what)
+			changed := make([]bool, history.TimelineDays)
+			rc := ch.rows[ti][ri]
+			for i := range changed {
+				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.changed)) {
+					changed[i] = rc.drawn[d]
+				}
+			}
+			row.Timeline = timelineSVG(bestDays(days, history.TimelineDays), hv.From, hv.To, t.Timeline, changed, "")
 		}
 	}
 
@@ -170,14 +164,26 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		}
 		return key
 	}
+	pages := map[[2]string]string{}
+	for _, t := range v.Tables {
+		for _, r := range t.Rows {
+			pages[[2]string{t.Name, r.Address}] = r.Page
+		}
+	}
 	change := func(l history.Line) Change {
 		g, ok := titles[l.Group]
 		if !ok {
 			g = l.Group
 		}
-		return Change{T: l.T, Group: g, Address: l.Address, Check: checkLabel(l.Check), Host: !isIP(l.Address),
-			From: l.From, To: l.To, Detail: l.Detail}
+		c := Change{T: l.T, Group: g, Address: l.Address, Check: checkLabel(l.Check), Host: !isIP(l.Address),
+			From: l.From, To: l.To, Detail: l.Detail,
+			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
+		if l.From == "" {
+			c.Day = dayPage(l.T) + "#first"
+		}
+		return c
 	}
+	v.changeOf = change
 	for _, l := range h.Recent(now, ChangesShown) {
 		hv.Changes = append(hv.Changes, change(l))
 	}
@@ -210,37 +216,95 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 	v.ScriptHash = staleScriptHash
 }
 
-// annotate adds what the history knows of a cell, as of now, to its
-// tooltip and its screen-reader text.
+// timelineChecks are the columns a row's timeline follows: the scanned
+// MSNP ones, or every scanned one in a group without MSNP checks; and what
+// that is in words.
+func timelineChecks(cfg probe.Config, t *Table) ([]int, string) {
+	var cols []int
+	for i, col := range t.Columns {
+		if col.Scanned && cfg.Checks[col.Key].Kind == probe.MSNP {
+			cols = append(cols, i)
+		}
+	}
+	if len(cols) == 0 {
+		for i, col := range t.Columns {
+			if col.Scanned {
+				cols = append(cols, i)
+			}
+		}
+	}
+	var labels []string
+	for _, i := range cols {
+		labels = append(labels, t.Columns[i].Label)
+	}
+	switch len(labels) {
+	case 0:
+		return cols, "nothing is scanned"
+	case 1:
+		return cols, labels[0]
+	}
+	return cols, "the best of " + englishList(labels) + " each day"
+}
+
+// CellHistory is what the history says of a cell, as of the run shown:
+// the server page's text.
+type CellHistory struct {
+	Lag     string // "not in the history yet", "this run is not in the history yet"; "" when the history has the run
+	Since   string // when it got into its state: "2026-11-20 14:00 UTC" (to the minute within a week), "2026-09-15"
+	First   bool   // it has been in that state since its first check
+	LastUp  string // when it was last up, as Since; "" when up, or never up
+	NeverUp bool   // never seen up
+	Uptime  string // "up 17% of the time checked in the last 30 days, 4% in the last 365"
+}
+
+// Phrases says it all, a phrase each: the lag, since when, the uptime,
+// when last up.
+func (h *CellHistory) Phrases() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	add(h.Lag)
+	switch {
+	case h.First:
+		add("since its first check, " + h.Since)
+	case h.Since != "":
+		add("since " + h.Since)
+	}
+	add(h.Uptime)
+	switch {
+	case h.NeverUp:
+		add("never seen up")
+	case h.LastUp != "":
+		add("last up " + h.LastUp)
+	}
+	return out
+}
+
+// annotate adds what the history knows of a cell, as of now.
 func annotate(c *Cell, u history.Uptime, ok bool, now time.Time) {
-	var parts []string
+	h := &CellHistory{}
 	switch {
 	case !ok:
-		parts = append(parts, "not in the history yet")
+		h.Lag = "not in the history yet"
 	case u.State != c.State:
 		// The history lags the results (a render of results it has not
 		// recorded): its since and last up would be about another state.
-		parts = append(parts, "this run is not in the history yet", uptime(u))
+		h.Lag, h.Uptime = "this run is not in the history yet", uptime(u)
 	default:
-		since := "since " + moment(u.Since, now)
-		if u.Since.Equal(u.First) {
-			since = "since its first check, " + moment(u.First, now)
-		}
-		parts = append(parts, since, uptime(u))
+		h.Since, h.First = moment(u.Since, now), u.Since.Equal(u.First)
+		h.Uptime = uptime(u)
 		switch {
 		case u.State == probe.Up:
 		case u.LastUp.IsZero():
-			parts = append(parts, "never seen up")
+			h.NeverUp = true
 		default:
-			parts = append(parts, "last up "+moment(u.LastUp, now))
+			h.LastUp = moment(u.LastUp, now)
 		}
 	}
-	// The same words in both, a line each in the tooltip; in the
-	// screen-reader text the line breaks are spaces. Being the same, they
-	// cost the gzipped page little.
-	said := strings.Join(parts, ";\n")
-	c.Title += "\n" + said
-	c.Text += ";\n" + said
+	c.History = h
 }
 
 // uptime is the share of the checked time that the cell was up, in the
@@ -343,9 +407,12 @@ func bestDays(checks [][]history.Day, n int) []dayClass {
 // left: a path per kind of day, each run of equal days one segment of it
 // (a line 8 units thick, drawn by the style sheet), so that a timeline
 // costs a few bytes per change rather than per day. Days with no data are
-// a thin grey line, never green or red. Its title and aria-label say the
-// same in words.
-func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML {
+// a thin grey line, never green or red. A day on which the row changed
+// (changed[i]) gets a mark under it that links to its day page (root is
+// the way from the page to the site's root); other days have no change
+// to show. Its aria-label says the same in words, for screen readers; the
+// server's page has it all as text (a tooltip would be for mice only).
+func timelineSVG(days []dayClass, from, to time.Time, what string, changed []bool, root string) template.HTML {
 	kinds := []struct {
 		c    dayClass
 		name string
@@ -368,15 +435,34 @@ func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML
 			said = append(said, k.name+" "+plural(n, "day", "days"))
 		}
 	}
-	label := html.EscapeString(from.Format(time.DateOnly) + " to " + to.Format(time.DateOnly) + ", " + what + ": " + strings.Join(said, ", "))
+	var links []int
+	for i, c := range changed {
+		if c && i < len(days) {
+			links = append(links, i)
+		}
+	}
+	text := from.Format(time.DateOnly) + " to " + to.Format(time.DateOnly) + ", " + what + ": " + strings.Join(said, ", ")
+	switch len(links) {
+	case 0:
+		text += "; no change"
+	case 1:
+		text += "; a change on " + from.AddDate(0, 0, links[0]).Format(time.DateOnly) + " (linked), none on the other days"
+	default:
+		text += "; changes on " + strconv.Itoa(len(links)) + " days (linked), none on the others"
+	}
+	label := html.EscapeString(text)
 	var b strings.Builder
 	b.WriteString(`<svg class="tl" viewBox="0 0 `)
 	b.WriteString(strconv.Itoa(len(days)))
-	b.WriteString(` 8" width="90" height="14" preserveAspectRatio="none" role="img" aria-label="`)
+	b.WriteString(` 12" width="90" height="16" preserveAspectRatio="none" role="`)
+	if len(links) > 0 {
+		b.WriteString("group")
+	} else {
+		b.WriteString("img")
+	}
+	b.WriteString(`" aria-label="`)
 	b.WriteString(label)
-	b.WriteString(`"><title>`)
-	b.WriteString(label)
-	b.WriteString(`</title>`)
+	b.WriteString(`">`)
 	for _, k := range kinds {
 		if len(segs[k.c]) > 0 {
 			b.WriteString(`<path class="`)
@@ -385,6 +471,14 @@ func timelineSVG(days []dayClass, from, to time.Time, what string) template.HTML
 			b.Write(segs[k.c])
 			b.WriteString(`"/>`)
 		}
+	}
+	for _, i := range links {
+		day := from.AddDate(0, 0, i)
+		b.WriteString(`<a href="`)
+		b.WriteString(root + dayPage(day))
+		b.WriteString(`"><path d="M`)
+		b.WriteString(strconv.Itoa(i))
+		b.WriteString(` 9h1v3h-1z"/></a>`)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

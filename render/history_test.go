@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +51,9 @@ func TestGoldenHistory(t *testing.T) {
 	}
 	golden(t, "golden-history-index.html", fileOf(t, files, "index.html"))
 	golden(t, "golden-history-feed.xml", fileOf(t, files, "feed.xml"))
+	golden(t, "golden-history-server.html", fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
+	golden(t, "golden-history-day.html", fileOf(t, files, "day/2026-11-20/index.html"))
+	golden(t, "golden-history-archive.html", fileOf(t, files, "archive/index.html"))
 	// Still no inline style, nothing loaded from elsewhere; the one script
 	// is checked in TestStaleNotice.
 	for _, bad := range []string{" style=", " src=", "<iframe", "<img", "@import", "<style"} {
@@ -112,8 +116,8 @@ func rowOf(t *testing.T, v *View, group, address string) Row {
 	return Row{}
 }
 
-// TestCellHistory checks what the tooltip and the screen-reader text of
-// cells say, against the fixture's story.
+// TestCellHistory checks what the history says of cells (the server
+// pages' text), against the fixture's story.
 func TestCellHistory(t *testing.T) {
 	v, err := Build(fixtureHistoryOptions(t))
 	if err != nil {
@@ -121,7 +125,7 @@ func TestCellHistory(t *testing.T) {
 	}
 	tests := []struct {
 		group, address, check string
-		want                  []string // in both the title and the text
+		want                  []string // in the history's phrases, or the cell's text
 		not                   []string
 	}{
 		// Back up on 11-20 14:00, after timing out since the first run; seen
@@ -153,21 +157,25 @@ func TestCellHistory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.group+" "+tt.address+" "+tt.check, func(t *testing.T) {
 			c := cellOf(t, v, tt.group, tt.address, tt.check)
+			if c.History == nil {
+				t.Fatal("no history")
+			}
+			said := strings.Join(c.History.Phrases(), ";\n") + ";\n" + c.Text
 			for _, w := range tt.want {
-				if !strings.Contains(c.Title, w) || !strings.Contains(c.Text, w) {
-					t.Errorf("lacks %q:\ntitle %q\ntext  %q", w, c.Title, c.Text)
+				if !strings.Contains(said, w) {
+					t.Errorf("lacks %q:\n%s", w, said)
 				}
 			}
 			for _, w := range tt.not {
-				if strings.Contains(c.Title, w) || strings.Contains(c.Text, w) {
-					t.Errorf("says %q:\ntitle %q\ntext  %q", w, c.Title, c.Text)
+				if strings.Contains(said, w) {
+					t.Errorf("says %q:\n%s", w, said)
 				}
 			}
 		})
 	}
 	// Not scanned: nothing from the history.
-	if c := cellOf(t, v, "bn2", "127.2.0.1", "msnp18"); c.Title != "not scanned" || c.Text != "not scanned" {
-		t.Errorf("skipped cell: %q / %q", c.Title, c.Text)
+	if c := cellOf(t, v, "bn2", "127.2.0.1", "msnp18"); c.Title != "not scanned" || c.Text != "not scanned" || c.History != nil {
+		t.Errorf("skipped cell: %q / %q / %v", c.Title, c.Text, c.History)
 	}
 }
 
@@ -189,12 +197,12 @@ func TestHistoryLags(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := cellOf(t, v, "db5", "127.4.0.2", "msnp22")
-	if !strings.Contains(c.Title, "this run is not in the history yet") || strings.Contains(c.Title, "since") || strings.Contains(c.Title, "last up") {
-		t.Errorf("lagging history: %q", c.Title)
+	if h := c.History; h == nil || h.Lag != "this run is not in the history yet" || h.Since != "" || h.LastUp != "" || h.Uptime == "" {
+		t.Errorf("lagging history: %+v", h)
 	}
 	c = cellOf(t, v, "bn2", "127.2.9.9", "msnp21")
-	if !strings.HasSuffix(c.Title, "\nnot in the history yet") || !strings.HasSuffix(c.Text, ";\nnot in the history yet") {
-		t.Errorf("new server: %q / %q", c.Title, c.Text)
+	if h := c.History; h == nil || !slices.Equal(h.Phrases(), []string{"not in the history yet"}) {
+		t.Errorf("new server: %+v", h)
 	}
 	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
 		t.Errorf("new server's timeline: %s", tl)
@@ -315,12 +323,12 @@ func TestTimelineSVG(t *testing.T) {
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := string(timelineSVG(classes, from, to, "MSNP21"))
-			wantLabel := "2026-08-28 to 2026-11-25, MSNP21: " + tt.label
-			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || !strings.Contains(svg, "<title>"+wantLabel+"</title>") {
+			svg := string(timelineSVG(classes, from, to, "MSNP21", nil, ""))
+			wantLabel := "2026-08-28 to 2026-11-25, MSNP21: " + tt.label + "; no change"
+			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
 				t.Errorf("label: want %q in\n%s", wantLabel, svg)
 			}
-			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 8"`) || !strings.Contains(svg, `role="img"`) || !strings.HasSuffix(svg, "</svg>") {
+			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 12"`) || !strings.Contains(svg, `role="img"`) || !strings.HasSuffix(svg, "</svg>") {
 				t.Errorf("svg element: %s", svg)
 			}
 			paths := pathRe.FindAllStringSubmatch(svg, -1)
@@ -361,6 +369,52 @@ func TestTimelineSVG(t *testing.T) {
 	}
 }
 
+// TestTimelineLinks: a day the row changed gets a mark that links to the
+// day's page (a screen reader names it by its address, which holds the date); the label counts them, and the timeline
+// is a group (an img would hide its links).
+func TestTimelineLinks(t *testing.T) {
+	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
+	classes := make([]dayClass, 90)
+	changed := make([]bool, 90)
+	for i := range classes {
+		classes[i] = upDay
+	}
+	for _, tt := range []struct {
+		days  []int
+		root  string
+		links []string
+		label string
+	}{
+		{nil, "", nil, "; no change"},
+		{[]int{89}, "", []string{`<a href="day/2026-11-25/index.html"><path d="M89 9h1v3h-1z"/></a>`},
+			"; a change on 2026-11-25 (linked), none on the other days"},
+		{[]int{0, 3}, "../../../", []string{`<a href="../../../day/2026-08-28/index.html"><path d="M0 9h1v3h-1z"/></a>`,
+			`<a href="../../../day/2026-08-31/index.html"><path d="M3 9h1v3h-1z"/></a>`},
+			"; changes on 2 days (linked), none on the others"},
+	} {
+		clear(changed)
+		for _, d := range tt.days {
+			changed[d] = true
+		}
+		svg := string(timelineSVG(classes, from, from.AddDate(0, 0, 89), "MSNP21", changed, tt.root))
+		if got := strings.Count(svg, "<a "); got != len(tt.links) {
+			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
+		}
+		for _, l := range tt.links {
+			if !strings.Contains(svg, l) {
+				t.Errorf("days %v: no %s in %s", tt.days, l, svg)
+			}
+		}
+		role := `role="img"`
+		if len(tt.links) > 0 {
+			role = `role="group"`
+		}
+		if !strings.Contains(svg, role) || !strings.Contains(svg, "up 90 days"+tt.label+`"`) {
+			t.Errorf("days %v: want %s and label ending %q: %s", tt.days, role, tt.label, svg)
+		}
+	}
+}
+
 // TestTimelineStyle: the style sheet draws no-data days thin and grey, and
 // the others full height in the colours of up, rejected (partly) and down.
 func TestTimelineStyle(t *testing.T) {
@@ -391,16 +445,22 @@ func TestTimelineOfRows(t *testing.T) {
 		group, address, label string
 	}{
 		// The timeline starts 2026-08-28; gaps 10-10..10-13 and 11-02.
-		{"bn2", "127.2.0.4", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 5 days, partly up 1 day, down 79 days, no data 5 days"},
-		{"bn2", "127.2.0.1", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 13 days, partly up 2 days, down 70 days, no data 5 days"},
-		{"db5", "127.4.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 83 days, partly up 1 day, down 1 day, no data 5 days"},
-		{"services", "login.live.example", "2026-08-28 to 2026-11-25, :443: up 83 days, partly up 2 days, no data 5 days"},
+		{"bn2", "127.2.0.4", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 5 days, partly up 1 day, down 79 days, no data 5 days; a change on 2026-11-20 (linked), none on the other days"},
+		{"bn2", "127.2.0.1", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 13 days, partly up 2 days, down 70 days, no data 5 days; changes on 2 days (linked), none on the others"},
+		{"db5", "127.4.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 83 days, partly up 1 day, down 1 day, no data 5 days; a change on 2026-11-24 (linked), none on the other days"},
+		{"services", "login.live.example", "2026-08-28 to 2026-11-25, :443: up 83 days, partly up 2 days, no data 5 days; changes on 2 days (linked), none on the others"},
+		{"co4", "127.3.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: down 85 days, no data 5 days; no change"},
 	}
 	for _, tt := range tests {
 		tl := string(rowOf(t, v, tt.group, tt.address).Timeline)
 		if !strings.Contains(tl, `aria-label="`+tt.label+`"`) {
 			t.Errorf("%s %s: want label %q in\n%s", tt.group, tt.address, tt.label, tl)
 		}
+	}
+	// The links are to the days of the changes.
+	tl := string(rowOf(t, v, "services", "login.live.example").Timeline)
+	if !strings.Contains(tl, `<a href="day/2026-11-10/index.html"`) || !strings.Contains(tl, `<a href="day/2026-11-22/index.html"`) || strings.Count(tl, "<a ") != 2 {
+		t.Errorf("login.live.example's links: %s", tl)
 	}
 }
 
@@ -468,9 +528,12 @@ func TestDisagreement(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := string(fileOf(t, files, "index.html"))
-		want := `<td class="up" title="up · vantage points disagree: up from test-eu; timeout from test-us · 41 ms`
-		if !strings.Contains(page, want) {
-			t.Errorf("history %v: no %s", hist, want)
+		server := string(fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
+		for _, want := range []string{`<dt>Vantage points</dt><dd>They disagree: up from test-eu; timeout from test-us</dd>`,
+			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`} {
+			if !strings.Contains(server, want) {
+				t.Errorf("history %v: the server page lacks %s", hist, want)
+			}
 		}
 		if !strings.Contains(page, `<span aria-hidden="true">✔*</span><span class="vh">up; the vantage points disagree: up from test-eu; timeout from test-us`) {
 			t.Errorf("history %v: the symbol or the screen-reader text lacks the disagreement", hist)
@@ -562,7 +625,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	e := entries[0]
 	if e.ID != "https://someone.github.io/deadyet/#changes-20261124T080003Z" || e.Updated != "2026-11-24T08:00:03Z" ||
-		e.Link.Href != "https://someone.github.io/deadyet/#changes" || !strings.HasPrefix(e.Title, "db5 127.4.0.2 MSNP22: up → ") ||
+		e.Link.Href != "https://someone.github.io/deadyet/day/2026-11-24/index.html#changes-20261124T080003Z" || !strings.HasPrefix(e.Title, "db5 127.4.0.2 MSNP22: up → ") ||
 		!strings.HasPrefix(e.Content, "<ul><li>db5 127.4.0.2 MSNP22: up → ") {
 		t.Errorf("newest entry %+v", e)
 	}
@@ -630,6 +693,24 @@ func TestHistoryHostile(t *testing.T) {
 	if !strings.Contains(page, `<td class="note">`+html.EscapeString(hostile)+`</td>`) {
 		t.Error("the change's detail is not shown as text")
 	}
+	// The sub-pages: the server's, and the day's, with the servers the
+	// config does not list.
+	esc := html.EscapeString(hostile)
+	for file, want := range map[string][]string{
+		"day/2026-11-24/index.html": {`<tr class="gone"><th>` + esc + `3 <small>no longer listed</small></th><td class="f">not MSN</tr>`,
+			`<td class="note">` + esc + "</tr>", `<li>` + esc + ` <span class="addr">` + esc + `2</span></li>`},
+		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class="detail">` + esc + `</dd>`},
+	} {
+		page := string(fileOf(t, files, file))
+		if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
+			t.Errorf("%s carries markup from the history", file)
+		}
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s lacks %s", file, w)
+			}
+		}
+	}
 	var f struct {
 		Entries []struct {
 			Title   string `xml:"title"`
@@ -670,7 +751,9 @@ func hostileHistoryOptions(t *testing.T) Options {
 	}
 	opts.Results.Finished = first.Finished.Add(time.Hour)
 	gone := probe.Result{Group: hostile, Address: hostile + "2", Check: hostile, State: probe.Up, Detail: hostile}
-	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone)}); err != nil {
+	// A server the config does not list, in its group: a row of the day's table.
+	unlisted := probe.Result{Group: hostile, Address: hostile + "3", Check: "x", State: probe.Foreign, Detail: hostile}
+	if _, err := h.Record(probe.Results{Finished: opts.Results.Finished, Results: append(opts.Results.Results[:1:1], gone, unlisted)}); err != nil {
 		t.Fatal(err)
 	}
 	opts.History = h
@@ -701,9 +784,15 @@ func TestEmptyHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(fileOf(t, files, "index.html"))
-	for _, want := range []string{"No run is recorded yet.", "No change of state recorded yet.", "no data 90 days", "not in the history yet"} {
+	for _, want := range []string{"No run is recorded yet.", "No change of state recorded yet.", "no data 90 days"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	server := string(fileOf(t, files, "server/bn2/127.2.0.1/index.html"))
+	for _, want := range []string{"not in the history yet", "No change of state recorded yet."} {
+		if !strings.Contains(server, want) {
+			t.Errorf("the server page lacks %q", want)
 		}
 	}
 	for _, bad := range []string{`class="u"`, `class="d"`, `class="p"`} {

@@ -50,11 +50,58 @@ func Markdown(src string) template.HTML {
 	return template.HTML(buf.String()) // #nosec: escaped by goldmark, links filtered by linkPolicy
 }
 
+// rootKey holds, in a parse's context, the way from the page the Markdown
+// goes in back to the site's root, for [MarkdownAt].
+var rootKey = parser.NewContextKey()
+
+// MarkdownAt renders src like [Markdown] for a page beneath the site's
+// root: root ("../../") is the way back to it, and a relative link, made
+// for the index ("#faq", "status.json"), is rebased on it
+// ("../../index.html#faq", "../../status.json").
+func MarkdownAt(src, root string) template.HTML {
+	if root == "" {
+		return Markdown(src)
+	}
+	if strings.TrimSpace(src) == "" {
+		return ""
+	}
+	var buf bytes.Buffer
+	ctx := parser.NewContext()
+	ctx.Set(rootKey, root)
+	if err := md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+		panic("render: markdown into a buffer: " + err.Error())
+	}
+	return template.HTML(buf.String()) // #nosec: as Markdown
+}
+
+// rebase is dest, a link of the index, as a page at root must write it.
+func rebase(dest []byte, root string) []byte {
+	d := string(dest)
+	switch {
+	case root == "" || strings.HasPrefix(d, "/"):
+		return dest
+	case strings.HasPrefix(d, "#"):
+		return []byte(root + "index.html" + d)
+	}
+	end := strings.IndexAny(d, "/?#")
+	if end < 0 {
+		end = len(d)
+	}
+	if strings.Contains(d[:end], ":") {
+		return dest // has a scheme
+	}
+	return []byte(root + d)
+}
+
 // MarkdownInline renders src like [Markdown], dropping the <p> around a text
 // of a single paragraph, for places that are already a block (a table cell,
 // a list item's first line).
-func MarkdownInline(src string) template.HTML {
-	h := strings.TrimSpace(string(Markdown(src)))
+func MarkdownInline(src string) template.HTML { return MarkdownInlineAt(src, "") }
+
+// MarkdownInlineAt is [MarkdownInline] for a page beneath the site's root,
+// as [MarkdownAt] is.
+func MarkdownInlineAt(src, root string) template.HTML {
+	h := strings.TrimSpace(string(MarkdownAt(src, root)))
 	if strings.HasPrefix(h, "<p>") && strings.HasSuffix(h, "</p>") && strings.Count(h, "<p>") == 1 {
 		h = h[len("<p>") : len(h)-len("</p>")]
 	}
@@ -95,8 +142,9 @@ func allowedDestination(dest []byte) bool {
 // turns images into links, and moves headings down two levels.
 type linkPolicy struct{}
 
-func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	source := reader.Source()
+	root, _ := pc.Get(rootKey).(string)
 	var nodes []ast.Node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -116,6 +164,8 @@ func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, _ parser.Cont
 		case *ast.Link:
 			if !allowedDestination(n.Destination) {
 				unwrap(n)
+			} else {
+				n.Destination = rebase(n.Destination, root)
 			}
 		case *ast.Image:
 			if !allowedDestination(n.Destination) {
@@ -123,7 +173,7 @@ func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, _ parser.Cont
 				continue
 			}
 			link := ast.NewLink()
-			link.Destination = n.Destination
+			link.Destination = rebase(n.Destination, root)
 			link.Title = n.Title
 			for c := n.FirstChild(); c != nil; {
 				next := c.NextSibling()

@@ -165,6 +165,12 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 		}
 		return "#" + fragment
 	}
+	page := func(file string) string { // a page of the site, from its root
+		if site != "" {
+			return absolute(site, file)
+		}
+		return file
+	}
 	type dated struct {
 		t time.Time
 		e atomEntry
@@ -189,7 +195,7 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 				Title:   r.Title(),
 				ID:      id,
 				Updated: r.T.UTC().Format(time.RFC3339),
-				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link("changes")},
+				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(r.T) + "#" + r.ID())},
 				Content: atomText{Type: "html", Body: changesHTML(r)},
 			}})
 		}

@@ -55,17 +55,29 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
+	count := map[string]int{}
 	for _, f := range files {
+		if dir, _, ok := strings.Cut(f.Name, "/"); ok {
+			count[dir]++
+			continue
+		}
 		names = append(names, f.Name)
 	}
-	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html status.json style.css"; got != want {
+	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html pages.css status.json style.css"; got != want {
 		t.Errorf("files = %s, want %s", got, want)
+	}
+	// A page per server, per news day (no history: no changes), and the archive.
+	if count["server"] != 11+7+11+len(fixtureServices) || count["day"] != 12 || count["archive"] != 1 || len(count) != 3 {
+		t.Errorf("sub-pages: %v", count)
 	}
 	for _, name := range []string{"index.html", "404.html", "status.json", "feed.xml", "badge.svg"} {
 		golden(t, "golden-"+name, fileOf(t, files, name))
 	}
+	golden(t, "golden-server.html", fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
+	golden(t, "golden-day.html", fileOf(t, files, "day/2017-05-19/index.html"))
+	golden(t, "golden-archive.html", fileOf(t, files, "archive/index.html"))
 	// No script, no inline style (the CSP forbids both), nothing loaded from elsewhere.
-	for _, name := range []string{"index.html", "404.html"} {
+	for _, name := range []string{"index.html", "404.html", "server/bn2/127.2.0.4/index.html", "day/2017-05-19/index.html", "archive/index.html"} {
 		page := string(fileOf(t, files, name))
 		for _, bad := range []string{"<script", " style=", " src=", "<iframe", "<img", "@import"} {
 			if strings.Contains(page, bad) {
@@ -478,7 +490,7 @@ func TestAnchorsUnique(t *testing.T) {
 	}
 }
 
-// TestHostileMarkup looks at every tag of the pages made of hostile input
+// TestHostileMarkup looks at every tag of every page made of hostile input
 // (with a hostile history too): only the elements and attributes the
 // templates and Markdown write, no event handler, no style, nothing
 // loaded, every link http, https, mailto or relative, and the one script
@@ -504,10 +516,19 @@ func TestHostileMarkup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, file := range []string{"index.html", "404.html"} {
-			page := string(fileOf(t, files, file))
+		pages := 0
+		for _, f := range files {
+			file := f.Name
+			if !strings.HasSuffix(file, ".html") {
+				continue
+			}
+			pages++
+			page := string(f.Data)
 			if n := strings.Count(page, "<script"); n > 1 || (n == 1 && !strings.Contains(page, "<script>"+string(staleScript)+"</script>")) {
 				t.Errorf("%s %s: a script other than the page's own", name, file)
+			}
+			if file != "index.html" && strings.Contains(page, "<script") {
+				t.Errorf("%s %s: a script beneath the index", name, file)
 			}
 			page = strings.Replace(page, string(staleScript), "", 1)
 			// Every "<" is a tag we can read: text never holds a bare one.
@@ -527,6 +548,11 @@ func TestHostileMarkup(t *testing.T) {
 					}
 				}
 			}
+		}
+		// index.html, 404.html, the server's page, the archive, the news
+		// day's page and, with the history, the day of its changes.
+		if want := map[string]int{"hostile": 5, "hostile with history": 6}[name]; pages != want {
+			t.Errorf("%s: %d pages, want %d", name, pages, want)
 		}
 	}
 }

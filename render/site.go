@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,19 +21,24 @@ import (
 
 // File is one file of the site.
 type File struct {
-	Name string // a plain file name: the site is one folder
+	Name string // a slash-separated path in the site's folder: "index.html", "day/2026-11-25/index.html"
 	Data []byte
 }
 
 // staticFiles are the files copied from Options.Static as they are.
-var staticFiles = []string{"favicon.svg", "style.css"}
+var staticFiles = []string{"favicon.svg", "pages.css", "style.css"}
 
-// siteFiles are the names of the files of a site, as [Render] makes them:
-// what [CheckSiteDir] may replace.
-var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "status.json", "style.css"}
+// siteFiles are the names of the files at the top of a site, as [Render]
+// makes them: what [CheckSiteDir] may replace.
+var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "status.json", "style.css"}
+
+// siteDirs are the folders of a site's sub-pages, each holding only
+// folders and index.html files.
+var siteDirs = []string{archiveDir, dayDir, serverDir}
 
 // Render renders the whole site in memory, files sorted by name: 404.html,
-// badge.svg, favicon.svg, feed.xml, index.html, status.json, style.css.
+// archive/index.html, badge.svg, day/…/index.html, favicon.svg, feed.xml,
+// index.html, pages.css, server/…/index.html, status.json, style.css.
 func Render(opts Options) ([]File, error) {
 	v, err := Build(opts)
 	if err != nil {
@@ -53,7 +60,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	exec := func(name string, v *View) ([]byte, error) {
+	exec := func(name string, v any) ([]byte, error) {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, name, v); err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
@@ -88,6 +95,11 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 		File{"index.html", index},
 		File{"status.json", status},
 	)
+	pages, err := v.subPages(exec)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, pages...)
 	for _, name := range staticFiles {
 		data, err := fs.ReadFile(sfs, name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -112,6 +124,22 @@ var funcs = template.FuncMap{
 	"stateName":  stateName,
 	"stateClass": stateClass,
 	"jobHelp":    jobHelp,
+	"plural":     plural,
+	"pageDay":    func(file string) string { return path.Base(path.Dir(file)) },
+	"webURL":     webURL,
+	"markdownAt": MarkdownAt,
+	"inlineAt":   MarkdownInlineAt,
+}
+
+// webURL is u when it is an http(s) address, else "": a link the page
+// may carry (html/template would make any other one "#ZgotmplZ", a link
+// to nowhere).
+func webURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		return ""
+	}
+	return u
 }
 
 // wbr escapes a host name and lets it break after its dots.
@@ -196,11 +224,39 @@ func CheckSiteDir(dir string) error {
 		return refuse("holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one")
 	}
 	for _, de := range des {
-		if !de.Type().IsRegular() || !slices.Contains(siteFiles, de.Name()) {
+		switch {
+		case de.Type().IsRegular() && slices.Contains(siteFiles, de.Name()):
+		case de.IsDir() && slices.Contains(siteDirs, de.Name()):
+			if other, err := foreignFile(dir, de.Name()); err != nil {
+				return fmt.Errorf("site folder %q: %w", dir, err)
+			} else if other != "" {
+				return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", other)
+			}
+		default:
 			return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", de.Name())
 		}
 	}
 	return nil
+}
+
+// foreignFile is the first thing in the folder sub of the site dir that
+// deadyet does not write there (anything but folders and index.html
+// files), as a slash path; "" when there is none.
+func foreignFile(dir, sub string) (string, error) {
+	var other string
+	err := fs.WalkDir(os.DirFS(dir), sub, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir():
+			return nil
+		case d.Type().IsRegular() && d.Name() == "index.html":
+			return nil
+		}
+		other = p
+		return fs.SkipAll
+	})
+	return other, err
 }
 
 // WriteFiles puts files in the folder dir the way [WriteSite] does.
@@ -222,11 +278,18 @@ func WriteFiles(dir string, files []File) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("write site: %w", err)
 	}
+	made := map[string]bool{".": true}
 	for _, f := range files {
-		if f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." {
+		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
 			return fmt.Errorf("write site: bad file name %q", f.Name)
 		}
-		if err := writeFile(filepath.Join(tmp, f.Name), f.Data, 0o644); err != nil {
+		if d := path.Dir(f.Name); !made[d] {
+			if err := os.MkdirAll(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
+				return fmt.Errorf("write site: %w", err)
+			}
+			made[d] = true
+		}
+		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(f.Name)), f.Data, 0o644); err != nil {
 			return fmt.Errorf("write site: %w", err)
 		}
 	}

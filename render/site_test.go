@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -89,7 +91,7 @@ func TestWriteSiteReplaces(t *testing.T) {
 	if err := WriteSite(dir, fixtureOptions(t)); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "status.json", "style.css"}
+	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "pages.css", "server", "status.json", "style.css"}
 	if got := listDir(t, dir); !slices.Equal(got, want) {
 		t.Errorf("site holds %v, want %v", got, want)
 	}
@@ -177,6 +179,12 @@ func TestWriteSiteRefuses(t *testing.T) {
 			`holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one`},
 		{"a site with a folder in it", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, "img/a.png": "png"},
 			`holds "img", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+		{"a site with a file of the user's in its day pages", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`,
+			"day/2026-11-25/index.html": "old", "day/2026-11-25/notes.txt": "mine"},
+			`holds "day/2026-11-25/notes.txt", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
+		{"a site with a folder of the user's in its server pages", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`,
+			"server/bn2/x/index.html": "old", "server/.git/HEAD": "ref"},
+			`holds "server/.git/HEAD", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
 		{"a site in a git checkout", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, ".git/HEAD": "ref"},
 			`holds ".git", which deadyet did not write; the whole folder is replaced, so move it away or give another folder`},
 		{"a site in a git worktree", map[string]string{"index.html": "old", "status.json": `{"schema": 1}`, ".git": "gitdir: x"},
@@ -215,18 +223,30 @@ func TestWriteSiteRefuses(t *testing.T) {
 	}
 }
 
-// TestSiteFiles: CheckSiteDir knows the names of the files Render makes.
+// TestSiteFiles: CheckSiteDir knows the names of the files Render makes:
+// those at the top, and the folders of the sub-pages, which hold only
+// index.html files.
 func TestSiteFiles(t *testing.T) {
-	files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, f.Name)
-	}
-	if !slices.Equal(names, siteFiles) {
-		t.Errorf("Render makes %v, siteFiles says %v", names, siteFiles)
+	for _, opts := range []Options{fixtureOptions(t), fixtureHistoryOptions(t)} {
+		files, err := Render(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names, dirs []string
+		for _, f := range files {
+			dir, _, sub := strings.Cut(f.Name, "/")
+			switch {
+			case !sub:
+				names = append(names, f.Name)
+			case path.Base(f.Name) != "index.html":
+				t.Errorf("Render makes %s, which CheckSiteDir would refuse", f.Name)
+			case !slices.Contains(dirs, dir):
+				dirs = append(dirs, dir)
+			}
+		}
+		if !slices.Equal(names, siteFiles) || !slices.Equal(dirs, siteDirs) {
+			t.Errorf("Render makes %v and folders %v; siteFiles says %v, siteDirs %v", names, dirs, siteFiles, siteDirs)
+		}
 	}
 }
 
@@ -247,7 +267,11 @@ func TestWriteSiteCurrentFolder(t *testing.T) {
 // TestWriteSiteAccepts: a new folder, an empty one and an earlier site are
 // replaced.
 func TestWriteSiteAccepts(t *testing.T) {
-	for _, files := range []map[string]string{nil, {}, oldSiteFiles} {
+	withPages := maps.Clone(oldSiteFiles)
+	withPages["server/bn2/127.2.0.1/index.html"] = "old"
+	withPages["day/2026-11-25/index.html"] = "old"
+	withPages["archive/index.html"] = "old"
+	for _, files := range []map[string]string{nil, {}, oldSiteFiles, withPages} {
 		parent := t.TempDir()
 		out := filepath.Join(parent, "out")
 		if files != nil {

@@ -34,7 +34,7 @@ type Options struct {
 	History *history.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
-	Static    fs.FS // style.css and favicon.svg; nil: the embedded [static.FS]
+	Static    fs.FS // style.css, pages.css and favicon.svg; nil: the embedded [static.FS]
 }
 
 // NewsShown is how many news entries the page shows before "older news".
@@ -62,6 +62,17 @@ type View struct {
 	// source; see staleScript.
 	Script     template.JS
 	ScriptHash string
+
+	config   probe.Config
+	chron    *chronicle                // with a history: the history day by day
+	rowHeads [][]string                // the rows' starts in the day tables; see rowHeadsHTML
+	dayKeys  []string                  // by key of chron, its cells in the day pages' changes; see dayKeysHTML
+	changeOf func(history.Line) Change // with a history: a line as the pages show it
+}
+
+// allNews is every news entry, newest first.
+func (v *View) allNews() []NewsEntry {
+	return append(append([]NewsEntry(nil), v.News...), v.Older...)
 }
 
 // FAQItem is one question of the FAQ, with its anchor.
@@ -88,12 +99,16 @@ type Table struct {
 	HasMain bool   // some server is a main server
 	Columns []Column
 	Rows    []Row
+
+	Seg      string // the group's folder under server/
+	Timeline string // with a history: what the rows' timelines follow, "the best of MSNP21 and MSNP22 each day"
 }
 
 // Column is one check of a table, with its counts.
 type Column struct {
 	Key     string
 	Label   string
+	Anchor  string // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
 	Scanned bool
 	Up      int    // servers up
 	Total   int    // servers with a result
@@ -105,6 +120,7 @@ type Row struct {
 	Address  string
 	Main     bool
 	Note     string
+	Page     string        // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
 	Cells    []Cell        // one per column
 	Timeline template.HTML // with a history: the last days as an inline SVG
 }
@@ -116,9 +132,15 @@ type Cell struct {
 	Text     string      // the state in words, for screen readers
 	Title    string      // the tooltip: state, detail, time taken
 	Class    string      // "up", "down", "rejected", "foreign", "skipped" or "none"
+	Href     string      // the check's line on the server's page, from the site's root
 	MS       int64
+	Attempts int
 	Detail   string
 	Disagree bool // the vantage points saw different states; Detail says which
+
+	// With a history: what it says of the cell, shown on the server's
+	// page; nil without one, or for a cell not scanned.
+	History *CellHistory
 }
 
 // CheckInfo is one entry of the Reference legend.
@@ -168,6 +190,7 @@ func Build(opts Options) (*View, error) {
 		Run:    Run{Started: opts.Results.Started, Finished: opts.Results.Finished, Vantage: opts.Results.Vantage},
 		States: stateLegend,
 		Base:   basePath(page.URL),
+		config: opts.Config,
 	}
 
 	news := slices.Clone(opts.News)
@@ -186,13 +209,18 @@ func Build(opts Options) (*View, error) {
 
 	seen := map[string]bool{}
 	groupIDs := map[string]bool{}
+	groupSegs := map[string]bool{}
 	for _, g := range opts.Config.Groups {
+		gseg := uniqueID(groupSegs, pathSegment(g.Name))
+		addrSegs := map[string]bool{}
+		anchors := map[string]bool{}
 		t := Table{
 			ID:      uniqueID(groupIDs, "group-"+Slug(g.Name)),
 			Name:    g.Name,
 			Title:   g.Title,
 			About:   g.About,
 			AddrCol: "IP",
+			Seg:     gseg,
 		}
 		if t.Title == "" {
 			t.Title = g.Name
@@ -202,7 +230,7 @@ func Build(opts Options) (*View, error) {
 			if !ok {
 				return nil, fmt.Errorf("group %q names check %q, which the config does not define", g.Name, ck)
 			}
-			t.Columns = append(t.Columns, Column{Key: ck, Label: c.Label, Scanned: c.Scan})
+			t.Columns = append(t.Columns, Column{Key: ck, Label: c.Label, Scanned: c.Scan, Anchor: uniqueID(anchors, "check-"+Slug(ck))})
 			if !seen[ck] {
 				seen[ck] = true
 				v.Checks = append(v.Checks, CheckInfo{Label: c.Label, Scanned: c.Scan, About: c.About})
@@ -218,7 +246,8 @@ func Build(opts Options) (*View, error) {
 			if s.Main {
 				t.HasMain = true
 			}
-			row := Row{Address: s.Address, Main: s.Main, Note: s.Note}
+			row := Row{Address: s.Address, Main: s.Main, Note: s.Note,
+				Page: serverPage(gseg, uniqueID(addrSegs, pathSegment(s.Address)))}
 			for i, col := range t.Columns {
 				r, ok := results[key{g.Name, s.Address, col.Key}]
 				var cell Cell
@@ -231,6 +260,7 @@ func Build(opts Options) (*View, error) {
 					// A result for a check no longer scanned is stale: say so, never "up".
 					cell = newCell(probe.Result{State: probe.Skipped})
 				}
+				cell.Href = row.Page + "#" + col.Anchor
 				if cell.State != "" && cell.State != probe.Skipped {
 					t.Columns[i].Total++
 				}
@@ -300,22 +330,24 @@ func uniqueID(ids map[string]bool, id string) string {
 }
 
 // CellsHTML is the row's cells as <td> elements: each shows the symbol,
-// carries the state in words for screen readers and the details in its
-// title. It is written here rather than in the template because a page of
-// ten thousand servers spends most of its time in the template engine
-// escaping cells one field at a time. Every value is escaped.
+// carries the state in words for screen readers, and links to the check's
+// line on the server's page, where its details, timing and history are
+// text (the index stays compact, and nothing is left to a tooltip). It is written here rather than in the
+// template because a page of ten thousand servers spends most of its time
+// in the template engine escaping cells one field at a time. Every value
+// is escaped.
 func (r Row) CellsHTML() template.HTML {
 	var b strings.Builder
 	for _, c := range r.Cells {
 		b.WriteString(`<td class="`)
 		b.WriteString(html.EscapeString(c.Class))
-		b.WriteString(`" title="`)
-		b.WriteString(html.EscapeString(c.Title))
+		b.WriteString(`"><a href="`)
+		b.WriteString(html.EscapeString(c.Href))
 		b.WriteString(`"><span aria-hidden="true">`)
 		b.WriteString(html.EscapeString(c.Symbol))
 		b.WriteString(`</span><span class="vh">`)
 		b.WriteString(html.EscapeString(c.Text))
-		b.WriteString(`</span></td>`)
+		b.WriteString(`</span></a></td>`)
 	}
 	return template.HTML(b.String())
 }
@@ -325,7 +357,7 @@ func newCell(r probe.Result) Cell {
 	if !ok {
 		look = cellLooks[probe.Error]
 	}
-	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Detail: r.Detail,
+	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Attempts: r.Attempts, Detail: r.Detail,
 		Disagree: r.Disagree && r.State != probe.Skipped && r.State != ""}
 	parts := []string{stateName(r.State)}
 	if c.Disagree {
@@ -356,24 +388,41 @@ func isIP(address string) bool {
 // server is up in a scanned MSNP column, alive when a main server is,
 // partial otherwise.
 func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
+	return verdictOf(cfg, tables, func(ti, ci int) (up, mainUp bool) {
+		t := &tables[ti]
+		if !t.Columns[ci].Scanned {
+			return false, false
+		}
+		for _, row := range t.Rows {
+			if row.Cells[ci].State == probe.Up {
+				up, mainUp = true, mainUp || row.Main
+			}
+		}
+		return up, mainUp
+	})
+}
+
+// verdictOf computes the verdict and the headline of tables whose MSNP
+// columns say, through upIn, whether a server is up in them and whether a
+// main server is.
+func verdictOf(cfg probe.Config, tables []Table, upIn func(table, column int) (up, mainUp bool)) (Verdict, string) {
 	var versions, groups []string
 	mainUp := false
-	for _, t := range tables {
+	for ti, t := range tables {
 		groupUp := false
 		for i, col := range t.Columns {
 			c := cfg.Checks[col.Key]
-			if c.Kind != probe.MSNP || !c.Scan {
+			if c.Kind != probe.MSNP {
 				continue
 			}
-			for _, row := range t.Rows {
-				if row.Cells[i].State != probe.Up {
-					continue
-				}
-				groupUp = true
-				mainUp = mainUp || row.Main
-				if !slices.Contains(versions, c.Version) {
-					versions = append(versions, c.Version)
-				}
+			up, main := upIn(ti, i)
+			if !up {
+				continue
+			}
+			groupUp = true
+			mainUp = mainUp || main
+			if !slices.Contains(versions, c.Version) {
+				versions = append(versions, c.Version)
 			}
 		}
 		if groupUp && !slices.Contains(groups, t.Title) {

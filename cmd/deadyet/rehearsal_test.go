@@ -351,7 +351,7 @@ func deployedPage(t *testing.T, run *ghRun) string {
 
 var (
 	tagRE     = regexp.MustCompile(`<[^>]*>`)
-	refusedRE = regexp.MustCompile(`\bup → to refused\b`)
+	refusedRE = regexp.MustCompile(`\bup (→ )?to refused\b`)
 )
 
 // stoppedRows are the rows of the page's "Recent changes" table, as text,
@@ -364,6 +364,7 @@ func stoppedRows(page, addr string) []string {
 	table, _, _ := strings.Cut(page[i:], "</table>")
 	var out []string
 	for _, row := range strings.Split(table, "<tr>")[1:] {
+		row = strings.ReplaceAll(row, "<wbr>", "") // line-break hints inside an address
 		text := strings.Join(strings.Fields(tagRE.ReplaceAllString(row, " ")), " ")
 		if strings.Contains(text, addr) && refusedRE.MatchString(text) {
 			out = append(out, text)

@@ -35,11 +35,14 @@ func NewCmdRender(runF func(*RenderOptions) error) *cobra.Command {
 		Long: `Render reads site.toml, one or more results.json files (several are merged:
 a server is as alive as the best any vantage point saw) and the news folder,
 and writes the static site into --out: index.html, 404.html, status.json,
-feed.xml, badge.svg, style.css and favicon.svg.
+feed.xml, badge.svg, style.css, pages.css and favicon.svg, a page per server
+(server/<group>/<address>/index.html), a page per day with news
+(day/YYYY-MM-DD/index.html) and archive/index.html.
 
-With --history the page also shows what earlier runs saw (since when each
-cell is in its state, its uptime, a 90-day timeline per server, the recent
-changes), as of the time of the results. The history is only read, never
+With --history the pages also show what earlier runs saw (since when each
+cell is in its state, its uptime, a 90-day timeline per server on the index
+and a calendar of every day on its page, the recent changes, a page per day
+with a change), as of the time of the results. The history is only read, never
 written: "deadyet build" records runs in it.
 
 The site is written to a new folder next to --out and renamed into place, so
@@ -71,7 +74,7 @@ the current folder, is refused with exit status 2.`,
 	f.StringVar(&opts.HistoryDir, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
 	f.StringVar(&opts.OutDir, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringVar(&opts.TemplatesDir, "templates", "", "`folder` of html templates to use instead of the built-in ones")
-	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")
+	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css, pages.css and favicon.svg to use instead of the built-in ones")
 	return cmd
 }
 

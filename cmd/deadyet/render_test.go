@@ -95,7 +95,7 @@ func TestRenderRun(t *testing.T) {
 	if err := renderRun(opts); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := opts.Out.(*bytes.Buffer).String(), "wrote 7 files to "+opts.OutDir+": dead (All protocol versions up to MSNP21 are gone)\n"; got != want {
+	if got, want := opts.Out.(*bytes.Buffer).String(), "wrote 12 files to "+opts.OutDir+": dead (All protocol versions up to MSNP21 are gone)\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 	index, err := os.ReadFile(filepath.Join(opts.OutDir, "index.html"))
@@ -125,12 +125,15 @@ func TestRenderRunSameBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := treeOf(t, out)
-		if len(got) != len(want) || len(got) != 7 {
+		// 8 at the top, a page for each of the 2 servers, the news day's
+		// and the 2 days of the history's, and the archive.
+		if len(got) != len(want) || len(got) != 14 {
 			t.Fatalf("%d files, then %d", len(want), len(got))
 		}
 		for p, data := range want {
-			if got[filepath.Join(out, filepath.Base(p))] != data {
-				t.Errorf("%s differs between two renders", filepath.Base(p))
+			rel, _ := filepath.Rel(first, p)
+			if got[filepath.Join(out, rel)] != data {
+				t.Errorf("%s differs between two renders", rel)
 			}
 		}
 	}
@@ -342,12 +345,22 @@ func TestRenderRunHistory(t *testing.T) {
 	for _, want := range []string{
 		`<h3 id="changes">`,
 		`<td class="chg"><span class="st down">timeout</span>`,
-		"since 2026-11-25 09:00 UTC",         // 127.0.2.1 MSNP21, up since the second run
-		"this run is not in the history yet", // 127.0.2.2 MSNP21 times out in the results, up in the history
 		`id="stale"`,
 	} {
 		if !bytes.Contains(index, []byte(want)) {
 			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	for server, want := range map[string]string{
+		"127.0.2.1": "since 2026-11-25 09:00 UTC",         // MSNP21, up since the second run
+		"127.0.2.2": "this run is not in the history yet", // MSNP21 times out in the results, up in the history
+	} {
+		page, err := os.ReadFile(filepath.Join(opts.OutDir, "server", "bn2", server, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page of %s lacks %s", server, want)
 		}
 	}
 	if bytes.Contains(index, []byte("no <answer>")) {

@@ -668,3 +668,12 @@ func (p *lineParser) str() ([]byte, error) {
 	}
 	return nil, errTruncated
 }
+
+// Lines returns every line of the history, in file order.
+func (h *History) Lines() []Line {
+	out := make([]Line, h.Len())
+	for i := range out {
+		out[i] = h.line(i)
+	}
+	return out
+}

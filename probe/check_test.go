@@ -81,6 +81,7 @@ var behaviours = map[string]msntest.Behavior{
 	"longline":     {Kind: msntest.LongLine},
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
+	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
 }
 
 // impostors answer VER or CVR almost as MSN does, but not quite: none may
@@ -148,6 +149,8 @@ var checkCases = []checkCase{
 	{server: "dispatch", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
 	{server: "ns-msnp18", via: "direct", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "direct", want: probe.Rejected, detail: "500 1"},
+	{server: "revival", via: "direct", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "error-715", via: "direct", want: probe.Rejected, detail: "715 1"},
 	{server: "echo", via: "direct", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
 	{server: "webpage", via: "direct", want: probe.Foreign, detail: `not MSNP: "HTTP/1.1 200 OK"`},
@@ -169,6 +172,8 @@ var checkCases = []checkCase{
 	{server: "ns-quiet", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
+	{server: "revival", via: "http", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18 CVR0"},
 	{server: "gateway-503", via: "http", want: probe.Rejected, detail: "gateway answered HTTP 503"},
 	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
@@ -192,6 +197,8 @@ var checkCases = []checkCase{
 	{server: "ns-expired", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2017-05-19"},
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
 	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
+	{server: "revival", via: "https", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2; cert CN=msntest"},
+	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
 	{server: "gateway-503", via: "https", want: probe.Rejected, detail: "gateway answered HTTP 503; cert CN=msntest"},
 	{server: "echo", via: "https", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "longline", via: "https", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},

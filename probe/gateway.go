@@ -84,7 +84,8 @@ func allCipherSuites() []uint16 {
 // keeps it open, else on a new one.
 //
 //	up        HTTP 200 with X-MSN-Messenger, the version accepted, CVR answered
-//	rejected  "VER 1 0" or a numeric error in the body, or an HTTP error
+//	rejected  "VER 1 0" (with the versions offered, or not) or a numeric
+//	          error in the body, or an HTTP error
 //	          status that carries X-MSN-Messenger
 //	foreign   not HTTP, no X-MSN-Messenger, a body that is not MSNP, …
 //	refused   connection refused or reset

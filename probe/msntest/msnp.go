@@ -53,11 +53,18 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 			e.version = "?"
 			return e.b.VERReply + "\r\n", false
 		}
+		speaks := e.b.Versions
+		if e.b.Kind == Revival && len(speaks) == 0 {
+			speaks = RevivalVersions
+		}
 		for _, v := range f[2:] {
-			if slices.Contains(e.b.Versions, v) {
+			if slices.Contains(speaks, v) {
 				e.version = v
 				return "VER " + trid + " " + v + " CVR0\r\n", false
 			}
+		}
+		if e.b.Kind == Revival && len(speaks) > 0 {
+			return "VER " + trid + " 0 " + strings.Join(speaks, " ") + "\r\n", true
 		}
 		return "VER " + trid + " 0\r\n", true
 	case "CVR":

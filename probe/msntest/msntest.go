@@ -5,7 +5,8 @@
 // A [Server] listens on one address (such as 127.0.2.1) on up to three
 // ports: direct MSNP (1863 in real life), the HTTP gateway (80) and the
 // HTTPS gateway (443), and behaves on each as its [Behavior] says: a
-// notification or dispatch server that accepts some protocol versions, or
+// notification or dispatch server that accepts some protocol versions (and
+// a revival server that lists them when it refuses one), or
 // one of the things a prober meets instead — silence, an echo, a web page,
 // noise, an endless stream, a reset, a slow drip, a numeric error.
 //
@@ -54,6 +55,12 @@ const (
 	// Dispatch is a region's main server: as NS, but it answers USR with an
 	// XFR that sends the client to Behavior.Redirect, and hangs up.
 	Dispatch Kind = "dispatch"
+	// Revival is a notification server as the open-source revivals of the
+	// service run them: as NS, but it speaks [RevivalVersions] when
+	// Behavior.Versions is empty, and refuses a VER it cannot serve with the
+	// versions it offers, in the order of Versions: "VER 1 0 MSNP21 MSNP20
+	// … MSNP2".
+	Revival Kind = "revival"
 	// NumericError answers every command with the numeric error
 	// Behavior.ErrorCode (500 by default), e.g. "500 1".
 	NumericError Kind = "error"
@@ -89,16 +96,27 @@ const (
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{NS, Dispatch, NumericError, Silent, Blackhole, Reset, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
+var Kinds = []Kind{NS, Dispatch, Revival, NumericError, Silent, Blackhole, Reset, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
 
 // DefaultVersions are the versions the last MSN servers spoke.
 var DefaultVersions = []string{"MSNP18", "MSNP21", "MSNP22"}
 
+// RevivalVersions are the versions a [Revival] server speaks unless told
+// otherwise, newest first: MSNP21 down to MSNP2.
+var RevivalVersions = func() []string {
+	var vs []string
+	for n := 21; n >= 2; n-- {
+		vs = append(vs, "MSNP"+strconv.Itoa(n))
+	}
+	return vs
+}()
+
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
 	Kind Kind
-	// Versions are the protocol versions NS, Dispatch and Drip accept, e.g.
-	// DefaultVersions; none means every VER is refused with "VER n 0".
+	// Versions are the protocol versions NS, Dispatch, Revival and Drip
+	// accept, e.g. DefaultVersions; none means every VER is refused with
+	// "VER n 0" (a Revival server speaks RevivalVersions instead).
 	Versions []string
 	// ErrorCode is the error NumericError sends; 0 means 500.
 	ErrorCode int
@@ -257,9 +275,6 @@ func (s *Server) DirectAddr() string { return s.hostPort(s.Ports.Direct) }
 
 // HTTPAddr is the "host:port" of the HTTP gateway ("" when Off).
 func (s *Server) HTTPAddr() string { return s.hostPort(s.Ports.HTTP) }
-
-// HTTPSAddr is the "host:port" of the HTTPS gateway ("" when Off).
-func (s *Server) HTTPSAddr() string { return s.hostPort(s.Ports.HTTPS) }
 
 func (s *Server) hostPort(p int) string {
 	if p == Off {

@@ -60,7 +60,7 @@ test-browser:
 # scenario (the probe in a child process, so its peak memory is its own),
 # then the Go benchmarks of the probe, the history and the page.
 bench:
-	$(GO) run ./probe/internal/benchfleet
+	$(GO) run ./probe/msntest/benchfleet
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/

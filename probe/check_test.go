@@ -82,6 +82,7 @@ var behaviours = map[string]msntest.Behavior{
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
 	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
+	"closed":       {Kind: msntest.Closed},
 }
 
 // impostors answer VER or CVR almost as MSN does, but not quite: none may
@@ -114,20 +115,8 @@ func init() {
 	}
 }
 
-// closedPort is a port on 127.0.0.1 where nothing listens, and that no
-// one else can take while the test runs.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	port, release, err := msntest.ClosedPort("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { release() })
-	return port
-}
-
 type checkCase struct {
-	server  string // a key of behaviours; "closed" for a closed port, "bad host" for an invalid name
+	server  string // a key of behaviours; "bad host" for an invalid name
 	via     string // tcp, direct, http, https
 	version string // default MSNP21
 	port    string // the server's port to use instead of via's: "http" (TLS to a plain port)
@@ -297,8 +286,6 @@ func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckF
 	t.Helper()
 	addr, port := "127.0.0.1", 0
 	switch c.server {
-	case "closed":
-		port = closedPort(t)
 	case "bad host":
 		addr, port = "bad host!", 1863
 	case "direct-port":

@@ -42,25 +42,13 @@ type Reply struct {
 // IsError reports whether r is a numeric MSNP error such as "500 1".
 func (r Reply) IsError() bool { return r.Command != "" && r.Command[0] >= '0' && r.Command[0] <= '9' }
 
-// String is the line r was parsed from, without its CRLF.
-func (r Reply) String() string {
-	var b strings.Builder
-	b.WriteString(r.Command)
-	b.WriteByte(' ')
-	b.WriteString(strconv.FormatUint(uint64(r.TrID), 10))
-	for _, p := range r.Params {
-		b.WriteByte(' ')
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
 // ParseReply parses one line of an MSNP answer, without its CRLF. It is
 // strict, as the check's truth depends on it: fields are separated by
 // single spaces and made of printable ASCII; the command is three capital
 // letters or three digits; the transaction id is a decimal number without
-// leading zeros that fits 32 bits. A line it accepts is given back by
-// [Reply.String] byte for byte.
+// leading zeros that fits 32 bits. A line it accepts is its Reply's
+// fields joined by single spaces, byte for byte: nothing is lost or
+// tolerated.
 func ParseReply(line string) (Reply, error) {
 	if len(line) > maxLine {
 		return Reply{}, fmt.Errorf("line longer than %d bytes", maxLine)

@@ -37,7 +37,7 @@ type Option func(*runOptions)
 type runOptions struct {
 	progress func(done, total int)
 	vantage  string
-	check    CheckFunc
+	check    CheckFunc // instead of each check's own: set by the tests (export_test.go)
 }
 
 // WithProgress has Run call f after each result, with the number of results
@@ -52,12 +52,6 @@ func WithProgress(f func(done, total int)) Option {
 // "github-ubuntu-latest". The default is "local".
 func WithVantage(v string) Option {
 	return func(o *runOptions) { o.vantage = v }
-}
-
-// WithCheckFunc has Run ask every target with f instead of the check's own
-// CheckFunc: for tests and dry runs.
-func WithCheckFunc(f CheckFunc) Option {
-	return func(o *runOptions) { o.check = f }
 }
 
 // Run asks every server of cfg every check of its group and returns one

@@ -1,8 +1,8 @@
 // Command benchfleet measures the probe against a large simulated fleet on
 // loopback: how long a run takes, and how much memory the probe needs.
 //
-//	go run ./probe/internal/benchfleet             # all scenarios, 10,000 servers
-//	go run ./probe/internal/benchfleet -n 1000 -scenarios direct,silent
+//	go run ./probe/msntest/benchfleet             # all scenarios, 10,000 servers
+//	go run ./probe/msntest/benchfleet -n 1000 -scenarios direct,silent
 //
 // Each scenario starts its fleet of msntest servers in this process (on
 // 127.1.0.1 onwards, one listener per server, for the one transport the

@@ -58,9 +58,11 @@ test-browser:
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),
-# then the Go benchmarks of the probe, the history and the page.
-bench:
-	$(GO) run ./probe/msntest/benchfleet
+# site.toml's [probe] settings against 200 silent servers, the historic
+# page's method (curl) against deadyet probe, each against its goal; then the
+# Go benchmarks of the probe, the history and the page.
+bench: build
+	$(GO) run ./probe/msntest/benchfleet -config $(CONFIG) -deadyet $(DEADYET)
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|Results)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench . -benchmem ./render/

@@ -157,6 +157,9 @@ type Behavior struct {
 	// ExpiredCert gives the HTTPS gateway a certificate that expired on
 	// ExpiredCertExpiry, as the real ones had; see [CertExpiry].
 	ExpiredCert bool
+	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long
+	// before it answers, as a far or loaded server does.
+	HandshakeDelay time.Duration
 }
 
 // Ports are the ports a server listens on. 0 picks a free port; [Off]

@@ -22,6 +22,9 @@ func (s *Server) serve(c net.Conn, t transport) {
 	}
 	c.SetDeadline(time.Now().Add(idleLimit))
 	if t == secureHTTP {
+		if d := s.Behavior.HandshakeDelay; d > 0 && !s.sleep(d) {
+			return
+		}
 		tc := tls.Server(c, serverTLS(&s.Behavior))
 		if err := tc.Handshake(); err != nil {
 			return

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -255,23 +256,32 @@ type lane struct {
 
 type runPlan struct {
 	results []Result // in config order; skipped ones filled in already
-	servers [][]lane // the checks to ask, by server
+	servers [][]lane // the checks to ask, by server (address)
 	toAsk   int
 }
 
 // planRun lays out the results in config order and groups the checks to
-// ask by server, and a server's into lanes. With an override (tests), the
-// gateway checks of a port still make one lane, asked with the override.
+// ask by server (an address that several groups list is one server), and
+// a server's into lanes. With an override (tests), the gateway checks of a
+// port still make one lane, asked with the override.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
 	type port struct {
-		via  Via
-		port int
+		address string
+		via     Via
+		port    int
 	}
+	servers := map[string]int{} // address: index into p.servers
+	gateways := map[port]int{}  // index into the server's lanes
 	for _, g := range cfg.Groups {
 		for _, s := range g.Servers {
-			var lanes []lane
-			gateways := map[port]int{} // index into lanes
+			si, ok := servers[s.Address]
+			if !ok {
+				si = len(p.servers)
+				servers[s.Address] = si
+				p.servers = append(p.servers, nil)
+			}
+			lanes := p.servers[si]
 			for _, key := range g.Checks {
 				c, ok := cfg.Checks[key]
 				if !ok {
@@ -302,7 +312,7 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 					lanes = append(lanes, lane{jobs: []job{j}})
 					continue
 				}
-				k := port{c.Via, c.EffectivePort()}
+				k := port{s.Address, c.Via, c.EffectivePort()}
 				i, ok := gateways[k]
 				if !ok {
 					i = len(lanes)
@@ -311,11 +321,10 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				}
 				lanes[i].jobs = append(lanes[i].jobs, j)
 			}
-			if len(lanes) > 0 {
-				p.servers = append(p.servers, lanes)
-			}
+			p.servers[si] = lanes
 		}
 	}
+	p.servers = slices.DeleteFunc(p.servers, func(l []lane) bool { return len(l) == 0 }) // every check skipped
 	return p, nil
 }
 

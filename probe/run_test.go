@@ -180,9 +180,10 @@ func TestRunRetryGap(t *testing.T) {
 }
 
 // TestRunConcurrency checks that no more than Concurrency servers are asked
-// at once, and no more than PerServer checks of one server, that both
-// limits are reached, and that the gateway checks of a server on one port
-// never overlap: they take turns on one connection.
+// at once, and no more than PerServer checks of one server (an address two
+// groups list is one server), that both limits are reached, and that the
+// gateway checks of a server on one port never overlap: they take turns on
+// one connection.
 func TestRunConcurrency(t *testing.T) {
 	const limit, nServers = 3, 30
 	var addrs []string
@@ -248,14 +249,17 @@ func TestRunConcurrency(t *testing.T) {
 		Attempts:    1,
 		Concurrency: limit,
 		Checks:      checks,
-		Groups:      []probe.Group{{Name: "g", Checks: keys, Servers: servers(addrs...)}},
+		Groups: []probe.Group{
+			{Name: "g", Checks: keys, Servers: servers(addrs...)},
+			{Name: "again", Checks: keys, Servers: servers(addrs...)},
+		},
 	}
 	res, err := probe.Run(context.Background(), cfg, probe.WithCheckFunc(check))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Results) != len(keys)*nServers {
-		t.Fatalf("%d results, want %d", len(res.Results), len(keys)*nServers)
+	if len(res.Results) != 2*len(keys)*nServers {
+		t.Fatalf("%d results, want %d", len(res.Results), 2*len(keys)*nServers)
 	}
 	for _, r := range res.Results {
 		if r.State != probe.Up || r.Attempts != 1 {

@@ -524,11 +524,14 @@ func historic() (outcome, error) {
 			time.Sleep(time.Until(start.Add(time.Duration(i) * apart)))
 			for _, v := range msnpVersions {
 				url := "https://" + net.JoinHostPort(addr, strconv.Itoa(fleet.Ports.HTTPS)) + "/gateway/gateway.dll?Action=open&Server=NS&IP=" + addr
-				out, err := exec.Command(curl, "-sk", "--max-time", strconv.Itoa(int(curlTimeout.Seconds())),
-					"-H", "Content-Type: application/x-msn-messenger", "--data-binary", "VER 1 "+v+" CVR0\r\n", url).Output()
+				var stderr bytes.Buffer
+				cmd := exec.Command(curl, "-skS", "--max-time", strconv.Itoa(int(curlTimeout.Seconds())),
+					"-H", "Content-Type: application/x-msn-messenger", "--data-binary", "VER 1 "+v+" CVR0\r\n", url)
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
 				if err != nil || !bytes.HasPrefix(out, []byte("VER 1 "+v+" ")) {
 					mu.Lock()
-					bad = append(bad, fmt.Sprintf("%s %s: %q %v", addr, v, out, err))
+					bad = append(bad, fmt.Sprintf("%s %s: %q %v %q", addr, v, out, err, bytes.TrimSpace(stderr.Bytes())))
 					mu.Unlock()
 				}
 			}
@@ -537,7 +540,7 @@ func historic() (outcome, error) {
 	wg.Wait()
 	oldWall := time.Since(start)
 	if len(bad) > 0 {
-		return outcome{}, fmt.Errorf("the historic method: %d of %d checks not up, e.g. %s", len(bad), 3*len(fleet.Servers), bad[0])
+		return outcome{}, fmt.Errorf("the historic method: %d of %d checks not up:\n\t%s", len(bad), 3*len(fleet.Servers), strings.Join(bad, "\n\t"))
 	}
 
 	// deadyet probe, from its start to its exit.

@@ -112,10 +112,11 @@ func ProbeGateway(ctx context.Context, t Target) Result {
 // When the server has closed the connection since the last answer, the
 // next request goes on a new one: that redial is part of the check that
 // needed it, not a failed attempt. When the connection cannot be made at
-// all (refused, no answer, a TLS failure), the checks that follow in the
-// same round of attempts ([gatewayLine.newRound]) take that outcome
-// without asking again: they would need the very same connection, and a
-// silent server must cost one timeout per attempt, not one per check.
+// all (refused, no answer, a TLS failure), or a new one gets not a byte of
+// answer before the deadline, the checks that follow in the same round of
+// attempts ([gatewayLine.newRound]) take that outcome without asking
+// again: they would need the very same connection, and a silent server
+// must cost one timeout per attempt, not one per check.
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	lim     capReader
@@ -147,6 +148,11 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		return g.connectFailed(err)
 	}
 	s, detail := a.converse(g, t.Check.Version)
+	if g.mute {
+		r := a.done(s, detail)
+		l.failed = &r // the next check would meet the same silence
+		return r
+	}
 	if l.cert != "" {
 		detail += "; " + l.cert
 	}
@@ -194,6 +200,7 @@ type gateway struct {
 	line    *gatewayLine
 	stop    func() bool // releases the watch of ctx on the connection
 	session string      // from X-MSN-Messenger; "" before the session is open
+	mute    bool        // a new connection got no answer at all
 }
 
 // take readies the line's connection for this check: a kept one gets the
@@ -350,7 +357,11 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 	}
 	resp, err := http.ReadResponse(l.br, nil)
 	if err != nil {
-		return nil, g.httpError(err, "not HTTP")
+		err = g.httpError(err, "not HTTP")
+		// Not a byte on a new connection before the deadline: the port
+		// takes connections and says nothing, whatever is asked.
+		g.mute = l.answers == 0 && l.lim.n == 0 && isTimeout(err)
+		return nil, err
 	}
 	code := resp.StatusCode
 	hdr := resp.Header.Get("X-MSN-Messenger")

@@ -395,8 +395,9 @@ func TestRunSilentServer(t *testing.T) {
 	keys := []string{"tcp"}
 	for _, v := range msntest.DefaultVersions {
 		checks["https"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTPS, Port: port, Scan: true}
+		checks["http"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTP, Port: port, Scan: true}
 		checks["direct"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.Direct, Port: port, Scan: true}
-		keys = append(keys, "https"+v, "direct"+v)
+		keys = append(keys, "https"+v, "http"+v, "direct"+v)
 	}
 	cfg := probe.Config{Timeout: timeout, Attempts: 2, Concurrency: 1, Checks: checks,
 		Groups: []probe.Group{{Name: "g", Checks: keys, Servers: servers("127.0.78.21")}}}
@@ -418,11 +419,13 @@ func TestRunSilentServer(t *testing.T) {
 			t.Errorf("%s after %d attempts, want %s %q after %d", r, r.Attempts, want, detail, attempts)
 		}
 	}
-	// 1 (tcp) + 2 rounds × (1 shared gateway connection + 3 direct ones).
-	if n := accepted.Load(); n != 9 {
-		t.Errorf("the silent server saw %d connections, want 9", n)
+	// 1 (tcp) + 2 rounds × (a shared connection per gateway + 3 direct
+	// ones).
+	if n := accepted.Load(); n != 11 {
+		t.Errorf("the silent server saw %d connections, want 11", n)
 	}
-	// Asked one after another, its 7 checks would take 12 timeouts.
+	// Asked one after another, its 10 checks would take 18 timeouts; 4 at
+	// once, but each gateway check on its own, 6.
 	if limit := 3 * 2 * timeout; took > limit {
 		t.Errorf("the run took %s, more than the %s that three attempts in a row would", took, limit)
 	}

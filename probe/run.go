@@ -75,9 +75,9 @@ const PerServer = 4
 // cfg.Attempts times, while it is not up (after a short pause when it
 // failed at once), and the last attempt's result is kept with the number
 // of attempts made. Gateway checks that share a connection are tried in
-// rounds: when the connection cannot be made, the checks that wait for it
-// in that round take that outcome, so that a silent server costs one
-// timeout per attempt, not one per check. Zero or negative settings take
+// rounds: when the connection cannot be made, or a new one gets no answer
+// at all, the checks that wait for it in that round take that outcome, so
+// that a silent server costs one timeout per attempt, not one per check. Zero or negative settings take
 // the package defaults.
 //
 // When ctx is cancelled, Run stops the checks in flight and returns ctx's

@@ -25,6 +25,10 @@
 // [CertExpiry]); it gives session tickets, so that a client's later
 // connections resume.
 //
+// A Server counts the connections it accepts and the TLS handshakes it
+// completes ([Server.Accepted], [Server.Handshakes]): how polite a client
+// was.
+//
 // Nothing here reaches beyond the address given: the servers only listen
 // (a Blackhole server connects once to itself, to fill its queue). The
 // package does not import the probe, so that the probe's own tests can use

@@ -69,11 +69,13 @@ test-browser: test-deps
 
 # Heavy measurements, never part of make test: 10,000 simulated servers per
 # scenario (the probe in a child process, so its peak memory is its own),
-# then the Go benchmarks of the probe, the results, the history and the page,
-# the whole site of ten years of hourly runs of 100 servers × 7 checks, and
-# the loading of site.toml.
-bench:
-	$(GO) run ./probe/internal/benchfleet
+# site.toml's [probe] settings against 200 silent servers, the historic
+# page's method (curl) against deadyet probe, each against its goal; then the
+# Go benchmarks of the probe, the results, the history and the page, the
+# whole site of ten years of hourly runs of 100 servers × 7 checks, and the
+# loading of site.toml.
+bench: build
+	$(GO) run ./probe/msntest/benchfleet -config $(CONFIG) -deadyet $(DEADYET)
 	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^BenchmarkResults$$' -benchtime 200x -benchmem ./probe/results/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/

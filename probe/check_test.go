@@ -81,6 +81,8 @@ var behaviours = map[string]msntest.Behavior{
 	"longline":     {Kind: msntest.LongLine},
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
+	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
+	"closed":       {Kind: msntest.Closed},
 }
 
 // impostors answer VER or CVR almost as MSN does, but not quite: none may
@@ -113,20 +115,8 @@ func init() {
 	}
 }
 
-// closedPort is a port on 127.0.0.1 where nothing listens, and that no
-// one else can take while the test runs.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	port, release, err := msntest.ClosedPort("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { release() })
-	return port
-}
-
 type checkCase struct {
-	server  string // a key of behaviours; "closed" for a closed port, "bad host" for an invalid name
+	server  string // a key of behaviours; "bad host" for an invalid name
 	via     string // tcp, direct, http, https
 	version string // default MSNP21
 	port    string // the server's port to use instead of via's: "http" (TLS to a plain port)
@@ -148,6 +138,8 @@ var checkCases = []checkCase{
 	{server: "dispatch", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0"},
 	{server: "ns-msnp18", via: "direct", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "direct", want: probe.Rejected, detail: "500 1"},
+	{server: "revival", via: "direct", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "error-715", via: "direct", want: probe.Rejected, detail: "715 1"},
 	{server: "echo", via: "direct", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
 	{server: "webpage", via: "direct", want: probe.Foreign, detail: `not MSNP: "HTTP/1.1 200 OK"`},
@@ -169,6 +161,8 @@ var checkCases = []checkCase{
 	{server: "ns-quiet", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
+	{server: "revival", via: "http", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18 CVR0"},
 	{server: "gateway-503", via: "http", want: probe.Rejected, detail: "gateway answered HTTP 503"},
 	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
@@ -192,6 +186,8 @@ var checkCases = []checkCase{
 	{server: "ns-expired", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest, expires 2017-05-19"},
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
 	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
+	{server: "revival", via: "https", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2; cert CN=msntest"},
+	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
 	{server: "gateway-503", via: "https", want: probe.Rejected, detail: "gateway answered HTTP 503; cert CN=msntest"},
 	{server: "echo", via: "https", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "longline", via: "https", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
@@ -290,8 +286,6 @@ func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckF
 	t.Helper()
 	addr, port := "127.0.0.1", 0
 	switch c.server {
-	case "closed":
-		port = closedPort(t)
 	case "bad host":
 		addr, port = "bad host!", 1863
 	case "direct-port":

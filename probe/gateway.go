@@ -49,8 +49,9 @@ const (
 // not verified: the gateways' expired years ago, and the check asks whether
 // MSNP still answers, not whether the certificate is good. The detail shows
 // the certificate's name and expiry instead. Old protocol versions and
-// cipher suites are allowed for the same reason; sessions are resumed, so
-// that the checks after the first at an address skip the certificate.
+// cipher suites are allowed for the same reason. Sessions are resumed, so
+// that a connection made again (the server closed the kept one) skips the
+// certificate and the key exchange.
 var gatewayTLS = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
@@ -81,11 +82,14 @@ func allCipherSuites() []uint16 {
 // in plain HTTP (check via "http", port 80 by default) or over TLS ("https",
 // 443): it opens a session with VER and sends CVR in it, as [ProbeMSNP] does
 // directly. The CVR request goes on the same connection when the server
-// keeps it open, else on a new one.
+// keeps it open, else on a new one. In a [Run], the gateway checks of one
+// server on one port share one kept-alive connection (see [gatewayLine]);
+// called alone, ProbeGateway makes its own and closes it.
 //
 //	up        HTTP 200 with X-MSN-Messenger, the version accepted, CVR answered
-//	rejected  "VER 1 0" or a numeric error in the body, or an HTTP error
-//	          status that carries X-MSN-Messenger
+//	rejected  "VER 1 0" (with the versions offered, or not) or a numeric
+//	          error in the body, or an HTTP error status that carries
+//	          X-MSN-Messenger
 //	foreign   not HTTP, no X-MSN-Messenger, a body that is not MSNP, …
 //	refused   connection refused or reset
 //	timeout   no complete answer before ctx's deadline
@@ -93,48 +97,155 @@ func allCipherSuites() []uint16 {
 //
 // Over TLS the detail ends with the certificate's subject and expiry.
 func ProbeGateway(ctx context.Context, t Target) Result {
-	a := begin(ctx, t)
-	if !ValidVersion(t.Check.Version) {
-		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
-	}
-	g := &gateway{a: a, ctx: ctx, t: t, secure: t.Check.Via == HTTPS}
-	defer g.hangUp()
-	if err := g.connect(); err != nil {
-		return a.fail(err, "connection")
-	}
-	s, detail := a.converse(g, t.Check.Version)
-	if g.cert != "" {
-		detail += "; " + g.cert
-	}
-	return a.done(s, detail)
+	var l gatewayLine
+	defer l.close()
+	return l.probe(ctx, t)
 }
 
-// gateway is one check's session with an HTTP(S) gateway.
-type gateway struct {
-	a      *attempt
-	ctx    context.Context
-	t      Target
-	secure bool
-
-	conn    net.Conn
-	stop    func() bool
+// gatewayLine is a connection to one gateway port of one server, kept
+// alive (HTTP/1.1) for the gateway checks of that server on that port,
+// which take turns on it: one TLS handshake per server and port in a run.
+// Each check is still its own gateway session (Action=open …), with its
+// own deadline set on the connection while it holds it, and its own time:
+// a check's ms counts the connection only when it made it.
+//
+// When the server has closed the connection since the last answer, the
+// next request goes on a new one: that redial is part of the check that
+// needed it, not a failed attempt. When the connection cannot be made at
+// all (refused, no answer, a TLS failure), or a new one gets not a byte of
+// answer before the deadline, the checks that follow in the same round of
+// attempts ([gatewayLine.newRound]) take that outcome without asking
+// again: they would need the very same connection, and a silent server
+// must cost one timeout per attempt, not one per check.
+type gatewayLine struct {
+	conn    net.Conn // nil when there is none
 	lim     capReader
 	br      *bufio.Reader
 	reuse   bool   // the last answer left conn ready for another request
 	answers int    // answers read on conn
-	session string // from X-MSN-Messenger; "" before the session is open
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
+	failed  *Result
 }
 
-// connect opens the connection, and does the TLS handshake for https. Its
+// newRound forgets that the connection could not be made: the next check
+// tries again.
+func (l *gatewayLine) newRound() { l.failed = nil }
+
+// probe is ProbeGateway on l.
+func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
+	a := begin(ctx, t)
+	if !ValidVersion(t.Check.Version) {
+		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
+	}
+	if l.failed != nil {
+		r := *l.failed // what this check would meet: the same connection, not made
+		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
+		return r
+	}
+	g := &gateway{a: a, ctx: ctx, t: t, secure: t.Check.Via == HTTPS, line: l}
+	defer g.release()
+	if err := g.take(); err != nil {
+		return g.connectFailed(err)
+	}
+	s, detail := a.converse(g, t.Check.Version)
+	if g.mute {
+		r := a.done(s, detail)
+		l.failed = &r // the next check would meet the same silence
+		return r
+	}
+	if l.cert != "" {
+		detail += "; " + l.cert
+	}
+	return a.done(s, detail)
+}
+
+// connectFailed is the Result of a check whose connection could not be
+// made, which the line keeps for the checks after it in this round. (A
+// connection made again in the middle of a check, that fails, is that
+// check's outcome alone: the next check tries for itself.)
+func (g *gateway) connectFailed(err error) Result {
+	r := g.a.fail(err, "connection")
+	g.line.failed = &r
+	return r
+}
+
+// close closes the connection (without a TLS close_notify: nothing is
+// left to say) and returns the reader to its pool.
+func (l *gatewayLine) close() {
+	l.hangUp()
+	if l.br != nil {
+		putReader(l.br)
+		l.br = nil
+	}
+}
+
+func (l *gatewayLine) hangUp() {
+	if l.conn == nil {
+		return
+	}
+	if tc, ok := l.conn.(*tls.Conn); ok {
+		tc.NetConn().Close()
+	} else {
+		l.conn.Close()
+	}
+	l.conn, l.reuse = nil, false
+}
+
+// gateway is one check's session with an HTTP(S) gateway, on its line.
+type gateway struct {
+	a       *attempt
+	ctx     context.Context
+	t       Target
+	secure  bool
+	line    *gatewayLine
+	stop    func() bool // releases the watch of ctx on the connection
+	session string      // from X-MSN-Messenger; "" before the session is open
+	mute    bool        // a new connection got no answer at all
+}
+
+// take readies the line's connection for this check: a kept one gets the
+// check's deadline and the watch of its context, else a new one is made.
+func (g *gateway) take() error {
+	l := g.line
+	if l.conn == nil || !l.reuse {
+		return g.connect()
+	}
+	if err := l.conn.SetDeadline(g.a.deadline); err != nil {
+		l.hangUp()
+		return g.connect()
+	}
+	conn := l.conn
+	g.stop = context.AfterFunc(g.ctx, func() { conn.SetDeadline(time.Now()) })
+	return nil
+}
+
+// release gives the connection back to the line: kept when the last
+// answer left it ready for another request, else closed.
+func (g *gateway) release() {
+	if g.stop != nil && !g.stop() {
+		g.line.reuse = false // ctx ended: its watch moved the deadline
+	}
+	g.stop = nil
+	if !g.line.reuse {
+		g.line.hangUp()
+	}
+}
+
+// connect opens a new connection, and does the TLS handshake for https. Its
 // errors are *verdicts that say which step failed.
 func (g *gateway) connect() error {
+	l := g.line
+	if g.stop != nil {
+		g.stop()
+		g.stop = nil
+	}
+	l.hangUp()
 	raw, stop, err := g.a.dial(g.ctx, g.t)
 	if err != nil {
 		s, d := g.a.outcome(err, "connection")
 		return &verdict{s, d}
 	}
-	g.conn, g.stop = raw, stop
+	l.conn, g.stop = raw, stop
 	if g.secure {
 		cfg := gatewayTLS
 		if _, err := netip.ParseAddr(g.t.Address); err != nil {
@@ -145,14 +256,16 @@ func (g *gateway) connect() error {
 		if err := tc.Handshake(); err != nil {
 			return g.tlsError(err)
 		}
-		g.cert = certSummary(tc.ConnectionState())
-		g.conn = tc
+		l.cert = certSummary(tc.ConnectionState())
+		l.conn = tc
 	}
-	g.lim.r = g.conn
-	if g.br == nil {
-		g.br = getReader(&g.lim)
+	l.lim.r = l.conn
+	if l.br == nil {
+		l.br = getReader(&l.lim)
+	} else {
+		l.br.Reset(&l.lim)
 	}
-	g.reuse, g.answers = true, 0
+	l.reuse, l.answers = true, 0
 	return nil
 }
 
@@ -166,24 +279,6 @@ func (g *gateway) tlsError(err error) error {
 	}
 	msg := strings.TrimPrefix(shortError(err), "tls: ")
 	return &verdict{Error, "TLS: " + msg}
-}
-
-// hangUp closes the connection (without a TLS close_notify: nothing is
-// left to say) and returns the reader to its pool.
-func (g *gateway) hangUp() {
-	if g.conn != nil {
-		g.stop()
-		if tc, ok := g.conn.(*tls.Conn); ok {
-			tc.NetConn().Close()
-		} else {
-			g.conn.Close()
-		}
-		g.conn = nil
-	}
-	if g.br != nil {
-		putReader(g.br)
-		g.br = nil
-	}
 }
 
 func (g *gateway) exchange(cmd string) ([]byte, error) {
@@ -214,16 +309,15 @@ func (g *gateway) exchange(cmd string) ([]byte, error) {
 // they think idle: when it fails before a byte of the answer has come, the
 // request goes once more, on a new connection.
 func (g *gateway) send(target, body string) ([]byte, error) {
-	if !g.reuse {
-		g.hangUp()
+	l := g.line
+	if !l.reuse {
 		if err := g.connect(); err != nil {
 			return nil, err
 		}
 	}
-	kept := g.answers > 0
+	kept := l.answers > 0
 	data, err := g.post(target, body)
-	if err != nil && kept && g.lim.n == 0 && closedOrReset(err) {
-		g.hangUp()
+	if err != nil && kept && l.lim.n == 0 && closedOrReset(err) {
 		if err := g.connect(); err != nil {
 			return nil, err
 		}
@@ -255,13 +349,19 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 		"Connection: Keep-Alive\r\n" +
 		"Cache-Control: no-cache\r\n" +
 		"\r\n" + body
-	g.lim.start(maxHTTP)
-	if _, err := io.WriteString(g.conn, req); err != nil {
+	l := g.line
+	l.reuse = false // until the answer is read whole
+	l.lim.start(maxHTTP)
+	if _, err := io.WriteString(l.conn, req); err != nil {
 		return nil, err
 	}
-	resp, err := http.ReadResponse(g.br, nil)
+	resp, err := http.ReadResponse(l.br, nil)
 	if err != nil {
-		return nil, g.httpError(err, "not HTTP")
+		err = g.httpError(err, "not HTTP")
+		// Not a byte on a new connection before the deadline: the port
+		// takes connections and says nothing, whatever is asked.
+		g.mute = l.answers == 0 && l.lim.n == 0 && isTimeout(err)
+		return nil, err
 	}
 	code := resp.StatusCode
 	hdr := resp.Header.Get("X-MSN-Messenger")
@@ -285,8 +385,8 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 	if len(data) > maxBody {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
 	}
-	g.reuse = !resp.Close
-	g.answers++
+	l.reuse = !resp.Close
+	l.answers++
 	return data, nil
 }
 
@@ -294,21 +394,22 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 // of the connection itself comes from the capReader: the HTTP reader takes
 // a line cut short by a timeout for a whole one, and complains of it.
 func (g *gateway) httpError(err error, what string) error {
-	if g.lim.err != nil {
-		err = g.lim.err
+	lim := &g.line.lim
+	if lim.err != nil {
+		err = lim.err
 	}
 	var op *net.OpError
 	switch {
-	case g.lim.over:
+	case lim.over:
 		return foreign("HTTP answer longer than %d bytes", maxHTTP)
 	case isTimeout(err):
-		return &incomplete{g.lim.n, err}
+		return &incomplete{lim.n, err}
 	case errors.As(err, &op):
 		return err // reset, …
-	case g.lim.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+	case lim.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		return io.EOF // closed without a word
 	}
-	return foreign("%s: %s", what, quote(g.lim.head))
+	return foreign("%s: %s", what, quote(lim.head))
 }
 
 // sessionID finds SessionID=<id> in an X-MSN-Messenger header. The id goes

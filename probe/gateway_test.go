@@ -30,12 +30,11 @@ func (c *scriptConn) Close() error                { return nil }
 func converseScript(answers string, long time.Duration) (State, string) {
 	now := time.Now()
 	a := &attempt{start: now, deadline: now.Add(long), budget: time.Second}
-	g := &gateway{a: a, ctx: context.Background(), t: Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}}
-	g.conn, g.stop = &scriptConn{r: strings.NewReader(answers)}, func() bool { return true }
-	g.lim.r = g.conn
-	g.br = getReader(&g.lim)
-	g.reuse = true
-	defer g.hangUp()
+	l := &gatewayLine{conn: &scriptConn{r: strings.NewReader(answers)}, reuse: true}
+	l.lim.r = l.conn
+	l.br = getReader(&l.lim)
+	defer l.close()
+	g := &gateway{a: a, ctx: context.Background(), t: Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}, line: l}
 	s, d := a.converse(g, "MSNP21")
 	return s, cleanDetail(d)
 }

@@ -16,7 +16,7 @@ import (
 // gateway: negotiate the version, then ask for the client version record.
 //
 //	>>> VER 1 MSNP21 CVR0
-//	<<< VER 1 MSNP21 CVR0                    accepted (VER 1 0: rejected)
+//	<<< VER 1 MSNP21 CVR0                    accepted (VER 1 0 [MSNP20 …]: rejected)
 //	>>> CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR probe@example.com
 //	<<< CVR 2 14.0.8117 14.0.8117 14.0.8117 http://… http://…
 //
@@ -42,25 +42,13 @@ type Reply struct {
 // IsError reports whether r is a numeric MSNP error such as "500 1".
 func (r Reply) IsError() bool { return r.Command != "" && r.Command[0] >= '0' && r.Command[0] <= '9' }
 
-// String is the line r was parsed from, without its CRLF.
-func (r Reply) String() string {
-	var b strings.Builder
-	b.WriteString(r.Command)
-	b.WriteByte(' ')
-	b.WriteString(strconv.FormatUint(uint64(r.TrID), 10))
-	for _, p := range r.Params {
-		b.WriteByte(' ')
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
 // ParseReply parses one line of an MSNP answer, without its CRLF. It is
 // strict, as the check's truth depends on it: fields are separated by
 // single spaces and made of printable ASCII; the command is three capital
 // letters or three digits; the transaction id is a decimal number without
-// leading zeros that fits 32 bits. A line it accepts is given back by
-// [Reply.String] byte for byte.
+// leading zeros that fits 32 bits. A line it accepts is its Reply's
+// fields joined by single spaces, byte for byte: nothing is lost or
+// tolerated.
 func ParseReply(line string) (Reply, error) {
 	if len(line) > maxLine {
 		return Reply{}, fmt.Errorf("line longer than %d bytes", maxLine)
@@ -105,7 +93,8 @@ func allIn(s string, lo, hi byte) bool {
 
 // judgeVER reads the answer to "VER 1 <version> CVR0". It returns nil when
 // the server accepted the version, else a *verdict: rejected for "VER 1 0"
-// or a numeric error, foreign for anything else.
+// (see [judgeRefusal] for the versions that may follow) or a numeric error,
+// foreign for anything else.
 func judgeVER(line []byte, version string) error {
 	r, err := ParseReply(string(line))
 	switch {
@@ -117,12 +106,90 @@ func judgeVER(line []byte, version string) error {
 		return foreign("not a VER reply: %s", quote(line))
 	case r.TrID != 1:
 		return foreign("VER reply for transaction %d, not 1: %s", r.TrID, quote(line))
-	case len(r.Params) == 1 && r.Params[0] == "0":
-		return rejected("%s", line)
+	case r.Params[0] == "0":
+		return judgeRefusal(r, line, version)
 	case r.Params[0] == version && (len(r.Params) == 1 || len(r.Params) == 2 && r.Params[1] == "CVR0"):
 		return nil
 	}
 	return foreign("VER reply offers what was not asked: %s", quote(line))
+}
+
+// judgeRefusal reads a VER answer whose first parameter is 0, "none of
+// those". Microsoft's servers said no more; open-source revival servers
+// list the versions they speak instead, newest first:
+//
+//	VER 1 0                              rejected: "VER 1 0"
+//	VER 1 0 MSNP21 MSNP20 … MSNP2        rejected: "VER 1 0: offers MSNP21…MSNP2"
+//	VER 1 0 MSNP22 MSNP21                foreign: no and yes at once
+//	VER 1 0 junk                         foreign: the list is not versions
+//
+// A list that names the version asked for contradicts itself, and one that
+// holds anything but versions is no MSN grammar: neither proves an MSN
+// server, so both are foreign, as every VER answer outside these forms is.
+func judgeRefusal(r Reply, line []byte, version string) error {
+	offers := r.Params[1:]
+	if len(offers) == 0 {
+		return rejected("%s", line)
+	}
+	for _, v := range offers {
+		if !ValidVersion(v) {
+			return foreign("VER 1 0 with a list that is not versions: %s", quote(line))
+		}
+		if v == version {
+			return foreign("VER reply refuses %s and offers it: %s", version, quote(line))
+		}
+	}
+	return rejected("VER 1 0: offers %s", offerList(offers))
+}
+
+// offersMax bounds the list of versions a refusal's detail shows, in
+// bytes: the detail has room for a certificate after it.
+const offersMax = 48
+
+// offerList is versions in short form, in the server's order: a run of
+// three or more consecutive numbers is its ends joined by "…", and the
+// list is cut after offersMax bytes with ", …".
+//
+//	MSNP21 MSNP20 MSNP19 … MSNP2       MSNP21…MSNP2
+//	MSNP21 MSNP18 MSNP17 MSNP16 MSNP8  MSNP21, MSNP18…MSNP16, MSNP8
+//
+// Each element is a [ValidVersion].
+func offerList(versions []string) string {
+	num := func(v string) int { n, _ := strconv.Atoi(v[len("MSNP"):]); return n }
+	var b strings.Builder
+	add := func(item string) bool {
+		if b.Len() > 0 {
+			item = ", " + item
+		}
+		if b.Len()+len(item) > offersMax {
+			b.WriteString(", …")
+			return false
+		}
+		b.WriteString(item)
+		return true
+	}
+	for i := 0; i < len(versions); {
+		j := i + 1 // versions[i:j] is a run
+		if j < len(versions) {
+			if step := num(versions[j]) - num(versions[i]); step == 1 || step == -1 {
+				for j < len(versions) && num(versions[j])-num(versions[j-1]) == step {
+					j++
+				}
+			}
+		}
+		if j-i < 3 {
+			j = i + 1
+		}
+		item := versions[i]
+		if j-i >= 3 {
+			item += "…" + versions[j-1]
+		}
+		if !add(item) {
+			break
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // judgeCVR reads the answer to [cvrCommand]: nil when it is an MSN server's
@@ -202,7 +269,8 @@ func (a *attempt) converse(x exchanger, version string) (State, string) {
 // another): VER with the check's version, then CVR.
 //
 //	up        the version was accepted and CVR answered as MSN servers do
-//	rejected  "VER 1 0", or a numeric error such as "500 1"
+//	rejected  "VER 1 0" (with or without the versions the server offers),
+//	          or a numeric error such as "500 1"
 //	foreign   an echo, a web server, noise, a line without end, …
 //	refused   connection refused or reset
 //	timeout   no complete answer before ctx's deadline

@@ -3,6 +3,8 @@ package probe
 import (
 	"bufio"
 	"errors"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,10 +57,15 @@ func TestParseReply(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("ParseReply(%q) = %s, want %s", tt.line, got, tt.want)
 		}
-		if r.String() != tt.line {
-			t.Errorf("ParseReply(%q).String() = %q", tt.line, r.String())
+		if line := replyLine(r); line != tt.line {
+			t.Errorf("ParseReply(%q) joins back to %q", tt.line, line)
 		}
 	}
+}
+
+// replyLine is the line r says: its fields joined by single spaces.
+func replyLine(r Reply) string {
+	return strings.Join(append([]string{r.Command, strconv.FormatUint(uint64(r.TrID), 10)}, r.Params...), " ")
 }
 
 func TestJudge(t *testing.T) {
@@ -80,6 +87,10 @@ func TestJudge(t *testing.T) {
 		{"VER", "VER 1 MSNP21 CVR1", Foreign},
 		{"VER", "VER 1 MSNP21 CVR0 MSNP18", Foreign},
 		{"VER", "VER 1", Foreign},
+		{"VER", "VER 1 0 MSNP18 MSNP8", Rejected},        // a revival's refusal: see TestJudgeRefusal
+		{"VER", "VER 1 0 MSNP22 MSNP21 MSNP20", Foreign}, // no and yes at once
+		{"VER", "VER 1 0 junk", Foreign},                 // see TestJudgeRefusal
+		{"VER", "VER 2 0 MSNP18", Foreign},               // another transaction's refusal
 		{"VER", "CVR 1 MSNP21", Foreign},
 		{"VER", "HTTP/1.1 200 OK", Foreign},
 		{"VER", "", Foreign},
@@ -117,6 +128,91 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestJudgeRefusal checks the VER answers whose first parameter is 0
+// ("none of those"), to a client that asked for MSNP21: Microsoft's bare
+// refusal, and the list of versions that open-source revival servers add.
+func TestJudgeRefusal(t *testing.T) {
+	tests := []struct {
+		line   string
+		want   State
+		detail string
+	}{
+		{"VER 1 0", Rejected, "VER 1 0"},
+		{"VER 1 0 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2",
+			Rejected, "VER 1 0: offers MSNP20…MSNP2"},
+		{"VER 1 0 MSNP18", Rejected, "VER 1 0: offers MSNP18"},
+		{"VER 1 0 MSNP22 MSNP18 MSNP17", Rejected, "VER 1 0: offers MSNP22, MSNP18, MSNP17"},
+		{"VER 1 0 MSNP22 MSNP20 MSNP19 MSNP18 MSNP8", Rejected, "VER 1 0: offers MSNP22, MSNP20…MSNP18, MSNP8"},
+		{"VER 1 0 MSNP2 MSNP3 MSNP4", Rejected, "VER 1 0: offers MSNP2…MSNP4"},
+		{"VER 1 0 MSNP1 MSNP3 MSNP5 MSNP7 MSNP9 MSNP11 MSNP13 MSNP15 MSNP17 MSNP19", Rejected,
+			"VER 1 0: offers MSNP1, MSNP3, MSNP5, MSNP7, MSNP9, MSNP11, …"}, // cut: short like every detail
+		// The server says no and yes at once: not an MSN server's answer.
+		{"VER 1 0 MSNP22 MSNP21 MSNP20", Foreign, `VER reply refuses MSNP21 and offers it: "VER 1 0 MSNP22 MSNP21 MSNP20"`},
+		{"VER 1 0 MSNP21", Foreign, "refuses MSNP21 and offers it"},
+		// Junk after the 0. Something that otherwise looks like MSN, but
+		// the list is in no MSN grammar: "rejected" would claim an MSN
+		// server refused, which nothing here proves (any text that starts
+		// "VER 1 0 " would pass), while foreign is what every VER answer
+		// outside the two forms above has always been. The detail quotes
+		// the line, so that a reader sees what came.
+		{"VER 1 0 junk", Foreign, `VER 1 0 with a list that is not versions: "VER 1 0 junk"`},
+		{"VER 1 0 MSNP18 CVR0", Foreign, "not versions"},
+		{"VER 1 0 MSNP18 msnp17", Foreign, "not versions"},
+		{"VER 1 0 MSNP0", Foreign, "not versions"},
+		{"VER 1 0 0", Foreign, "not versions"},
+	}
+	for _, tt := range tests {
+		err := judgeVER([]byte(tt.line), "MSNP21")
+		var v *verdict
+		if !errors.As(err, &v) {
+			t.Errorf("judgeVER(%q) = %v, want a verdict", tt.line, err)
+			continue
+		}
+		if v.state != tt.want || !strings.Contains(v.detail, tt.detail) || tt.want == Rejected && v.detail != tt.detail {
+			t.Errorf("judgeVER(%q) = %s %q, want %s %q", tt.line, v.state, v.detail, tt.want, tt.detail)
+		}
+		if len(v.detail) > 100 {
+			t.Errorf("judgeVER(%q): detail of %d bytes, too long for a cell", tt.line, len(v.detail))
+		}
+	}
+}
+
+func TestOfferList(t *testing.T) {
+	var all []string
+	for n := 99; n >= 1; n-- {
+		all = append(all, "MSNP"+strconv.Itoa(n))
+	}
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"MSNP18"}, "MSNP18"},
+		{[]string{"MSNP18", "MSNP17"}, "MSNP18, MSNP17"},
+		{[]string{"MSNP18", "MSNP17", "MSNP16"}, "MSNP18…MSNP16"},
+		{[]string{"MSNP18", "MSNP17", "MSNP18"}, "MSNP18, MSNP17, MSNP18"},
+		{[]string{"MSNP8", "MSNP9", "MSNP10", "MSNP12"}, "MSNP8…MSNP10, MSNP12"},
+		{[]string{"MSNP21", "MSNP20", "MSNP19", "MSNP20", "MSNP21"}, "MSNP21…MSNP19, MSNP20, MSNP21"},
+		{all, "MSNP99…MSNP1"},
+	}
+	for _, tt := range tests {
+		if got := offerList(tt.in); got != tt.want {
+			t.Errorf("offerList(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// However long the list, the short form stays short.
+	var odd []string
+	for n := 1; n <= 99; n += 2 {
+		odd = append(odd, "MSNP"+strconv.Itoa(n))
+	}
+	if got := offerList(odd); len(got) > offersMax+len(", …") || !strings.HasSuffix(got, ", …") {
+		t.Errorf("offerList of 50 odd versions = %q", got)
+	}
+}
+
+// refusalShape is a refusal "VER 1 0" with the versions offered, written
+// apart from judgeRefusal.
+var refusalShape = regexp.MustCompile(`^VER 1 0( MSNP[1-9][0-9]?)*$`)
+
 // FuzzParseReply checks that no line makes the parser or the judges panic,
 // that a line the parser accepts is given back byte for byte, and that the
 // only lines judged "up" are the exact answers of an MSN server.
@@ -126,17 +222,23 @@ func FuzzParseReply(f *testing.F) {
 		"CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/",
 		strings.TrimSuffix(cvrCommand, "\r\n"),
 		"XFR 3 NS 127.0.0.2:1863 0 127.0.0.1:1863",
+		"VER 1 0 MSNP21 MSNP20 MSNP2", "VER 1 0 MSNP20 MSNP19 MSNP18", "VER 1 0 junk",
 		"HTTP/1.1 200 OK", "VER 01 MSNP21 CVR0", "VER 1  MSNP21", "\x00\xff", "",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		r, err := ParseReply(line)
-		if err == nil && r.String() != line {
-			t.Fatalf("ParseReply(%q).String() = %q", line, r.String())
+		if err == nil && replyLine(r) != line {
+			t.Fatalf("ParseReply(%q) joins back to %q", line, replyLine(r))
 		}
 		if judgeVER([]byte(line), "MSNP21") == nil && line != "VER 1 MSNP21 CVR0" && line != "VER 1 MSNP21" {
 			t.Fatalf("VER reply %q judged accepted", line)
+		}
+		var v *verdict
+		if errors.As(judgeVER([]byte(line), "MSNP21"), &v) && v.state == Rejected && strings.HasPrefix(line, "VER") &&
+			(!refusalShape.MatchString(line) || slices.Contains(strings.Fields(line), "MSNP21")) {
+			t.Fatalf("VER reply %q judged a refusal (%q)", line, v.detail)
 		}
 		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
 			t.Fatalf("CVR reply %q judged good", line)

@@ -2,9 +2,10 @@
 //
 // A [Config] lists checks (what to ask) and groups of servers (whom to ask).
 // [Run] turns it into one [Result] per (group, server, check), in config
-// order, asking at most Config.Concurrency servers at once. Each check is a
-// plain function of a context and a [Target]; its deadline comes from the
-// context and is set on the connection, and every read is bounded in size.
+// order, asking at most Config.Concurrency servers at once and each at
+// most [PerServer] checks at once. Each check is a plain function of a
+// context and a [Target]; its deadline comes from the context and is set
+// on the connection, and every read is bounded in size.
 //
 // A result carries a [State] and a short Detail saying why: the status page
 // shows both. The states:
@@ -127,7 +128,7 @@ type Group struct {
 type Config struct {
 	Timeout     time.Duration // per attempt
 	Attempts    int           // tries while the state is not Up
-	Concurrency int           // servers asked at once
+	Concurrency int           // servers asked at once (each PerServer checks at once at most)
 	Checks      map[string]Check
 	Groups      []Group
 }
@@ -157,7 +158,7 @@ type Result struct {
 	Address  string `json:"address"`
 	Check    string `json:"check"`
 	State    State  `json:"state"`
-	MS       int64  `json:"ms"`       // duration of the last attempt
+	MS       int64  `json:"ms"`       // duration of the last attempt: its own exchange (a shared connection's set-up counts for the check that made it)
 	Attempts int    `json:"attempts"` // attempts made (0 when skipped)
 	Detail   string `json:"detail,omitempty"`
 	Disagree bool   `json:"disagree,omitempty"` // merged: the vantage points saw different states (Detail says which)

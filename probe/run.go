@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,7 @@ type Option func(*runOptions)
 type runOptions struct {
 	progress func(done, total int)
 	vantage  string
-	check    CheckFunc
+	check    CheckFunc // instead of each check's own: set by the tests (export_test.go)
 }
 
 // WithProgress has Run call f after each result, with the number of results
@@ -54,22 +55,30 @@ func WithVantage(v string) Option {
 	return func(o *runOptions) { o.vantage = v }
 }
 
-// WithCheckFunc has Run ask every target with f instead of the check's own
-// CheckFunc: for tests and dry runs.
-func WithCheckFunc(f CheckFunc) Option {
-	return func(o *runOptions) { o.check = f }
-}
+// PerServer is how many checks [Run] asks one server at once, on as many
+// connections. The gateway checks of a server on one port count as one:
+// they take turns on one kept-alive connection.
+const PerServer = 4
 
 // Run asks every server of cfg every check of its group and returns one
 // Result per (group, server, check), in config order. Checks with Scan false
 // are not asked: they get state skipped and 0 attempts.
 //
-// At most cfg.Concurrency servers are asked at once, by as many workers;
-// one worker asks one server its checks one after the other, so that a
-// server never sees more than one connection from a run. Each attempt may
-// take cfg.Timeout; a check is tried again, up to cfg.Attempts times, while
-// it is not up (after a short pause when it failed at once), and the last
-// attempt's result is kept with the number of attempts made. Zero or negative settings take the package defaults.
+// At most cfg.Concurrency servers are asked at once. A server is asked its
+// checks [PerServer] at a time: each tcp and direct msnp check on a
+// connection of its own, and its gateway checks on one port one after
+// another, over one connection kept alive between them (one TLS handshake
+// per server and port), each in a gateway session of its own. So a server
+// sees at most PerServer connections from a run at once.
+//
+// Each attempt may take cfg.Timeout; a check is tried again, up to
+// cfg.Attempts times, while it is not up (after a short pause when it
+// failed at once), and the last attempt's result is kept with the number
+// of attempts made. Gateway checks that share a connection are tried in
+// rounds: when the connection cannot be made, or a new one gets no answer
+// at all, the checks that wait for it in that round take that outcome, so
+// that a silent server costs one timeout per attempt, not one per check. Zero or negative settings take
+// the package defaults.
 //
 // When ctx is cancelled, Run stops the checks in flight and returns ctx's
 // error and no results. An unknown check or a bad check kind is an error
@@ -101,17 +110,20 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	total := len(plan.results)
 	var mu sync.Mutex
 	done := total - plan.toAsk
-	report := func(n int) {
+	report := func() {
 		if o.progress == nil {
 			return
 		}
 		mu.Lock()
-		done += n
+		done++
 		o.progress(done, total)
 		mu.Unlock()
 	}
-	report(0)
+	if o.progress != nil {
+		o.progress(done, total)
+	}
 
+	r := runner{cfg: cfg, results: plan.results, report: report}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(cfg.Concurrency, len(plan.servers)) {
@@ -121,13 +133,7 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 				if i >= len(plan.servers) {
 					return
 				}
-				for _, c := range plan.servers[i] {
-					if ctx.Err() != nil {
-						return
-					}
-					plan.results[c.slot] = ask(ctx, c, cfg)
-					report(1)
-				}
+				r.server(ctx, plan.servers[i])
 			}
 		})
 	}
@@ -147,32 +153,91 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 // maxRetryGap bounds the pause between two attempts of a check.
 const maxRetryGap = 250 * time.Millisecond
 
-// ask tries one check up to cfg.Attempts times, while it is not up. An
-// attempt that failed in less than a tenth of the timeout (at most
-// [maxRetryGap]) is followed by a pause of that length: a refusal or a
-// reset comes back at once, and what caused it (a server that restarts, a
+// runner carries out a plan: it fills results, each slot once.
+type runner struct {
+	cfg     Config
+	results []Result
+	report  func() // after each result
+}
+
+// server asks one server its lanes, PerServer at a time.
+func (r *runner) server(ctx context.Context, lanes []lane) {
+	if len(lanes) == 1 {
+		r.lane(ctx, lanes[0])
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(PerServer, len(lanes)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(lanes) {
+					return
+				}
+				r.lane(ctx, lanes[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// lane asks its checks in rounds of attempts: each check not yet up is
+// tried once a round, up to cfg.Attempts rounds. An attempt that failed in
+// less than a tenth of the timeout (at most [maxRetryGap]) is followed by
+// a pause of that length before the check's next: a refusal or a reset
+// comes back at once, and what caused it (a server that restarts, a
 // middlebox that lost its state) needs a moment to pass. After a slower
 // attempt the next goes on at once.
-func ask(ctx context.Context, c job, cfg Config) Result {
-	var r Result
-	gap := min(cfg.Timeout/10, maxRetryGap)
-	var took time.Duration
-	for n := 1; n <= cfg.Attempts; n++ {
-		if n > 1 && took < gap && sleep(ctx, gap) != nil {
-			break
-		}
-		began := time.Now()
-		actx, cancel := withAttemptTimeout(ctx, cfg.Timeout)
-		r = c.check(actx, c.target)
-		cancel()
-		took = time.Since(began)
-		r.Group, r.Address, r.Check = c.target.Group, c.target.Address, c.target.Check.Key
-		r.Attempts = n
-		if r.State == Up || ctx.Err() != nil {
-			break
-		}
+func (r *runner) lane(ctx context.Context, l lane) {
+	var line *gatewayLine
+	if l.shared {
+		line = &gatewayLine{}
+		defer line.close()
 	}
-	return r
+	gap := min(r.cfg.Timeout/10, maxRetryGap)
+	type try struct {
+		job
+		took  time.Duration
+		ended time.Time
+	}
+	pending := make([]try, len(l.jobs))
+	for i, j := range l.jobs {
+		pending[i].job = j
+	}
+	for n := 1; n <= r.cfg.Attempts && len(pending) > 0; n++ {
+		if line != nil {
+			line.newRound()
+		}
+		left := pending[:0]
+		for _, t := range pending {
+			if n > 1 && t.took < gap && sleep(ctx, time.Until(t.ended.Add(gap))) != nil {
+				return
+			}
+			check := t.check
+			if line != nil {
+				check = line.probe
+			}
+			began := time.Now()
+			actx, cancel := withAttemptTimeout(ctx, r.cfg.Timeout)
+			res := check(actx, t.target)
+			cancel()
+			t.ended = time.Now()
+			t.took = t.ended.Sub(began)
+			if ctx.Err() != nil {
+				return
+			}
+			res.Group, res.Address, res.Check = t.target.Group, t.target.Address, t.target.Check.Key
+			res.Attempts = n
+			r.results[t.slot] = res
+			if res.State == Up || n == r.cfg.Attempts {
+				r.report()
+				continue
+			}
+			left = append(left, t)
+		}
+		pending = left
+	}
 }
 
 // job is one check of one server, and where its Result goes.
@@ -182,19 +247,41 @@ type job struct {
 	slot   int
 }
 
+// lane is checks of one server asked one after another: one check, or the
+// gateway checks of one port (shared), which share a connection.
+type lane struct {
+	jobs   []job
+	shared bool // gateway checks: ask them on one gatewayLine
+}
+
 type runPlan struct {
 	results []Result // in config order; skipped ones filled in already
-	servers [][]job  // the checks to ask, by server
+	servers [][]lane // the checks to ask, by server (address)
 	toAsk   int
 }
 
 // planRun lays out the results in config order and groups the checks to
-// ask by server.
+// ask by server (an address that several groups list is one server), and
+// a server's into lanes. With an override (tests), the gateway checks of a
+// port still make one lane, asked with the override.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
+	type port struct {
+		address string
+		via     Via
+		port    int
+	}
+	servers := map[string]int{} // address: index into p.servers
+	gateways := map[port]int{}  // index into the server's lanes
 	for _, g := range cfg.Groups {
 		for _, s := range g.Servers {
-			var jobs []job
+			si, ok := servers[s.Address]
+			if !ok {
+				si = len(p.servers)
+				servers[s.Address] = si
+				p.servers = append(p.servers, nil)
+			}
+			lanes := p.servers[si]
 			for _, key := range g.Checks {
 				c, ok := cfg.Checks[key]
 				if !ok {
@@ -219,14 +306,25 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 					p.results[slot].Detail = "not scanned"
 					continue
 				}
-				jobs = append(jobs, job{target: t, check: f, slot: slot})
+				j := job{target: t, check: f, slot: slot}
+				p.toAsk++
+				if c.Kind != MSNP || (c.Via != HTTP && c.Via != HTTPS) {
+					lanes = append(lanes, lane{jobs: []job{j}})
+					continue
+				}
+				k := port{s.Address, c.Via, c.EffectivePort()}
+				i, ok := gateways[k]
+				if !ok {
+					i = len(lanes)
+					gateways[k] = i
+					lanes = append(lanes, lane{shared: override == nil})
+				}
+				lanes[i].jobs = append(lanes[i].jobs, j)
 			}
-			if len(jobs) > 0 {
-				p.servers = append(p.servers, jobs)
-				p.toAsk += len(jobs)
-			}
+			p.servers[si] = lanes
 		}
 	}
+	p.servers = slices.DeleteFunc(p.servers, func(l []lane) bool { return len(l) == 0 }) // every check skipped
 	return p, nil
 }
 

@@ -180,71 +180,290 @@ func TestRunRetryGap(t *testing.T) {
 }
 
 // TestRunConcurrency checks that no more than Concurrency servers are asked
-// at once, that the limit is reached, and that a server is asked one check
-// at a time.
+// at once, and no more than PerServer checks of one server (an address two
+// groups list is one server), that both limits are reached, and that the
+// gateway checks of a server on one port never overlap: they take turns on
+// one connection.
 func TestRunConcurrency(t *testing.T) {
-	const limit, nServers = 4, 40
+	const limit, nServers = 3, 30
 	var addrs []string
 	for i := range nServers {
 		addrs = append(addrs, fmt.Sprintf("127.0.88.%d", i+1)) // never dialled: the check is fake
 	}
 	var (
-		inFlight, peak atomic.Int32
+		mu             sync.Mutex
+		inFlight, peak int
+		byServer       = map[string]int{}
+		peakServer     int
+		peakServers    int
+		onPort         = map[string]bool{} // address and gateway port in use
+		overlap        []string
 		full           = make(chan struct{})
 		fullOnce       sync.Once
-		mu             sync.Mutex
-		busy           = map[string]bool{}
-		overlap        bool
 	)
 	check := func(ctx context.Context, tg probe.Target) probe.Result {
+		gw := tg.Check.Via == probe.HTTP || tg.Check.Via == probe.HTTPS
+		port := tg.HostPort()
 		mu.Lock()
-		if busy[tg.Address] {
-			overlap = true
+		if gw && onPort[port] {
+			overlap = append(overlap, port)
 		}
-		busy[tg.Address] = true
-		mu.Unlock()
-		n := inFlight.Add(1)
-		for {
-			p := peak.Load()
-			if n <= p || peak.CompareAndSwap(p, n) {
-				break
-			}
-		}
-		if n == limit {
+		onPort[port] = gw
+		inFlight++
+		byServer[tg.Address]++
+		peak = max(peak, inFlight)
+		peakServer = max(peakServer, byServer[tg.Address])
+		peakServers = max(peakServers, len(byServer))
+		if inFlight == limit*probe.PerServer {
 			fullOnce.Do(func() { close(full) })
 		}
-		select { // hold every check until the limit has been reached once
+		mu.Unlock()
+		select { // hold every check until both limits have been reached once
 		case <-full:
 		case <-ctx.Done():
 		}
-		inFlight.Add(-1)
 		mu.Lock()
-		busy[tg.Address] = false
+		inFlight--
+		onPort[port] = false
+		if byServer[tg.Address]--; byServer[tg.Address] == 0 {
+			delete(byServer, tg.Address)
+		}
 		mu.Unlock()
 		return probe.Result{State: probe.Up}
+	}
+	checks := map[string]probe.Check{
+		"g1": {Kind: probe.MSNP, Version: "MSNP18", Via: probe.HTTPS, Scan: true},
+		"g2": {Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTPS, Scan: true},
+		"g3": {Kind: probe.MSNP, Version: "MSNP22", Via: probe.HTTPS, Scan: true},
+		"h1": {Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTP, Scan: true},
+		"h2": {Kind: probe.MSNP, Version: "MSNP22", Via: probe.HTTP, Scan: true},
+	}
+	keys := []string{"g1", "h1", "g2", "h2", "g3"}
+	for p := 1; p <= 4; p++ {
+		k := fmt.Sprintf("tcp%d", p)
+		checks[k] = probe.Check{Kind: probe.TCP, Port: p, Scan: true}
+		keys = append(keys, k)
 	}
 	cfg := probe.Config{
 		Timeout:     ample,
 		Attempts:    1,
 		Concurrency: limit,
-		Checks: map[string]probe.Check{
-			"a": {Kind: probe.TCP, Port: 1, Scan: true},
-			"b": {Kind: probe.TCP, Port: 2, Scan: true},
+		Checks:      checks,
+		Groups: []probe.Group{
+			{Name: "g", Checks: keys, Servers: servers(addrs...)},
+			{Name: "again", Checks: keys, Servers: servers(addrs...)},
 		},
-		Groups: []probe.Group{{Name: "g", Checks: []string{"a", "b"}, Servers: servers(addrs...)}},
 	}
 	res, err := probe.Run(context.Background(), cfg, probe.WithCheckFunc(check))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Results) != 2*nServers {
-		t.Fatalf("%d results, want %d", len(res.Results), 2*nServers)
+	if len(res.Results) != 2*len(keys)*nServers {
+		t.Fatalf("%d results, want %d", len(res.Results), 2*len(keys)*nServers)
 	}
-	if p := peak.Load(); p != limit {
-		t.Errorf("peak of %d checks at once, want %d", p, limit)
+	for _, r := range res.Results {
+		if r.State != probe.Up || r.Attempts != 1 {
+			t.Fatalf("result %s after %d attempts", r, r.Attempts)
+		}
 	}
-	if overlap {
-		t.Error("a server was asked two checks at once")
+	if peak != limit*probe.PerServer || peakServer != probe.PerServer || peakServers != limit {
+		t.Errorf("at most %d checks at once, %d of one server, %d servers; want %d, %d, %d",
+			peak, peakServer, peakServers, limit*probe.PerServer, probe.PerServer, limit)
+	}
+	if len(overlap) > 0 {
+		t.Errorf("gateway checks on one port overlapped at %q", overlap)
+	}
+}
+
+// TestRunSharesGatewayConnections counts what the servers see: the
+// gateway checks of a server keep one connection per gateway port through
+// the whole run, retries included (one TLS handshake per server and
+// port), and a server that closes a kept connection after every answer is
+// connected to again, without a failed attempt.
+func TestRunSharesGatewayConnections(t *testing.T) {
+	t.Parallel()
+	ports := msntest.Ports{Direct: msntest.Off}
+	keep, err := msntest.StartFleet("127.0.78.1", ports, []msntest.Spec{
+		{Count: 3, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
+		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}}, // the others are retried
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { keep.Close() })
+	quiet, err := msntest.StartFleet("127.0.78.11", ports, []msntest.Spec{
+		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, QuietClose: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { quiet.Close() })
+	config := func(f *msntest.Fleet) probe.Config {
+		checks := map[string]probe.Check{}
+		var keys []string
+		for _, v := range msntest.DefaultVersions {
+			for _, via := range []probe.Via{probe.HTTP, probe.HTTPS} {
+				port := f.Ports.HTTP
+				if via == probe.HTTPS {
+					port = f.Ports.HTTPS
+				}
+				k := strings.ToLower(v) + string(via)
+				checks[k] = probe.Check{Kind: probe.MSNP, Version: v, Via: via, Port: port, Scan: true}
+				keys = append(keys, k)
+			}
+		}
+		return probe.Config{Timeout: ample, Attempts: 2, Concurrency: 8, Checks: checks,
+			Groups: []probe.Group{{Name: "g", Checks: keys, Servers: servers(f.Addresses()...)}}}
+	}
+
+	res, err := probe.Run(context.Background(), config(keep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Results {
+		want, attempts := probe.Up, 1
+		if r.Address >= keep.Servers[3].Addr && !strings.HasPrefix(r.Check, "msnp18") {
+			want, attempts = probe.Rejected, 2
+		}
+		if r.State != want || r.Attempts != attempts {
+			t.Errorf("%s after %d attempts, want %s after %d", r, r.Attempts, want, attempts)
+		}
+	}
+	for _, s := range keep.Servers {
+		// 6 checks (3 versions × 2 gateways), 2 of the servers asked 4 of
+		// them twice: 10 or 6 sessions, on one connection per port.
+		if a, h := s.Accepted(), s.Handshakes(); a != 2 || h != 1 {
+			t.Errorf("%s saw %d connections and %d TLS handshakes in a run, want 2 (a gateway port each) and 1", s.Addr, a, h)
+		}
+	}
+
+	res, err = probe.Run(context.Background(), config(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Results {
+		if r.State != probe.Up || r.Attempts != 1 {
+			t.Errorf("%s after %d attempts: a connection closed under it is no failed attempt", r, r.Attempts)
+		}
+	}
+	for _, s := range quiet.Servers {
+		// Closed after every answer: each of the 12 requests needs a
+		// connection of its own (found closed before the request is sent
+		// or when it fails without a byte of answer).
+		if a := s.Accepted(); a != 12 {
+			t.Errorf("%s saw %d connections, want 12: one per request", s.Addr, a)
+		}
+	}
+}
+
+// TestRunSilentServer checks that a server that takes connections and
+// never answers costs one timeout per attempt, not one per check: its
+// gateway checks on one port wait for one connection a round, and its
+// other checks wait at the same time.
+func TestRunSilentServer(t *testing.T) {
+	t.Parallel() // it waits on timeouts
+	ln, err := net.Listen("tcp", "127.0.78.21:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted atomic.Int32
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			mu.Lock()
+			held = append(held, c) // and never a word
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	port := ln.Addr().(*net.TCPAddr).Port
+	const timeout = 300 * time.Millisecond
+	checks := map[string]probe.Check{"tcp": {Kind: probe.TCP, Port: port, Scan: true}}
+	keys := []string{"tcp"}
+	for _, v := range msntest.DefaultVersions {
+		checks["https"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTPS, Port: port, Scan: true}
+		checks["http"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTP, Port: port, Scan: true}
+		checks["direct"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.Direct, Port: port, Scan: true}
+		keys = append(keys, "https"+v, "http"+v, "direct"+v)
+	}
+	cfg := probe.Config{Timeout: timeout, Attempts: 2, Concurrency: 1, Checks: checks,
+		Groups: []probe.Group{{Name: "g", Checks: keys, Servers: servers("127.0.78.21")}}}
+	start := time.Now()
+	res, err := probe.Run(context.Background(), cfg)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Results {
+		want, attempts, detail := probe.Timeout, 2, "no VER reply within 300ms"
+		switch {
+		case r.Check == "tcp":
+			want, attempts, detail = probe.Up, 1, "connected"
+		case strings.HasPrefix(r.Check, "https"):
+			detail = "no TLS handshake within 300ms"
+		}
+		if r.State != want || r.Attempts != attempts || r.Detail != detail {
+			t.Errorf("%s after %d attempts, want %s %q after %d", r, r.Attempts, want, detail, attempts)
+		}
+	}
+	// 1 (tcp) + 2 rounds × (a shared connection per gateway + 3 direct
+	// ones).
+	if n := accepted.Load(); n != 11 {
+		t.Errorf("the silent server saw %d connections, want 11", n)
+	}
+	// Asked one after another, its 10 checks would take 18 timeouts; 4 at
+	// once, but each gateway check on its own, 6.
+	if limit := 3 * 2 * timeout; took > limit {
+		t.Errorf("the run took %s, more than the %s that three attempts in a row would", took, limit)
+	}
+}
+
+// TestRunOwnTiming checks that a gateway check that found its connection
+// made keeps its own time: its exchange, not the handshake of the check
+// before it.
+func TestRunOwnTiming(t *testing.T) {
+	t.Parallel()
+	const delay = 300 * time.Millisecond
+	f := startFleet(t, "127.0.78.31", msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, HandshakeDelay: delay}})
+	checks := map[string]probe.Check{}
+	var keys []string
+	for _, v := range msntest.DefaultVersions {
+		checks[v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTPS, Port: f.Ports.HTTPS, Scan: true}
+		keys = append(keys, v)
+	}
+	cfg := probe.Config{Timeout: ample, Attempts: 1, Checks: checks,
+		Groups: []probe.Group{{Name: "g", Checks: keys, Servers: servers(f.Addresses()...)}}}
+	res, err := probe.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.Servers[0].Handshakes(); n != 1 {
+		t.Fatalf("%d handshakes, want 1", n)
+	}
+	for i, r := range res.Results {
+		if r.State != probe.Up {
+			t.Fatalf("%s", r)
+		}
+		d := time.Duration(r.MS) * time.Millisecond
+		if i == 0 && d < delay {
+			t.Errorf("%s took %s: the check that made the connection counts its handshake of %s", r, d, delay)
+		}
+		if i > 0 && d >= delay/2 {
+			t.Errorf("%s took %s: it counts the handshake of the check before it", r, d)
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ func ExampleStartFleet() {
 	}
 	defer fleet.Close()
 	for _, s := range fleet.Servers {
-		fmt.Println(s.Group, s.Addr, s.Behavior, s.Main, s.Ports == fleet.Ports)
+		fmt.Println(s.Group, s.Addr, s.Behavior.Kind, s.Main, s.Ports == fleet.Ports)
 	}
 	// Output:
 	// bay 127.0.106.1 dispatch true true

@@ -81,19 +81,6 @@ func (f *Fleet) Addresses() []string {
 	return out
 }
 
-// Groups are the servers' group labels, in order of first appearance.
-func (f *Fleet) Groups() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range f.Servers {
-		if !seen[s.Group] {
-			seen[s.Group] = true
-			out = append(out, s.Group)
-		}
-	}
-	return out
-}
-
 // Group is the servers labelled g, in order.
 func (f *Fleet) Group(g string) []*Server {
 	var out []*Server

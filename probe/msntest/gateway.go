@@ -61,62 +61,30 @@ func (g *gatewaySessions) end(id string) {
 	delete(g.m, id)
 }
 
-// serveGateway speaks on an HTTP or HTTPS gateway port (TLS is done).
-func (s *Server) serveGateway(c net.Conn) {
-	br := bufio.NewReaderSize(c, maxLine)
-	switch s.Behavior.Kind {
-	case Echo:
-		io.Copy(c, io.LimitReader(c, 1<<20))
-		return
-	case Garbage:
-		readLine(br)
-		c.Write(garbage)
-		return
-	case LongLine:
-		s.stream(c, nil, []byte("A"))
-		return
-	case Endless:
-		if _, err := http.ReadRequest(br); err != nil {
-			return
+// gatewayAnswer reads one request on a gateway port (TLS is done) and
+// answers it; keep is false when the server closes the connection after
+// the answer.
+func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
+	req, err := http.ReadRequest(br)
+	if err != nil {
+		if !errors.Is(err, io.EOF) && !isTimeout(err) {
+			// As web servers do, say so: this is how a TLS client
+			// learns that the port speaks plain HTTP.
+			return httpAnswer(400, "Bad Request", "", "text/plain", "bad request\n", false), false, nil
 		}
-		s.stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
-		return
-	case WebPage:
-		if _, err := http.ReadRequest(br); err != nil {
-			return
-		}
-		c.Write(s.webPage())
-		return
+		return nil, false, err
 	}
-	for {
-		req, err := http.ReadRequest(br)
-		if err != nil {
-			if !errors.Is(err, io.EOF) && !isTimeout(err) {
-				// As web servers do, say so: this is how a TLS client
-				// learns that the port speaks plain HTTP.
-				c.Write(httpAnswer(400, "Bad Request", "", "text/plain", "bad request\n", false))
-			}
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
-		if err != nil {
-			return
-		}
-		answer, keep := s.gatewayAnswer(req, body)
-		if s.Behavior.Kind == Drip {
-			s.drip(c, answer)
-		} else if _, err := c.Write(answer); err != nil {
-			return
-		}
-		if !keep || s.Behavior.QuietClose {
-			return
-		}
+	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
+	if err != nil {
+		return nil, false, err
 	}
+	answer, keep = s.gatewayReply(req, body)
+	return answer, keep && !s.Behavior.QuietClose, nil
 }
 
-// gatewayAnswer is the whole HTTP answer to one gateway request, and
+// gatewayReply is the whole HTTP answer to one gateway request, and
 // whether the connection stays open after it.
-func (s *Server) gatewayAnswer(req *http.Request, body []byte) ([]byte, bool) {
+func (s *Server) gatewayReply(req *http.Request, body []byte) ([]byte, bool) {
 	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
 		return httpAnswer(404, "Not Found", "", "text/plain", "not found\n", false), false
 	}
@@ -199,9 +167,4 @@ func (s *Server) webPage() []byte {
 	}
 	b.WriteString("</ul>\n")
 	return httpAnswer(200, "OK", "", "text/html; charset=utf-8", b.String(), false)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

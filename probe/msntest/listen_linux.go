@@ -43,9 +43,10 @@ func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
 	return ln, filler, nil
 }
 
-// boundSocket binds a TCP socket to addr:0 and never listens on it: the
-// kernel refuses connections to its port, which no one else can take.
-func boundSocket(addr string) (int, func() error, error) {
+// boundSocket binds a TCP socket to addr:port (0: a free port) and never
+// listens on it: the kernel refuses connections to its port, which no one
+// else can take until release is called.
+func boundSocket(addr string, port int) (int, func() error, error) {
 	ip, err := netip.ParseAddr(addr)
 	if err != nil || !ip.Is4() {
 		return 0, nil, fmt.Errorf("closed port on %q: IPv4 only", addr)
@@ -54,9 +55,9 @@ func boundSocket(addr string) (int, func() error, error) {
 	if err != nil {
 		return 0, nil, fmt.Errorf("closed port socket: %w", err)
 	}
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: ip.As4()}); err != nil {
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port, Addr: ip.As4()}); err != nil {
 		syscall.Close(fd)
-		return 0, nil, fmt.Errorf("closed port bind %s: %w", addr, err)
+		return 0, nil, fmt.Errorf("closed port bind %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
 	}
 	sa, err := syscall.Getsockname(fd)
 	if err != nil {

@@ -2,9 +2,6 @@ package msntest
 
 import (
 	"bufio"
-	"bytes"
-	"io"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,11 +50,18 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 			e.version = "?"
 			return e.b.VERReply + "\r\n", false
 		}
+		speaks := e.b.Versions
+		if e.b.Kind == Revival && len(speaks) == 0 {
+			speaks = RevivalVersions
+		}
 		for _, v := range f[2:] {
-			if slices.Contains(e.b.Versions, v) {
+			if slices.Contains(speaks, v) {
 				e.version = v
 				return "VER " + trid + " " + v + " CVR0\r\n", false
 			}
+		}
+		if e.b.Kind == Revival && len(speaks) > 0 {
+			return "VER " + trid + " 0 " + strings.Join(speaks, " ") + "\r\n", true
 		}
 		return "VER " + trid + " 0\r\n", true
 	case "CVR":
@@ -86,55 +90,13 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 	return "200 " + trid + "\r\n", true // syntax error
 }
 
-// serveDirect speaks on the direct MSNP port.
-func (s *Server) serveDirect(c net.Conn) {
-	br := bufio.NewReaderSize(c, maxLine)
-	switch s.Behavior.Kind {
-	case Echo, EchoGateway:
-		io.Copy(c, io.LimitReader(c, 1<<20))
-		return
-	case Garbage:
-		readLine(br)
-		c.Write(garbage)
-		return
-	case LongLine:
-		s.stream(c, nil, []byte("A"))
-		return
-	case WebPage:
-		readLine(br)
-		c.Write(s.webPage())
-		return
-	case Endless:
-		line, err := readLine(br)
-		if err != nil {
-			return
-		}
-		s.stream(c, nil, append(line, '\r', '\n'))
-		return
-	}
-	e := &engine{b: &s.Behavior, self: s.DirectAddr()}
-	for {
-		line, err := readLine(br)
-		if err != nil {
-			return
-		}
-		reply, hangUp := e.answer(string(line))
-		if s.Behavior.Kind == Drip {
-			s.drip(c, []byte(reply))
-		} else if _, err := io.WriteString(c, reply); err != nil {
-			return
-		}
-		if hangUp {
-			return
-		}
-	}
-}
-
-// readLine reads a line, without its line end.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	b, err := br.ReadSlice('\n')
+// directAnswer reads one command line on the direct port and answers it;
+// keep is false when the server hangs up after the answer.
+func (e *engine) directAnswer(br *bufio.Reader) (answer []byte, keep bool, err error) {
+	line, err := readLine(br)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return bytes.TrimRight(b, "\r\n"), nil
+	reply, hangUp := e.answer(string(line))
+	return []byte(reply), !hangUp, nil
 }

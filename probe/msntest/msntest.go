@@ -5,9 +5,11 @@
 // A [Server] listens on one address (such as 127.0.2.1) on up to three
 // ports: direct MSNP (1863 in real life), the HTTP gateway (80) and the
 // HTTPS gateway (443), and behaves on each as its [Behavior] says: a
-// notification or dispatch server that accepts some protocol versions, or
-// one of the things a prober meets instead — silence, an echo, a web page,
-// noise, an endless stream, a reset, a slow drip, a numeric error.
+// notification or dispatch server that accepts some protocol versions (and
+// a revival server that lists them when it refuses one), or
+// one of the things a prober meets instead — silence, a closed port, an echo,
+// a web page, noise, an endless stream, a reset, a slow drip, a numeric
+// error.
 //
 //	srv, err := msntest.Start("127.0.2.1", msntest.Ports{},
 //		msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions})
@@ -23,6 +25,10 @@
 // [CertExpiry]); it gives session tickets, so that a client's later
 // connections resume.
 //
+// A Server counts the connections it accepts and the TLS handshakes it
+// completes ([Server.Accepted], [Server.Handshakes]): how polite a client
+// was.
+//
 // Nothing here reaches beyond the address given: the servers only listen
 // (a Blackhole server connects once to itself, to fill its queue). The
 // package does not import the probe, so that the probe's own tests can use
@@ -30,7 +36,6 @@
 package msntest
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -54,6 +59,12 @@ const (
 	// Dispatch is a region's main server: as NS, but it answers USR with an
 	// XFR that sends the client to Behavior.Redirect, and hangs up.
 	Dispatch Kind = "dispatch"
+	// Revival is a notification server as the open-source revivals of the
+	// service run them: as NS, but it speaks [RevivalVersions] when
+	// Behavior.Versions is empty, and refuses a VER it cannot serve with the
+	// versions it offers, in the order of Versions: "VER 1 0 MSNP21 MSNP20
+	// … MSNP2".
+	Revival Kind = "revival"
 	// NumericError answers every command with the numeric error
 	// Behavior.ErrorCode (500 by default), e.g. "500 1".
 	NumericError Kind = "error"
@@ -66,6 +77,11 @@ const (
 	Blackhole Kind = "blackhole"
 	// Reset resets every connection as soon as it is accepted.
 	Reset Kind = "reset"
+	// Closed is a server whose service is gone: nothing listens on its
+	// ports, so connection attempts are refused. On Linux its ports are
+	// bound all the same, so that no other program takes them while it
+	// runs; elsewhere they are only likely to stay free.
+	Closed Kind = "closed"
 	// Echo sends back every byte it gets.
 	Echo Kind = "echo"
 	// EchoGateway is an HTTP gateway that does everything right (status
@@ -89,16 +105,27 @@ const (
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{NS, Dispatch, NumericError, Silent, Blackhole, Reset, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
+var Kinds = []Kind{NS, Dispatch, Revival, NumericError, Silent, Blackhole, Reset, Closed, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
 
 // DefaultVersions are the versions the last MSN servers spoke.
 var DefaultVersions = []string{"MSNP18", "MSNP21", "MSNP22"}
 
+// RevivalVersions are the versions a [Revival] server speaks unless told
+// otherwise, newest first: MSNP21 down to MSNP2.
+var RevivalVersions = func() []string {
+	var vs []string
+	for n := 21; n >= 2; n-- {
+		vs = append(vs, "MSNP"+strconv.Itoa(n))
+	}
+	return vs
+}()
+
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
 	Kind Kind
-	// Versions are the protocol versions NS, Dispatch and Drip accept, e.g.
-	// DefaultVersions; none means every VER is refused with "VER n 0".
+	// Versions are the protocol versions NS, Dispatch, Revival and Drip
+	// accept, e.g. DefaultVersions; none means every VER is refused with
+	// "VER n 0" (a Revival server speaks RevivalVersions instead).
 	Versions []string
 	// ErrorCode is the error NumericError sends; 0 means 500.
 	ErrorCode int
@@ -134,9 +161,10 @@ type Behavior struct {
 	// ExpiredCert gives the HTTPS gateway a certificate that expired on
 	// ExpiredCertExpiry, as the real ones had; see [CertExpiry].
 	ExpiredCert bool
+	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long
+	// before it answers, as a far or loaded server does.
+	HandshakeDelay time.Duration
 }
-
-func (b Behavior) String() string { return string(b.Kind) }
 
 // Ports are the ports a server listens on. 0 picks a free port; [Off]
 // does not listen on that transport.
@@ -161,14 +189,16 @@ type Server struct {
 	Group    string   // a label, from the Spec that started it in a fleet
 	Main     bool     // from the Spec: a region's main server
 
-	accepted atomic.Int64
-	sessions gatewaySessions
+	accepted   atomic.Int64
+	handshakes atomic.Int64
+	sessions   gatewaySessions
 
 	mu        sync.Mutex
 	closed    bool
 	listeners []net.Listener
 	conns     map[net.Conn]struct{}
-	fillers   []net.Conn // Blackhole: the connections that fill the queues
+	fillers   []net.Conn     // Blackhole: the connections that fill the queues
+	bound     []func() error // Closed: release the ports it holds
 	done      chan struct{}
 	wg        sync.WaitGroup
 }
@@ -193,6 +223,16 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 		t    transport
 	}{{&ports.Direct, direct}, {&ports.HTTP, plainHTTP}, {&ports.HTTPS, secureHTTP}} {
 		if *l.port == Off {
+			continue
+		}
+		if b.Kind == Closed {
+			port, release, err := boundSocket(addr, *l.port)
+			if err != nil {
+				s.Close()
+				return nil, fmt.Errorf("msntest: %w", err)
+			}
+			*l.port = port
+			s.bound = append(s.bound, release)
 			continue
 		}
 		ln, err := s.listen(*l.port)
@@ -235,31 +275,8 @@ func (s *Server) listen(port int) (net.Listener, error) {
 	return ln, nil
 }
 
-// ClosedPort reserves a port on the loopback address addr where nothing
-// listens, so that connection attempts are refused, as at a server whose
-// service is gone. On Linux no other program can take the port until
-// release is called (a port found free and closed again may be taken by
-// another test at any moment); elsewhere it is only likely to stay free.
-func ClosedPort(addr string) (port int, release func() error, err error) {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil || !ip.IsLoopback() {
-		return 0, nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
-	}
-	port, release, err = boundSocket(addr)
-	if err != nil {
-		return 0, nil, fmt.Errorf("msntest: %w", err)
-	}
-	return port, release, nil
-}
-
 // DirectAddr is the "host:port" of direct MSNP ("" when Off).
 func (s *Server) DirectAddr() string { return s.hostPort(s.Ports.Direct) }
-
-// HTTPAddr is the "host:port" of the HTTP gateway ("" when Off).
-func (s *Server) HTTPAddr() string { return s.hostPort(s.Ports.HTTP) }
-
-// HTTPSAddr is the "host:port" of the HTTPS gateway ("" when Off).
-func (s *Server) HTTPSAddr() string { return s.hostPort(s.Ports.HTTPS) }
 
 func (s *Server) hostPort(p int) string {
 	if p == Off {
@@ -268,8 +285,13 @@ func (s *Server) hostPort(p int) string {
 	return net.JoinHostPort(s.Addr, strconv.Itoa(p))
 }
 
-// Accepted is how many connections the server has accepted so far.
+// Accepted is how many connections the server has accepted so far, on all
+// its ports.
 func (s *Server) Accepted() int64 { return s.accepted.Load() }
+
+// Handshakes is how many TLS handshakes the HTTPS gateway has completed so
+// far, full or resumed: one per connection a client kept.
+func (s *Server) Handshakes() int64 { return s.handshakes.Load() }
 
 // Close stops the server: it closes its listeners and every connection and
 // waits for all its goroutines to end. Closing twice is harmless.
@@ -292,6 +314,11 @@ func (s *Server) Close() error {
 	}
 	for _, c := range s.fillers {
 		c.Close()
+	}
+	for _, release := range s.bound {
+		if err := release(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
@@ -350,87 +377,4 @@ func (s *Server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
-}
-
-// serve is one connection's life.
-func (s *Server) serve(c net.Conn, t transport) {
-	n := s.accepted.Add(1)
-	if n <= int64(s.Behavior.FailFirst) || s.Behavior.Kind == Reset {
-		reset(c)
-		return
-	}
-	c.SetDeadline(time.Now().Add(idleLimit))
-	if t == secureHTTP {
-		tc := tls.Server(c, serverTLS(&s.Behavior))
-		if err := tc.Handshake(); err != nil {
-			return
-		}
-		c = tc
-	}
-	if t == direct {
-		s.serveDirect(c)
-	} else {
-		s.serveGateway(c)
-	}
-}
-
-// reset closes c with a TCP RST instead of a FIN.
-func reset(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
-	}
-	c.Close()
-}
-
-// sleep waits d, or less if the server is closing; it reports whether the
-// server is still running.
-func (s *Server) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-s.done:
-		return false
-	}
-}
-
-// drip writes b a byte at a time, Behavior.Drip apart.
-func (s *Server) drip(c net.Conn, b []byte) {
-	every := s.Behavior.Drip
-	if every <= 0 {
-		every = 100 * time.Millisecond
-	}
-	for i := range b {
-		if _, err := c.Write(b[i : i+1]); err != nil || !s.sleep(every) {
-			return
-		}
-	}
-}
-
-// garbage is what a Garbage server sends: binary noise with a line end, as
-// a confused service might.
-var garbage = []byte("\x15\x03\x01\x00\x02\x02\x28\xff\xfe\x00MSN?\x07\x1b[2J\x80\x81\r\n")
-
-// stream writes unit over and over until the client goes or the server
-// closes.
-func (s *Server) stream(c net.Conn, head, unit []byte) {
-	if _, err := c.Write(head); err != nil {
-		return
-	}
-	buf := make([]byte, 0, 4096)
-	for len(buf)+len(unit) <= cap(buf) {
-		buf = append(buf, unit...)
-	}
-	for {
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		c.SetWriteDeadline(time.Now().Add(idleLimit))
-		if _, err := c.Write(buf); err != nil {
-			return
-		}
-	}
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,6 +64,12 @@ func TestDirect(t *testing.T) {
 			[]string{"VER 7 MSNP22 MSNP18 CVR0"}, []string{"VER 7 MSNP18 CVR0"}},
 		{"ns refuses", Behavior{Kind: NS, Versions: []string{"MSNP18"}},
 			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 0"}},
+		{"revival accepts what it speaks", Behavior{Kind: Revival},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP21 CVR0", "CVR 2 14.0.8117.0416 "}},
+		{"revival lists what it speaks", Behavior{Kind: Revival},
+			[]string{"VER 1 MSNP22 CVR0", "CVR 2 x"}, []string{"VER 1 0 MSNP21 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2"}},
+		{"revival with versions of its own", Behavior{Kind: Revival, Versions: []string{"MSNP18", "MSNP15"}},
+			[]string{"VER 3 MSNP21 CVR0"}, []string{"VER 3 0 MSNP18 MSNP15"}},
 		{"cvr before ver", Behavior{Kind: NS, Versions: DefaultVersions},
 			[]string{"CVR 2 x"}, []string{"715 2"}},
 		{"dispatch redirects", Behavior{Kind: Dispatch, Versions: DefaultVersions, Redirect: "127.0.0.9:1863"},
@@ -120,7 +125,7 @@ func TestGatewaySession(t *testing.T) {
 		client := &http.Client{Timeout: 5 * time.Second}
 		post := func(query, body string) (string, string) {
 			t.Helper()
-			resp, err := client.Post("http://"+s.HTTPAddr()+"/gateway/gateway.dll?"+query, "application/x-msn-messenger", strings.NewReader(body))
+			resp, err := client.Post("http://"+s.hostPort(s.Ports.HTTP)+"/gateway/gateway.dll?"+query, "application/x-msn-messenger", strings.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +162,7 @@ func TestGatewayStatus(t *testing.T) {
 	s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, Behavior{Kind: NS, Versions: DefaultVersions, GatewayStatus: 503})
 	client := &http.Client{Timeout: 5 * time.Second}
 	defer client.CloseIdleConnections()
-	resp, err := client.Post("http://"+s.HTTPAddr()+"/gateway/gateway.dll?Action=open&Server=NS&IP=127.0.0.1", "application/x-msn-messenger", strings.NewReader("VER 1 MSNP21 CVR0\r\n"))
+	resp, err := client.Post("http://"+s.hostPort(s.Ports.HTTP)+"/gateway/gateway.dll?Action=open&Server=NS&IP=127.0.0.1", "application/x-msn-messenger", strings.NewReader("VER 1 MSNP21 CVR0\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +175,7 @@ func TestGatewayStatus(t *testing.T) {
 
 func TestWebPageNamesVersions(t *testing.T) {
 	s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, Behavior{Kind: WebPage})
-	resp, err := http.Get("http://" + s.HTTPAddr() + "/")
+	resp, err := http.Get("http://" + s.hostPort(s.Ports.HTTP) + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,9 +211,6 @@ func TestFleet(t *testing.T) {
 	want := []string{"127.0.103.254", "127.0.104.1", "127.0.104.2", "127.0.104.3", "127.0.104.4"}
 	if got := f.Addresses(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("addresses %q, want %q", got, want)
-	}
-	if g := f.Groups(); strings.Join(g, " ") != "bay db3" {
-		t.Errorf("groups %q", g)
 	}
 	if n := len(f.Group("bay")); n != 3 {
 		t.Errorf("%d servers in bay, want 3", n)
@@ -250,28 +252,40 @@ func TestFleetPortClash(t *testing.T) {
 	b.Close()
 }
 
-func TestClosedPort(t *testing.T) {
-	port, release, err := ClosedPort("127.0.0.1")
+func TestClosed(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{}, Behavior{Kind: Closed})
+	for _, port := range []int{s.Ports.Direct, s.Ports.HTTP, s.Ports.HTTPS} {
+		addr := s.hostPort(port)
+		if c, err := net.DialTimeout("tcp", addr, 5*time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
+			if err == nil {
+				c.Close()
+			}
+			t.Errorf("dial a closed server's port: %v, want connection refused", err)
+		}
+		if runtime.GOOS == "linux" {
+			if ln, err := net.Listen("tcp", addr); err == nil {
+				ln.Close()
+				t.Errorf("another listener took the closed port %d", port)
+			}
+		}
+	}
+	// A fleet of them holds the same ports on every address, and gives
+	// them back when closed.
+	f, err := StartFleet("127.0.103.20", Ports{}, []Spec{{Count: 2, Behavior: Behavior{Kind: Closed}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	if c, err := net.DialTimeout("tcp", addr, 5*time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
-		if err == nil {
-			c.Close()
-		}
-		t.Errorf("dial a closed port: %v, want connection refused", err)
+	if f.Servers[1].Ports != f.Ports {
+		t.Errorf("second closed server on %+v, fleet on %+v", f.Servers[1].Ports, f.Ports)
 	}
-	if runtime.GOOS == "linux" {
-		if ln, err := net.Listen("tcp", addr); err == nil {
-			ln.Close()
-			t.Error("another listener took the closed port")
-		}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := ClosedPort("192.0.2.1"); err == nil {
-		t.Error("ClosedPort on a non-loopback address did not fail")
+	ln, err := net.Listen("tcp", f.Servers[0].hostPort(f.Ports.Direct))
+	if err != nil {
+		t.Fatalf("the port of a closed server that was stopped: %v", err)
 	}
+	ln.Close()
 }
 
 func TestBlackholeDoesNotConnect(t *testing.T) {

@@ -18,20 +18,20 @@ import (
 
 // BuildOptions are the inputs of "deadyet build".
 type BuildOptions struct {
+	IO *IOStreams
+
 	Config  string   // site.toml
 	History string   // folder of history.jsonl; "" keeps no history
 	News    string   // folder of news entries
 	Out     string   // the site folder, replaced as a whole
 	Results []string // results.json files to merge instead of probing
 	Vantage string   // recorded in the results when probing
-
-	streams
-	onProgress func(done, total int) // tests: called as checks finish
-	probed     *probe.Results        // the demo: results of a probe already run
 }
 
-func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
-	opts := &BuildOptions{}
+// NewCmdBuild makes "deadyet build"; runF, when not nil, runs instead of
+// buildRun (tests).
+func NewCmdBuild(ios *IOStreams, runF func(context.Context, *BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "build --config FILE [--history DIR] --news DIR --out DIR [--results FILE ...]",
 		Short: "Probe, record the history and render the site, in one run",
@@ -55,7 +55,6 @@ status 2, before probing.`,
       --results results/eu.json --results results/us.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -77,17 +76,33 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	return build(ctx, s, opts)
+	var files *probe.Results
+	if len(opts.Results) > 0 {
+		res, err := readResults(opts.Results, s.Probe)
+		if err != nil {
+			return badInput(err)
+		}
+		files = &res
+	}
+	return build(ctx, opts, s, func(ctx context.Context, h *history.History) (probe.Results, error) {
+		if files != nil {
+			return *files, nil
+		}
+		return runProbe(ctx, s.Probe, opts.Vantage, opts.IO, nil)
+	})
 }
 
-// build runs a build for a loaded config.
-func build(ctx context.Context, s *site, opts *BuildOptions) error {
+// A runSource gives a build its run: a probe, the results files, or (the
+// demo) a probe already made. It is called once every input is read and
+// checked; h is the history (nil when none is kept), to which it may add
+// earlier runs (the demo's made-up past) before the run is recorded.
+type runSource func(ctx context.Context, h *history.History) (probe.Results, error)
+
+// build runs a build for a loaded config, its run from src.
+func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) error {
 	// Read and check every input first: nothing is probed or written when
 	// one of them is bad.
-	var refused *render.SiteDirError
-	if err := render.CheckSiteDir(opts.Out); errors.As(err, &refused) {
-		return badInput(err)
-	} else if err != nil {
+	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
 	news, err := loadNewsDir(opts.News)
@@ -101,14 +116,8 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	if err := makeParent("site folder", opts.Out); err != nil {
 		return err
 	}
-	var res probe.Results
-	if opts.probed != nil {
-		res = *opts.probed
-	} else if len(opts.Results) > 0 {
-		if res, err = readResults(opts.Results, s.Probe); err != nil {
-			return badInput(err)
-		}
-	} else if res, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
+	res, err := src(ctx, hist)
+	if err != nil {
 		return err
 	}
 
@@ -132,14 +141,15 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 			return fmt.Errorf("writing history: %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Verdict, v.Headline)
-	if err := results.WriteSummary(opts.Stdout, res); err != nil {
+	out := opts.IO.Out
+	fmt.Fprintf(out, "%s: %s\n", v.Verdict, v.Headline)
+	if err := results.WriteSummary(out, res); err != nil {
 		return err
 	}
 	if hist != nil {
-		fmt.Fprintf(opts.Stdout, "history: %s, %s\n", hist.File(), plural(len(added), "line")+" added")
+		fmt.Fprintf(out, "history: %s, %s\n", hist.File(), plural(len(added), "line")+" added")
 	}
-	fmt.Fprintf(opts.Stdout, "wrote %s to %s\n", plural(n, "file"), filepath.Clean(opts.Out))
+	fmt.Fprintf(out, "wrote %s to %s\n", plural(n, "file"), filepath.Clean(opts.Out))
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -29,8 +28,8 @@ func TestCheckInvalidConfigs(t *testing.T) {
 				t.Fatal(`first line must be "# error: …"`)
 			}
 			want = strings.ReplaceAll("\n"+strings.ReplaceAll(want, `\n`, "\n"), "\n"+filepath.Base(file), "\n"+file)[1:]
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), []string{"check", "--config", file, "--news", ""}, &stdout, &stderr)
+			ios, stdout, stderr := testIO()
+			code := run(context.Background(), []string{"check", "--config", file, "--news", ""}, ios)
 			if code != 2 || stderr.String() != want+"\n" || stdout.Len() != 0 {
 				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", code, stdout.String(), stderr.String(), want)
 			}
@@ -53,8 +52,8 @@ func TestCheckInterrupted(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, []string{"check", "--config", path, "--news", ""}, &stdout, &stderr)
+	ios, stdout, stderr := testIO()
+	code := run(ctx, []string{"check", "--config", path, "--news", ""}, ios)
 	if code == 0 || code == 2 || !strings.Contains(stderr.String(), "interrupted") || stdout.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr %q; want an interruption", code, stdout.String(), stderr.String())
 	}

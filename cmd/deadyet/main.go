@@ -10,29 +10,28 @@ package main
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], System())
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns its exit status. Errors are
 // printed here, once.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	cmd := newRootCmd()
+func run(ctx context.Context, args []string, ios *IOStreams) int {
+	cmd := NewCmdRoot(ios)
 	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
-	io.WriteString(stderr, errorText(err)+"\n")
+	fmt.Fprintln(ios.ErrOut, errorText(err))
 	return exitCode(err)
 }

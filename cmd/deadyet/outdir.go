@@ -1,10 +1,25 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"deadyet/render"
 )
+
+// checkSiteOut checks, before any work, that a site may replace the folder
+// dir (see [render.CheckSiteDir]): a folder it refuses is bad input.
+func checkSiteOut(dir string) error {
+	var refused *render.SiteDirError
+	if err := render.CheckSiteDir(dir); errors.As(err, &refused) {
+		return badInput(err)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
 
 // makeParent makes the folder that will hold path (a results file or a
 // site folder), so that --out may name a place that is not there yet, such

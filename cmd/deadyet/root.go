@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// newRootCmd builds the deadyet command tree.
-func newRootCmd() *cobra.Command {
+// NewCmdRoot makes the deadyet command tree, every command writing to ios.
+func NewCmdRoot(ios *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deadyet",
 		Short: "Generate the \"Is MSN dead yet?\" status page",
@@ -22,17 +22,19 @@ history), with one line per problem naming the file and line.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return badInput(fmt.Errorf("%w (see %q)", err, c.CommandPath()+" --help"))
 	})
 	cmd.AddCommand(
-		newCmdProbe(nil),
-		NewCmdRender(nil),
-		newCmdBuild(nil),
-		newCmdDemo(nil),
-		newCmdCheck(nil),
-		NewCmdServe(nil),
-		NewCmdNews(nil),
+		NewCmdProbe(ios, nil),
+		NewCmdRender(ios, nil),
+		NewCmdBuild(ios, nil),
+		NewCmdDemo(ios, nil),
+		NewCmdCheck(ios, nil),
+		NewCmdServe(ios, nil),
+		NewCmdNews(ios, nil),
 	)
 	return cmd
 }
@@ -41,6 +43,15 @@ history), with one line per problem naming the file and line.`,
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return badInput(fmt.Errorf("%s takes no arguments, got %q (see %q)", cmd.CommandPath(), args[0], cmd.CommandPath()+" --help"))
+	}
+	return nil
+}
+
+// subcommandArgs rejects the arguments of a command that only groups
+// others: the first is a mistyped subcommand.
+func subcommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return badInput(fmt.Errorf("unknown command %q for %q (see %q)", args[0], cmd.CommandPath(), cmd.CommandPath()+" --help"))
 	}
 	return nil
 }

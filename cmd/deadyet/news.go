@@ -53,7 +53,9 @@ YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
 two lines "+++" (title, date). "deadyet check" validates them.`,
 		Example: `  deadyet news new "MSNP22 answers again in db5"`,
 		Args:    subcommandArgs,
-		RunE:    func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		// subcommandArgs suggests commands this close to what was typed.
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newCmdNewsNew(ios, runF))
 	return cmd

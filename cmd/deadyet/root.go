@@ -21,6 +21,10 @@ history), with one line per problem naming the file and line.`,
   deadyet probe --config site.toml --out results.json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Args:          subcommandArgs,
+		// subcommandArgs suggests commands this close to what was typed.
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
@@ -37,21 +41,4 @@ history), with one line per problem naming the file and line.`,
 		NewCmdNews(ios, nil),
 	)
 	return cmd
-}
-
-// noArgs rejects positional arguments as bad usage.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return badInput(fmt.Errorf("%s takes no arguments, got %q (see %q)", cmd.CommandPath(), args[0], cmd.CommandPath()+" --help"))
-	}
-	return nil
-}
-
-// subcommandArgs rejects the arguments of a command that only groups
-// others: the first is a mistyped subcommand.
-func subcommandArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return badInput(fmt.Errorf("unknown command %q for %q (see %q)", args[0], cmd.CommandPath(), cmd.CommandPath()+" --help"))
-	}
-	return nil
 }

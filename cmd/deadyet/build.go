@@ -78,9 +78,9 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	}
 	var files *probe.Results
 	if len(opts.Results) > 0 {
-		res, err := readResults(opts.Results, s.Probe)
+		res, err := readResults(ctx, opts.Results, s.Probe)
 		if err != nil {
-			return badInput(err)
+			return err
 		}
 		files = &res
 	}
@@ -99,23 +99,29 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 type runSource func(ctx context.Context, h *history.History) (probe.Results, error)
 
 // build runs a build for a loaded config, its run from src.
-func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) error {
+func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) (err error) {
 	// Read and check every input first: nothing is probed or written when
 	// one of them is bad.
 	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
-	news, err := loadNewsDir(opts.News)
+	news, err := loadNews(ctx, opts.News)
 	if err != nil {
-		return badInput(err)
-	}
-	hist, err := readHistoryDir(opts.History)
-	if err != nil {
-		return badInput(err)
-	}
-	if err := makeParent("site folder", opts.Out); err != nil {
 		return err
 	}
+	hist, err := readHistoryDir(ctx, opts.History)
+	if err != nil {
+		return err
+	}
+	undo, err := makeParent("site folder", opts.Out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
 	res, err := src(ctx, hist)
 	if err != nil {
 		return err
@@ -127,10 +133,7 @@ func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) erro
 			return badInput(err)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	v, n, err := writeSite(siteInputs{Site: s, Results: res, News: news, History: hist}, opts.Out, "", "")
+	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: res, News: news, History: hist}, opts.Out, "", "")
 	if err != nil {
 		return err
 	}
@@ -153,10 +156,17 @@ func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) erro
 	return nil
 }
 
-// readResults reads results.json files and merges them. Results that are
+// readResults reads results.json files and merges them, for a command:
+// what is wrong with them is bad input; it stops when ctx ends.
+func readResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg) })
+	return r, inputErr(ctx, err)
+}
+
+// mergeResults reads results.json files and merges them. Results that are
 // for none of cfg's cells were written for another config: an error, not a
 // page of "no result".
-func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
+func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
 	runs := make([]probe.Results, 0, len(paths))
 	for _, p := range paths {
 		r, err := results.Read(p)
@@ -187,15 +197,17 @@ func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 
 // readHistoryDir reads the history in dir; nil when dir is "". A folder
 // without history.jsonl is an empty history (the first run); a folder that
-// is not there is a mistake.
-func readHistoryDir(dir string) (*history.History, error) {
+// is not there is a mistake. Its errors are bad input; it stops when ctx
+// ends.
+func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if dir == "" {
-		return nil, nil
+		return nil, ctx.Err()
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("history folder %q: no such folder", dir)
+		return nil, badInput(fmt.Errorf("history folder %q: no such folder", dir))
 	}
-	return history.Read(dir)
+	h, err := aside(ctx, func() (*history.History, error) { return history.Read(dir) })
+	return h, inputErr(ctx, err)
 }
 
 // siteInputs is everything a site is made of.
@@ -211,8 +223,10 @@ type siteInputs struct {
 // embedded ones when those are "". With a history, the page shows it as of
 // the results' time (so the history should hold the run already). It
 // returns the view and the number of files written. A bad template is bad
-// input; a failed write is not.
-func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
+// input; a failed write is not. When ctx ends before the site is put in
+// place, nothing is written and the error is ctx's; once it is being put in
+// place, it is finished.
+func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
 	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
 	if templatesDir != "" {
 		ro.Templates = os.DirFS(templatesDir)
@@ -220,14 +234,28 @@ func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View
 	if staticDir != "" {
 		ro.Static = os.DirFS(staticDir)
 	}
-	v, err := render.Build(ro)
-	if err != nil {
-		return nil, 0, badInput(err)
+	type site struct {
+		v     *render.View
+		files []render.File
 	}
-	files, err := v.Files(ro.Templates, ro.Static)
+	rendered, err := aside(ctx, func() (site, error) {
+		v, err := render.Build(ro)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		files, err := v.Files(ro.Templates, ro.Static)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		return site{v, files}, nil
+	})
 	if err != nil {
-		return nil, 0, badInput(err)
+		return nil, 0, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	v, files := rendered.v, rendered.files
 	if err := render.WriteFiles(dir, files); err != nil {
 		var sde *render.SiteDirError
 		if errors.As(err, &sde) {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"deadyet/cmd/internal/config"
+	"deadyet/render"
 )
 
 // CheckOptions are the inputs of "deadyet check".
@@ -54,7 +55,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	entries := 0
 	if opts.News != "" {
-		news, err := loadNewsDir(opts.News)
+		news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(opts.News) })
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}

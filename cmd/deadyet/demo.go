@@ -99,7 +99,7 @@ var demoGroups = []struct {
 	}},
 }
 
-func demoRun(ctx context.Context, opts *DemoOptions) error {
+func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if ip := net.ParseIP(opts.Base); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
 		return badInput(fmt.Errorf("--base %q is not an IPv4 loopback address, like 127.0.2.1", opts.Base))
 	}
@@ -115,7 +115,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
-	if err := makeParent("site folder", opts.Out); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var specs []msntest.Spec
@@ -142,17 +142,23 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if hist == "" {
 		hist = filepath.Clean(opts.Out) + "-history"
 	}
-	if err := os.MkdirAll(hist, 0o755); err != nil {
-		return err
-	}
-	results, err := runProbe(ctx, s.Probe, "demo", opts.IO, nil)
-	fleet.Close()
+	undo, err := makeFolder(hist)
 	if err != nil {
-		return err
+		return fmt.Errorf("history folder %q: %w", hist, err)
 	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
 	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out}, s,
 		func(ctx context.Context, h *history.History) (probe.Results, error) {
-			return results, seedHistory(h, results)
+			res, err := runProbe(ctx, s.Probe, "demo", opts.IO, nil)
+			fleet.Close()
+			if err != nil {
+				return res, err
+			}
+			return res, seedHistory(h, res)
 		})
 	if err != nil {
 		return err

@@ -25,14 +25,26 @@ func badInput(err error) error {
 	return &inputError{err}
 }
 
+// inputErr is err marked as bad input (see badInput), unless it is ctx's
+// own: the error of a step that reads the user's files, stopped by ctx.
+func inputErr(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return badInput(err)
+}
+
 // exitCode maps a run's error to the exit status the README documents.
 func exitCode(err error) int {
 	var ie *inputError
+	var sig *interrupted
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ie):
 		return 2
+	case errors.As(err, &sig):
+		return sig.status()
 	}
 	return 1
 }

@@ -17,6 +17,13 @@ import (
 	"deadyet/render"
 )
 
+// loadNews is loadNewsDir for a command: its errors are bad input, and it
+// stops when ctx ends.
+func loadNews(ctx context.Context, dir string) ([]render.NewsEntry, error) {
+	news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(dir) })
+	return news, inputErr(ctx, err)
+}
+
 // loadNewsDir loads and validates the news folder dir. Its errors name the
 // files as "<folder name>/<file>:line: message", one per line. An empty
 // dir means no news.

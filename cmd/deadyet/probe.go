@@ -54,7 +54,7 @@ dead has succeeded: that is data.`,
 	return cmd
 }
 
-func probeRun(ctx context.Context, opts *ProbeOptions) error {
+func probeRun(ctx context.Context, opts *ProbeOptions) (err error) {
 	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
 		return err
@@ -62,9 +62,15 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	if fi, err := os.Stat(opts.Out); err == nil && fi.IsDir() {
 		return badInput(fmt.Errorf("results file %q is a folder; name a file, like results.json", opts.Out))
 	}
-	if err := makeParent("results file", opts.Out); err != nil {
+	undo, err := makeParent("results file", opts.Out)
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
 	ios := opts.IO
 	if opts.Quiet {
 		ios = &IOStreams{Out: opts.IO.Out, ErrOut: io.Discard}

@@ -73,7 +73,7 @@ the current folder, is refused with exit status 2.`,
 
 // renderRun renders the site. Bad config, results, news or templates are
 // bad input (exit 2); failing to write the site is a failed run (exit 1).
-func renderRun(ctx context.Context, opts *RenderOptions) error {
+func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
 	if len(opts.Results) == 0 {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
 	}
@@ -89,22 +89,28 @@ func renderRun(ctx context.Context, opts *RenderOptions) error {
 	if err != nil {
 		return err
 	}
-	results, err := readResults(opts.Results, s.Probe)
+	results, err := readResults(ctx, opts.Results, s.Probe)
 	if err != nil {
-		return badInput(err)
-	}
-	news, err := loadNewsDir(opts.News)
-	if err != nil {
-		return badInput(err)
-	}
-	hist, err := readHistoryDir(opts.History)
-	if err != nil {
-		return badInput(err)
-	}
-	if err := makeParent("site folder", opts.Out); err != nil {
 		return err
 	}
-	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
+	news, err := loadNews(ctx, opts.News)
+	if err != nil {
+		return err
+	}
+	hist, err := readHistoryDir(ctx, opts.History)
+	if err != nil {
+		return err
+	}
+	undo, err := makeParent("site folder", opts.Out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
 	if err != nil {
 		return err
 	}

@@ -428,7 +428,7 @@ func TestWriteSiteHistory(t *testing.T) {
 	}
 	for _, hist := range []*history.History{nil, h} {
 		out := filepath.Join(t.TempDir(), "public")
-		if _, _, err := writeSite(siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
+		if _, _, err := writeSite(context.Background(), siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
 			t.Fatal(err)
 		}
 		index, err := os.ReadFile(filepath.Join(out, "index.html"))
@@ -567,7 +567,7 @@ func TestShippedPageSize(t *testing.T) {
 				in.History = nil
 			}
 			out := filepath.Join(t.TempDir(), "public")
-			if _, _, err := writeSite(in, out, "", ""); err != nil {
+			if _, _, err := writeSite(context.Background(), in, out, "", ""); err != nil {
 				t.Fatal(err)
 			}
 			read := func(name string) []byte {

@@ -15,7 +15,11 @@ func NewCmdRoot(ios *IOStreams) *cobra.Command {
 what changed, and renders the results with the news log into a static site.
 
 Exit status: 0 done; 1 the run failed; 2 bad usage or bad input (config, news,
-history), with one line per problem naming the file and line.`,
+history), with one line per problem naming the file and line; 130 or 143
+stopped by SIGINT (Ctrl-C) or SIGTERM before writing anything. A run stops
+within a second of the signal; one that is already putting its output in
+place finishes that first, and a second signal stops it at once. serve exits 0
+on either signal: that is how it stops.`,
 		Example: `  deadyet demo                                  # simulated servers on loopback → site
   deadyet check --config site.toml --news news  # validate, as a pull request does
   deadyet probe --config site.toml --out results.json`,

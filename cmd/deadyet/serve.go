@@ -31,11 +31,11 @@ func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
 		Short: "Serve a rendered site on this machine, to look at it",
-		Long: `Serve serves the files of a rendered site over HTTP until interrupted (Ctrl-C),
-as GitHub Pages does: a folder by its index.html, and 404.html with status 404
-for paths that do not exist. Nothing outside --dir is served, not even through
-a symbolic link. It listens on a loopback address only, unless --public is
-given.`,
+		Long: `Serve serves the files of a rendered site over HTTP, as GitHub Pages does:
+a folder by its index.html, and 404.html with status 404 for paths that do not
+exist. Nothing outside --dir is served, not even through a symbolic link. It
+listens on a loopback address only, unless --public is given. It serves until
+interrupted (Ctrl-C or SIGTERM), then exits 0: that is how it stops.`,
 		Example: `  deadyet serve --dir public
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
@@ -96,10 +96,12 @@ func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Interrupted: requests in flight get half a second to finish, then
+	// their connections are closed. Serving ends well either way.
+	shutdown, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("serve: %w", err)
+		srv.Close()
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

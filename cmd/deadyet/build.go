@@ -18,20 +18,20 @@ import (
 
 // BuildOptions are the inputs of "deadyet build".
 type BuildOptions struct {
+	IO *IOStreams
+
 	Config  string   // site.toml
 	History string   // folder of history.jsonl; "" keeps no history
 	News    string   // folder of news entries
 	Out     string   // the site folder, replaced as a whole
 	Results []string // results.json files to merge instead of probing
 	Vantage string   // recorded in the results when probing
-
-	streams
-	onProgress func(done, total int) // tests: called as checks finish
-	probed     *probe.Results        // the demo: results of a probe already run
 }
 
-func newCmdBuild(runF func(context.Context, *BuildOptions) error) *cobra.Command {
-	opts := &BuildOptions{}
+// NewCmdBuild makes "deadyet build"; runF, when not nil, runs instead of
+// buildRun (tests).
+func NewCmdBuild(ios *IOStreams, runF func(context.Context, *BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "build --config FILE [--history DIR] --news DIR --out DIR [--results FILE ...]",
 		Short: "Probe, record the history and render the site, in one run",
@@ -55,7 +55,6 @@ status 2, before probing.`,
       --results results/eu.json --results results/us.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -77,38 +76,54 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	return build(ctx, s, opts)
+	var files *probe.Results
+	if len(opts.Results) > 0 {
+		res, err := readResults(ctx, opts.Results, s.Probe)
+		if err != nil {
+			return err
+		}
+		files = &res
+	}
+	return build(ctx, opts, s, func(ctx context.Context, h *history.History) (probe.Results, error) {
+		if files != nil {
+			return *files, nil
+		}
+		return runProbe(ctx, s.Probe, opts.Vantage, opts.IO, nil)
+	})
 }
 
-// build runs a build for a loaded config.
-func build(ctx context.Context, s *site, opts *BuildOptions) error {
+// A runSource gives a build its run: a probe, the results files, or (the
+// demo) a probe already made. It is called once every input is read and
+// checked; h is the history (nil when none is kept), to which it may add
+// earlier runs (the demo's made-up past) before the run is recorded.
+type runSource func(ctx context.Context, h *history.History) (probe.Results, error)
+
+// build runs a build for a loaded config, its run from src.
+func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) (err error) {
 	// Read and check every input first: nothing is probed or written when
 	// one of them is bad.
-	var refused *render.SiteDirError
-	if err := render.CheckSiteDir(opts.Out); errors.As(err, &refused) {
-		return badInput(err)
-	} else if err != nil {
+	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
-	news, err := loadNewsDir(opts.News)
+	news, err := loadNews(ctx, opts.News)
 	if err != nil {
-		return badInput(err)
-	}
-	hist, err := readHistoryDir(opts.History)
-	if err != nil {
-		return badInput(err)
-	}
-	if err := makeParent("site folder", opts.Out); err != nil {
 		return err
 	}
-	var res probe.Results
-	if opts.probed != nil {
-		res = *opts.probed
-	} else if len(opts.Results) > 0 {
-		if res, err = readResults(opts.Results, s.Probe); err != nil {
-			return badInput(err)
+	hist, err := readHistoryDir(ctx, opts.History)
+	if err != nil {
+		return err
+	}
+	undo, err := makeParent("site folder", opts.Out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			undo()
 		}
-	} else if res, err = runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress, opts.onProgress); err != nil {
+	}()
+	res, err := src(ctx, hist)
+	if err != nil {
 		return err
 	}
 
@@ -118,10 +133,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 			return badInput(err)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	v, n, err := writeSite(siteInputs{Site: s, Results: res, News: news, History: hist}, opts.Out, "", "")
+	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: res, News: news, History: hist}, opts.Out, "", "")
 	if err != nil {
 		return err
 	}
@@ -132,21 +144,29 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 			return fmt.Errorf("writing history: %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Stdout, "%s: %s\n", v.Verdict, v.Headline)
-	if err := results.WriteSummary(opts.Stdout, res); err != nil {
+	out := opts.IO.Out
+	fmt.Fprintf(out, "%s: %s\n", v.Verdict, v.Headline)
+	if err := results.WriteSummary(out, res); err != nil {
 		return err
 	}
 	if hist != nil {
-		fmt.Fprintf(opts.Stdout, "history: %s, %s\n", hist.File(), plural(len(added), "line")+" added")
+		fmt.Fprintf(out, "history: %s, %s\n", hist.File(), plural(len(added), "line")+" added")
 	}
-	fmt.Fprintf(opts.Stdout, "wrote %s to %s\n", plural(n, "file"), filepath.Clean(opts.Out))
+	fmt.Fprintf(out, "wrote %s to %s\n", plural(n, "file"), filepath.Clean(opts.Out))
 	return nil
 }
 
-// readResults reads results.json files and merges them. Results that are
+// readResults reads results.json files and merges them, for a command:
+// what is wrong with them is bad input; it stops when ctx ends.
+func readResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg) })
+	return r, inputErr(ctx, err)
+}
+
+// mergeResults reads results.json files and merges them. Results that are
 // for none of cfg's cells were written for another config: an error, not a
 // page of "no result".
-func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
+func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
 	runs := make([]probe.Results, 0, len(paths))
 	for _, p := range paths {
 		r, err := results.Read(p)
@@ -177,15 +197,17 @@ func readResults(paths []string, cfg probe.Config) (probe.Results, error) {
 
 // readHistoryDir reads the history in dir; nil when dir is "". A folder
 // without history.jsonl is an empty history (the first run); a folder that
-// is not there is a mistake.
-func readHistoryDir(dir string) (*history.History, error) {
+// is not there is a mistake. Its errors are bad input; it stops when ctx
+// ends.
+func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if dir == "" {
-		return nil, nil
+		return nil, ctx.Err()
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("history folder %q: no such folder", dir)
+		return nil, badInput(fmt.Errorf("history folder %q: no such folder", dir))
 	}
-	return history.Read(dir)
+	h, err := aside(ctx, func() (*history.History, error) { return history.Read(dir) })
+	return h, inputErr(ctx, err)
 }
 
 // siteInputs is everything a site is made of.
@@ -201,8 +223,10 @@ type siteInputs struct {
 // embedded ones when those are "". With a history, the page shows it as of
 // the results' time (so the history should hold the run already). It
 // returns the view and the number of files written. A bad template is bad
-// input; a failed write is not.
-func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
+// input; a failed write is not. When ctx ends before the site is put in
+// place, nothing is written and the error is ctx's; once it is being put in
+// place, it is finished.
+func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
 	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
 	if templatesDir != "" {
 		ro.Templates = os.DirFS(templatesDir)
@@ -210,14 +234,28 @@ func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View
 	if staticDir != "" {
 		ro.Static = os.DirFS(staticDir)
 	}
-	v, err := render.Build(ro)
-	if err != nil {
-		return nil, 0, badInput(err)
+	type site struct {
+		v     *render.View
+		files []render.File
 	}
-	files, err := v.Files(ro.Templates, ro.Static)
+	rendered, err := aside(ctx, func() (site, error) {
+		v, err := render.Build(ro)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		files, err := v.Files(ro.Templates, ro.Static)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		return site{v, files}, nil
+	})
 	if err != nil {
-		return nil, 0, badInput(err)
+		return nil, 0, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	v, files := rendered.v, rendered.files
 	if err := render.WriteFiles(dir, files); err != nil {
 		var sde *render.SiteDirError
 		if errors.As(err, &sde) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +39,7 @@ func TestBuildFromResults(t *testing.T) {
 	}
 	opts := func(results string) *BuildOptions {
 		return &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
-			History: hist, Results: []string{results}, streams: quiet}
+			History: hist, Results: []string{results}, IO: quiet}
 	}
 	day := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
 
@@ -95,7 +94,7 @@ func TestBuildBadHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: filepath.Join(dir, "public"),
-		History: hist, Results: []string{fixtureResults(t, dir, time.Now())}, streams: quiet})
+		History: hist, Results: []string{fixtureResults(t, dir, time.Now())}, IO: quiet})
 	if code := exitCode(err); code != 2 {
 		t.Fatalf("exit %d (%v), want 2", code, err)
 	}
@@ -138,8 +137,9 @@ func TestBuildInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()
-	err = build(ctx, s, &BuildOptions{Out: out, History: hist, streams: quiet,
-		onProgress: func(done, total int) { cancel() }}) // Ctrl-C as soon as the answering server is done
+	err = build(ctx, &BuildOptions{Out: out, History: hist, IO: quiet}, s, func(ctx context.Context, _ *history.History) (probe.Results, error) {
+		return runProbe(ctx, s.Probe, "test", quiet, func(done, total int) { cancel() }) // Ctrl-C as soon as the answering server is done
+	})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -157,9 +157,6 @@ func TestBuildInterrupted(t *testing.T) {
 	}
 }
 
-// quiet throws a command's output away.
-var quiet = streams{Stdout: io.Discard, Stderr: io.Discard}
-
 // build refuses, before probing, to replace a folder that is not a site.
 func TestBuildRefusesUserFolder(t *testing.T) {
 	dir := t.TempDir()
@@ -167,7 +164,7 @@ func TestBuildRefusesUserFolder(t *testing.T) {
 	os.Mkdir(mine, 0o755)
 	os.WriteFile(filepath.Join(mine, "todo.txt"), []byte("keep me"), 0o644)
 	err := buildRun(context.Background(), &BuildOptions{Config: "../../site.toml", News: "../../news", Out: mine,
-		Results: []string{fixtureResults(t, dir, time.Now())}, streams: quiet})
+		Results: []string{fixtureResults(t, dir, time.Now())}, IO: quiet})
 	if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), "notes") {
 		t.Fatalf("exit %d, err %v: want 2 naming the folder", code, err)
 	}

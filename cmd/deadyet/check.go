@@ -4,22 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"deadyet/cmd/internal/config"
+	"deadyet/render"
 )
 
 // CheckOptions are the inputs of "deadyet check".
 type CheckOptions struct {
+	IO *IOStreams
+
 	Config string // site.toml
 	News   string // folder of news entries; "" skips the news
-	Stdout io.Writer
 }
 
-func newCmdCheck(runF func(context.Context, *CheckOptions) error) *cobra.Command {
-	opts := &CheckOptions{}
+// NewCmdCheck makes "deadyet check"; runF, when not nil, runs instead of
+// checkRun (tests).
+func NewCmdCheck(ios *IOStreams, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Validate site.toml and the news entries without touching the network",
@@ -30,7 +33,6 @@ any. It never connects anywhere: this is what a pull request runs.`,
   deadyet check --config my-fork.toml --news ""   # the config alone`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Stdout = cmd.OutOrStdout()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -53,7 +55,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	entries := 0
 	if opts.News != "" {
-		news, err := loadNewsDir(opts.News)
+		news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(opts.News) })
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return err
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -66,14 +71,15 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	for _, g := range s.Probe.Groups {
 		servers += len(g.Servers)
 	}
-	fmt.Fprintf(opts.Stdout, "ok: %s (%s, %s, %s)", opts.Config, plural(len(s.Probe.Checks), "check"), plural(len(s.Probe.Groups), "group"), plural(servers, "server"))
+	out := opts.IO.Out
+	fmt.Fprintf(out, "ok: %s (%s, %s, %s)", opts.Config, plural(len(s.Probe.Checks), "check"), plural(len(s.Probe.Groups), "group"), plural(servers, "server"))
 	if opts.News != "" {
 		if entries == 1 {
-			fmt.Fprint(opts.Stdout, ", 1 news entry")
+			fmt.Fprint(out, ", 1 news entry")
 		} else {
-			fmt.Fprintf(opts.Stdout, ", %d news entries", entries)
+			fmt.Fprintf(out, ", %d news entries", entries)
 		}
 	}
-	fmt.Fprintln(opts.Stdout)
+	fmt.Fprintln(out)
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"deadyet/cmd/internal/config"
 )
@@ -15,8 +14,5 @@ type site = config.Site
 // it stops when ctx ends.
 func loadSite(ctx context.Context, path string) (*site, error) {
 	s, err := config.Load(ctx, path)
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		err = badInput(err)
-	}
-	return s, err
+	return s, inputErr(ctx, err)
 }

@@ -21,18 +21,20 @@ import (
 
 // DemoOptions are the inputs of "deadyet demo".
 type DemoOptions struct {
+	IO *IOStreams
+
 	Out     string        // the site folder
 	History string        // the history folder; "": Out + "-history"
 	News    string        // folder of news entries; "" or missing: none
 	Serve   string        // serve the site on this address after building; "" does not
 	Base    string        // first loopback address of the simulated fleet
 	Timeout time.Duration // per attempt
-
-	streams
 }
 
-func newCmdDemo(runF func(context.Context, *DemoOptions) error) *cobra.Command {
-	opts := &DemoOptions{}
+// NewCmdDemo makes "deadyet demo"; runF, when not nil, runs instead of
+// demoRun (tests).
+func NewCmdDemo(ios *IOStreams, runF func(context.Context, *DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Build a site from a simulated MSN fleet on loopback",
@@ -50,7 +52,6 @@ default --out), so running it again shows what changed between runs.`,
   deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -98,7 +99,7 @@ var demoGroups = []struct {
 	}},
 }
 
-func demoRun(ctx context.Context, opts *DemoOptions) error {
+func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if ip := net.ParseIP(opts.Base); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
 		return badInput(fmt.Errorf("--base %q is not an IPv4 loopback address, like 127.0.2.1", opts.Base))
 	}
@@ -111,10 +112,10 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 			return badInput(fmt.Errorf("--serve %q: the demo serves on a loopback address only, like 127.0.0.1:8080", opts.Serve))
 		}
 	}
-	if err := render.CheckSiteDir(opts.Out); err != nil {
-		return badInput(err)
+	if err := checkSiteOut(opts.Out); err != nil {
+		return err
 	}
-	if err := makeParent("site folder", opts.Out); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var specs []msntest.Spec
@@ -129,7 +130,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		return fmt.Errorf("starting the simulated fleet: %w", err)
 	}
 	defer fleet.Close()
-	fmt.Fprintf(opts.Stdout, "simulated fleet: %d servers on %s… (MSNP port %d, HTTP gateway %d, HTTPS gateway %d)\n",
+	fmt.Fprintf(opts.IO.Out, "simulated fleet: %d servers on %s… (MSNP port %d, HTTP gateway %d, HTTPS gateway %d)\n",
 		len(fleet.Servers), opts.Base, fleet.Ports.Direct, fleet.Ports.HTTP, fleet.Ports.HTTPS)
 
 	s := demoSite(fleet, opts.Timeout)
@@ -141,31 +142,34 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if hist == "" {
 		hist = filepath.Clean(opts.Out) + "-history"
 	}
-	if err := os.MkdirAll(hist, 0o755); err != nil {
-		return err
-	}
-	results, err := runProbe(ctx, s.Probe, "demo", opts.Stderr, opts.Progress, nil)
-	fleet.Close()
+	undo, err := makeFolder(hist)
 	if err != nil {
-		return err
+		return fmt.Errorf("history folder %q: %w", hist, err)
 	}
-	if err := seedHistory(hist, results); err != nil {
-		return err
-	}
-	err = build(ctx, s, &BuildOptions{
-		History: hist, News: news, Out: opts.Out,
-		streams: streams{Stdout: opts.Stdout, Stderr: opts.Stderr}, probed: &results,
-	})
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out}, s,
+		func(ctx context.Context, h *history.History) (probe.Results, error) {
+			res, err := runProbe(ctx, s.Probe, "demo", opts.IO, nil)
+			fleet.Close()
+			if err != nil {
+				return res, err
+			}
+			return res, seedHistory(h, res)
+		})
 	if err != nil {
 		return err
 	}
 	index, _ := filepath.Abs(filepath.Join(opts.Out, "index.html"))
-	fmt.Fprintf(opts.Stdout, "open file://%s\n", index)
+	fmt.Fprintf(opts.IO.Out, "open file://%s\n", index)
 	if opts.Serve == "" {
-		fmt.Fprintf(opts.Stdout, "or serve it: deadyet serve --dir %s\n", opts.Out)
+		fmt.Fprintf(opts.IO.Out, "or serve it: deadyet serve --dir %s\n", opts.Out)
 		return nil
 	}
-	return serveRun(&ServeOptions{Dir: opts.Out, Addr: opts.Serve, ctx: ctx, Out: opts.Stdout})
+	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve})
 }
 
 // demoSite is the config of the demo: the checks of site.toml, on the
@@ -206,16 +210,16 @@ func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
 	}}
 }
 
-// seedHistory gives an empty demo history a made-up past, so that the
+// seedHistory gives an empty demo history h a made-up past, so that the
 // page's timelines, uptimes and recent changes have something to show: 90
 // daily runs up to yesterday in which every cell was up until a day of its
 // own and has been in today's state since, some cells that are up now had
 // an outage, and three days had no run at all. A history that has lines
-// already is left alone: it is the record of earlier demos.
-func seedHistory(dir string, now probe.Results) error {
-	h, err := history.Read(dir)
-	if err != nil || h.Len() > 0 {
-		return err
+// already is left alone: it is the record of earlier demos. Nothing is
+// written: h is the build's, written with its run.
+func seedHistory(h *history.History, now probe.Results) error {
+	if h.Len() > 0 {
+		return nil
 	}
 	const days = 90
 	today := now.Started.UTC().Truncate(24 * time.Hour)
@@ -244,8 +248,5 @@ func seedHistory(dir string, now probe.Results) error {
 			return rs, true
 		},
 	}
-	if err := past.Record(h); err != nil {
-		return err
-	}
-	return h.Write()
+	return past.Record(h)
 }

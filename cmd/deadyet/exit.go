@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // inputError marks an error as the user's: bad usage or bad input. The
@@ -24,53 +25,61 @@ func badInput(err error) error {
 	return &inputError{err}
 }
 
+// inputErr is err marked as bad input (see badInput), unless it is ctx's
+// own: the error of a step that reads the user's files, stopped by ctx.
+func inputErr(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return badInput(err)
+}
+
 // exitCode maps a run's error to the exit status the README documents.
 func exitCode(err error) int {
 	var ie *inputError
+	var sig *interrupted
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ie):
 		return 2
-	case strings.HasPrefix(err.Error(), "unknown command "), strings.HasPrefix(err.Error(), "unknown flag"):
-		return 2 // cobra's own usage errors
+	case errors.As(err, &sig):
+		return sig.status()
 	}
 	return 1
 }
 
-// errorText is what the user sees for err: interruptions are said plainly,
-// and cobra's unknown command is one line, like every other error.
+// errorText is what the user sees for err: interruptions are said plainly.
 func errorText(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "interrupted: nothing was written"
 	}
-	return unknownCommandText(err.Error())
+	return err.Error()
 }
 
-// cobraUnknown is cobra's error for a mistyped command; its suggestions
-// follow on lines of their own ("\n\nDid you mean this?\n\trender\n").
-var cobraUnknown = regexp.MustCompile(`^(unknown command "(?:[^"\\]|\\.)*" for ("(?:[^"\\]|\\.)*"))(?:\n\nDid you mean this\?\n((?:\t.*\n?)*))?$`)
+// noArgs rejects positional arguments as bad usage.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return badInput(fmt.Errorf("%s takes no arguments, got %q (see %q)", cmd.CommandPath(), args[0], cmd.CommandPath()+" --help"))
+	}
+	return nil
+}
 
-// unknownCommandText puts cobra's unknown-command error on one line:
-// unknown command "rendr" for "deadyet" (did you mean "render"? see "deadyet --help").
-func unknownCommandText(msg string) string {
-	m := cobraUnknown.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
+// subcommandArgs is the Args of a command that only holds others (deadyet,
+// deadyet news): an argument is a mistyped command, said in one line with
+// cobra's suggestions:
+//
+//	unknown command "rendr" for "deadyet" (did you mean "render"? see "deadyet --help")
+func subcommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
 	}
-	path, err := strconv.Unquote(m[2])
-	if err != nil {
-		return msg
-	}
-	var names []string
-	for _, l := range strings.Split(m[3], "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			names = append(names, strconv.Quote(l))
+	hint := fmt.Sprintf("see %q", cmd.CommandPath()+" --help")
+	if names := cmd.SuggestionsFor(args[0]); len(names) > 0 {
+		for i, n := range names {
+			names[i] = strconv.Quote(n)
 		}
-	}
-	hint := fmt.Sprintf("see %q", path+" --help")
-	if len(names) > 0 {
 		hint = "did you mean " + strings.Join(names, " or ") + "? " + hint
 	}
-	return m[1] + " (" + hint + ")"
+	return badInput(fmt.Errorf("unknown command %q for %q (%s)", args[0], cmd.CommandPath(), hint))
 }

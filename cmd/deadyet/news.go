@@ -2,9 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +16,13 @@ import (
 
 	"deadyet/render"
 )
+
+// loadNews is loadNewsDir for a command: its errors are bad input, and it
+// stops when ctx ends.
+func loadNews(ctx context.Context, dir string) ([]render.NewsEntry, error) {
+	news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(dir) })
+	return news, inputErr(ctx, err)
+}
 
 // loadNewsDir loads and validates the news folder dir. Its errors name the
 // files as "<folder name>/<file>:line: message", one per line. An empty
@@ -34,17 +41,17 @@ func loadNewsDir(dir string) ([]render.NewsEntry, error) {
 	return render.LoadNews(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
 }
 
-// NewsNewOptions are the inputs of `deadyet news new`.
+// NewsNewOptions are the inputs of "deadyet news new".
 type NewsNewOptions struct {
-	Title string           // the entry's title
-	Dir   string           // the news folder
-	Now   func() time.Time // the clock: the entry is dated today, UTC
-	Out   io.Writer        // gets the new file's path
+	IO *IOStreams
+
+	Title string // the entry's title
+	Dir   string // the news folder
 }
 
-// NewCmdNews makes `deadyet news` and its subcommand `new`; runF replaces
-// newsNewRun in tests.
-func NewCmdNews(runF func(*NewsNewOptions) error) *cobra.Command {
+// NewCmdNews makes "deadyet news" and its subcommand "new"; runF, when not
+// nil, runs instead of newsNewRun (tests).
+func NewCmdNews(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "news",
 		Short: "Work with the news log",
@@ -52,21 +59,17 @@ func NewCmdNews(runF func(*NewsNewOptions) error) *cobra.Command {
 YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
 two lines "+++" (title, date). "deadyet check" validates them.`,
 		Example: `  deadyet news new "MSNP22 answers again in db5"`,
-		// Without RunE cobra would print the help and exit 0 for any
-		// argument, a mistyped subcommand too.
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return badInput(fmt.Errorf("unknown command %q for %q (see %q)", args[0], cmd.CommandPath(), cmd.CommandPath()+" --help"))
-			}
-			return cmd.Help()
-		},
+		Args:    subcommandArgs,
+		// subcommandArgs suggests commands this close to what was typed.
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCmdNewsNew(runF))
+	cmd.AddCommand(newCmdNewsNew(ios, runF))
 	return cmd
 }
 
-func newCmdNewsNew(runF func(*NewsNewOptions) error) *cobra.Command {
-	opts := &NewsNewOptions{Now: time.Now}
+func newCmdNewsNew(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
+	opts := &NewsNewOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "new TITLE",
 		Short: "Start a news entry dated today",
@@ -77,25 +80,35 @@ date, and its text is a line to replace with what happened, in Markdown.
 It never overwrites a file: pick another title if one of the same day exists.`,
 		Example: `  deadyet news new "All servers gone"          # news/2026-11-25-all-servers-gone.md
   deadyet news new --dir news "MSNP21 answers again"`,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return badInput(fmt.Errorf("%s takes one argument, the title, got %d (see %q)", cmd.CommandPath(), len(args), cmd.CommandPath()+" --help"))
 			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = args[0]
-			opts.Out = cmd.OutOrStdout()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return newsNewRun(opts)
+			return newsNewRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news `folder`")
 	return cmd
 }
 
-// newsNewRun writes the new entry. The file appears whole or not at all,
-// and an existing file is never replaced.
-func newsNewRun(opts *NewsNewOptions) error {
+// newsNewRun writes the new entry, dated today.
+func newsNewRun(ctx context.Context, opts *NewsNewOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return newsNew(opts, time.Now())
+}
+
+// newsNew writes the new entry, dated now's UTC day. The file appears
+// whole or not at all, and an existing file is never replaced.
+func newsNew(opts *NewsNewOptions, now time.Time) error {
 	title := strings.TrimSpace(opts.Title)
 	if title == "" || strings.ContainsAny(title, "\r\n") {
 		return badInput(fmt.Errorf("news title %q: want one non-empty line", opts.Title))
@@ -106,7 +119,7 @@ func newsNewRun(opts *NewsNewOptions) error {
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("news folder %q: no such folder (run from the repository root or pass --dir)", opts.Dir))
 	}
-	day := opts.Now().UTC()
+	day := now.UTC()
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	name := day.Format(time.DateOnly) + "-" + render.Slug(title) + ".md"
 	path := filepath.Join(opts.Dir, name)
@@ -141,6 +154,6 @@ func newsNewRun(opts *NewsNewOptions) error {
 		}
 		return fmt.Errorf("write news entry: %w", err)
 	}
-	fmt.Fprintln(opts.Out, path)
+	fmt.Fprintln(opts.IO.Out, path)
 	return nil
 }

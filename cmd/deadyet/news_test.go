@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,14 +15,10 @@ import (
 
 func TestNewsNewRun(t *testing.T) {
 	dir := t.TempDir()
-	var out bytes.Buffer
-	opts := &NewsNewOptions{
-		Title: "MSNP22 answers again!",
-		Dir:   dir,
-		Now:   func() time.Time { return time.Date(2026, 11, 25, 23, 30, 0, 0, time.FixedZone("east", -3*3600)) },
-		Out:   &out,
-	}
-	if err := newsNewRun(opts); err != nil {
+	ios, out, _ := testIO()
+	opts := &NewsNewOptions{IO: ios, Title: "MSNP22 answers again!", Dir: dir}
+	now := time.Date(2026, 11, 25, 23, 30, 0, 0, time.FixedZone("east", -3*3600))
+	if err := newsNew(opts, now); err != nil {
 		t.Fatal(err)
 	}
 	want := filepath.Join(dir, "2026-11-26-msnp22-answers-again.md") // the UTC day
@@ -51,7 +49,7 @@ func TestNewsNewRun(t *testing.T) {
 	if err := os.WriteFile(want, []byte("edited"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = newsNewRun(opts)
+	err = newsNew(opts, now)
 	if err == nil || exitCode(err) != 2 || err.Error() != want+" already exists: edit it, or pick another title" {
 		t.Errorf("second run: %v", err)
 	}
@@ -76,7 +74,7 @@ func TestNewsNewRunBadInput(t *testing.T) {
 		if dir == "." {
 			dir = t.TempDir()
 		}
-		err := newsNewRun(&NewsNewOptions{Title: tt.title, Dir: dir, Now: time.Now, Out: &bytes.Buffer{}})
+		err := newsNewRun(context.Background(), &NewsNewOptions{IO: quiet, Title: tt.title, Dir: dir})
 		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
 			t.Errorf("title %q dir %q: err = %v, want %q", tt.title, tt.dir, err, tt.want)
 		}
@@ -85,19 +83,18 @@ func TestNewsNewRunBadInput(t *testing.T) {
 
 func TestNewCmdNews(t *testing.T) {
 	var got *NewsNewOptions
-	cmd := NewCmdNews(func(o *NewsNewOptions) error { got = o; return nil })
+	cmd := NewCmdNews(quiet, func(_ context.Context, o *NewsNewOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"new", "--dir", "n", "A title"})
-	cmd.SetOut(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Title != "A title" || got.Dir != "n" || got.Now == nil {
+	if got.Title != "A title" || got.Dir != "n" || got.IO != quiet {
 		t.Errorf("options %+v", got)
 	}
-	cmd = NewCmdNews(func(o *NewsNewOptions) error { return nil })
+	cmd = NewCmdNews(quiet, func(context.Context, *NewsNewOptions) error { return nil })
 	cmd.SetArgs([]string{"new"})
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
 	if err := cmd.Execute(); err == nil || exitCode(err) != 2 {
 		t.Errorf("news new without a title: %v", err)
 	}

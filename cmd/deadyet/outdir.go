@@ -1,20 +1,80 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+
+	"deadyet/render"
 )
+
+// checkSiteOut checks, before any work, that a site may replace the folder
+// dir (see [render.CheckSiteDir]): a folder it refuses is bad input.
+func checkSiteOut(dir string) error {
+	var refused *render.SiteDirError
+	if err := render.CheckSiteDir(dir); errors.As(err, &refused) {
+		return badInput(err)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
 
 // makeParent makes the folder that will hold path (a results file or a
 // site folder), so that --out may name a place that is not there yet, such
 // as the workflow's results/<vantage>.json in a fresh clone. Commands call
 // it before the work, so that an output that cannot be written costs no
 // probe. Failing is a failed run (exit 1), as failing to write is; what
-// names path in the error.
-func makeParent(what, path string) error {
-	if err := os.MkdirAll(filepath.Dir(filepath.Clean(path)), 0o755); err != nil {
-		return fmt.Errorf("%s %q: cannot make its folder: %w", what, path, err)
+// names path in the error. undo removes again the folders it made, those
+// still empty: a run that fails or is interrupted before it writes calls it,
+// and leaves nothing behind.
+func makeParent(what, path string) (undo func(), err error) {
+	undo, err = makeFolder(filepath.Dir(filepath.Clean(path)))
+	if err != nil {
+		return undo, fmt.Errorf("%s %q: cannot make its folder: %w", what, path, err)
 	}
-	return nil
+	return undo, nil
+}
+
+// makeFolder makes the folder dir and those that hold it, as missing; undo
+// removes again those it made that are still empty. On failure it has
+// removed them already.
+func makeFolder(dir string) (undo func(), err error) {
+	made, err := mkdirAll(dir)
+	undo = func() {
+		for i := len(made) - 1; i >= 0; i-- {
+			os.Remove(made[i]) // only if empty
+		}
+	}
+	if err != nil {
+		undo()
+		return func() {}, err
+	}
+	return undo, nil
+}
+
+// mkdirAll is os.MkdirAll(dir, 0o755), and says which folders it made,
+// outermost first.
+func mkdirAll(dir string) (made []string, err error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return made, err
+		} else if err == nil {
+			made = append(made, missing[i])
+		}
+	}
+	// What is there must be a folder: MkdirAll's own check and error.
+	return made, os.MkdirAll(dir, 0o755)
 }

@@ -16,16 +16,18 @@ import (
 
 // ProbeOptions are the inputs of "deadyet probe".
 type ProbeOptions struct {
+	IO *IOStreams
+
 	Config  string // site.toml
 	Out     string // results.json
 	Vantage string // where the probe runs, recorded in results.json
 	Quiet   bool   // no summary
-
-	streams
 }
 
-func newCmdProbe(runF func(context.Context, *ProbeOptions) error) *cobra.Command {
-	opts := &ProbeOptions{}
+// NewCmdProbe makes "deadyet probe"; runF, when not nil, runs instead of
+// probeRun (tests).
+func NewCmdProbe(ios *IOStreams, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
+	opts := &ProbeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "probe",
 		Short: "Ask every configured server whether it still answers; write results.json",
@@ -38,21 +40,21 @@ dead has succeeded: that is data.`,
   deadyet probe --config site.toml --out results/eu.json --vantage github-eu`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.streams = streamsOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return probeRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
-	cmd.Flags().StringVar(&opts.Out, "out", "results.json", "results `file` to write (its folder is made if missing)")
-	cmd.Flags().StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from ($DEADYET_VANTAGE sets the default)")
-	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
+	f := cmd.Flags()
+	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
+	f.StringVar(&opts.Out, "out", "results.json", "results `file` to write (its folder is made if missing)")
+	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from ($DEADYET_VANTAGE sets the default)")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
 
-func probeRun(ctx context.Context, opts *ProbeOptions) error {
+func probeRun(ctx context.Context, opts *ProbeOptions) (err error) {
 	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
 		return err
@@ -60,10 +62,20 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 	if fi, err := os.Stat(opts.Out); err == nil && fi.IsDir() {
 		return badInput(fmt.Errorf("results file %q is a folder; name a file, like results.json", opts.Out))
 	}
-	if err := makeParent("results file", opts.Out); err != nil {
+	undo, err := makeParent("results file", opts.Out)
+	if err != nil {
 		return err
 	}
-	res, err := runProbe(ctx, s.Probe, opts.Vantage, opts.Stderr, opts.Progress && !opts.Quiet, nil)
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	ios := opts.IO
+	if opts.Quiet {
+		ios = &IOStreams{Out: opts.IO.Out, ErrOut: io.Discard}
+	}
+	res, err := runProbe(ctx, s.Probe, opts.Vantage, ios, nil)
 	if err != nil {
 		return err
 	}
@@ -71,21 +83,33 @@ func probeRun(ctx context.Context, opts *ProbeOptions) error {
 		return fmt.Errorf("writing results: %w", err)
 	}
 	if !opts.Quiet {
-		if err := results.WriteSummary(opts.Stdout, res); err != nil {
+		if err := results.WriteSummary(opts.IO.Out, res); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.Stdout, "wrote %s (%d results in %s)\n", opts.Out, len(res.Results), res.Finished.Sub(res.Started).Round(time.Millisecond))
+		fmt.Fprintf(opts.IO.Out, "wrote %s (%d results in %s)\n", opts.Out, len(res.Results), res.Finished.Sub(res.Started).Round(time.Millisecond))
 	}
 	return nil
 }
 
-// runProbe runs the probe, showing progress on w when asked, and telling
-// hook (when not nil) as checks finish.
-func runProbe(ctx context.Context, cfg probe.Config, vantage string, w io.Writer, progress bool, hook func(done, total int)) (probe.Results, error) {
+// runProbe runs the probe. On a terminal it draws its progress on
+// ErrOut; elsewhere it says there in one line what it probes, as it
+// starts. hook, when not nil, is told as checks finish (tests).
+func runProbe(ctx context.Context, cfg probe.Config, vantage string, ios *IOStreams, hook func(done, total int)) (probe.Results, error) {
 	var p *progressLine
-	if progress {
-		p = newProgressLine(w, "probing")
+	if ios.ErrTTY {
+		p = newProgressLine(ios.ErrOut, "probing")
 		defer p.done()
+	} else {
+		servers, checks := 0, 0
+		for _, g := range cfg.Groups {
+			servers += len(g.Servers)
+			for _, c := range g.Checks {
+				if cfg.Checks[c].Scan {
+					checks += len(g.Servers)
+				}
+			}
+		}
+		fmt.Fprintf(ios.ErrOut, "probing %s of %s (timeout %s, %s)\n", plural(checks, "check"), plural(servers, "server"), cfg.Timeout, plural(cfg.Attempts, "attempt"))
 	}
 	res, err := probe.Run(ctx, cfg, probe.WithVantage(vantage), probe.WithProgress(func(done, total int) {
 		p.update(done, total)

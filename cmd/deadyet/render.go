@@ -2,33 +2,30 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-
-	"deadyet/render"
 )
 
-// RenderOptions are the inputs of `deadyet render`.
+// RenderOptions are the inputs of "deadyet render".
 type RenderOptions struct {
-	ConfigPath   string   // site.toml
-	ResultsPaths []string // results.json of one or more vantage points, merged
-	NewsDir      string   // the news folder
-	HistoryDir   string   // folder of history.jsonl, only read; "": no history shown
-	OutDir       string   // the site folder, replaced as a whole
-	TemplatesDir string   // "": the embedded templates
-	StaticDir    string   // "": the embedded static files
+	IO *IOStreams
 
-	Out io.Writer // where the one-line summary goes
+	Config    string   // site.toml
+	Results   []string // results.json of one or more vantage points, merged
+	News      string   // the news folder
+	History   string   // folder of history.jsonl, only read; "": no history shown
+	Out       string   // the site folder, replaced as a whole
+	Templates string   // "": the embedded templates
+	Static    string   // "": the embedded static files
 }
 
-// NewCmdRender makes `deadyet render`. runF replaces renderRun in tests.
-func NewCmdRender(runF func(*RenderOptions) error) *cobra.Command {
-	opts := &RenderOptions{}
+// NewCmdRender makes "deadyet render"; runF, when not nil, runs instead of
+// renderRun (tests).
+func NewCmdRender(ios *IOStreams, runF func(context.Context, *RenderOptions) error) *cobra.Command {
+	opts := &RenderOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "render --config FILE --results FILE [--history DIR] --news DIR --out DIR",
 		Short: "Render the site from a results.json, without probing",
@@ -60,67 +57,66 @@ the current folder, is refused with exit status 2.`,
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out = cmd.OutOrStdout()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return renderRun(opts)
+			return renderRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.ConfigPath, "config", "site.toml", "site configuration `file`")
-	f.StringArrayVar(&opts.ResultsPaths, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
-	f.StringVar(&opts.NewsDir, "news", "news", "`folder` of news entries")
-	f.StringVar(&opts.HistoryDir, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
-	f.StringVar(&opts.OutDir, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
-	f.StringVar(&opts.TemplatesDir, "templates", "", "`folder` of html templates to use instead of the built-in ones")
-	f.StringVar(&opts.StaticDir, "static", "", "`folder` with style.css, pages.css and favicon.svg to use instead of the built-in ones")
+	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
+	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
+	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
+	f.StringVar(&opts.History, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Templates, "templates", "", "`folder` of html templates to use instead of the built-in ones")
+	f.StringVar(&opts.Static, "static", "", "`folder` with style.css, pages.css and favicon.svg to use instead of the built-in ones")
 	return cmd
 }
 
 // renderRun renders the site. Bad config, results, news or templates are
 // bad input (exit 2); failing to write the site is a failed run (exit 1).
-func renderRun(opts *RenderOptions) error {
-	if len(opts.ResultsPaths) == 0 {
+func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
+	if len(opts.Results) == 0 {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
 	}
-	// The site replaces --out whole: never a folder of the user's files.
-	for _, d := range []struct{ what, dir string }{{"templates", opts.TemplatesDir}, {"static", opts.StaticDir}} {
+	for _, d := range []struct{ what, dir string }{{"templates", opts.Templates}, {"static", opts.Static}} {
 		if fi, err := os.Stat(d.dir); d.dir != "" && (err != nil || !fi.IsDir()) {
 			return badInput(fmt.Errorf("%s folder %q: no such folder", d.what, d.dir))
 		}
 	}
-	var refused *render.SiteDirError
-	if err := render.CheckSiteDir(opts.OutDir); errors.As(err, &refused) {
-		return badInput(err)
-	} else if err != nil {
+	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
-	s, err := loadSite(context.Background(), opts.ConfigPath) // renderRun takes no context yet
+	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
 		return err
 	}
-	results, err := readResults(opts.ResultsPaths, s.Probe)
-	if err != nil {
-		return badInput(err)
-	}
-	news, err := loadNewsDir(opts.NewsDir)
-	if err != nil {
-		return badInput(err)
-	}
-	hist, err := readHistoryDir(opts.HistoryDir)
-	if err != nil {
-		return badInput(err)
-	}
-	if err := makeParent("site folder", opts.OutDir); err != nil {
-		return err
-	}
-	v, n, err := writeSite(siteInputs{Site: s, Results: results, News: news, History: hist}, opts.OutDir, opts.TemplatesDir, opts.StaticDir)
+	results, err := readResults(ctx, opts.Results, s.Probe)
 	if err != nil {
 		return err
 	}
-	if opts.Out != nil {
-		fmt.Fprintf(opts.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.OutDir), v.Verdict, v.Headline)
+	news, err := loadNews(ctx, opts.News)
+	if err != nil {
+		return err
 	}
+	hist, err := readHistoryDir(ctx, opts.History)
+	if err != nil {
+		return err
+	}
+	undo, err := makeParent("site folder", opts.Out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.Out), v.Verdict, v.Headline)
 	return nil
 }

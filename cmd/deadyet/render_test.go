@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -82,23 +83,23 @@ func renderInputs(t *testing.T, states ...probe.State) *RenderOptions {
 	}
 	write("results.json", string(b))
 	return &RenderOptions{
-		ConfigPath:   filepath.Join(dir, "site.toml"),
-		ResultsPaths: []string{filepath.Join(dir, "results.json")},
-		NewsDir:      filepath.Join(dir, "news"),
-		OutDir:       filepath.Join(dir, "public"),
-		Out:          &bytes.Buffer{},
+		IO:      &IOStreams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}},
+		Config:  filepath.Join(dir, "site.toml"),
+		Results: []string{filepath.Join(dir, "results.json")},
+		News:    filepath.Join(dir, "news"),
+		Out:     filepath.Join(dir, "public"),
 	}
 }
 
 func TestRenderRun(t *testing.T) {
 	opts := renderInputs(t, probe.Up, probe.Rejected)
-	if err := renderRun(opts); err != nil {
+	if err := renderRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := opts.Out.(*bytes.Buffer).String(), "wrote 12 files to "+opts.OutDir+": dead (All protocol versions up to MSNP21 are gone)\n"; got != want {
+	if got, want := opts.IO.Out.(*bytes.Buffer).String(), "wrote 12 files to "+opts.Out+": dead (All protocol versions up to MSNP21 are gone)\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
-	index, err := os.ReadFile(filepath.Join(opts.OutDir, "index.html"))
+	index, err := os.ReadFile(filepath.Join(opts.Out, "index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,15 +114,15 @@ func TestRenderRun(t *testing.T) {
 // byte, with a history too; rendering over the earlier site changes nothing.
 func TestRenderRunSameBytes(t *testing.T) {
 	opts := renderInputs(t, probe.Up, probe.Timeout, probe.Rejected)
-	opts.HistoryDir = renderHistory(t, opts)
-	first := opts.OutDir
-	if err := renderRun(opts); err != nil {
+	opts.History = renderHistory(t, opts)
+	first := opts.Out
+	if err := renderRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	want := treeOf(t, first)
 	for _, out := range []string{filepath.Join(t.TempDir(), "again"), first} {
-		opts.OutDir = out
-		if err := renderRun(opts); err != nil {
+		opts.Out = out
+		if err := renderRun(context.Background(), opts); err != nil {
 			t.Fatal(err)
 		}
 		got := treeOf(t, out)
@@ -145,36 +146,36 @@ func TestRenderRunBadInput(t *testing.T) {
 		change func(o *RenderOptions)
 		want   string // in the error
 	}{
-		{"config", func(o *RenderOptions) { os.WriteFile(o.ConfigPath, []byte("title = 3\n"), 0o644) }, "site.toml:1:"},
-		{"results", func(o *RenderOptions) { os.WriteFile(o.ResultsPaths[0], []byte("{\n\"version\": 2}"), 0o644) }, "results.json:"},
-		{"missing results", func(o *RenderOptions) { o.ResultsPaths = []string{o.ResultsPaths[0] + ".missing"} }, "results.json.missing"},
-		{"no results", func(o *RenderOptions) { o.ResultsPaths = nil }, "render needs --results"},
+		{"config", func(o *RenderOptions) { os.WriteFile(o.Config, []byte("title = 3\n"), 0o644) }, "site.toml:1:"},
+		{"results", func(o *RenderOptions) { os.WriteFile(o.Results[0], []byte("{\n\"version\": 2}"), 0o644) }, "results.json:"},
+		{"missing results", func(o *RenderOptions) { o.Results = []string{o.Results[0] + ".missing"} }, "results.json.missing"},
+		{"no results", func(o *RenderOptions) { o.Results = nil }, "render needs --results"},
 		{"news", func(o *RenderOptions) {
-			os.WriteFile(filepath.Join(o.NewsDir, "2017-05-20-bad.md"), []byte("+++\nx = 1\n+++\ntext"), 0o644)
-			os.WriteFile(filepath.Join(o.NewsDir, "2017-05-21-empty.md"), nil, 0o644)
+			os.WriteFile(filepath.Join(o.News, "2017-05-20-bad.md"), []byte("+++\nx = 1\n+++\ntext"), 0o644)
+			os.WriteFile(filepath.Join(o.News, "2017-05-21-empty.md"), nil, 0o644)
 		}, "news/2017-05-20-bad.md:2: unknown front matter key \"x\" (known: title, date)\nnews/2017-05-21-empty.md:1: the entry has no text"},
-		{"news folder", func(o *RenderOptions) { o.NewsDir += "-missing" }, "no such folder"},
+		{"news folder", func(o *RenderOptions) { o.News += "-missing" }, "no such folder"},
 		{"templates", func(o *RenderOptions) {
-			o.TemplatesDir = t.TempDir()
-			os.WriteFile(filepath.Join(o.TemplatesDir, "index.html"), []byte("{{if}}"), 0o644)
+			o.Templates = t.TempDir()
+			os.WriteFile(filepath.Join(o.Templates, "index.html"), []byte("{{if}}"), 0o644)
 		}, "parse templates"},
-		{"templates folder", func(o *RenderOptions) { o.TemplatesDir = o.NewsDir + "-missing" }, `templates folder "`},
-		{"static folder", func(o *RenderOptions) { o.StaticDir = o.ConfigPath }, `static folder "`},
-		{"static file", func(o *RenderOptions) { o.StaticDir = t.TempDir() }, "static files: favicon.svg is missing"},
+		{"templates folder", func(o *RenderOptions) { o.Templates = o.News + "-missing" }, `templates folder "`},
+		{"static folder", func(o *RenderOptions) { o.Static = o.Config }, `static folder "`},
+		{"static file", func(o *RenderOptions) { o.Static = t.TempDir() }, "static files: favicon.svg is missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := renderInputs(t, probe.Timeout)
 			tt.change(opts)
-			err := renderRun(opts)
+			err := renderRun(context.Background(), opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
 			if exitCode(err) != 2 {
 				t.Errorf("exit code %d, want 2", exitCode(err))
 			}
-			if _, err := os.Stat(opts.OutDir); !os.IsNotExist(err) {
-				t.Errorf("a failed render wrote %s (%v)", opts.OutDir, err)
+			if _, err := os.Stat(opts.Out); !os.IsNotExist(err) {
+				t.Errorf("a failed render wrote %s (%v)", opts.Out, err)
 			}
 		})
 	}
@@ -189,20 +190,20 @@ func TestRenderRunRefusesOut(t *testing.T) {
 		out  func(o *RenderOptions) string
 		want string // after `site folder "<out>" `
 	}{
-		{"a file", func(o *RenderOptions) string { return o.ConfigPath }, "is a file, not a folder"},
-		{"the news folder", func(o *RenderOptions) string { return o.NewsDir },
+		{"a file", func(o *RenderOptions) string { return o.Config }, "is a file, not a folder"},
+		{"the news folder", func(o *RenderOptions) string { return o.News },
 			"holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one"},
-		{"the current folder", func(o *RenderOptions) string { t.Chdir(filepath.Dir(o.ConfigPath)); return "." },
+		{"the current folder", func(o *RenderOptions) string { t.Chdir(filepath.Dir(o.Config)); return "." },
 			"is the current folder or holds it; name a folder of its own, like public"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := renderInputs(t, probe.Up)
-			root := filepath.Dir(opts.ConfigPath)
+			root := filepath.Dir(opts.Config)
 			before := treeOf(t, root)
-			opts.OutDir = tt.out(opts)
-			err := renderRun(opts)
-			want := fmt.Sprintf("site folder %q %s", opts.OutDir, tt.want)
+			opts.Out = tt.out(opts)
+			err := renderRun(context.Background(), opts)
+			want := fmt.Sprintf("site folder %q %s", opts.Out, tt.want)
 			if err == nil || err.Error() != want || exitCode(err) != 2 {
 				t.Errorf("err = %v (exit %d)\nwant exit 2 and %s", err, exitCode(err), want)
 			}
@@ -239,8 +240,8 @@ func TestRenderRunWriteFails(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts.OutDir = filepath.Join(file, "public")
-	err := renderRun(opts)
+	opts.Out = filepath.Join(file, "public")
+	err := renderRun(context.Background(), opts)
 	if err == nil || exitCode(err) != 1 {
 		t.Fatalf("err = %v (exit %d), want a failed run", err, exitCode(err))
 	}
@@ -250,33 +251,33 @@ func TestRenderRunMergesVantages(t *testing.T) {
 	a := renderInputs(t, probe.Timeout)
 	b := renderInputs(t, probe.Up)
 	// Give the two runs distinct vantage names.
-	data, err := os.ReadFile(b.ResultsPaths[0])
+	data, err := os.ReadFile(b.Results[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	data = bytes.Replace(data, []byte(`"vantage": "here"`), []byte(`"vantage": "there"`), 1)
-	if err := os.WriteFile(b.ResultsPaths[0], data, 0o644); err != nil {
+	if err := os.WriteFile(b.Results[0], data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a.ResultsPaths = append(a.ResultsPaths, b.ResultsPaths[0])
-	if err := renderRun(a); err != nil {
+	a.Results = append(a.Results, b.Results[0])
+	if err := renderRun(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
-	if got := a.Out.(*bytes.Buffer).String(); !strings.Contains(got, ": alive (MSNP21 still answers in bn2)") {
+	if got := a.IO.Out.(*bytes.Buffer).String(); !strings.Contains(got, ": alive (MSNP21 still answers in bn2)") {
 		t.Errorf("output %q, want the merged verdict alive", got)
 	}
 }
 
 func TestNewCmdRenderFlags(t *testing.T) {
 	var got *RenderOptions
-	cmd := NewCmdRender(func(o *RenderOptions) error { got = o; return nil })
+	cmd := NewCmdRender(quiet, func(_ context.Context, o *RenderOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--config", "c.toml", "--results", "a.json", "--results", "b.json", "--news", "n", "--out", "o", "--templates", "t", "--history", "h"})
 	cmd.SetOut(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.ConfigPath != "c.toml" || !slices.Equal(got.ResultsPaths, []string{"a.json", "b.json"}) || got.NewsDir != "n" ||
-		got.OutDir != "o" || got.TemplatesDir != "t" || got.StaticDir != "" || got.HistoryDir != "h" {
+	if got.Config != "c.toml" || !slices.Equal(got.Results, []string{"a.json", "b.json"}) || got.News != "n" ||
+		got.Out != "o" || got.Templates != "t" || got.Static != "" || got.History != "h" {
 		t.Errorf("options %+v", got)
 	}
 	if !strings.Contains(cmd.Example, "deadyet render --config site.toml --results results.json --news news --out public") {
@@ -289,8 +290,8 @@ func TestNewCmdRenderFlags(t *testing.T) {
 // answered since an hour before. It returns the folder.
 func renderHistory(t *testing.T, opts *RenderOptions) string {
 	t.Helper()
-	dir := filepath.Join(filepath.Dir(opts.ConfigPath), "data")
-	res, err := results.Read(opts.ResultsPaths[0])
+	dir := filepath.Join(filepath.Dir(opts.Config), "data")
+	res, err := results.Read(opts.Results[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,13 +323,13 @@ func renderHistory(t *testing.T, opts *RenderOptions) string {
 // the feed, as of the results' time, and leaves the history as it was.
 func TestRenderRunHistory(t *testing.T) {
 	opts := renderInputs(t, probe.Up, probe.Up, probe.Up, probe.Timeout)
-	opts.HistoryDir = renderHistory(t, opts)
-	file := filepath.Join(opts.HistoryDir, history.FileName)
+	opts.History = renderHistory(t, opts)
+	file := filepath.Join(opts.History, history.FileName)
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := renderRun(opts); err != nil {
+	if err := renderRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	after, err := os.ReadFile(file)
@@ -338,7 +339,7 @@ func TestRenderRunHistory(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Errorf("render changed the history:\n%s\nwas\n%s", after, before)
 	}
-	index, err := os.ReadFile(filepath.Join(opts.OutDir, "index.html"))
+	index, err := os.ReadFile(filepath.Join(opts.Out, "index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func TestRenderRunHistory(t *testing.T) {
 		"127.0.2.1": "since 2026-11-25 09:00 UTC",         // MSNP21, up since the second run
 		"127.0.2.2": "this run is not in the history yet", // MSNP21 times out in the results, up in the history
 	} {
-		page, err := os.ReadFile(filepath.Join(opts.OutDir, "server", "bn2", server, "index.html"))
+		page, err := os.ReadFile(filepath.Join(opts.Out, "server", "bn2", server, "index.html"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -366,7 +367,7 @@ func TestRenderRunHistory(t *testing.T) {
 	if bytes.Contains(index, []byte("no <answer>")) {
 		t.Error("a detail from the history is not escaped")
 	}
-	feed, err := os.ReadFile(filepath.Join(opts.OutDir, "feed.xml"))
+	feed, err := os.ReadFile(filepath.Join(opts.Out, "feed.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,8 +383,8 @@ func TestRenderRunBadHistory(t *testing.T) {
 		want   string
 	}{
 		{"bad line", func(t *testing.T, o *RenderOptions) {
-			o.HistoryDir = renderHistory(t, o)
-			f, err := os.OpenFile(filepath.Join(o.HistoryDir, history.FileName), os.O_APPEND|os.O_WRONLY, 0)
+			o.History = renderHistory(t, o)
+			f, err := os.OpenFile(filepath.Join(o.History, history.FileName), os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -391,33 +392,33 @@ func TestRenderRunBadHistory(t *testing.T) {
 			f.Close()
 		}, filepath.Join("data", history.FileName) + ":"},
 		{"no such folder", func(t *testing.T, o *RenderOptions) {
-			o.HistoryDir = filepath.Join(filepath.Dir(o.ConfigPath), "nowhere")
+			o.History = filepath.Join(filepath.Dir(o.Config), "nowhere")
 		}, `nowhere": no such folder`},
 		{"a file", func(t *testing.T, o *RenderOptions) {
-			o.HistoryDir = o.ConfigPath
+			o.History = o.Config
 		}, `site.toml": no such folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := renderInputs(t, probe.Up)
 			tt.change(t, opts)
-			err := renderRun(opts)
+			err := renderRun(context.Background(), opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
 				t.Fatalf("err = %v (exit %d), want exit 2 and %q", err, exitCode(err), tt.want)
 			}
-			if _, err := os.Stat(opts.OutDir); !os.IsNotExist(err) {
-				t.Errorf("a failed render wrote %s (%v)", opts.OutDir, err)
+			if _, err := os.Stat(opts.Out); !os.IsNotExist(err) {
+				t.Errorf("a failed render wrote %s (%v)", opts.Out, err)
 			}
 		})
 	}
 	// The line number is the bad line's.
 	opts := renderInputs(t, probe.Up)
-	opts.HistoryDir = renderHistory(t, opts)
-	data, _ := os.ReadFile(filepath.Join(opts.HistoryDir, history.FileName))
+	opts.History = renderHistory(t, opts)
+	data, _ := os.ReadFile(filepath.Join(opts.History, history.FileName))
 	n := bytes.Count(data, []byte("\n"))
-	os.WriteFile(filepath.Join(opts.HistoryDir, history.FileName), append(data, "not json\n"...), 0o644)
-	err := renderRun(opts)
-	if want := filepath.Join(opts.HistoryDir, history.FileName) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
+	os.WriteFile(filepath.Join(opts.History, history.FileName), append(data, "not json\n"...), 0o644)
+	err := renderRun(context.Background(), opts)
+	if want := filepath.Join(opts.History, history.FileName) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("err = %v, want it to start with %q", err, want)
 	}
 }
@@ -426,11 +427,11 @@ func TestRenderRunBadHistory(t *testing.T) {
 // show it; without one the page has none.
 func TestWriteSiteHistory(t *testing.T) {
 	opts := renderInputs(t, probe.Up)
-	s, err := loadConfig(opts.ConfigPath)
+	s, err := loadConfig(opts.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := results.Read(opts.ResultsPaths[0])
+	res, err := results.Read(opts.Results[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +441,7 @@ func TestWriteSiteHistory(t *testing.T) {
 	}
 	for _, hist := range []*history.History{nil, h} {
 		out := filepath.Join(t.TempDir(), "public")
-		if _, _, err := writeSite(siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
+		if _, _, err := writeSite(context.Background(), siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
 			t.Fatal(err)
 		}
 		index, err := os.ReadFile(filepath.Join(out, "index.html"))
@@ -579,7 +580,7 @@ func TestShippedPageSize(t *testing.T) {
 				in.History = nil
 			}
 			out := filepath.Join(t.TempDir(), "public")
-			if _, _, err := writeSite(in, out, "", ""); err != nil {
+			if _, _, err := writeSite(context.Background(), in, out, "", ""); err != nil {
 				t.Fatal(err)
 			}
 			read := func(name string) []byte {

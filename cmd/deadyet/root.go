@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// newRootCmd builds the deadyet command tree.
-func newRootCmd() *cobra.Command {
+// NewCmdRoot makes the deadyet command tree, every command writing to ios.
+func NewCmdRoot(ios *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deadyet",
 		Short: "Generate the \"Is MSN dead yet?\" status page",
@@ -15,32 +15,34 @@ func newRootCmd() *cobra.Command {
 what changed, and renders the results with the news log into a static site.
 
 Exit status: 0 done; 1 the run failed; 2 bad usage or bad input (config, news,
-history), with one line per problem naming the file and line.`,
+history), with one line per problem naming the file and line; 130 or 143
+stopped by SIGINT (Ctrl-C) or SIGTERM before writing anything. A run stops
+within a second of the signal; one that is already putting its output in
+place finishes that first, and a second signal stops it at once. serve exits 0
+on either signal: that is how it stops.`,
 		Example: `  deadyet demo                                  # simulated servers on loopback → site
   deadyet check --config site.toml --news news  # validate, as a pull request does
   deadyet probe --config site.toml --out results.json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Args:          subcommandArgs,
+		// subcommandArgs suggests commands this close to what was typed.
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return badInput(fmt.Errorf("%w (see %q)", err, c.CommandPath()+" --help"))
 	})
 	cmd.AddCommand(
-		newCmdProbe(nil),
-		NewCmdRender(nil),
-		newCmdBuild(nil),
-		newCmdDemo(nil),
-		newCmdCheck(nil),
-		NewCmdServe(nil),
-		NewCmdNews(nil),
+		NewCmdProbe(ios, nil),
+		NewCmdRender(ios, nil),
+		NewCmdBuild(ios, nil),
+		NewCmdDemo(ios, nil),
+		NewCmdCheck(ios, nil),
+		NewCmdServe(ios, nil),
+		NewCmdNews(ios, nil),
 	)
 	return cmd
-}
-
-// noArgs rejects positional arguments as bad usage.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return badInput(fmt.Errorf("%s takes no arguments, got %q (see %q)", cmd.CommandPath(), args[0], cmd.CommandPath()+" --help"))
-	}
-	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -16,39 +15,36 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// ServeOptions are the inputs of `deadyet serve`.
+// ServeOptions are the inputs of "deadyet serve".
 type ServeOptions struct {
+	IO *IOStreams
+
 	Dir    string // the site folder
 	Addr   string // host:port to listen on
 	Public bool   // allow an address that is not loopback
-
-	ctx   context.Context
-	Out   io.Writer
-	Ready func(addr string) // called with the address listened on; tests use it
 }
 
-// NewCmdServe makes `deadyet serve`. runF replaces serveRun in tests.
-func NewCmdServe(runF func(*ServeOptions) error) *cobra.Command {
-	opts := &ServeOptions{}
+// NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
+// serveRun (tests).
+func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
 		Short: "Serve a rendered site on this machine, to look at it",
-		Long: `Serve serves the files of a rendered site over HTTP until interrupted (Ctrl-C),
-as GitHub Pages does: a folder by its index.html, and 404.html with status 404
-for paths that do not exist. Nothing outside --dir is served, not even through
-a symbolic link. It listens on a loopback address only, unless --public is
-given.`,
+		Long: `Serve serves the files of a rendered site over HTTP, as GitHub Pages does:
+a folder by its index.html, and 404.html with status 404 for paths that do not
+exist. Nothing outside --dir is served, not even through a symbolic link. It
+listens on a loopback address only, unless --public is given. It serves until
+interrupted (Ctrl-C or SIGTERM), then exits 0: that is how it stops.`,
 		Example: `  deadyet serve --dir public
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ctx = cmd.Context()
-			opts.Out = cmd.OutOrStdout()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return serveRun(opts)
+			return serveRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -58,12 +54,14 @@ given.`,
 	return cmd
 }
 
-// serveRun serves until opts.ctx is done, then shuts down.
-func serveRun(opts *ServeOptions) error {
-	ctx := opts.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// serveRun serves until ctx ends, then shuts down.
+func serveRun(ctx context.Context, opts *ServeOptions) error {
+	return serve(ctx, opts, nil)
+}
+
+// serve is serveRun; ready, when not nil, gets the address it listens on
+// once it does (tests).
+func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
 		return badInput(fmt.Errorf("serve address %q: %w", opts.Addr, err))
@@ -87,11 +85,9 @@ func serveRun(opts *ServeOptions) error {
 	}
 	srv := &http.Server{Handler: siteHandler(root.FS()), ReadHeaderTimeout: 10 * time.Second}
 	addr := ln.Addr().String()
-	if opts.Out != nil {
-		fmt.Fprintf(opts.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
-	}
-	if opts.Ready != nil {
-		opts.Ready(addr)
+	fmt.Fprintf(opts.IO.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
+	if ready != nil {
+		ready <- addr
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -100,10 +96,12 @@ func serveRun(opts *ServeOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Interrupted: requests in flight get half a second to finish, then
+	// their connections are closed. Serving ends well either way.
+	shutdown, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("serve: %w", err)
+		srv.Close()
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

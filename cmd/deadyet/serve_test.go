@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -40,10 +39,10 @@ func TestServeRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
-	var out bytes.Buffer
+	ios, out, _ := testIO()
 	done := make(chan error, 1)
 	go func() {
-		done <- serveRun(&ServeOptions{Dir: dir, Addr: "127.0.0.1:0", ctx: ctx, Out: &out, Ready: func(a string) { ready <- a }})
+		done <- serve(ctx, &ServeOptions{IO: ios, Dir: dir, Addr: "127.0.0.1:0"}, ready)
 	}()
 	var addr string
 	select {
@@ -94,7 +93,7 @@ func TestServeRunRefuses(t *testing.T) {
 		{"127.0.0.1", dir, `serve address "127.0.0.1": address 127.0.0.1: missing port in address`},
 		{"127.0.0.1:0", filepath.Join(dir, "missing"), `site folder "` + filepath.Join(dir, "missing") + `": no such folder (render one first)`},
 	} {
-		err := serveRun(&ServeOptions{Dir: tt.dir, Addr: tt.addr, ctx: context.Background()})
+		err := serveRun(context.Background(), &ServeOptions{IO: quiet, Dir: tt.dir, Addr: tt.addr})
 		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
 			t.Errorf("%s: err = %v, want %q", tt.addr, err, tt.want)
 		}
@@ -103,9 +102,8 @@ func TestServeRunRefuses(t *testing.T) {
 
 func TestNewCmdServe(t *testing.T) {
 	var got *ServeOptions
-	cmd := NewCmdServe(func(o *ServeOptions) error { got = o; return nil })
+	cmd := NewCmdServe(quiet, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
 	cmd.SetArgs(nil)
-	cmd.SetOut(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func isDeadyet(word string) bool { return filepath.Base(word) == "deadyet" }
 // run exists, down through the targets' prerequisites and recipes.
 func TestWorkflowCommands(t *testing.T) {
 	mk := readMakefile(t)
-	root := newRootCmd()
+	root := NewCmdRoot(quiet)
 	checked := map[string]bool{}
 	var checkTarget func(where, name string)
 	checkTarget = func(where, name string) {

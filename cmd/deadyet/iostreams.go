@@ -7,27 +7,26 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-// streams are where a command writes, and whether it may draw progress.
-type streams struct {
-	Stdout, Stderr io.Writer
-	Progress       bool // Stderr is a terminal: show progress there
+// IOStreams are where every command writes: Out for its results, ErrOut
+// for errors and progress. No command reads standard input.
+type IOStreams struct {
+	Out    io.Writer
+	ErrOut io.Writer
+	// ErrTTY says ErrOut is a terminal: a probe draws a progress line
+	// there. Elsewhere (a pipe, a CI log) it writes one line as it starts.
+	ErrTTY bool
 }
 
-func streamsOf(cmd *cobra.Command) streams {
-	s := streams{Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}
-	s.Progress = isTerminal(s.Stderr)
-	return s
+// System is the IOStreams of the process: its standard output and error.
+func System() *IOStreams {
+	return &IOStreams{Out: os.Stdout, ErrOut: os.Stderr, ErrTTY: isTerminal(os.Stderr)}
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // progressLine redraws one status line on a terminal, at most ten times a
 // second. A nil *progressLine does nothing, so callers need not check.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,8 @@ type BuildOptions struct {
 	Out     string   // the site folder, replaced as a whole
 	Results []string // results.json files to merge instead of probing
 	Vantage string   // recorded in the results when probing
+
+	LockWait time.Duration // how long to wait for another run's locks
 }
 
 // NewCmdBuild makes "deadyet build"; runF, when not nil, runs instead of
@@ -49,7 +52,14 @@ line on the first run of each UTC day.
 The --history folder must exist; history.jsonl in it is made on the first run.
 Since the site replaces --out whole, --out must be a new or empty folder or a
 site deadyet wrote, holding nothing else; any other folder is refused with exit
-status 2, before probing.`,
+status 2, before probing.
+
+One run at a time writes a history or a site: build locks the history folder
+(its file .lock) and the site folder (.NAME.lock next to it, .public.lock for
+public) from before it reads the history until it has written both. A second
+run waits for the first, up to --lock-wait, then gives up with exit status 1
+and a line saying which run holds the lock. (The locks are flock(2)'s, on
+Linux, macOS and the BSDs; elsewhere none is taken.)`,
 		Example: `  deadyet build --config site.toml --history data --news news --out public
   deadyet build --config site.toml --history data --news news --out public \
       --results results/eu.json --results results/us.json`,
@@ -68,6 +78,7 @@ status 2, before probing.`,
 	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` to use instead of probing (repeat to merge vantage points)")
 	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from, when probing ($DEADYET_VANTAGE sets the default)")
+	f.DurationVar(&opts.LockWait, "lock-wait", defaultLockWait, "how long to wait for another run that holds the history or the site (0: do not wait)")
 	return cmd
 }
 
@@ -105,15 +116,17 @@ func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) (err
 	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
+	if err := checkLockWait(opts.LockWait); err != nil {
+		return err
+	}
 	news, err := loadNews(ctx, opts.News)
 	if err != nil {
 		return err
 	}
-	hist, err := readHistoryDir(ctx, opts.History)
-	if err != nil {
+	if err := checkHistoryDir(opts.History); err != nil {
 		return err
 	}
-	undo, err := makeParent("site folder", opts.Out)
+	undo, err := makeParent("site folder", opts.Out, siteLockPath(opts.Out))
 	if err != nil {
 		return err
 	}
@@ -122,6 +135,24 @@ func build(ctx context.Context, opts *BuildOptions, s *site, src runSource) (err
 			undo()
 		}
 	}()
+	// One writer at a time: the history is read under its lock, and both
+	// locks are held until the site and the history are written.
+	if opts.History != "" {
+		hl, err := takeLock(ctx, opts.IO, filepath.Join(opts.History, historyLockName), fmt.Sprintf("history folder %q", opts.History), "deadyet build", opts.LockWait)
+		if err != nil {
+			return err
+		}
+		defer hl.unlock()
+	}
+	sl, err := takeLock(ctx, opts.IO, siteLockPath(opts.Out), fmt.Sprintf("site folder %q", opts.Out), "deadyet build", opts.LockWait)
+	if err != nil {
+		return err
+	}
+	defer sl.unlock()
+	hist, err := readHistoryDir(ctx, opts.History)
+	if err != nil {
+		return err
+	}
 	res, err := src(ctx, hist)
 	if err != nil {
 		return err
@@ -203,11 +234,20 @@ func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if dir == "" {
 		return nil, ctx.Err()
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, badInput(fmt.Errorf("history folder %q: no such folder", dir))
+	if err := checkHistoryDir(dir); err != nil {
+		return nil, err
 	}
 	h, err := aside(ctx, func() (*history.History, error) { return history.Read(dir) })
 	return h, inputErr(ctx, err)
+}
+
+// checkHistoryDir checks that the history folder dir, when not "", is
+// there: a folder that is not is bad input.
+func checkHistoryDir(dir string) error {
+	if fi, err := os.Stat(dir); dir != "" && (err != nil || !fi.IsDir()) {
+		return badInput(fmt.Errorf("history folder %q: no such folder", dir))
+	}
+	return nil
 }
 
 // siteInputs is everything a site is made of.

@@ -152,8 +152,8 @@ func TestBuildInterrupted(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(hist, history.FileName)); !bytes.Equal(got, oldHist) {
 		t.Errorf("history changed: %q", got)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
-		t.Errorf("left behind: %v", ents)
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 || ents[0].Name() != siteLockPath(out)[len(dir)+1:] {
+		t.Errorf("left behind: %v; want the site's lock file, public and data", ents)
 	}
 }
 

@@ -151,7 +151,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 			undo()
 		}
 	}()
-	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out}, s,
+	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out, LockWait: defaultLockWait}, s,
 		func(ctx context.Context, h *history.History) (probe.Results, error) {
 			res, err := runProbe(ctx, s.Probe, "demo", opts.IO, nil)
 			fleet.Close()

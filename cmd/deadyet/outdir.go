@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"deadyet/render"
 )
@@ -28,10 +29,10 @@ func checkSiteOut(dir string) error {
 // it before the work, so that an output that cannot be written costs no
 // probe. Failing is a failed run (exit 1), as failing to write is; what
 // names path in the error. undo removes again the folders it made, those
-// still empty: a run that fails or is interrupted before it writes calls it,
-// and leaves nothing behind.
-func makeParent(what, path string) (undo func(), err error) {
-	undo, err = makeFolder(filepath.Dir(filepath.Clean(path)))
+// still empty, and the lock files (lock.go) in them: a run that fails or is
+// interrupted before it writes calls it, and leaves nothing behind.
+func makeParent(what, path string, lockFiles ...string) (undo func(), err error) {
+	undo, err = makeFolder(filepath.Dir(filepath.Clean(path)), lockFiles...)
 	if err != nil {
 		return undo, fmt.Errorf("%s %q: cannot make its folder: %w", what, path, err)
 	}
@@ -39,11 +40,18 @@ func makeParent(what, path string) (undo func(), err error) {
 }
 
 // makeFolder makes the folder dir and those that hold it, as missing; undo
-// removes again those it made that are still empty. On failure it has
-// removed them already.
-func makeFolder(dir string) (undo func(), err error) {
+// removes again those it made that are still empty, once it has removed
+// those of lockFiles that are in them. On failure it has removed them
+// already. (A lock file is removed only from a folder this run made: any
+// other run opened it after that, and takeLock sees that it was removed.)
+func makeFolder(dir string, lockFiles ...string) (undo func(), err error) {
 	made, err := mkdirAll(dir)
 	undo = func() {
+		for _, lf := range lockFiles {
+			if slices.Contains(made, filepath.Dir(lf)) {
+				os.Remove(lf)
+			}
+		}
 		for i := len(made) - 1; i >= 0; i-- {
 			os.Remove(made[i]) // only if empty
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -20,6 +21,8 @@ type RenderOptions struct {
 	Out       string   // the site folder, replaced as a whole
 	Templates string   // "": the embedded templates
 	Static    string   // "": the embedded static files
+
+	LockWait time.Duration // how long to wait for another run's lock of Out
 }
 
 // NewCmdRender makes "deadyet render"; runF, when not nil, runs instead of
@@ -43,7 +46,12 @@ The site is written to a new folder next to --out and renamed into place, so
 a failed render leaves the previous site as it was. Since it replaces the
 whole folder, --out must be a new or empty folder or a site deadyet wrote,
 holding nothing else: a folder with other files in it (a CNAME, a .git), or
-the current folder, is refused with exit status 2.`,
+the current folder, is refused with exit status 2.
+
+One run at a time writes a site: render locks the site folder (.NAME.lock next
+to it, .public.lock for public) while it writes. A second run waits for the
+first, up to --lock-wait, then gives up with exit status 1 and a line saying
+which run holds the lock.`,
 		Example: `  # the pull-request preview: a fixed results file, no probing
   deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
 
@@ -68,6 +76,7 @@ the current folder, is refused with exit status 2.`,
 	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
 	f.StringVar(&opts.Templates, "templates", "", "`folder` of html templates to use instead of the built-in ones")
 	f.StringVar(&opts.Static, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")
+	f.DurationVar(&opts.LockWait, "lock-wait", defaultLockWait, "how long to wait for another run that writes the site (0: do not wait)")
 	return cmd
 }
 
@@ -83,6 +92,9 @@ func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
 		}
 	}
 	if err := checkSiteOut(opts.Out); err != nil {
+		return err
+	}
+	if err := checkLockWait(opts.LockWait); err != nil {
 		return err
 	}
 	s, err := loadSite(ctx, opts.Config)
@@ -101,7 +113,7 @@ func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	undo, err := makeParent("site folder", opts.Out)
+	undo, err := makeParent("site folder", opts.Out, siteLockPath(opts.Out))
 	if err != nil {
 		return err
 	}
@@ -110,6 +122,11 @@ func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
 			undo()
 		}
 	}()
+	sl, err := takeLock(ctx, opts.IO, siteLockPath(opts.Out), fmt.Sprintf("site folder %q", opts.Out), "deadyet render", opts.LockWait)
+	if err != nil {
+		return err
+	}
+	defer sl.unlock()
 	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
 	if err != nil {
 		return err

@@ -204,6 +204,7 @@ func TestInterruptedCommands(t *testing.T) {
 		{"build", "--config", "site.toml", "--results", "results.json", "--news", "news", "--history", "data", "--out", "out/site"},
 		{"demo", "--out", "out/demo", "--base", "127.0.90.100", "--news", ""},
 		{"news", "new", "--dir", "news", "Gone"},
+		{"history", "trim", "--history", "data", "--after", "now"},
 	} {
 		for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 			before := filesOf(t, dir)

@@ -52,7 +52,8 @@ line on the first run of each UTC day.
 The --history folder must exist; history.jsonl in it is made on the first run.
 Since the site replaces --out whole, --out must be a new or empty folder or a
 site deadyet wrote, holding nothing else; any other folder is refused with exit
-status 2, before probing.
+status 2, before probing, and so is a symbolic link, which the new folder would
+replace: give the folder it points to.
 
 One run at a time writes a history or a site: build locks the history folder
 (its file .lock) and the site folder (.NAME.lock next to it, .public.lock for
@@ -75,7 +76,7 @@ Linux, macOS and the BSDs; elsewhere none is taken.)`,
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
 	f.StringVar(&opts.History, "history", "", "existing `folder` of the history (history.jsonl); empty: keep none")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
-	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
 	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` to use instead of probing (repeat to merge vantage points)")
 	f.StringVar(&opts.Vantage, "vantage", defaultVantage(), "`name` of the place the probe runs from, when probing ($DEADYET_VANTAGE sets the default)")
 	f.DurationVar(&opts.LockWait, "lock-wait", defaultLockWait, "how long to wait for another run that holds the history or the site (0: do not wait)")

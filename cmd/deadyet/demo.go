@@ -59,7 +59,7 @@ default --out), so running it again shows what changed between runs.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
 	f.StringVar(&opts.History, "history", "", "`folder` of the demo's history, kept between runs (default: the --out folder's name + \"-history\")")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
 	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")

@@ -12,8 +12,22 @@ import (
 )
 
 // checkSiteOut checks, before any work, that a site may replace the folder
-// dir (see [render.CheckSiteDir]): a folder it refuses is bad input.
+// dir (see [render.CheckSiteDir]): a folder it refuses is bad input, and so
+// is a symbolic link. The site replaces the folder dir names whole, by
+// renaming a new one into its place: through a link, that would replace
+// the link with a folder and leave the old site where the link pointed.
+// The user is told to give the folder it points to instead.
 func checkSiteOut(dir string) error {
+	if fi, err := os.Lstat(filepath.Clean(dir)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if target, err := filepath.EvalSymlinks(dir); err == nil {
+			if abs, err := filepath.Abs(target); err == nil {
+				target = abs
+			}
+			return badInput(fmt.Errorf("site folder %q is a symbolic link; give the folder it points to, %q", dir, target))
+		}
+		to, _ := os.Readlink(filepath.Clean(dir))
+		return badInput(fmt.Errorf("site folder %q is a symbolic link to %q, which is not there; give a folder of its own", dir, to))
+	}
 	var refused *render.SiteDirError
 	if err := render.CheckSiteDir(dir); errors.As(err, &refused) {
 		return badInput(err)

@@ -46,7 +46,8 @@ The site is written to a new folder next to --out and renamed into place, so
 a failed render leaves the previous site as it was. Since it replaces the
 whole folder, --out must be a new or empty folder or a site deadyet wrote,
 holding nothing else: a folder with other files in it (a CNAME, a .git), or
-the current folder, is refused with exit status 2.
+the current folder, is refused with exit status 2. So is a symbolic link,
+which the new folder would replace: give the folder it points to.
 
 One run at a time writes a site: render locks the site folder (.NAME.lock next
 to it, .public.lock for public) while it writes. A second run waits for the
@@ -73,7 +74,7 @@ which run holds the lock.`,
 	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
 	f.StringVar(&opts.History, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
-	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
 	f.StringVar(&opts.Templates, "templates", "", "`folder` of html templates to use instead of the built-in ones")
 	f.StringVar(&opts.Static, "static", "", "`folder` with style.css and favicon.svg to use instead of the built-in ones")
 	f.DurationVar(&opts.LockWait, "lock-wait", defaultLockWait, "how long to wait for another run that writes the site (0: do not wait)")

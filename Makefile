@@ -97,4 +97,4 @@ serve: build
 	$(DEADYET) serve --dir $(OUT) --addr $(ADDR)
 
 clean:
-	rm -rf bin demo-site demo-site-history public results
+	rm -rf bin demo-site demo-site-history public results .public.lock .demo-site.lock

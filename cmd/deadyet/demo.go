@@ -109,7 +109,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if hist == "" {
 		hist = filepath.Clean(opts.Out) + "-history"
 	}
-	undo, err := makeFolder(hist)
+	undo, err := makeFolder(hist, filepath.Join(hist, historyLockName))
 	if err != nil {
 		return fmt.Errorf("history folder %q: %w", hist, err)
 	}

@@ -115,15 +115,14 @@ func demoSite(s *site, f *msntest.Fleet, timeout time.Duration) (*site, error) {
 		d.Probe.Checks[key] = c
 	}
 	d.Probe.Groups = nil
-	i := 0
 	for _, g := range s.Probe.Groups {
+		sim := f.Group(g.Name)
+		if len(sim) != len(g.Servers) {
+			return nil, fmt.Errorf("demo: group %q has %d servers, the fleet %d", g.Name, len(g.Servers), len(sim))
+		}
 		g.Servers = append([]probe.Server(nil), g.Servers...)
 		for j := range g.Servers {
-			if i >= len(f.Servers) || f.Servers[i].Group != g.Name {
-				return nil, fmt.Errorf("demo: the fleet does not match the config at group %q", g.Name)
-			}
-			g.Servers[j].Address = f.Servers[i].Addr
-			i++
+			g.Servers[j].Address = sim[j].Addr
 		}
 		d.Probe.Groups = append(d.Probe.Groups, g)
 	}

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // RenderOptions are the inputs of "deadyet render".
@@ -83,55 +85,24 @@ which run holds the lock.`,
 
 // renderRun renders the site. Bad config, results, news or templates are
 // bad input (exit 2); failing to write the site is a failed run (exit 1).
-func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
+func renderRun(ctx context.Context, opts *RenderOptions) error {
 	if len(opts.Results) == 0 {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
-	}
-	for _, d := range []struct{ what, dir string }{{"templates", opts.Templates}, {"static", opts.Static}} {
-		if fi, err := os.Stat(d.dir); d.dir != "" && (err != nil || !fi.IsDir()) {
-			return badInput(fmt.Errorf("%s folder %q: no such folder", d.what, d.dir))
-		}
-	}
-	if err := checkSiteOut(opts.Out); err != nil {
-		return err
-	}
-	if err := checkLockWait(opts.LockWait); err != nil {
-		return err
 	}
 	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
 		return err
 	}
-	results, err := readResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe)
 	if err != nil {
 		return err
 	}
-	news, err := loadNews(ctx, opts.News)
+	job := &siteJob{ios: opts.IO, command: "deadyet render", site: s, out: opts.Out, news: opts.News,
+		history: opts.History, templates: opts.Templates, static: opts.Static, lockWait: opts.LockWait}
+	done, err := job.run(ctx, func(context.Context, *history.History) (probe.Results, error) { return res, nil })
 	if err != nil {
 		return err
 	}
-	hist, err := readHistoryDir(ctx, opts.History)
-	if err != nil {
-		return err
-	}
-	undo, err := makeParent("site folder", opts.Out, siteLockPath(opts.Out))
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			undo()
-		}
-	}()
-	sl, err := takeLock(ctx, opts.IO, siteLockPath(opts.Out), fmt.Sprintf("site folder %q", opts.Out), "deadyet render", opts.LockWait)
-	if err != nil {
-		return err
-	}
-	defer sl.unlock()
-	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.Out), v.Verdict, v.Headline)
+	fmt.Fprintf(opts.IO.Out, "wrote %s to %s: %s (%s)\n", plural(done.files, "file"), filepath.Clean(opts.Out), done.view.Verdict, done.view.Headline)
 	return nil
 }

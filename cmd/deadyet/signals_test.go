@@ -33,7 +33,9 @@ func deadyetChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	// Under -race, a process otherwise sleeps a second as it exits, to
+	// let other goroutines report.
+	cmd.Env = append(os.Environ(), childEnv+"=1", "GORACE=atexit_sleep_ms=0")
 	return cmd
 }
 

@@ -132,6 +132,7 @@ servers = [
 			if took > time.Second {
 				t.Errorf("stopped %v after the signal, want under 1s", took)
 			}
+			t.Logf("exited %d, %v after the signal", tt.status, took.Round(time.Millisecond))
 			name := map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[tt.sig]
 			if want := "interrupted by " + name + ": nothing was written\n"; string(rest) != want {
 				t.Errorf("stderr after the probing line %q, want %q", rest, want)

@@ -116,13 +116,14 @@ func TestBuildInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fleet.Close() })
-	s := demoSite(fleet, 10*time.Second)
-	s.Probe.Groups = s.Probe.Groups[:0]
 	var servers []probe.Server
 	for _, srv := range fleet.Servers {
 		servers = append(servers, probe.Server{Address: srv.Addr})
 	}
-	s.Probe.Groups = append(s.Probe.Groups, probe.Group{Name: "g", Checks: []string{"msnp18"}, Servers: servers})
+	s := &site{Probe: probe.Config{Timeout: 10 * time.Second, Attempts: 1, Concurrency: 4,
+		Checks: map[string]probe.Check{"msnp18": {Key: "msnp18", Kind: probe.MSNP, Version: "MSNP18", Via: probe.Direct, Port: fleet.Ports.Direct, Scan: true}},
+		Groups: []probe.Group{{Name: "g", Checks: []string{"msnp18"}, Servers: servers}},
+	}}
 
 	dir := t.TempDir()
 	out, hist := filepath.Join(dir, "public"), filepath.Join(dir, "data")
@@ -152,8 +153,8 @@ func TestBuildInterrupted(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(hist, history.FileName)); !bytes.Equal(got, oldHist) {
 		t.Errorf("history changed: %q", got)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
-		t.Errorf("left behind: %v", ents)
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 || ents[0].Name() != siteLockPath(out)[len(dir)+1:] {
+		t.Errorf("left behind: %v; want the site's lock file, public and data", ents)
 	}
 }
 

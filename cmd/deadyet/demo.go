@@ -16,7 +16,6 @@ import (
 	"deadyet/probe/history"
 	"deadyet/probe/history/historytest"
 	"deadyet/probe/msntest"
-	"deadyet/render"
 )
 
 // DemoOptions are the inputs of "deadyet demo".
@@ -38,13 +37,16 @@ func NewCmdDemo(ios *IOStreams, runF func(context.Context, *DemoOptions) error) 
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Build a site from a simulated MSN fleet on loopback",
-		Long: `Demo starts a fleet of simulated MSN servers on loopback addresses (from
-127.0.2.1 on, on unprivileged ports), modelled on the last three regions of the
-real fleet: servers that answer, refuse a version, are not MSN at all, stay
-silent or hang up. It then runs "deadyet build" against it, writes the site
-into --out and tells where it is; with --serve it serves the site until
-interrupted. It connects to nothing outside 127.0.0.0/8, needs no privileges,
-and stops its servers on exit.
+		Long: `Demo builds the shipped site.toml's site from simulated servers. Its config is
+the site.toml deadyet was built with (a copy is built in): the same checks,
+groups and page text, with every server's address moved to a loopback address
+(from --base on) and every port to one of the simulated servers' unprivileged
+ports. The servers are modelled on the last regions of the real fleet: they
+answer, refuse a version, are not MSN at all, stay silent or hang up. Demo then
+runs "deadyet build" against them, writes the site into --out and tells where
+it is; with --serve it serves the site until interrupted. It connects to
+nothing outside 127.0.0.0/8, needs no privileges, and stops its servers on
+exit.
 
 The demo keeps its history next to the site (demo-site-history/ for the
 default --out), so running it again shows what changed between runs.`,
@@ -59,44 +61,13 @@ default --out), so running it again shows what changed between runs.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
 	f.StringVar(&opts.History, "history", "", "`folder` of the demo's history, kept between runs (default: the --out folder's name + \"-history\")")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries; none when it does not exist")
 	f.StringVar(&opts.Serve, "serve", "", "after building, serve the site on this loopback `address`, e.g. 127.0.0.1:8080")
 	f.StringVar(&opts.Base, "base", "127.0.2.1", "first loopback `address` of the simulated fleet")
 	f.DurationVar(&opts.Timeout, "timeout", 500*time.Millisecond, "how long to wait for an answer, per attempt, like 1s")
 	return cmd
-}
-
-// demoGroups is the simulated fleet: per group, the servers' behaviours in
-// order, the first being the region's main server.
-var demoGroups = []struct {
-	name  string
-	specs []msntest.Spec
-}{
-	{"bn2", []msntest.Spec{ // alive: the main server and most others answer MSNP21 and MSNP22
-		{Main: true, Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: []string{"MSNP21", "MSNP22"}}},
-		{Count: 5, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP21", "MSNP22"}}},
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS}}, // refuses every version
-		{Behavior: msntest.Behavior{Kind: msntest.Silent}},
-		{Behavior: msntest.Behavior{Kind: msntest.Reset}},
-		{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, FailFirst: 1}}, // back on the second attempt
-	}},
-	{"co4", []msntest.Spec{ // things that answer but are not MSN
-		{Main: true, Behavior: msntest.Behavior{Kind: msntest.NumericError}},
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.WebPage}},
-		{Behavior: msntest.Behavior{Kind: msntest.Echo}},
-		{Behavior: msntest.Behavior{Kind: msntest.EchoGateway}},
-		{Behavior: msntest.Behavior{Kind: msntest.Garbage}},
-		{Behavior: msntest.Behavior{Kind: msntest.Blackhole}},
-	}},
-	{"db5", []msntest.Spec{ // mostly gone
-		{Main: true, Behavior: msntest.Behavior{Kind: msntest.Silent}},
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.Reset}},
-		{Behavior: msntest.Behavior{Kind: msntest.Endless}},
-		{Behavior: msntest.Behavior{Kind: msntest.LongLine}},
-		{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}},
-	}},
 }
 
 func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
@@ -115,25 +86,21 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if err := checkSiteOut(opts.Out); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	shipped, err := shippedSite(ctx)
+	if err != nil {
+		return err // a test keeps the copy valid: not the user's input
 	}
-	var specs []msntest.Spec
-	for _, g := range demoGroups {
-		for _, sp := range g.specs {
-			sp.Group = g.name
-			specs = append(specs, sp)
-		}
-	}
-	fleet, err := msntest.StartFleet(opts.Base, msntest.Ports{}, specs)
+	fleet, err := msntest.StartFleet(opts.Base, msntest.Ports{}, demoFleetSpecs(shipped))
 	if err != nil {
 		return fmt.Errorf("starting the simulated fleet: %w", err)
 	}
 	defer fleet.Close()
+	s, err := demoSite(shipped, fleet, opts.Timeout)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(opts.IO.Out, "simulated fleet: %d servers on %s… (MSNP port %d, HTTP gateway %d, HTTPS gateway %d)\n",
 		len(fleet.Servers), opts.Base, fleet.Ports.Direct, fleet.Ports.HTTP, fleet.Ports.HTTPS)
-
-	s := demoSite(fleet, opts.Timeout)
 	news := opts.News
 	if fi, err := os.Stat(news); err != nil || !fi.IsDir() {
 		news = ""
@@ -142,7 +109,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	if hist == "" {
 		hist = filepath.Clean(opts.Out) + "-history"
 	}
-	undo, err := makeFolder(hist)
+	undo, err := makeFolder(hist, filepath.Join(hist, historyLockName))
 	if err != nil {
 		return fmt.Errorf("history folder %q: %w", hist, err)
 	}
@@ -151,7 +118,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 			undo()
 		}
 	}()
-	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out}, s,
+	err = build(ctx, &BuildOptions{IO: opts.IO, History: hist, News: news, Out: opts.Out, LockWait: defaultLockWait}, s,
 		func(ctx context.Context, h *history.History) (probe.Results, error) {
 			res, err := runProbe(ctx, s.Probe, "demo", opts.IO, nil)
 			fleet.Close()
@@ -170,44 +137,6 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		return nil
 	}
 	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve})
-}
-
-// demoSite is the config of the demo: the checks of site.toml, on the
-// fleet's ports.
-func demoSite(f *msntest.Fleet, timeout time.Duration) *site {
-	p := f.Ports
-	checks := []probe.Check{
-		{Key: "tcp443", Label: ":443", Kind: probe.TCP, Port: p.HTTPS, Scan: true,
-			About: fmt.Sprintf("The HTTPS gateway's port open (the demo's servers use port %d for 443).", p.HTTPS)},
-		{Key: "tcp80", Label: ":80", Kind: probe.TCP, Port: p.HTTP, Scan: false,
-			About: "HTTP port open. *Not scanned*, as on the historic page."},
-		{Key: "msnp18", Label: "MSNP18", Kind: probe.MSNP, Version: "MSNP18", Via: probe.Direct, Port: p.Direct, Scan: true,
-			About: fmt.Sprintf("Sends `VER 1 MSNP18` on the MSNP port itself (1863; here %d), then `CVR`.", p.Direct)},
-		{Key: "msnp21", Label: "MSNP21", Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTPS, Port: p.HTTPS, Scan: true,
-			About: "Sends `VER 1 MSNP21` through the HTTPS gateway, then `CVR`."},
-		{Key: "msnp22", Label: "MSNP22", Kind: probe.MSNP, Version: "MSNP22", Via: probe.HTTPS, Port: p.HTTPS, Scan: true,
-			About: "Sends `VER 1 MSNP22` through the HTTPS gateway, then `CVR`."},
-		{Key: "msnp21http", Label: "MSNP21 (HTTP)", Kind: probe.MSNP, Version: "MSNP21", Via: probe.HTTP, Port: p.HTTP, Scan: true,
-			About: "Sends `VER 1 MSNP21` through the plain HTTP gateway, then `CVR`."},
-	}
-	cfg := probe.Config{Timeout: timeout, Attempts: 2, Concurrency: 64, Checks: map[string]probe.Check{}}
-	var keys []string
-	for _, c := range checks {
-		cfg.Checks[c.Key] = c
-		keys = append(keys, c.Key)
-	}
-	for _, g := range demoGroups {
-		grp := probe.Group{Name: g.name, Checks: keys}
-		for _, srv := range f.Group(g.name) {
-			grp.Servers = append(grp.Servers, probe.Server{Address: srv.Addr, Main: srv.Main})
-		}
-		cfg.Groups = append(cfg.Groups, grp)
-	}
-	return &site{Probe: cfg, Page: render.Page{
-		Title:     "Is MSN dead yet? (demo)",
-		URL:       "http://127.0.0.1:8080/",
-		FinePrint: "A **demo**: every server on this page is simulated by `deadyet demo` on this machine's loopback addresses.",
-	}}
 }
 
 // seedHistory gives an empty demo history h a made-up past, so that the

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // RenderOptions are the inputs of "deadyet render".
@@ -20,6 +23,8 @@ type RenderOptions struct {
 	Out       string   // the site folder, replaced as a whole
 	Templates string   // "": the embedded templates
 	Static    string   // "": the embedded static files
+
+	LockWait time.Duration // how long to wait for another run's lock of Out
 }
 
 // NewCmdRender makes "deadyet render"; runF, when not nil, runs instead of
@@ -46,7 +51,13 @@ The site is written to a new folder next to --out and renamed into place, so
 a failed render leaves the previous site as it was. Since it replaces the
 whole folder, --out must be a new or empty folder or a site deadyet wrote,
 holding nothing else: a folder with other files in it (a CNAME, a .git), or
-the current folder, is refused with exit status 2.`,
+the current folder, is refused with exit status 2. So is a symbolic link,
+which the new folder would replace: give the folder it points to.
+
+One run at a time writes a site: render locks the site folder (.NAME.lock next
+to it, .public.lock for public) while it writes. A second run waits for the
+first, up to --lock-wait, then gives up with exit status 1 and a line saying
+which run holds the lock.`,
 		Example: `  # the pull-request preview: a fixed results file, no probing
   deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
 
@@ -68,55 +79,33 @@ the current folder, is refused with exit status 2.`,
 	f.StringArrayVar(&opts.Results, "results", nil, "results.json `file` written by deadyet probe (required; repeat to merge vantage points)")
 	f.StringVar(&opts.News, "news", "news", "`folder` of news entries")
 	f.StringVar(&opts.History, "history", "", "existing `folder` of the history (history.jsonl) to show, only read; empty: show none")
-	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site)")
+	f.StringVar(&opts.Out, "out", "public", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
 	f.StringVar(&opts.Templates, "templates", "", "`folder` of html templates to use instead of the built-in ones")
 	f.StringVar(&opts.Static, "static", "", "`folder` with style.css, pages.css and favicon.svg to use instead of the built-in ones")
+	f.DurationVar(&opts.LockWait, "lock-wait", defaultLockWait, "how long to wait for another run that writes the site (0: do not wait)")
 	return cmd
 }
 
 // renderRun renders the site. Bad config, results, news or templates are
 // bad input (exit 2); failing to write the site is a failed run (exit 1).
-func renderRun(ctx context.Context, opts *RenderOptions) (err error) {
+func renderRun(ctx context.Context, opts *RenderOptions) error {
 	if len(opts.Results) == 0 {
 		return badInput(fmt.Errorf("render needs --results: a results.json written by %q", "deadyet probe"))
-	}
-	for _, d := range []struct{ what, dir string }{{"templates", opts.Templates}, {"static", opts.Static}} {
-		if fi, err := os.Stat(d.dir); d.dir != "" && (err != nil || !fi.IsDir()) {
-			return badInput(fmt.Errorf("%s folder %q: no such folder", d.what, d.dir))
-		}
-	}
-	if err := checkSiteOut(opts.Out); err != nil {
-		return err
 	}
 	s, err := loadSite(ctx, opts.Config)
 	if err != nil {
 		return err
 	}
-	results, err := readResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe)
 	if err != nil {
 		return err
 	}
-	news, err := loadNews(ctx, opts.News)
+	job := &siteJob{ios: opts.IO, command: "deadyet render", site: s, out: opts.Out, news: opts.News,
+		history: opts.History, templates: opts.Templates, static: opts.Static, lockWait: opts.LockWait}
+	done, err := job.run(ctx, func(context.Context, *history.History) (probe.Results, error) { return res, nil })
 	if err != nil {
 		return err
 	}
-	hist, err := readHistoryDir(ctx, opts.History)
-	if err != nil {
-		return err
-	}
-	undo, err := makeParent("site folder", opts.Out)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			undo()
-		}
-	}()
-	v, n, err := writeSite(ctx, siteInputs{Site: s, Results: results, News: news, History: hist}, opts.Out, opts.Templates, opts.Static)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.Out), v.Verdict, v.Headline)
+	fmt.Fprintf(opts.IO.Out, "wrote %s to %s: %s (%s)\n", plural(done.files, "file"), filepath.Clean(opts.Out), done.view.Verdict, done.view.Headline)
 	return nil
 }

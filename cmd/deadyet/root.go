@@ -43,6 +43,7 @@ on either signal: that is how it stops.`,
 		NewCmdCheck(ios, nil),
 		NewCmdServe(ios, nil),
 		NewCmdNews(ios, nil),
+		NewCmdHistory(ios, nil),
 	)
 	return cmd
 }

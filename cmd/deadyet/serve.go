@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,7 +36,11 @@ func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error
 a folder by its index.html, and 404.html with status 404 for paths that do not
 exist. Nothing outside --dir is served, not even through a symbolic link. It
 listens on a loopback address only, unless --public is given. It serves until
-interrupted (Ctrl-C or SIGTERM), then exits 0: that is how it stops.`,
+interrupted (Ctrl-C or SIGTERM), then exits 0: that is how it stops.
+
+It serves --dir by its name: a site rendered into it while serve runs (build,
+render and demo swap the new site in whole) is served from the next request
+on, and each request sees the old site or the new one, never a mix.`,
 		Example: `  deadyet serve --dir public
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
@@ -72,18 +77,11 @@ func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("site folder %q: no such folder (render one first)", opts.Dir))
 	}
-	// os.Root keeps every file served inside the folder: a symbolic link
-	// out of it serves nothing.
-	root, err := os.OpenRoot(opts.Dir)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	defer root.Close()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: siteHandler(root.FS()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: siteHandler(opts.Dir), ReadHeaderTimeout: 10 * time.Second}
 	addr := ln.Addr().String()
 	fmt.Fprintf(opts.IO.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
 	if ready != nil {
@@ -118,23 +116,50 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// siteHandler serves fsys like GitHub Pages: files as they are, folders by
-// their index.html, and 404.html with status 404 for anything missing.
-func siteHandler(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
+// siteHandler serves the site folder dir like GitHub Pages: files as they
+// are, folders by their index.html, and 404.html with status 404 for
+// anything missing.
+//
+// It opens dir by its path for every request, so that a site written into
+// it while serve runs (a new folder swapped in whole, as
+// render.WriteFiles does) is served from the next request on. A request reads
+// only from the folder it opened, its file opened once: it sees the old
+// site or the new one, never a mix. Through an os.Root, every file served is
+// inside the folder: a symbolic link out of it serves nothing.
+func siteHandler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-cache")
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			// Where a swap takes two renames, the folder is missing
+			// between them, for an instant.
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "the site is not there (being replaced?); try again", http.StatusServiceUnavailable)
+			return
+		}
+		defer root.Close()
 		name := path.Clean("/" + r.URL.Path)[1:]
 		if name == "" {
 			name = "."
 		}
-		fi, err := fs.Stat(fsys, name)
+		f, fi, err := openFile(root, name)
 		if err == nil && fi.IsDir() {
-			_, err = fs.Stat(fsys, path.Join(name, "index.html"))
+			f.Close()
+			if !strings.HasSuffix(r.URL.Path, "/") {
+				u := *r.URL
+				u.Path += "/"
+				http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+				return
+			}
+			f, fi, err = openFile(root, path.Join(name, "index.html"))
+			if err == nil && fi.IsDir() {
+				f.Close()
+				err = fs.ErrNotExist
+			}
 		}
 		if err != nil {
-			page, rerr := fs.ReadFile(fsys, "404.html")
+			page, rerr := root.ReadFile("404.html")
 			if rerr != nil {
 				http.NotFound(w, r)
 				return
@@ -144,6 +169,21 @@ func siteHandler(fsys fs.FS) http.Handler {
 			w.Write(page)
 			return
 		}
-		files.ServeHTTP(w, r)
+		defer f.Close()
+		http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
 	})
+}
+
+// openFile opens name in root, and stats what it opened.
+func openFile(root *os.Root, name string) (*os.File, fs.FileInfo, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"deadyet/probe"
 )
 
 func TestServeRun(t *testing.T) {
@@ -58,6 +60,8 @@ func TestServeRun(t *testing.T) {
 		{"/", 200, "the page"},
 		{"/style.css", 200, "body{}"},
 		{"/sub/", 200, "sub page"},
+		{"/sub", 200, "sub page"}, // redirected to /sub/
+		{"/index.html", 200, "the page"},
 		{"/nope", 404, "not here"},
 		{"/../../etc/passwd", 404, "not here"},
 		{"/sub/missing.html", 404, "not here"},
@@ -109,5 +113,61 @@ func TestNewCmdServe(t *testing.T) {
 	}
 	if got.Dir != "public" || got.Addr != "127.0.0.1:8080" || got.Public {
 		t.Errorf("defaults %+v", got)
+	}
+}
+
+// TestServeFollowsRebuild: serve serves the site folder by its path, so a
+// site rendered into it while it runs (a new folder swapped in whole) is
+// what the next request gets: 200 for / before and after, with the new
+// page.
+func TestServeFollowsRebuild(t *testing.T) {
+	opts := renderInputs(t, probe.Timeout)
+	if err := renderRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, &ServeOptions{IO: quiet, Dir: opts.Out, Addr: "127.0.0.1:0"}, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := get("/"); code != 200 || !strings.Contains(body, "Yep.") {
+		t.Fatalf("before the rebuild: GET / %d, dead page %v", code, strings.Contains(body, "Yep."))
+	}
+	// The servers answer now: render again, into the served folder.
+	again := renderInputs(t, probe.Up)
+	again.Out = opts.Out
+	for range 2 {
+		if err := renderRun(context.Background(), again); err != nil {
+			t.Fatal(err)
+		}
+		if code, body := get("/"); code != 200 || strings.Contains(body, "Yep.") || !strings.Contains(body, "MSNP21 still answers") {
+			t.Errorf("after a rebuild: GET / %d, still the old page %v", code, strings.Contains(body, "Yep."))
+		}
+		if code, _ := get("/status.json"); code != 200 {
+			t.Errorf("after a rebuild: GET /status.json %d", code)
+		}
+		if code, body := get("/nope"); code != 404 || !strings.Contains(body, "<html") {
+			t.Errorf("after a rebuild: GET /nope %d, want 404 with the site's 404.html", code)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve ended with %v", err)
 	}
 }

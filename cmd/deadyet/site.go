@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/results"
+	"deadyet/render"
+)
+
+// A siteJob is the one path of the commands that write a site: render,
+// build and demo (which is a build). Every input is read and checked
+// before anything is written or probed, the locks are taken (lock.go), the
+// run's results come from a runSource, and the site is rendered and put in
+// place in one swap; a build then writes its history.
+type siteJob struct {
+	ios     *IOStreams
+	command string // "deadyet build", for the lock files
+	site    *site
+
+	out       string // the site folder, replaced whole
+	news      string // the news folder; "": no news
+	history   string // the history folder; "": none
+	record    bool   // the run is recorded in the history (build), not only shown (render)
+	templates string // "": the embedded templates
+	static    string // "": the embedded static files
+	lockWait  time.Duration
+}
+
+// A runSource gives a site job its run: results files read, a probe, or
+// (the demo) a probe with a made-up past. It is called once every input is
+// read and checked and the locks are held; h is the history (nil when
+// none), to which it may add earlier runs before the run is recorded.
+type runSource func(ctx context.Context, h *history.History) (probe.Results, error)
+
+// A siteDone is what a site job did.
+type siteDone struct {
+	view    *render.View
+	files   int // written
+	results probe.Results
+	hist    *history.History // nil: none
+	added   []history.Line   // to the history, when recording
+}
+
+// run runs the job, its run from src. Bad input (config, news, history,
+// results, templates, the site folder) is exit status 2, before anything
+// is written; a failed write is a failed run. When it fails or ctx ends
+// before the site is in place, nothing is written, the folders it made are
+// removed again, and the error is ctx's.
+func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err error) {
+	if err := checkSiteOut(j.out); err != nil {
+		return nil, err
+	}
+	for _, d := range []struct{ what, dir string }{{"templates", j.templates}, {"static", j.static}} {
+		if fi, err := os.Stat(d.dir); d.dir != "" && (err != nil || !fi.IsDir()) {
+			return nil, badInput(fmt.Errorf("%s folder %q: no such folder", d.what, d.dir))
+		}
+	}
+	if err := checkLockWait(j.lockWait); err != nil {
+		return nil, err
+	}
+	news, err := loadNews(ctx, j.news)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkHistoryDir(j.history); err != nil {
+		return nil, err
+	}
+	undo, err := makeParent("site folder", j.out, siteLockPath(j.out))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			undo()
+		}
+	}()
+	// One writer at a time: a recorded history is read under its lock, and
+	// the locks are held until the site and the history are written.
+	if j.record && j.history != "" {
+		l, err := takeLock(ctx, j.ios, filepath.Join(j.history, historyLockName), fmt.Sprintf("history folder %q", j.history), j.command, j.lockWait)
+		if err != nil {
+			return nil, err
+		}
+		defer l.unlock()
+	}
+	l, err := takeLock(ctx, j.ios, siteLockPath(j.out), fmt.Sprintf("site folder %q", j.out), j.command, j.lockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer l.unlock()
+	hist, err := readHistoryDir(ctx, j.history)
+	if err != nil {
+		return nil, err
+	}
+	res, err := src(ctx, hist)
+	if err != nil {
+		return nil, err
+	}
+	done = &siteDone{results: res, hist: hist}
+	if j.record && hist != nil {
+		if done.added, err = hist.Record(res); err != nil {
+			return nil, badInput(err)
+		}
+	}
+	in := siteInputs{Site: j.site, Results: res, News: news, History: hist}
+	if done.view, done.files, err = writeSite(ctx, in, j.out, j.templates, j.static); err != nil {
+		return nil, err
+	}
+	// The site is in place; now the history. Should this fail, the next run
+	// records the same changes again.
+	if j.record && hist != nil {
+		if err := hist.Write(); err != nil {
+			return nil, fmt.Errorf("writing history: %w", err)
+		}
+	}
+	return done, nil
+}
+
+// readResults reads results.json files and merges them, for a command:
+// what is wrong with them is bad input; it stops when ctx ends.
+func readResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg) })
+	return r, inputErr(ctx, err)
+}
+
+// mergeResults reads results.json files and merges them. Results that are
+// for none of cfg's cells were written for another config: an error, not a
+// page of "no result".
+func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
+	runs := make([]probe.Results, 0, len(paths))
+	for _, p := range paths {
+		r, err := results.Read(p)
+		if err != nil {
+			return probe.Results{}, err
+		}
+		runs = append(runs, r)
+	}
+	merged, err := results.Merge(runs)
+	if err != nil {
+		return probe.Results{}, fmt.Errorf("merging %d results files: %w", len(paths), err)
+	}
+	cells := map[probe.Key]bool{}
+	for _, g := range cfg.Groups {
+		for _, srv := range g.Servers {
+			for _, c := range g.Checks {
+				cells[probe.Key{Group: g.Name, Address: srv.Address, Check: c}] = true
+			}
+		}
+	}
+	for _, r := range merged.Results {
+		if cells[probe.KeyOf(r)] {
+			return merged, nil
+		}
+	}
+	return probe.Results{}, fmt.Errorf("%s: none of its %d results is for a server and check of the config (written for another site.toml?)", strings.Join(paths, ", "), len(merged.Results))
+}
+
+// readHistoryDir reads the history in dir; nil when dir is "". A folder
+// without history.jsonl is an empty history (the first run); a folder that
+// is not there is a mistake. Its errors are bad input; it stops when ctx
+// ends.
+func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
+	if dir == "" {
+		return nil, ctx.Err()
+	}
+	if err := checkHistoryDir(dir); err != nil {
+		return nil, err
+	}
+	h, err := aside(ctx, func() (*history.History, error) { return history.Read(dir) })
+	return h, inputErr(ctx, err)
+}
+
+// checkHistoryDir checks that the history folder dir, when not "", is
+// there: a folder that is not is bad input.
+func checkHistoryDir(dir string) error {
+	if fi, err := os.Stat(dir); dir != "" && (err != nil || !fi.IsDir()) {
+		return badInput(fmt.Errorf("history folder %q: no such folder", dir))
+	}
+	return nil
+}
+
+// siteInputs is everything a site is made of.
+type siteInputs struct {
+	Site    *site
+	Results probe.Results
+	News    []render.NewsEntry
+	History *history.History // nil: no history shown
+}
+
+// writeSite renders the site and puts it in place of dir, atomically. The
+// templates and static files come from the given folders, or are the
+// embedded ones when those are "". With a history, the page shows it as of
+// the results' time (so the history should hold the run already). It
+// returns the view and the number of files written. A bad template is bad
+// input; a failed write is not. When ctx ends before the site is put in
+// place, nothing is written and the error is ctx's; once it is being put in
+// place, it is finished.
+func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
+	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
+	if templatesDir != "" {
+		ro.Templates = os.DirFS(templatesDir)
+	}
+	if staticDir != "" {
+		ro.Static = os.DirFS(staticDir)
+	}
+	type site struct {
+		v     *render.View
+		files []render.File
+	}
+	rendered, err := aside(ctx, func() (site, error) {
+		v, err := render.Build(ro)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		files, err := v.Files(ro.Templates, ro.Static)
+		if err != nil {
+			return site{}, badInput(err)
+		}
+		return site{v, files}, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	v, files := rendered.v, rendered.files
+	if err := render.WriteFiles(dir, files); err != nil {
+		var sde *render.SiteDirError
+		if errors.As(err, &sde) {
+			return nil, 0, badInput(err)
+		}
+		return nil, 0, err
+	}
+	return v, len(files), nil
+}

@@ -53,6 +53,14 @@
 // changes nothing. A folder without last-run (a history from before it) goes
 // by the last line alone.
 //
+// A machine with a wrong clock could stamp a run years ahead, and every run
+// after it would then be refused as older. Commands check a run's time
+// against their clock before recording it ([probe.CheckTime]); [ReadAt]
+// refuses a history already holding a time more than [probe.MaxClockSkew]
+// after the clock, naming the line, and [Trim] ("deadyet history trim
+// --history DIR --after now") is the repair: it drops the lines and the last
+// run after a time, atomically.
+//
 // Reading is strict. A line that is empty, truncated, not a JSON object, has
 // an unknown or repeated field, an unknown state, a time that is not
 // "YYYY-MM-DDTHH:MM:SSZ" or goes backwards, or a "from" that is not what the

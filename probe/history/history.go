@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 	"unicode/utf8"
 
@@ -45,12 +46,15 @@ type Line struct {
 
 // ParseError is a line of the history that cannot be read.
 type ParseError struct {
-	File string // the path of history.jsonl
+	File string // the path of history.jsonl, or of last-run
 	Line int    // 1-based
 	Msg  string
+	Err  error // what Msg says, when it is an error of its own, like a [*probe.FutureError]; or nil
 }
 
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+func (e *ParseError) Unwrap() error { return e.Err }
 
 // StaleError is a run that [History.Record] refuses because it is older than
 // the last run recorded: recording it would put the history back in an
@@ -197,6 +201,67 @@ func (h *History) LastRun() time.Time {
 		last = h.recorded
 	}
 	return last
+}
+
+// ReadAt is [Read] by a machine whose clock says now. A history holding a
+// time more than [probe.MaxClockSkew] after now, in a line or in last-run,
+// was recorded by a machine with a wrong clock, and every later run would be
+// refused as older than it: that is a [*ParseError] naming the first such
+// line, wrapping a [*probe.FutureError], and saying how to drop it with
+// "deadyet history trim" ([Trim]).
+func ReadAt(dir string, now time.Time) (*History, error) {
+	h, err := Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	limit := now.Add(probe.MaxClockSkew).Unix()
+	i := sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > limit })
+	file, line, t := h.file, h.lineNumber(int32(i)), time.Time{}
+	switch {
+	case i < len(h.entries):
+		t = unixUTC(h.entries[i].t)
+	case h.stamp.Unix() > limit:
+		file, line, t = h.stampFile(), 1, h.stamp
+	default:
+		return h, nil
+	}
+	fe := probe.CheckTime(t, now)
+	return nil, &ParseError{File: file, Line: line, Err: fe, Msg: fmt.Sprintf(
+		"%v; drop the times after now with: deadyet history trim --history %s --after now", fe, filepath.Dir(h.file))}
+}
+
+// Trim removes from the history in dir every line stamped after the time
+// after, and the time in last-run if it is after it too; it returns the
+// number of lines removed. It is the repair of a history that a machine with
+// a wrong clock wrote into the future ([ReadAt]). The history is read as
+// strictly as by [Read], and replaced atomically (a temporary file, synced,
+// renamed over it); last-run is removed after that, in one step. A crash
+// leaves either the old history or the trimmed one, and at worst last-run
+// not yet removed, which [ReadAt] reports as it did before: running Trim
+// again finishes the work, as Trim removes nothing the second time.
+func Trim(dir string, after time.Time) (removed int, err error) {
+	h, err := Read(dir)
+	if err != nil {
+		return 0, err
+	}
+	a := after.Unix() // the lines are to the second: t > after is t > a
+	i := sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > a })
+	if removed = len(h.entries) - i; removed > 0 {
+		off := 0
+		for range i {
+			off += bytes.IndexByte(h.data[off:], '\n') + 1
+		}
+		if err := atomicfile.WriteFile(h.file, h.data[:off], 0o644); err != nil {
+			return 0, fmt.Errorf("trim history: %w", err)
+		}
+	}
+	if !h.stamp.IsZero() && h.stamp.Unix() > a {
+		if err := os.Remove(h.stampFile()); err != nil {
+			return removed, fmt.Errorf("trim history: %w", err)
+		}
+		atomicfile.SyncDir(dir)
+	}
+	return removed, nil
 }
 
 // File is the path of the history file.

@@ -115,3 +115,31 @@ func CanonicalHost(h string) (string, error) {
 	}
 	return strings.ToLower(strings.TrimSuffix(h, ".")), nil
 }
+
+// MaxClockSkew is how far after this machine's clock a run's time may be:
+// clocks drift, but results stamped later than this come from a clock that
+// is wrong, and recording them would make every later run look older than
+// the last ([CheckTime]).
+const MaxClockSkew = 10 * time.Minute
+
+// FutureError is a time more than [MaxClockSkew] after now.
+type FutureError struct {
+	Time time.Time // the time checked
+	Now  time.Time // this machine's clock
+}
+
+func (e *FutureError) Error() string {
+	return fmt.Sprintf("time %s is more than %s after this machine's clock, %s: a clock is wrong",
+		e.Time.UTC().Format(time.RFC3339), shortDuration(MaxClockSkew), e.Now.UTC().Format(time.RFC3339))
+}
+
+// CheckTime returns a [*FutureError] when t is more than [MaxClockSkew]
+// after now, and nil otherwise. Reading results needs no clock; a command
+// calls CheckTime on a run's Finished time with time.Now() before it records
+// or writes anything.
+func CheckTime(t, now time.Time) error {
+	if t.Sub(now) > MaxClockSkew {
+		return &FutureError{Time: t, Now: now}
+	}
+	return nil
+}

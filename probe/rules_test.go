@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,33 @@ func TestTimeoutBounds(t *testing.T) {
 	} {
 		if got := ValidTimeout(d); got != want {
 			t.Errorf("ValidTimeout(%v) = %v, want %v", d, got, want)
+		}
+	}
+}
+
+func TestCheckTime(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now, ""},
+		{now.Add(-365 * 24 * time.Hour), ""},
+		{now.Add(MaxClockSkew), ""},
+		{now.Add(MaxClockSkew + time.Second), "time 2026-12-03T10:10:01Z is more than 10m after this machine's clock, 2026-12-03T10:00:00Z: a clock is wrong"},
+		{time.Date(9999, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600)), "time 9998-12-31T23:00:00Z is more than 10m after this machine's clock, 2026-12-03T10:00:00Z: a clock is wrong"},
+	} {
+		err := CheckTime(tt.t, now)
+		got := ""
+		if err != nil {
+			got = err.Error()
+			var fe *FutureError
+			if !errors.As(err, &fe) || !fe.Time.Equal(tt.t) || !fe.Now.Equal(now) {
+				t.Errorf("CheckTime(%v): %#v is not a *FutureError with the times", tt.t, err)
+			}
+		}
+		if got != tt.want {
+			t.Errorf("CheckTime(%v) = %q, want %q", tt.t, got, tt.want)
 		}
 	}
 }

@@ -36,7 +36,30 @@
 //     transition to "skipped", so that the time after it counts as no data
 //     rather than as its last state.
 //   - "t" is the run's Finished time (Started when that is zero), in UTC,
-//     to the second; a run older than the last line is refused.
+//     to the second. A run older than the last run recorded is refused (see
+//     "The last run").
+//
+// # The last run
+//
+// Next to history.jsonl, the file last-run ([LastRunFile]) holds the time of
+// the newest run recorded, one line like "2026-11-25T10:00:03Z". Every run
+// that records replaces it (atomically, as it does history.jsonl), a quiet
+// one included, so that history.jsonl need not change for the time of a
+// quiet run to be known. The last run is the later of that time and the
+// history's last line ([History.LastRun]); a run older than it is refused
+// ([*StaleError]), even when the newer run changed nothing, so that two runs
+// recorded in either order leave the history in the state of the later. A
+// run of the same second is recorded: recording one results file twice
+// changes nothing. A folder without last-run (a history from before it) goes
+// by the last line alone.
+//
+// A machine with a wrong clock could stamp a run years ahead, and every run
+// after it would then be refused as older. Commands check a run's time
+// against their clock before recording it ([probe.CheckTime]); [ReadAt]
+// refuses a history already holding a time more than [probe.MaxClockSkew]
+// after the clock, naming the line, and [Trim] ("deadyet history trim
+// --history DIR --after now") is the repair: it drops the lines and the last
+// run after a time, atomically.
 //
 // Reading is strict. A line that is empty, truncated, not a JSON object, has
 // an unknown or repeated field, an unknown state, a time that is not

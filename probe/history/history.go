@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 	"unicode/utf8"
 
@@ -17,6 +18,13 @@ import (
 
 // FileName is the name of the history inside its folder.
 const FileName = "history.jsonl"
+
+// LastRunFile is the name, inside the history's folder, of the file that
+// holds the time of the newest run recorded: one line, UTC to the second,
+// like "2026-11-25T10:00:03Z". [History.Write] replaces it on every run, so
+// that a quiet run, which adds nothing to history.jsonl, still counts when
+// [History.Record] refuses a run older than the last one.
+const LastRunFile = "last-run"
 
 // maxDetail bounds the detail kept in the history, in bytes.
 const maxDetail = 200
@@ -38,12 +46,28 @@ type Line struct {
 
 // ParseError is a line of the history that cannot be read.
 type ParseError struct {
-	File string // the path of history.jsonl
+	File string // the path of history.jsonl, or of last-run
 	Line int    // 1-based
 	Msg  string
+	Err  error // what Msg says, when it is an error of its own, like a [*probe.FutureError]; or nil
 }
 
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// StaleError is a run that [History.Record] refuses because it is older than
+// the last run recorded: recording it would put the history back in an
+// older state than one it was already in.
+type StaleError struct {
+	Run  time.Time // the run's time, UTC to the second
+	Last time.Time // [History.LastRun]
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("results of %s are older than the last run recorded, %s",
+		e.Run.UTC().Format(time.RFC3339), e.Last.UTC().Format(time.RFC3339))
+}
 
 // stateCode numbers the states compactly: 0 is "" (no state yet), i+1 is
 // probe.States[i].
@@ -102,14 +126,18 @@ type History struct {
 	days     []int64     // UTC days (Unix days) with a line, ascending
 	lastBeat int64       // UTC day of the last heartbeat, or -1<<62
 	details  map[string]string
+
+	stamp    time.Time // the time in LastRunFile as read or last written; zero if none
+	recorded time.Time // the newest run Record accepted; zero if none
 }
 
 func newHistory(file string) *History {
 	return &History{file: file, keyIndex: map[string]int32{}, lastBeat: -1 << 62, details: map[string]string{}}
 }
 
-// Read reads dir/history.jsonl. A missing file (or folder) is an empty
-// history; a line that does not parse is a [*ParseError].
+// Read reads dir/history.jsonl and dir/last-run ([LastRunFile]). A missing
+// file (or folder) is an empty history; a line that does not parse is a
+// [*ParseError].
 func Read(dir string) (*History, error) {
 	return readFile(filepath.Join(dir, FileName))
 }
@@ -117,19 +145,123 @@ func Read(dir string) (*History, error) {
 func readFile(file string) (*History, error) {
 	h := newHistory(file)
 	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return h, nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
 		return nil, fmt.Errorf("read history: %w", err)
+	default:
+		// About one line per 100 bytes: allocate once.
+		h.entries = make([]entry, 0, len(data)/100+16)
+		if err := h.parse(data); err != nil {
+			return nil, err
+		}
+		h.data, h.written = data, len(data)
 	}
-	// About one line per 100 bytes: allocate once.
-	h.entries = make([]entry, 0, len(data)/100+16)
-	if err := h.parse(data); err != nil {
+	if h.stamp, err = readStamp(h.stampFile()); err != nil {
 		return nil, err
 	}
-	h.data, h.written = data, len(data)
 	return h, nil
+}
+
+// stampFile is the path of [LastRunFile], next to the history file.
+func (h *History) stampFile() string { return filepath.Join(filepath.Dir(h.file), LastRunFile) }
+
+// readStamp reads a [LastRunFile]: zero when there is none.
+func readStamp(file string) (time.Time, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read history: %w", err)
+	}
+	line, ok := bytes.CutSuffix(data, []byte("\n"))
+	t, tok := parseTime(line)
+	if !ok || !tok {
+		if len(data) > 40 {
+			data = append(data[:40:40], "…"...)
+		}
+		return time.Time{}, &ParseError{File: file, Line: 1, Msg: fmt.Sprintf(
+			"bad last run %q: want one line, UTC to the second, like 2026-11-25T10:00:03Z", data)}
+	}
+	return unixUTC(t), nil
+}
+
+// LastRun is the time of the newest run recorded: the later of the time in
+// [LastRunFile] and that of the history's last line, or of a run [History.Record]
+// accepted since. It is zero for a history that has recorded nothing.
+func (h *History) LastRun() time.Time {
+	last := h.stamp
+	if n := len(h.entries); n > 0 {
+		if t := unixUTC(h.entries[n-1].t); t.After(last) {
+			last = t
+		}
+	}
+	if h.recorded.After(last) {
+		last = h.recorded
+	}
+	return last
+}
+
+// ReadAt is [Read] by a machine whose clock says now. A history holding a
+// time more than [probe.MaxClockSkew] after now, in a line or in last-run,
+// was recorded by a machine with a wrong clock, and every later run would be
+// refused as older than it: that is a [*ParseError] naming the first such
+// line, wrapping a [*probe.FutureError], and saying how to drop it with
+// "deadyet history trim" ([Trim]).
+func ReadAt(dir string, now time.Time) (*History, error) {
+	h, err := Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	limit := now.Add(probe.MaxClockSkew).Unix()
+	i := sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > limit })
+	file, line, t := h.file, h.lineNumber(int32(i)), time.Time{}
+	switch {
+	case i < len(h.entries):
+		t = unixUTC(h.entries[i].t)
+	case h.stamp.Unix() > limit:
+		file, line, t = h.stampFile(), 1, h.stamp
+	default:
+		return h, nil
+	}
+	fe := probe.CheckTime(t, now)
+	return nil, &ParseError{File: file, Line: line, Err: fe, Msg: fmt.Sprintf(
+		"%v; drop the times after now with: deadyet history trim --history %s --after now", fe, filepath.Dir(h.file))}
+}
+
+// Trim removes from the history in dir every line stamped after the time
+// after, and the time in last-run if it is after it too; it returns the
+// number of lines removed. It is the repair of a history that a machine with
+// a wrong clock wrote into the future ([ReadAt]). The history is read as
+// strictly as by [Read], and replaced atomically (a temporary file, synced,
+// renamed over it); last-run is removed after that, in one step. A crash
+// leaves either the old history or the trimmed one, and at worst last-run
+// not yet removed, which [ReadAt] reports as it did before: running Trim
+// again finishes the work, as Trim removes nothing the second time.
+func Trim(dir string, after time.Time) (removed int, err error) {
+	h, err := Read(dir)
+	if err != nil {
+		return 0, err
+	}
+	a := after.Unix() // the lines are to the second: t > after is t > a
+	i := sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > a })
+	if removed = len(h.entries) - i; removed > 0 {
+		off := 0
+		for range i {
+			off += bytes.IndexByte(h.data[off:], '\n') + 1
+		}
+		if err := atomicfile.WriteFile(h.file, h.data[:off], 0o644); err != nil {
+			return 0, fmt.Errorf("trim history: %w", err)
+		}
+	}
+	if !h.stamp.IsZero() && h.stamp.Unix() > a {
+		if err := os.Remove(h.stampFile()); err != nil {
+			return removed, fmt.Errorf("trim history: %w", err)
+		}
+		atomicfile.SyncDir(dir)
+	}
+	return removed, nil
 }
 
 // File is the path of the history file.
@@ -150,8 +282,13 @@ func (h *History) line(i int) Line {
 }
 
 // Record adds to the history what the run r changed, and returns the lines
-// it added (none for a quiet run after the day's first). Nothing is written
-// to disk: see [History.Write]. On error the history is unchanged.
+// it added (none for a quiet run after the day's first). The run's time is
+// r.Finished (r.Started when that is zero), to the second. A run older than
+// [History.LastRun] is refused with a [*StaleError], so that whatever order
+// two runs are recorded in, the history ends in the state of the later; a
+// run of the same second as the last is recorded (recording the same results
+// twice changes nothing). Nothing is written to disk: see [History.Write].
+// On error the history is unchanged.
 func (h *History) Record(r probe.Results) ([]Line, error) {
 	t := r.Finished
 	if t.IsZero() {
@@ -161,9 +298,8 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		return nil, errors.New("record history: the results have no time")
 	}
 	t = t.UTC().Truncate(time.Second)
-	if n := len(h.entries); n > 0 && t.Unix() < h.entries[n-1].t {
-		return nil, fmt.Errorf("record history: the run of %s is older than the last line of %s (%s)",
-			t.Format(time.RFC3339), h.file, time.Unix(h.entries[n-1].t, 0).UTC().Format(time.RFC3339))
+	if last := h.LastRun(); t.Before(last) {
+		return nil, &StaleError{Run: t, Last: last}
 	}
 	var add []Line
 	if floorDiv(t.Unix(), day) != h.lastBeat {
@@ -201,6 +337,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		h.data = appendLine(h.data, l)
 		h.add(l)
 	}
+	h.recorded = t
 	return add, nil
 }
 
@@ -208,20 +345,33 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 // written yet.
 func (h *History) Changed() bool { return len(h.data) != h.written }
 
-// Write writes the history to its file if Record changed it: the old file is
-// replaced atomically, or left as it was on error. The folder is created if
-// need be.
+// Write writes what Record added: the history file if Record changed it, then
+// [LastRunFile] if a run newer than the time in it was recorded, so a quiet
+// run writes the one line of LastRunFile and not a byte of history.jsonl.
+// Each file is replaced atomically, or left as it was on error; a Write that
+// fails can be tried again. Should a crash come between the two files, the
+// history's last line still holds the run's time, and [History.LastRun]
+// reads the later of the two. The folder is created if need be.
 func (h *History) Write() error {
-	if !h.Changed() {
+	writeStamp := h.recorded.After(h.stamp)
+	if !h.Changed() && !writeStamp {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
-	if err := atomicfile.WriteFile(h.file, h.data, 0o644); err != nil {
-		return err
+	if h.Changed() {
+		if err := atomicfile.WriteFile(h.file, h.data, 0o644); err != nil {
+			return err
+		}
+		h.written = len(h.data)
 	}
-	h.written = len(h.data)
+	if writeStamp {
+		if err := atomicfile.WriteFile(h.stampFile(), []byte(h.recorded.Format(timeLayout)+"\n"), 0o644); err != nil {
+			return err
+		}
+		h.stamp = h.recorded
+	}
 	return nil
 }
 

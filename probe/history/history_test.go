@@ -402,7 +402,7 @@ func TestRecordErrors(t *testing.T) {
 		r: func(t *testing.T) probe.Results {
 			return run{"2026-11-25 09:59", []string{k21 + "=timeout"}}.results(t)
 		},
-		want: "record history: the run of 2026-11-25T09:59:00Z is older than the last line of HISTORY (2026-11-25T10:00:00Z)",
+		want: "results of 2026-11-25T09:59:00Z are older than the last run recorded, 2026-11-25T10:00:00Z",
 	}, {
 		name: "no time",
 		r: func(t *testing.T) probe.Results {

@@ -54,11 +54,16 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if err = renameStep(tmp, path); err != nil {
 		return err
 	}
-	// Make the rename itself durable. Some file systems cannot sync a
-	// folder; the data is in place by now, so that is not an error.
-	if d, derr := os.Open(dir); derr == nil {
+	SyncDir(dir)
+	return nil
+}
+
+// SyncDir makes the renames and removals done in the folder dir durable.
+// Some file systems cannot sync a folder; the change is made by then, so
+// that is not an error, and SyncDir returns none.
+func SyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return nil
 }

@@ -74,7 +74,7 @@ build --help"): a run that fails leaves it as it was. A bad TIME or a
 }
 
 func historyTrimRun(ctx context.Context, opts *HistoryTrimOptions) error {
-	return historyTrim(ctx, opts, time.Now(), pendingTrim)
+	return historyTrim(ctx, opts, time.Now(), history.Trim)
 }
 
 // A trimFunc removes from the history in dir the lines stamped after t

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -141,6 +142,11 @@ func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
 		if err != nil {
 			return probe.Results{}, err
 		}
+		// A runner with a wrong clock would poison the history: every later
+		// run would be older than this one.
+		if err := probe.CheckTime(cmp.Or(r.Finished, r.Started), time.Now()); err != nil {
+			return probe.Results{}, fmt.Errorf("%s: %w", p, err)
+		}
 		runs = append(runs, r)
 	}
 	merged, err := results.Merge(runs)
@@ -174,7 +180,7 @@ func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if err := checkHistoryDir(dir); err != nil {
 		return nil, err
 	}
-	h, err := aside(ctx, func() (*history.History, error) { return history.Read(dir) })
+	h, err := aside(ctx, func() (*history.History, error) { return history.ReadAt(dir, time.Now()) })
 	return h, inputErr(ctx, err)
 }
 

@@ -36,12 +36,14 @@ preview: build
 check: build
 	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
 
-# Unit and script tests, then the page in headless Chromium and the Nu HTML
+# Unit and script tests (and the site-write kill test at its full count:
+# under -race it kills only a few), then the page in headless Chromium and the Nu HTML
 # Checker. test-deps comes first: it installs chromium, Java and vnu-jar if
 # they are missing (see README "Development").
 test: test-deps
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(GO) test -count=1 -v -run '^TestWriteSiteKilled$$' ./render
 	$(MAKE) test-browser
 
 # Find chromium, java and vnu.jar; install what is missing when it may (root,

@@ -210,22 +210,13 @@ func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View
 	if staticDir != "" {
 		ro.Static = os.DirFS(staticDir)
 	}
-	v, err := render.Build(ro)
-	if err != nil {
-		return nil, 0, badInput(err)
-	}
-	files, err := v.Files(ro.Templates, ro.Static)
-	if err != nil {
-		return nil, 0, badInput(err)
-	}
-	if err := render.WriteFiles(dir, files); err != nil {
-		var sde *render.SiteDirError
-		if errors.As(err, &sde) {
-			return nil, 0, badInput(err)
-		}
+	v, n, err := render.WriteSite(dir, ro)
+	if we := (*render.WriteError)(nil); errors.As(err, &we) {
 		return nil, 0, err
+	} else if err != nil {
+		return nil, 0, badInput(err)
 	}
-	return v, len(files), nil
+	return v, n, nil
 }
 
 func plural(n int, what string) string {

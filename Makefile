@@ -36,7 +36,8 @@ preview: build
 check: build
 	$(DEADYET) check --config $(CONFIG) --news $(NEWS)
 
-# Unit and script tests, then the page in headless Chromium and the Nu HTML
+# Unit and script tests (and the site-write kill test at its full count:
+# under -race it kills only a few), then the page in headless Chromium and the Nu HTML
 # Checker. test-deps comes first: it installs chromium, Java and vnu-jar if
 # they are missing (see README "Development"). go generate first copies
 # site.toml to cmd/deadyet/shipped-site.toml, the demo's built-in copy, so
@@ -46,6 +47,7 @@ test: test-deps
 	$(GO) generate ./cmd/deadyet
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(GO) test -count=1 -v -run '^TestWriteSiteKilled$$' ./render
 	$(MAKE) test-browser
 
 # Find chromium, java and vnu.jar; install what is missing when it may (root,

@@ -49,7 +49,7 @@ func BenchmarkRenderLarge(b *testing.B) {
 	var files []File
 	for b.Loop() {
 		var err error
-		if files, err = Render(opts); err != nil {
+		if _, files, err = Render(opts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -183,7 +183,7 @@ func BenchmarkSiteTenYears(b *testing.B) {
 				t1, c1 := time.Now(), cpuTime(b)
 				o := opts
 				o.History = h
-				if files, err = Render(o); err != nil {
+				if _, files, err = Render(o); err != nil {
 					b.Fatal(err)
 				}
 				t2 := time.Now()

@@ -338,7 +338,7 @@ func browserSite(t *testing.T, opts Options) (url, dir string) {
 	dir = os.Getenv("DEADYET_BROWSER_SITE")
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "site")
-		if err := WriteSite(dir, opts); err != nil {
+		if _, _, err := writeSite(dir, opts); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -543,7 +543,7 @@ func TestHTMLValid(t *testing.T) {
 	hostileHistory.Results.Finished = fixtureTime
 	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t),
 		"history": fixtureHistoryOptions(t), "hostile-history": hostileHistory} {
-		files, err := Render(opts)
+		_, files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,10 +7,14 @@
 // between), a one-line headline ("MSNP21 still answers in bn2, but no main
 // server does"; when dead, "All protocol versions up to MSNP22 are gone"),
 // and one table per group with a cell per (server, check) and counts per
-// column. [Render] runs the templates of package templates over it and
-// returns the files of the site; [WriteSite] writes them to a folder,
-// atomically: a new folder is renamed into place, and a failed render or
-// write leaves the old site untouched. It replaces only a folder that
+// column. [Render] builds the view and runs the templates of package
+// templates over it: the files of the site, in memory. [WriteSite], the
+// one path the commands take, renders and writes them ([WriteFiles]) into
+// a new folder next to the site's, syncs every file and folder of it, and
+// swaps it in: on Linux in one step (renameat2 RENAME_EXCHANGE), so that a
+// crash at any instant leaves the old site or the new one, never neither.
+// A failed render or write leaves the old site untouched, and each write
+// removes what killed ones left. It replaces only a folder that
 // [CheckSiteDir] accepts: new, empty or a site it wrote, holding nothing
 // else, and never the current folder. Same inputs, same bytes: nothing
 // depends on map order or the clock (the time shown is the run's).

@@ -45,7 +45,7 @@ func TestFixtureHistoryFile(t *testing.T) {
 // TestGoldenHistory renders the golden site with the history fixture. The
 // pages the history does not touch stay those of the site without it.
 func TestGoldenHistory(t *testing.T) {
-	files, err := Render(fixtureHistoryOptions(t))
+	_, files, err := Render(fixtureHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestGoldenHistory(t *testing.T) {
 			t.Errorf("index.html contains %q", bad)
 		}
 	}
-	plain, err := Render(fixtureOptions(t))
+	_, plain, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestGoldenHistory(t *testing.T) {
 			t.Errorf("%s changes with a history", name)
 		}
 	}
-	again, err := Render(fixtureHistoryOptions(t))
+	_, again, err := Render(fixtureHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +468,7 @@ func TestTimelineOfRows(t *testing.T) {
 // time the script reads, and the script, allowed by its hash in the CSP;
 // without one it has none of them.
 func TestStaleNotice(t *testing.T) {
-	files, err := Render(fixtureHistoryOptions(t))
+	_, files, err := Render(fixtureHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +503,7 @@ func TestStaleNotice(t *testing.T) {
 		t.Error("404.html allows or has a script")
 	}
 
-	plain, err := Render(fixtureOptions(t))
+	_, plain, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,7 +523,7 @@ func TestDisagreement(t *testing.T) {
 		if !hist {
 			opts.History = nil
 		}
-		files, err := Render(opts)
+		_, files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -542,7 +542,7 @@ func TestDisagreement(t *testing.T) {
 			t.Errorf("history %v: want the starred cell and its legend", hist)
 		}
 	}
-	files, err := Render(fixtureOptions(t))
+	_, files, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -602,7 +602,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	feedOf := func(opts Options) []entry {
 		t.Helper()
-		files, err := Render(opts)
+		_, files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -679,7 +679,7 @@ func TestChangesFeed(t *testing.T) {
 // TestHistoryHostile: what a history line carries (group, address, check,
 // detail) is text on the page and in the feed.
 func TestHistoryHostile(t *testing.T) {
-	files, err := Render(hostileHistoryOptions(t))
+	_, files, err := Render(hostileHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -779,7 +779,7 @@ func TestEmptyHistory(t *testing.T) {
 	}
 	opts := fixtureOptions(t)
 	opts.History = h
-	files, err := Render(opts)
+	_, files, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

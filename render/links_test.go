@@ -179,7 +179,7 @@ func TestLinks(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "site")
-			if err := WriteSite(dir, opts); err != nil {
+			if _, _, err := writeSite(dir, opts); err != nil {
 				t.Fatal(err)
 			}
 			rep := checkLinks(t, dir, basePath(opts.Page.WithDefaults().URL))

@@ -78,7 +78,7 @@ func TestServerPagePaths(t *testing.T) {
 		}
 	}
 	dir := filepath.Join(t.TempDir(), "site")
-	if err := WriteSite(dir, opts); err != nil {
+	if _, _, err := writeSite(dir, opts); err != nil {
 		t.Fatal(err)
 	}
 	checkLinks(t, dir, "/deadyet/")
@@ -138,7 +138,7 @@ func TestChronicleMatchesStats(t *testing.T) {
 // dayPages renders the history fixture's site and returns its files by name.
 func historySite(t *testing.T) map[string]string {
 	t.Helper()
-	files, err := Render(fixtureHistoryOptions(t))
+	_, files, err := Render(fixtureHistoryOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestQuietRunKeepsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.History = h
-	before, err := Render(opts)
+	_, before, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestQuietRunKeepsPages(t *testing.T) {
 		t.Fatalf("the quiet run added %v (%v)", added, err)
 	}
 	opts.Results = quiet
-	after, err := Render(opts)
+	_, after, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func fileOf(t testing.TB, files []File, name string) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	files, err := Render(fixtureOptions(t))
+	_, files, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
-	again, err := Render(fixtureOptions(t))
+	_, again, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestGolden(t *testing.T) {
 
 // TestStatusJSON checks the documented schema on the golden site.
 func TestStatusJSON(t *testing.T) {
-	files, err := Render(fixtureOptions(t))
+	_, files, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestStatusJSON(t *testing.T) {
 }
 
 func TestFeedIsAtom(t *testing.T) {
-	files, err := Render(fixtureOptions(t))
+	_, files, err := Render(fixtureOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func hostileOptions(t *testing.T) Options {
 // TestHostileInput checks that hostile input comes out as text.
 func TestHostileInput(t *testing.T) {
 	const evil = hostile
-	files, err := Render(hostileOptions(t))
+	_, files, err := Render(hostileOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +465,7 @@ func TestAnchorsUnique(t *testing.T) {
 	}
 	opts := Options{Config: cfg, Results: fixtureResults(cfg, nil), News: fixtureOptions(t).News,
 		Page: Page{FAQ: []FAQ{{"Why?", "x"}, {"Why", "y"}, {"why!", "z"}}}}
-	files, err := Render(opts)
+	_, files, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +512,7 @@ func TestHostileMarkup(t *testing.T) {
 	tag := regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>`)
 	attr := regexp.MustCompile(`\s+([^\s=>]+)(?:="([^"]*)")?`)
 	for name, opts := range map[string]Options{"hostile": hostileOptions(t), "hostile with history": hostileHistoryOptions(t)} {
-		files, err := Render(opts)
+		_, files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -561,7 +561,7 @@ func TestHostileMarkup(t *testing.T) {
 // keeps the status.
 func TestPageWithoutText(t *testing.T) {
 	cfg := fixtureConfig(2)
-	files, err := Render(Options{Config: cfg, Results: fixtureResults(cfg, nil)})
+	_, files, err := Render(Options{Config: cfg, Results: fixtureResults(cfg, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,15 +36,20 @@ var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "in
 // folders and index.html files.
 var siteDirs = []string{archiveDir, dayDir, serverDir}
 
-// Render renders the whole site in memory, files sorted by name: 404.html,
-// archive/index.html, badge.svg, day/…/index.html, favicon.svg, feed.xml,
-// index.html, pages.css, server/…/index.html, status.json, style.css.
-func Render(opts Options) ([]File, error) {
+// Render builds the view of opts ([Build]) and renders the whole site in
+// memory, files sorted by name: 404.html, archive/index.html, badge.svg,
+// day/…/index.html, favicon.svg, feed.xml, index.html, pages.css,
+// server/…/index.html, status.json, style.css.
+func Render(opts Options) (*View, []File, error) {
 	v, err := Build(opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v.Files(opts.Templates, opts.Static)
+	files, err := v.Files(opts.Templates, opts.Static)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, files, nil
 }
 
 // Files renders the site of a view, as [Render] does. tfs holds the
@@ -147,23 +152,6 @@ func wbr(host string) template.HTML {
 	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(host), ".", ".<wbr>"))
 }
 
-// writeFile is os.WriteFile; tests replace it to fail half-way.
-var writeFile = os.WriteFile
-
-// WriteSite renders the site and puts it in the folder dir, replacing what
-// was there, without ever leaving a half-written site: it renders in
-// memory, writes a new folder next to dir, moves the old dir aside, renames
-// the new one into place and removes the old. When anything fails, dir is
-// left as it was and the new folder is removed. Since the whole folder is
-// replaced, dir must be one [CheckSiteDir] accepts.
-func WriteSite(dir string, opts Options) error {
-	files, err := Render(opts)
-	if err != nil {
-		return err
-	}
-	return WriteFiles(dir, files)
-}
-
 // A SiteDirError says why a folder may not be replaced by a site: it holds
 // what deadyet did not write. Its text is one line, "site folder "dir" …".
 type SiteDirError struct {
@@ -174,7 +162,7 @@ type SiteDirError struct {
 func (e *SiteDirError) Error() string { return fmt.Sprintf("site folder %q %s", e.Dir, e.Reason) }
 
 // CheckSiteDir reports whether the folder dir may be replaced by a site
-// (as [WriteSite] and [WriteFiles] replace it, whole): it does not exist
+// (as [WriteFiles] replaces it, whole): it does not exist
 // yet, or is empty, or holds a site deadyet wrote: an index.html, a
 // status.json of this package and no file but those of a site (not a
 // CNAME, a .git or a folder), so that nothing else is ever deleted. The
@@ -257,70 +245,4 @@ func foreignFile(dir, sub string) (string, error) {
 		return fs.SkipAll
 	})
 	return other, err
-}
-
-// WriteFiles puts files in the folder dir the way [WriteSite] does.
-func WriteFiles(dir string, files []File) (err error) {
-	if err := CheckSiteDir(dir); err != nil {
-		return fmt.Errorf("write site: %w", err)
-	}
-	dir = filepath.Clean(dir)
-	parent, base := filepath.Dir(dir), filepath.Base(dir)
-	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
-	if err != nil {
-		return fmt.Errorf("write site: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("write site: %w", err)
-	}
-	made := map[string]bool{".": true}
-	for _, f := range files {
-		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
-			return fmt.Errorf("write site: bad file name %q", f.Name)
-		}
-		if d := path.Dir(f.Name); !made[d] {
-			if err := os.MkdirAll(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
-				return fmt.Errorf("write site: %w", err)
-			}
-			made[d] = true
-		}
-		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(f.Name)), f.Data, 0o644); err != nil {
-			return fmt.Errorf("write site: %w", err)
-		}
-	}
-
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old, err = os.MkdirTemp(parent, "."+base+".old-")
-		if err != nil {
-			return fmt.Errorf("write site: %w", err)
-		}
-		if err := os.Remove(old); err != nil {
-			return fmt.Errorf("write site: %w", err)
-		}
-		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("write site: move the old site aside: %w", err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("write site: %w", err)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			if rerr := os.Rename(old, dir); rerr != nil {
-				return fmt.Errorf("write site: %w (and the old site stays at %q: %v)", err, old, rerr)
-			}
-		}
-		return fmt.Errorf("write site: %w", err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("write site: remove the old site: %w", err)
-		}
-	}
-	return nil
 }

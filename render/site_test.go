@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 )
@@ -88,8 +89,16 @@ func assertFiles(t *testing.T, parent, dir string, files map[string]string) {
 
 func TestWriteSiteReplaces(t *testing.T) {
 	parent, dir := oldSite(t)
-	if err := WriteSite(dir, fixtureOptions(t)); err != nil {
+	v, n, err := writeSite(dir, fixtureOptions(t))
+	if err != nil {
 		t.Fatal(err)
+	}
+	_, files, err := Render(fixtureOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(files) || v.Verdict != Partial {
+		t.Errorf("WriteSite = a view of verdict %q and %d files; want partial and %d files", v.Verdict, n, len(files))
 	}
 	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "pages.css", "server", "status.json", "style.css"}
 	if got := listDir(t, dir); !slices.Equal(got, want) {
@@ -98,12 +107,11 @@ func TestWriteSiteReplaces(t *testing.T) {
 	if got := listDir(t, parent); !slices.Equal(got, []string{"public"}) {
 		t.Errorf("left next to the site: %v", got)
 	}
-	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm() != 0o755 {
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
 		t.Errorf("site folder mode %v, %v; want 0755", fi.Mode(), err)
 	}
 	// A second write over a fresh folder works too.
-	if err := WriteSite(filepath.Join(parent, "new"), fixtureOptions(t)); err != nil {
+	if _, _, err := writeSite(filepath.Join(parent, "new"), fixtureOptions(t)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -122,14 +130,17 @@ func TestWriteSiteTemplateErrorKeepsOld(t *testing.T) {
 	}
 	broken["index.html"].Data = []byte(`{{template "head" .}}{{.NoSuchField}}`)
 	opts.Templates = broken
-	err := WriteSite(dir, opts)
+	_, _, err := writeSite(dir, opts)
 	if err == nil || !strings.Contains(err.Error(), "render index.html") {
 		t.Fatalf("err = %v, want a template error", err)
+	}
+	if we := (*WriteError)(nil); errors.As(err, &we) {
+		t.Errorf("a template error is a *WriteError: %v", err)
 	}
 	assertOld(t, parent, dir)
 
 	broken["index.html"].Data = []byte(`{{if}}`)
-	if err := WriteSite(dir, opts); err == nil || !strings.Contains(err.Error(), "parse templates") {
+	if _, _, err := writeSite(dir, opts); err == nil || !strings.Contains(err.Error(), "parse templates") {
 		t.Fatalf("err = %v, want a parse error", err)
 	}
 	assertOld(t, parent, dir)
@@ -137,23 +148,23 @@ func TestWriteSiteTemplateErrorKeepsOld(t *testing.T) {
 
 func TestWriteSiteWriteErrorKeepsOld(t *testing.T) {
 	parent, dir := oldSite(t)
-	n := 0
+	var n atomic.Int32
 	writeFile = func(name string, data []byte, perm os.FileMode) error {
-		if n++; n == 3 {
+		if n.Add(1) == 3 {
 			return errors.New("disk full")
 		}
-		return os.WriteFile(name, data, perm)
+		return syncedWrite(name, data, perm)
 	}
-	t.Cleanup(func() { writeFile = os.WriteFile })
-	err := WriteSite(dir, fixtureOptions(t))
-	if err == nil || err.Error() != "write site: disk full" {
-		t.Fatalf("err = %v, want disk full", err)
+	t.Cleanup(func() { writeFile = syncedWrite })
+	_, _, err := writeSite(dir, fixtureOptions(t))
+	if we := (*WriteError)(nil); err == nil || err.Error() != "write site: disk full" || !errors.As(err, &we) {
+		t.Fatalf("err = %v, want the *WriteError disk full", err)
 	}
 	assertOld(t, parent, dir)
 }
 
 func TestWriteSiteMissingParent(t *testing.T) {
-	if err := WriteSite(filepath.Join(t.TempDir(), "missing", "public"), fixtureOptions(t)); err == nil {
+	if _, _, err := writeSite(filepath.Join(t.TempDir(), "missing", "public"), fixtureOptions(t)); err == nil {
 		t.Error("writing into a missing parent folder succeeded")
 	}
 }
@@ -207,7 +218,7 @@ func TestWriteSiteRefuses(t *testing.T) {
 			if err := CheckSiteDir(out); err == nil || err.Error() != want {
 				t.Errorf("CheckSiteDir: err = %v\nwant %s", err, want)
 			}
-			err := WriteSite(out, fixtureOptions(t))
+			_, _, err := writeSite(out, fixtureOptions(t))
 			var sde *SiteDirError
 			if err == nil || err.Error() != "write site: "+want || !errors.As(err, &sde) {
 				t.Errorf("WriteSite: err = %v\nwant write site: %s", err, want)
@@ -228,7 +239,7 @@ func TestWriteSiteRefuses(t *testing.T) {
 // index.html files.
 func TestSiteFiles(t *testing.T) {
 	for _, opts := range []Options{fixtureOptions(t), fixtureHistoryOptions(t)} {
-		files, err := Render(opts)
+		_, files, err := Render(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +268,7 @@ func TestWriteSiteCurrentFolder(t *testing.T) {
 	t.Chdir(dir)
 	for _, out := range []string{".", "./", dir, "..", parent, "/"} {
 		want := fmt.Sprintf("site folder %q is the current folder or holds it; name a folder of its own, like public", out)
-		if err := WriteSite(out, fixtureOptions(t)); err == nil || err.Error() != "write site: "+want {
+		if _, _, err := writeSite(out, fixtureOptions(t)); err == nil || err.Error() != "write site: "+want {
 			t.Errorf("out %q: err = %v\nwant write site: %s", out, err, want)
 		}
 	}
@@ -283,7 +294,7 @@ func TestWriteSiteAccepts(t *testing.T) {
 		if err := CheckSiteDir(out); err != nil {
 			t.Errorf("%v: CheckSiteDir: %v", files, err)
 		}
-		if err := WriteSite(out, fixtureOptions(t)); err != nil {
+		if _, _, err := writeSite(out, fixtureOptions(t)); err != nil {
 			t.Errorf("%v: WriteSite: %v", files, err)
 		}
 		if err := CheckSiteDir(out); err != nil {
@@ -296,13 +307,13 @@ func TestWriteSiteAccepts(t *testing.T) {
 // files render the same bytes.
 func TestTemplatesFromFolder(t *testing.T) {
 	opts := fixtureOptions(t)
-	embedded, err := Render(opts)
+	_, embedded, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts.Templates = os.DirFS("../templates")
 	opts.Static = os.DirFS("../static")
-	folder, err := Render(opts)
+	_, folder, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,4 +322,20 @@ func TestTemplatesFromFolder(t *testing.T) {
 			t.Errorf("%s differs between embedded and folder templates", embedded[i].Name)
 		}
 	}
+}
+
+// writeSite renders the site of opts (as [Render] does) and puts it in the
+// folder dir in place of what was there (as [WriteFiles] does). It returns
+// the view and the number of files written. An error of the render is
+// returned as it is; one of the write is a *[WriteError], or, for a folder
+// that [CheckSiteDir] refuses, wraps a *[SiteDirError].
+func writeSite(dir string, opts Options) (*View, int, error) {
+	v, files, err := Render(opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := WriteFiles(dir, files); err != nil {
+		return nil, 0, err
+	}
+	return v, len(files), nil
 }

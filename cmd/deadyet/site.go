@@ -222,11 +222,7 @@ func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir 
 		files []render.File
 	}
 	rendered, err := aside(ctx, func() (site, error) {
-		v, err := render.Build(ro)
-		if err != nil {
-			return site{}, badInput(err)
-		}
-		files, err := v.Files(ro.Templates, ro.Static)
+		v, files, err := render.Render(ro)
 		if err != nil {
 			return site{}, badInput(err)
 		}

@@ -1,0 +1,286 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A WriteError is a site that could not be written or put in place: the
+// inputs were good, the disk or the folder was not. The previous site is
+// left as it was. Its text is "write site: …".
+type WriteError struct {
+	Err error
+}
+
+func (e *WriteError) Error() string { return "write site: " + e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// writeWorkers bounds the files written (and synced) at once: a sync waits
+// for the disk, and the disk takes several at a time.
+const writeWorkers = 8
+
+// writeFile writes a new file and syncs it to the disk; tests replace it
+// to fail half-way.
+var writeFile = syncedWrite
+
+// syncedWrite writes data to the new file name and syncs it.
+func syncedWrite(name string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncDir syncs the folder dir: the names in it are on the disk.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// The folders a write makes next to the site folder dir: the new site,
+// ".<base>.new-<digits>", and (where the swap is two renames) the old one
+// moved aside, ".<base>.old-<digits>", as os.MkdirTemp names them.
+const (
+	newInfix = ".new-"
+	oldInfix = ".old-"
+)
+
+// WriteFiles puts files in the folder dir in place of what was there, so
+// that a crash at any instant leaves either the old site or the new one,
+// never neither and never half of one:
+//
+//  1. it removes what killed runs left next to dir (see below);
+//  2. it writes the files into a new folder next to dir,
+//     ".<base>.new-<digits>", and syncs every file and every folder of it;
+//  3. it swaps that folder and dir in one step (on Linux renameat2 with
+//     RENAME_EXCHANGE; where that is missing, dir is renamed aside to
+//     ".<base>.old-<digits>" and the new folder into its place, and for a
+//     crash between the two renames a moment with no dir), or when dir
+//     does not exist yet renames the new folder to dir;
+//  4. it syncs dir's parent, and removes the old site.
+//
+// A run killed before step 3 leaves a ".<base>.new-*" folder, one killed
+// during step 4 one holding the old site; WriteFiles removes such folders
+// of dir's, and only those whose time is before its own start, so never
+// one a run still writes (the commands take a lock next to dir, so that
+// only one writes at a time). Nothing else next to dir is touched.
+//
+// When anything fails, dir is left as it was and the new folder is
+// removed. Since the whole folder is replaced, dir must be one
+// [CheckSiteDir] accepts; the error of one it refuses wraps a
+// *[SiteDirError], and every other error is a *[WriteError].
+func WriteFiles(dir string, files []File) error {
+	start := time.Now()
+	if err := CheckSiteDir(dir); err != nil {
+		if sde := (*SiteDirError)(nil); errors.As(err, &sde) {
+			return fmt.Errorf("write site: %w", err)
+		}
+		return &WriteError{err}
+	}
+	if err := replaceDir(filepath.Clean(dir), files, start); err != nil {
+		return &WriteError{err}
+	}
+	return nil
+}
+
+// replaceDir does the work of [WriteFiles] for a folder it accepts.
+func replaceDir(dir string, files []File, start time.Time) (err error) {
+	dirs := map[string]bool{".": true} // every folder of the new site, slash paths
+	for _, f := range files {
+		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
+			return fmt.Errorf("bad file name %q", f.Name)
+		}
+		for d := path.Dir(f.Name); !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	if err := removeLeftovers(parent, base, start); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	order := slices.Sorted(func(yield func(string) bool) {
+		for d := range dirs {
+			if d != "." && !yield(d) {
+				return
+			}
+		}
+	})
+	for _, d := range order { // a folder sorts before what it holds
+		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
+			return err
+		}
+	}
+	if err := parallel(len(files), func(i int) error {
+		return writeFile(filepath.Join(tmp, filepath.FromSlash(files[i].Name)), files[i].Data, 0o644)
+	}); err != nil {
+		return err
+	}
+	order = append(order, ".")
+	if err := parallel(len(order), func(i int) error {
+		return syncDir(filepath.Join(tmp, filepath.FromSlash(order[i])))
+	}); err != nil {
+		return fmt.Errorf("sync the new site: %w", err)
+	}
+
+	old, err := swapIn(tmp, dir)
+	if err != nil {
+		return err
+	}
+	if err := syncDir(parent); err != nil {
+		return fmt.Errorf("sync %q: %w", parent, err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("remove the old site: %w", err)
+		}
+	}
+	return nil
+}
+
+// parallel calls do(0), …, do(n-1) on at most writeWorkers goroutines, and
+// returns the first error; after one, no new call begins.
+func parallel(n int, do func(i int) error) error {
+	var (
+		mu    sync.Mutex
+		next  int
+		first error
+		wg    sync.WaitGroup
+	)
+	for range min(n, writeWorkers) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := first != nil || i >= n
+				mu.Unlock()
+				if stop {
+					return
+				}
+				if err := do(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// swapByRenames puts the folder tmp in place of dir with two renames, dir
+// aside to ".<base>.old-<digits>" and tmp into its place (or one, when
+// dir does not exist), and returns where the old site now is ("" for
+// none). When the second rename fails, dir is renamed back.
+func swapByRenames(tmp, dir string) (old string, err error) {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", os.Rename(tmp, dir)
+	} else if err != nil {
+		return "", err
+	}
+	if old, err = os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+oldInfix); err != nil {
+		return "", err
+	}
+	if err := os.Remove(old); err != nil {
+		return "", err
+	}
+	if err := os.Rename(dir, old); err != nil {
+		return "", fmt.Errorf("move the old site aside: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if rerr := os.Rename(old, dir); rerr != nil {
+			return "", fmt.Errorf("%w (and the old site stays at %q: %v)", err, old, rerr)
+		}
+		return "", err
+	}
+	return old, nil
+}
+
+// removeLeftovers removes, in the folder parent, the folders that writes
+// of the site folder base left when killed: ".<base>.new-<digits>" and
+// ".<base>.old-<digits>", when their time is before start. Anything else,
+// files and symbolic links of those names included, stays.
+func removeLeftovers(parent, base string, start time.Time) error {
+	des, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		if !de.IsDir() || !isLeftover(de.Name(), base) {
+			continue
+		}
+		fi, err := de.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since
+		} else if err != nil {
+			return err
+		}
+		if !fi.ModTime().Before(start) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(parent, de.Name())); err != nil {
+			return fmt.Errorf("remove what an earlier run left: %w", err)
+		}
+	}
+	return nil
+}
+
+// isLeftover reports whether name is one a write of the site folder base
+// makes next to it.
+func isLeftover(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, "."+base)
+	if !ok {
+		return false
+	}
+	digits, ok := strings.CutPrefix(rest, newInfix)
+	if !ok {
+		digits, ok = strings.CutPrefix(rest, oldInfix)
+	}
+	if !ok || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

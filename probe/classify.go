@@ -20,7 +20,6 @@ const (
 	maxLine    = 4096     // an MSNP line, including its CRLF
 	maxHTTP    = 16 << 10 // one HTTP answer: status line, headers and body
 	maxBody    = maxLine  // the body of a gateway answer
-	detailMax  = 120      // runes of a Result's Detail
 	quoteBytes = 40       // bytes of a server's text quoted in a Detail
 	noDeadline = DefaultTimeout
 )
@@ -203,25 +202,19 @@ func quote(b []byte) string {
 }
 
 // cleanDetail makes s fit a Result: one line of printable text, at most
-// detailMax runes. The checks already quote what servers send; this is the
+// [MaxDetail] bytes. The checks already quote what servers send; this is the
 // last guard.
 func cleanDetail(s string) string {
-	keep := detailMax
-	if utf8.RuneCountInString(s) > detailMax {
-		keep = detailMax - 1 // and "…"
+	s = ClipDetail(s)
+	if PrintableLine(s) {
+		return s
 	}
 	var b strings.Builder
-	n := 0
 	for _, r := range s {
-		if n == keep {
-			b.WriteRune('…')
-			break
-		}
 		if r == utf8.RuneError || !unicode.IsPrint(r) {
 			r = '?'
 		}
 		b.WriteRune(r)
-		n++
 	}
 	return b.String()
 }

@@ -104,7 +104,7 @@ func FuzzGateway(f *testing.F) {
 		if !s.Valid() || s == Skipped {
 			t.Fatalf("state %q", s)
 		}
-		if len([]rune(d)) > detailMax || !PrintableLine(d) {
+		if len(d) > MaxDetail || !PrintableLine(d) {
 			t.Fatalf("detail %q", d)
 		}
 		if s != Up {

@@ -141,7 +141,7 @@ func FuzzParseReply(f *testing.F) {
 		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
 			t.Fatalf("CVR reply %q judged good", line)
 		}
-		if s := cleanDetail(line); len([]rune(s)) > detailMax || !PrintableLine(s) {
+		if s := cleanDetail(line); len(s) > MaxDetail || !PrintableLine(s) {
 			t.Fatalf("cleanDetail(%q) = %q", line, s)
 		}
 		if s := quote([]byte(line)); !PrintableLine(s) || strings.ContainsAny(s, "\r\n") {
@@ -189,8 +189,9 @@ func TestCleanDetail(t *testing.T) {
 		{"connected", "connected"},
 		{"a\r\nb\x00c", "a??b?c"},
 		{"\xff", "?"},
-		{long, strings.Repeat("é", detailMax-1) + "…"},
-		{strings.Repeat("x", detailMax), strings.Repeat("x", detailMax)},
+		{long, strings.Repeat("é", (MaxDetail-len("…"))/2) + "…"},
+		{strings.Repeat("x", MaxDetail), strings.Repeat("x", MaxDetail)},
+		{strings.Repeat("x", MaxDetail+1), strings.Repeat("x", MaxDetail-len("…")) + "…"},
 	}
 	for _, tt := range tests {
 		if got := cleanDetail(tt.in); got != tt.want {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ValidVersion reports whether v names a protocol version the way site.toml
@@ -61,6 +62,25 @@ func PrintableLine(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxDetail bounds a result's Detail, in bytes: what a check writes, what
+// results.json and history.jsonl keep, and what reading either of them keeps
+// of a longer one, so that no file can make a page or a feed grow with it.
+// [ClipDetail] cuts to it.
+const MaxDetail = 200
+
+// ClipDetail shortens s to at most [MaxDetail] bytes, cut on a rune boundary
+// and ended with "…" when cut.
+func ClipDetail(s string) string {
+	if len(s) <= MaxDetail {
+		return s
+	}
+	i := MaxDetail - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // Bounds of a run's settings: the [probe] table of site.toml, and what a

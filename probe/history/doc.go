@@ -24,8 +24,8 @@
 //   - A transition line is written when a (group, address, check) key gets a
 //     state other than the last one the history holds for it. The first
 //     sighting of a key has "from":"". The detail is that of the run that saw
-//     the change, clipped to 200 bytes; a new detail with the same state
-//     writes nothing.
+//     the change, clipped to [probe.MaxDetail] (200 bytes), as it is again on
+//     reading; a new detail with the same state writes nothing.
 //   - The first run of each UTC day writes one heartbeat line before its
 //     transitions, so that a day with no line at all is known to have had no
 //     run. Any other run that changes nothing writes nothing: the file stays

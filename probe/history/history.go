@@ -26,9 +26,6 @@ const FileName = "history.jsonl"
 // [History.Record] refuses a run older than the last one.
 const LastRunFile = "last-run"
 
-// maxDetail bounds the detail kept in the history, in bytes.
-const maxDetail = 200
-
 // noLongerProbed is the detail of a transition to Skipped for a key that is
 // missing from a run's results.
 const noLongerProbed = "no longer probed"
@@ -326,7 +323,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		if from == to || (from == noState && to == skipCode) {
 			continue
 		}
-		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: clip(res.Detail)})
+		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: probe.ClipDetail(res.Detail)})
 	}
 	for i, k := range h.keys {
 		if !seen[k] && h.state[i] != skipCode {
@@ -423,18 +420,6 @@ func (h *History) noteDay(t int64) {
 	if n := len(h.days); n == 0 || h.days[n-1] != d {
 		h.days = append(h.days, d)
 	}
-}
-
-// clip shortens a detail to maxDetail bytes, on a rune boundary.
-func clip(s string) string {
-	if len(s) <= maxDetail {
-		return s
-	}
-	i := maxDetail - len("…")
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
 }
 
 // timeLayout is the only form "t" takes.
@@ -551,10 +536,14 @@ func (h *History) parse(data []byte) error {
 
 // detail returns b as a string, the same string for the same bytes: the
 // details of a history repeat ("no answer in 3s"), and sharing them saves
-// an allocation a line.
+// an allocation a line. A detail longer than [probe.MaxDetail] is clipped,
+// whatever wrote it: the file is read as it is, and the page shows no more.
 func (h *History) detail(b []byte) string {
 	if len(b) == 0 {
 		return ""
+	}
+	if len(b) > probe.MaxDetail {
+		return probe.ClipDetail(string(b[:probe.MaxDetail+utf8.UTFMax]))
 	}
 	if s, ok := h.details[string(b)]; ok {
 		return s

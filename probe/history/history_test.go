@@ -294,8 +294,41 @@ func TestDetailIsClipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := added[1].Detail
-	if len(d) > maxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
+	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
 		t.Errorf("detail of %d bytes clipped to %d bytes: %q", len(long), len(d), d)
+	}
+}
+
+// TestReadClipsDetail: a detail longer than probe.MaxDetail in the file,
+// 10 MB here, is clipped on reading, so that the page and the feed do not
+// grow with it; the file itself is left as it is.
+func TestReadClipsDetail(t *testing.T) {
+	dir := t.TempDir()
+	huge := strings.Repeat("é", 5<<20)
+	data := "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n" +
+		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n" +
+		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"" + huge + "\"}\n"
+	writeTestFile(t, dir, FileName, data)
+	h, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent := h.Recent(at(t, "2026-11-26 00:00"), 1)
+	if len(recent) != 1 {
+		t.Fatalf("Recent: %q", shorts(recent))
+	}
+	d := recent[0].Detail
+	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(huge, strings.TrimSuffix(d, "…")) {
+		t.Errorf("a detail of %d bytes read as %d bytes: %.40q", len(huge), len(d), d)
+	}
+	if _, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=foreign"}}.results(t)); err != nil || h.Changed() {
+		t.Fatalf("quiet run: %v, changed %v", err, h.Changed())
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if back, _ := os.ReadFile(filepath.Join(dir, FileName)); string(back) != data {
+		t.Error("reading rewrote the file")
 	}
 }
 

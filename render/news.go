@@ -8,11 +8,14 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"deadyet/probe"
 )
 
 // NewsEntry is one file of the news log.
@@ -87,14 +90,21 @@ func Slug(title string) string {
 //	+++
 //	After a day of silence, …
 //
+// YAML front matter (a first line "---") is refused, as are control
+// characters but tab and line feed (CRLF line ends are read as LF), and any
+// tab in the title.
+//
 // README.md, hidden files (".draft.md"), editor backups ("…~") and other
 // files not ending in .md are ignored, as are folders without .md files.
 // What looks like an entry that would never show is an error: a name that
 // starts with a date but does not end in .md, a folder of .md files (entries
 // go in dir itself). So is an entry that is a symbolic link: it could make
-// the page show any file of the machine that renders it. The error lists
-// every problem of every file, each as "file:line: message" (a folder's
-// without a line); it unwraps to one error per problem (errors.Join).
+// the page show any file of the machine that renders it. A file name that
+// is not printable UTF-8 is shown quoted, with escapes (%q), in its errors.
+// The error lists every problem of every file, each as "file:line: message"
+// (a folder's without a line); it unwraps to one error per problem
+// (errors.Join). LoadNews has no clock: [CheckNewsDates] refuses dates in
+// the future.
 func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 	des, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -110,25 +120,29 @@ func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 			continue
 		case de.IsDir():
 			if holdsMarkdown(fsys, file) {
-				errs = append(errs, fmt.Errorf("%s: folder holds .md files, which would never show: news entries go in %s itself", file, dir))
+				errs = append(errs, fmt.Errorf("%s: folder holds .md files, which would never show: news entries go in %s itself", shownPath(file), shownPath(dir)))
 			}
 			continue
 		case !strings.HasSuffix(name, ".md"):
 			if datedName.MatchString(name) {
-				errs = append(errs, fmt.Errorf("%s:1: file name %q starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md", file, name))
+				errs = append(errs, fmt.Errorf("%s:1: file name %q starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md", shownPath(file), name))
 			}
+			continue
+		case !utf8.ValidString(name):
+			// fs.FS cannot open it: say what is wrong with it, not "invalid argument".
+			errs = append(errs, fmt.Errorf("%s:1: file name %q is not valid UTF-8; name it YYYY-MM-DD-slug.md", shownPath(file), name))
 			continue
 		case !de.Type().IsRegular():
 			what := "not a regular file"
 			if de.Type()&fs.ModeSymlink != 0 {
 				what = "a symbolic link"
 			}
-			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", file, what))
+			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", shownPath(file), what))
 			continue
 		}
 		data, err := fs.ReadFile(fsys, file)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:1: %w", file, err))
+			errs = append(errs, fmt.Errorf("%s:1: %w", shownPath(file), err))
 			continue
 		}
 		e, ferrs := ParseNews(file, data)
@@ -142,6 +156,35 @@ func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
 	}
 	SortNews(news)
 	return news, nil
+}
+
+// shownPath is p as an error shows it: as it is when it is printable text,
+// else quoted with escapes (%q), so that an odd file name is seen as what it
+// is and no control character reaches a terminal.
+func shownPath(p string) string {
+	if probe.PrintableLine(p) {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
+// MaxNewsAhead is how far after now a news entry's date may be: a day, so
+// that an entry dated today where the author lives is accepted anywhere.
+const MaxNewsAhead = 24 * time.Hour
+
+// CheckNewsDates refuses entries dated more than [MaxNewsAhead] after now: a
+// date mistyped into the future would keep the entry on top of the page for
+// years. The error has one "file:1: message" per entry (the date is the file
+// name's); nil when every date is fine.
+func CheckNewsDates(news []NewsEntry, now time.Time) error {
+	var errs []error
+	for _, e := range news {
+		if e.Date.After(now.Add(MaxNewsAhead)) {
+			errs = append(errs, fmt.Errorf("%s:1: the entry is dated %s, more than a day after today (%s UTC): date it the day it happened",
+				shownPath(e.File), e.Date.Format(time.DateOnly), now.UTC().Format(time.DateOnly)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // holdsMarkdown reports whether the folder dir of fsys has a .md file in it.
@@ -170,8 +213,9 @@ func SortNews(news []NewsEntry) {
 func ParseNews(file string, data []byte) (NewsEntry, []error) {
 	e := NewsEntry{File: file}
 	var errs []error
+	shown := shownPath(file)
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%s:%d: %s", shown, line, fmt.Sprintf(format, args...)))
 	}
 
 	m := newsName.FindStringSubmatch(path.Base(file))
@@ -204,6 +248,10 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 
 	bodyLine := 1
 	lines := strings.SplitAfter(text, "\n")
+	if strings.TrimRight(lines[0], " \t\n") == "---" {
+		fail(1, "a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = \"…\", date = YYYY-MM-DD), as news/README.md shows")
+		return e, errs
+	}
 	if strings.TrimRight(lines[0], " \t\n") == "+++" {
 		end := -1
 		for i := 1; i < len(lines); i++ {
@@ -217,7 +265,7 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 			return e, errs
 		}
 		front := strings.Join(lines[1:end], "")
-		errs = append(errs, e.frontMatter(file, front)...)
+		errs = append(errs, e.frontMatter(shown, front)...)
 		text = strings.Join(lines[end+1:], "")
 		bodyLine = end + 2
 	}
@@ -234,12 +282,16 @@ func ParseNews(file string, data []byte) (NewsEntry, []error) {
 	return e, errs
 }
 
-// isControl reports whether r is a control character a news file may not
-// hold: C0 but tab, line feed and carriage return, DEL and C1. They are
+// isControl reports whether r is a control character a news text may not
+// hold: C0 but tab and line feed (a carriage return is allowed only before a
+// line feed, and is gone by the time this is asked), DEL and C1. They are
 // invisible, and not allowed in HTML or XML text.
 func isControl(r rune) bool {
-	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f)
+	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
 }
+
+// isTitleControl is [isControl] for a title, which has no tab either.
+func isTitleControl(r rune) bool { return isControl(r) || r == '\t' }
 
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
 // 2 on) into e, checking keys and types by hand so that every problem gets
@@ -276,8 +328,8 @@ func (e *NewsEntry) frontMatter(file, front string) []error {
 				fail(line, "front matter title is empty")
 			case strings.ContainsAny(v, "\n\r"):
 				fail(line, "front matter title must be one line")
-			case strings.IndexFunc(v, isControl) >= 0:
-				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isControl):])
+			case strings.IndexFunc(v, isTitleControl) >= 0:
+				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isTitleControl):])
 				fail(line, "front matter title has a control character %U", r)
 			default:
 				e.Title = strings.TrimSpace(v)

@@ -8,11 +8,8 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Limits that keep one check small whatever a server does.
@@ -101,7 +98,7 @@ func roundBudget(d time.Duration) time.Duration {
 // done finishes the Result with a state and detail.
 func (a *attempt) done(s State, detail string) Result {
 	a.r.State = s
-	a.r.Detail = cleanDetail(detail)
+	a.r.Detail = CleanDetail(detail) // the checks quote what servers send; this is the last guard
 	a.r.MS = time.Since(a.start).Milliseconds()
 	return a.r
 }
@@ -199,24 +196,6 @@ func quote(b []byte) string {
 		return strconv.QuoteToASCII(string(b))
 	}
 	return strconv.QuoteToASCII(string(b[:quoteBytes])) + "…"
-}
-
-// cleanDetail makes s fit a Result: one line of printable text, at most
-// [MaxDetail] bytes. The checks already quote what servers send; this is the
-// last guard.
-func cleanDetail(s string) string {
-	s = ClipDetail(s)
-	if PrintableLine(s) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // dial opens a TCP connection to t, bounded by ctx. The connection's

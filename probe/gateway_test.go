@@ -37,7 +37,7 @@ func converseScript(answers string, long time.Duration) (State, string) {
 	g.reuse = true
 	defer g.hangUp()
 	s, d := a.converse(g, "MSNP21")
-	return s, cleanDetail(d)
+	return s, CleanDetail(d)
 }
 
 func gatewayAnswer(status, header, body string) string {

@@ -62,10 +62,14 @@
 // run after a time, atomically.
 //
 // Reading is strict. A line that is empty, truncated, not a JSON object, has
-// an unknown or repeated field, an unknown state, a time that is not
-// "YYYY-MM-DDTHH:MM:SSZ" or goes backwards, or a "from" that is not what the
-// key's previous line left it in, is an error "path:line: what is wrong"
-// ([*ParseError]); the file is never silently rewritten.
+// an unknown or repeated field, an unknown state, a group, address or check
+// that is not printable text, a time that is not "YYYY-MM-DDTHH:MM:SSZ" or
+// goes backwards, or a "from" that is not what the key's previous line left
+// it in, is an error "path:line: what is wrong" ([*ParseError]); the file is
+// never silently rewritten. A detail is text a server sent: it is read
+// through [probe.CleanDetail], so that a control character in it (written
+// escaped, like "\u001b") is shown visibly ("\x1b") and never raw on a page
+// or in a feed, and one longer than [probe.MaxDetail] is clipped.
 //
 // # Uptime
 //

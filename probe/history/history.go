@@ -308,6 +308,9 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		if k.Group == "" || k.Address == "" || k.Check == "" {
 			return nil, fmt.Errorf("record history: result %q has an empty group, address or check", res.String())
 		}
+		if !probe.PrintableLine(k.Group) || !probe.PrintableLine(k.Address) || !probe.PrintableLine(k.Check) {
+			return nil, fmt.Errorf("record history: result %q has a group, address or check that is not printable text", res.String())
+		}
 		if seen[k] {
 			return nil, fmt.Errorf("record history: two results for %q", k.String())
 		}
@@ -323,7 +326,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		if from == to || (from == noState && to == skipCode) {
 			continue
 		}
-		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: probe.ClipDetail(res.Detail)})
+		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: probe.CleanDetail(res.Detail)})
 	}
 	for i, k := range h.keys {
 		if !seen[k] && h.state[i] != skipCode {
@@ -536,19 +539,21 @@ func (h *History) parse(data []byte) error {
 
 // detail returns b as a string, the same string for the same bytes: the
 // details of a history repeat ("no answer in 3s"), and sharing them saves
-// an allocation a line. A detail longer than [probe.MaxDetail] is clipped,
-// whatever wrote it: the file is read as it is, and the page shows no more.
+// an allocation a line. The detail is [probe.CleanDetail]: whatever wrote
+// the file, a control character in it (written escaped, "\u001b") is shown
+// visibly ("\x1b") and a detail longer than [probe.MaxDetail] is clipped.
+// The file stays as it is; the page and the feed show what this returns.
 func (h *History) detail(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
 	if len(b) > probe.MaxDetail {
-		return probe.ClipDetail(string(b[:probe.MaxDetail+utf8.UTFMax]))
+		return probe.CleanDetail(string(b[:probe.MaxDetail+utf8.UTFMax]))
 	}
 	if s, ok := h.details[string(b)]; ok {
 		return s
 	}
-	s := string(b)
+	s := probe.CleanDetail(string(b))
 	if len(h.details) < 1<<16 {
 		h.details[s] = s
 	}
@@ -742,6 +747,9 @@ func (p *lineParser) parse(line []byte) (lineFields, error) {
 	}{{"group", f.group}, {"address", f.address}, {"check", f.check}} {
 		if len(v.v) == 0 {
 			return f, fmt.Errorf("empty %q", v.name)
+		}
+		if !probe.PrintableLine(string(v.v)) {
+			return f, fmt.Errorf("%q %.40q is not printable text", v.name, v.v)
 		}
 	}
 	return f, nil

@@ -332,6 +332,29 @@ func TestReadClipsDetail(t *testing.T) {
 	}
 }
 
+// TestControlCharactersShown: a control character in a detail, written
+// escaped in the file or given to Record, is read and recorded visibly.
+func TestControlCharactersShown(t *testing.T) {
+	dir := t.TempDir()
+	writeTestFile(t, dir, FileName, "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n"+
+		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n"+
+		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"\\u001b[31m\\u0007\\u2028\"}\n")
+	h, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Recent(at(t, "2026-11-26 00:00"), 1); len(got) != 1 || got[0].Detail != `\x1b[31m\x07\u2028` {
+		t.Errorf("read: %q", shorts(got))
+	}
+	added, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=error: bell \a and \x1b[0m"}}.results(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 1 || added[0].Detail != `bell \x07 and \x1b[0m` {
+		t.Errorf("recorded: %q", shorts(added))
+	}
+}
+
 func TestReadValidHistory(t *testing.T) {
 	h, err := readFile("testdata/valid.jsonl")
 	if err != nil {
@@ -372,6 +395,7 @@ func TestReadHistoryErrors(t *testing.T) {
 		{"not-string", `2: field "group" is not a string`},
 		{"control-char", "2: control character in the string at column 37"},
 		{"bad-utf8", "2: invalid UTF-8 in the string at column 37"},
+		{"control-key", `2: "group" "bn2\x1b[2J" is not printable text`},
 		{"bad-state", `2: unknown state "Up" in "to"`},
 		{"bad-from", `3: unknown state "down" in "from"`},
 		{"same-state", `3: "from" and "to" are both "up"`},
@@ -448,6 +472,12 @@ func TestRecordErrors(t *testing.T) {
 			return run{"2026-11-26 10:00", []string{k21 + "=timeout", k21 + "=up"}}.results(t)
 		},
 		want: `record history: two results for "bn2 127.0.2.1 msnp21"`,
+	}, {
+		name: "control character in a key",
+		r: func(t *testing.T) probe.Results {
+			return run{"2026-11-26 10:00", []string{"bn2\x1b[2J 127.0.2.1 msnp21=up"}}.results(t)
+		},
+		want: `record history: result "bn2\x1b[2J 127.0.2.1 msnp21: up ()" has a group, address or check that is not printable text`,
 	}, {
 		name: "unknown state",
 		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },

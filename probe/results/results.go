@@ -262,6 +262,8 @@ func checkResult(r probe.Result) error {
 	switch {
 	case r.Group == "" || r.Address == "" || r.Check == "":
 		return errors.New("group, address and check must not be empty")
+	case !probe.PrintableLine(r.Group) || !probe.PrintableLine(r.Address) || !probe.PrintableLine(r.Check):
+		return fmt.Errorf("group %.40q, address %.40q or check %.40q is not printable text", r.Group, r.Address, r.Check)
 	case !r.State.Valid():
 		return fmt.Errorf("unknown state %q", r.State)
 	case r.MS < 0:

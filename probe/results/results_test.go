@@ -135,6 +135,7 @@ func TestReadResultsErrors(t *testing.T) {
 		{"empty group", strings.Replace(g, `"group":"db3"`, `"group":""`, 1), `results.json:11: group, address and check must not be empty`},
 		{"control in detail", strings.Replace(g, `"VER 1 0"`, `"VER 1 0\nx"`, 1), `results.json:8: detail "VER 1 0\nx" is not one line of printable text`},
 		{"control in a long detail", strings.Replace(g, `"VER 1 0"`, `"\u001b`+strings.Repeat("x", 1<<20)+`"`, 1), `results.json:8: detail "\x1b` + strings.Repeat("x", 79) + `" is not one line of printable text`},
+		{"control in a key", strings.Replace(g, `"group":"db3"`, `"group":"db3\u001b[2J"`, 1), `results.json:11: group "db3\x1b[2J", address "host.example" or check "tcp443" is not printable text`},
 		{"attempts", strings.Replace(g, `"attempts":2`, `"attempts":1000000000000`, 1), `results.json:8: 1000000000000 attempts; a run makes at most 10`},
 		{"attempts one too many", strings.Replace(g, `"attempts":2`, `"attempts":11`, 1), `results.json:8: 11 attempts; a run makes at most 10`},
 		{"result listed twice", strings.Replace(g, `"detail":"no such host"}`, `"detail":"no such host"},

@@ -126,6 +126,7 @@ type History struct {
 
 	stamp    time.Time // the time in LastRunFile as read or last written; zero if none
 	recorded time.Time // the newest run Record accepted; zero if none
+	opened   time.Time // when Read read it: Write removes older temporary files
 }
 
 func newHistory(file string) *History {
@@ -141,6 +142,7 @@ func Read(dir string) (*History, error) {
 
 func readFile(file string) (*History, error) {
 	h := newHistory(file)
+	h.opened = time.Now()
 	data, err := os.ReadFile(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -345,7 +347,10 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 // written yet.
 func (h *History) Changed() bool { return len(h.data) != h.written }
 
-// Write writes what Record added: the history file if Record changed it, then
+// Write writes what Record added: first it removes the temporary files
+// that runs killed while writing left (".history.jsonl.*.tmp" and
+// ".last-run.*.tmp" older than the [Read] of h), then it writes the history
+// file if Record changed it, then
 // [LastRunFile] if a run newer than the time in it was recorded, so a quiet
 // run writes the one line of LastRunFile and not a byte of history.jsonl.
 // Each file is replaced atomically, or left as it was on error; a Write that
@@ -356,6 +361,12 @@ func (h *History) Write() error {
 	writeStamp := h.recorded.After(h.stamp)
 	if !h.Changed() && !writeStamp {
 		return nil
+	}
+	// What killed runs left: their temporary files, older than this run.
+	// One that cannot be removed does no harm, and the writes below will
+	// say what is wrong with the folder, if anything is.
+	for _, f := range []string{h.file, h.stampFile()} {
+		atomicfile.RemoveLeftovers(f, h.opened)
 	}
 	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
 		return fmt.Errorf("write history: %w", err)

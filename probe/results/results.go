@@ -59,12 +59,15 @@ func Marshal(r probe.Results) ([]byte, error) {
 
 // Write writes r to path as results.json, atomically: to a
 // temporary file in the same folder, synced, then renamed over path. On any
-// error the file at path is left as it was.
+// error the file at path is left as it was. The temporary files that
+// earlier runs, killed while writing, left next to path (".NAME.*.tmp",
+// older than r.Started) are removed first.
 func Write(path string, r probe.Results) error {
 	data, err := Marshal(r)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	atomicfile.RemoveLeftovers(path, r.Started) // one that stays does no harm
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 

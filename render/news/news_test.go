@@ -1,4 +1,4 @@
-package render
+package news
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func TestParseNewsErrors(t *testing.T) {
 		{"2017-05-19-gone.md", "+++\n\ndate = \"2017-05-19\"\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date must be a TOML date, like date = 2017-05-19`},
 		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ndate = 2017-05-18\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date 2017-05-18 is not the file name's date 2017-05-19`},
 		{"2017-05-19-gone.md", "text \xff", `news/2017-05-19-gone.md:1: file is not valid UTF-8`},
-		{"2017-05-19-gone.md", strings.Repeat("x", MaxNewsSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
+		{"2017-05-19-gone.md", strings.Repeat("x", MaxSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
 		{"2017-05-19-gone.md", "fine\nbell \a here\n", `news/2017-05-19-gone.md:2: control character U+0007 in the text`},
 		{"2017-05-19-gone.md", "+++\ntitle = \"a\\u001bb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title has a control character U+001B`},
 		{"2017-05-19-gone.md", "ok\n\n\u0085", `news/2017-05-19-gone.md:3: control character U+0085 in the text`},
@@ -48,7 +48,7 @@ func TestParseNewsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			_, errs := ParseNews("news/"+tt.name, []byte(tt.data))
+			_, errs := Parse("news/"+tt.name, []byte(tt.data))
 			if len(errs) != strings.Count(tt.want, "\n")+1 || errors.Join(errs...).Error() != tt.want {
 				t.Errorf("errors:\n%v\nwant:\n%s", errors.Join(errs...), tt.want)
 			}
@@ -59,17 +59,17 @@ func TestParseNewsErrors(t *testing.T) {
 func TestParseNews(t *testing.T) {
 	tests := []struct {
 		name, data string
-		want       NewsEntry
+		want       Entry
 	}{
-		{"2017-05-19-gone.md", "All gone.\n", NewsEntry{Slug: "gone", Body: "All gone."}},
+		{"2017-05-19-gone.md", "All gone.\n", Entry{Slug: "gone", Body: "All gone."}},
 		{"2017-05-19-gone.md", "\ufeff+++\r\ntitle = \"Gone\"\r\ndate = 2017-05-19\r\n+++\r\nAll gone.\r\n\r\nRIP.\r\n",
-			NewsEntry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
-		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", NewsEntry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
-		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", NewsEntry{Slug: "gone", Body: "No keys at all."}},
+			Entry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
+		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", Entry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
+		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", Entry{Slug: "gone", Body: "No keys at all."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, errs := ParseNews("news/"+tt.name, []byte(tt.data))
+			e, errs := Parse("news/"+tt.name, []byte(tt.data))
 			if len(errs) > 0 {
 				t.Fatal(errors.Join(errs...))
 			}
@@ -92,7 +92,7 @@ func TestLoadNewsReportsAll(t *testing.T) {
 		"news/bad name.md":       {Data: []byte("x")},
 		"news/sub/2017-01-01.md": {Data: []byte("an entry that would never show")},
 	}
-	news, err := LoadNews(fsys, "news")
+	news, err := Load(fsys, "news")
 	if news != nil {
 		t.Errorf("news = %v, want none with an error", news)
 	}
@@ -157,7 +157,7 @@ func TestLoadNewsFolder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadNews(tt.fsys, "news")
+			_, err := Load(tt.fsys, "news")
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -175,7 +175,7 @@ func TestLoadNewsOrder(t *testing.T) {
 		"n/2017-01-01-a.md": {Data: []byte("x")},
 		"n/2016-01-01-a.md": {Data: []byte("x")},
 	}
-	news, err := LoadNews(fsys, "n")
+	news, err := Load(fsys, "n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestLoadNewsOrder(t *testing.T) {
 	if want := "news-2017-01-01-a news-2016-01-01-a news-2016-01-01-b"; strings.Join(got, " ") != want {
 		t.Errorf("order %v, want %s", got, want)
 	}
-	if _, err := LoadNews(fsys, "missing"); err == nil {
+	if _, err := Load(fsys, "missing"); err == nil {
 		t.Error("a missing folder gave no error")
 	}
 }
@@ -204,14 +204,14 @@ func TestSlugAndNewsFile(t *testing.T) {
 		}
 	}
 	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	data := NewsFile(`Quotes "and" \ backslashes`, day)
-	if _, errs := ParseNews("news/2026-11-25-quotes.md", data); len(errs) != 1 || !strings.Contains(errs[0].Error(), ":5: the entry still has the placeholder text") {
+	data := NewFile(`Quotes "and" \ backslashes`, day)
+	if _, errs := Parse("news/2026-11-25-quotes.md", data); len(errs) != 1 || !strings.Contains(errs[0].Error(), ":5: the entry still has the placeholder text") {
 		t.Errorf("the placeholder is not refused on line 5: %v", errs)
 	}
-	data = bytes.Replace(data, []byte(NewsPlaceholder), []byte("The servers are gone."), 1)
-	e, errs := ParseNews("news/2026-11-25-quotes.md", data)
+	data = bytes.Replace(data, []byte(Placeholder), []byte("The servers are gone."), 1)
+	e, errs := Parse("news/2026-11-25-quotes.md", data)
 	if len(errs) > 0 {
-		t.Fatalf("NewsFile output does not parse: %v\n%s", errors.Join(errs...), data)
+		t.Fatalf("NewFile output does not parse: %v\n%s", errors.Join(errs...), data)
 	}
 	if e.Title != `Quotes "and" \ backslashes` || !e.Date.Equal(day) || e.Body == "" {
 		t.Errorf("round trip: %+v", e)
@@ -228,7 +228,7 @@ func TestLoadNewsOddNameOnDisk(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "news", "2017-05-19-\xff.md"), []byte("text"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := LoadNews(os.DirFS(dir), "news")
+	_, err := Load(os.DirFS(dir), "news")
 	if want := `"news/2017-05-19-\xff.md":1: file name "2017-05-19-\xff.md" is not valid UTF-8; name it YYYY-MM-DD-slug.md`; err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
@@ -243,20 +243,20 @@ func TestCheckNewsDates(t *testing.T) {
 		"news/2026-12-05-later.md":    {Data: []byte("x")},
 		"news/2099-01-01-future.md":   {Data: []byte("+++\ndate = 2099-01-01\n+++\nx")},
 	}
-	news, err := LoadNews(fsys, "news")
+	news, err := Load(fsys, "news")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "news/2099-01-01-future.md:1: the entry is dated 2099-01-01, more than a day after today (2026-12-03 UTC): date it the day it happened\n" +
 		"news/2026-12-05-later.md:1: the entry is dated 2026-12-05, more than a day after today (2026-12-03 UTC): date it the day it happened"
-	if err := CheckNewsDates(news, now); err == nil || err.Error() != want {
+	if err := CheckDates(news, now); err == nil || err.Error() != want {
 		t.Errorf("got:\n%v\nwant:\n%s", err, want)
 	}
 	// At the first instant of a day, the day after the next is a day ahead: fine.
-	if err := CheckNewsDates(news[1:], time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)); err != nil {
+	if err := CheckDates(news[1:], time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Error(err)
 	}
-	if err := CheckNewsDates(news, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if err := CheckDates(news, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Error(err)
 	}
 }

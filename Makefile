@@ -95,6 +95,7 @@ bench: build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime 60s ./probe/
 	$(GO) test -run '^$$' -fuzz FuzzGateway -fuzztime 60s ./probe/
+	$(GO) test -run '^$$' -fuzz FuzzVisibleText -fuzztime 60s ./probe/
 	$(GO) test -run '^$$' -fuzz FuzzLines -fuzztime 60s ./cmd/internal/config/
 
 lint:

@@ -254,7 +254,7 @@ func TestChecks(t *testing.T) {
 			if r.Group != o.target.Group || r.Address != o.target.Address || r.Check != o.target.Check.Key {
 				t.Errorf("result names %s/%s/%s, want %s/%s/%s", r.Group, r.Address, r.Check, o.target.Group, o.target.Address, o.target.Check.Key)
 			}
-			if len(r.Detail) > 130 || strings.ContainsAny(r.Detail, "\r\n\x00") {
+			if len(r.Detail) > probe.MaxDetail || strings.ContainsAny(r.Detail, "\r\n\x00") {
 				t.Errorf("detail %q is not short and single-line", r.Detail)
 			}
 			if o.took > o.timeout+time.Second {

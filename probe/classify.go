@@ -8,11 +8,8 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Limits that keep one check small whatever a server does.
@@ -20,7 +17,6 @@ const (
 	maxLine    = 4096     // an MSNP line, including its CRLF
 	maxHTTP    = 16 << 10 // one HTTP answer: status line, headers and body
 	maxBody    = maxLine  // the body of a gateway answer
-	detailMax  = 120      // runes of a Result's Detail
 	quoteBytes = 40       // bytes of a server's text quoted in a Detail
 	noDeadline = DefaultTimeout
 )
@@ -102,7 +98,7 @@ func roundBudget(d time.Duration) time.Duration {
 // done finishes the Result with a state and detail.
 func (a *attempt) done(s State, detail string) Result {
 	a.r.State = s
-	a.r.Detail = cleanDetail(detail)
+	a.r.Detail = CleanDetail(detail) // the checks quote what servers send; this is the last guard
 	a.r.MS = time.Since(a.start).Milliseconds()
 	return a.r
 }
@@ -200,30 +196,6 @@ func quote(b []byte) string {
 		return strconv.QuoteToASCII(string(b))
 	}
 	return strconv.QuoteToASCII(string(b[:quoteBytes])) + "…"
-}
-
-// cleanDetail makes s fit a Result: one line of printable text, at most
-// detailMax runes. The checks already quote what servers send; this is the
-// last guard.
-func cleanDetail(s string) string {
-	keep := detailMax
-	if utf8.RuneCountInString(s) > detailMax {
-		keep = detailMax - 1 // and "…"
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == keep {
-			b.WriteRune('…')
-			break
-		}
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // dial opens a TCP connection to t, bounded by ctx. The connection's

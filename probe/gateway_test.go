@@ -36,7 +36,7 @@ func converseScript(answers string, long time.Duration) (State, string) {
 	defer l.close()
 	g := &gateway{a: a, ctx: context.Background(), t: Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}, line: l}
 	s, d := a.converse(g, "MSNP21")
-	return s, cleanDetail(d)
+	return s, CleanDetail(d)
 }
 
 func gatewayAnswer(status, header, body string) string {
@@ -103,7 +103,7 @@ func FuzzGateway(f *testing.F) {
 		if !s.Valid() || s == Skipped {
 			t.Fatalf("state %q", s)
 		}
-		if len([]rune(d)) > detailMax || !PrintableLine(d) {
+		if len(d) > MaxDetail || !PrintableLine(d) {
 			t.Fatalf("detail %q", d)
 		}
 		if s != Up {

@@ -243,8 +243,8 @@ func FuzzParseReply(f *testing.F) {
 		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
 			t.Fatalf("CVR reply %q judged good", line)
 		}
-		if s := cleanDetail(line); len([]rune(s)) > detailMax || !PrintableLine(s) {
-			t.Fatalf("cleanDetail(%q) = %q", line, s)
+		if s := CleanDetail(line); len(s) > MaxDetail || !PrintableLine(s) {
+			t.Fatalf("CleanDetail(%q) = %q", line, s)
 		}
 		if s := quote([]byte(line)); !PrintableLine(s) || strings.ContainsAny(s, "\r\n") {
 			t.Fatalf("quote(%q) = %q", line, s)
@@ -289,14 +289,17 @@ func TestCleanDetail(t *testing.T) {
 	long := strings.Repeat("é", 200)
 	tests := []struct{ in, want string }{
 		{"connected", "connected"},
-		{"a\r\nb\x00c", "a??b?c"},
-		{"\xff", "?"},
-		{long, strings.Repeat("é", detailMax-1) + "…"},
-		{strings.Repeat("x", detailMax), strings.Repeat("x", detailMax)},
+		{"a\r\nb\x00c", `a\x0d\x0ab\x00c`},
+		{"\xff", `\xff`},
+		{"\x1b[31mred", `\x1b[31mred`},
+		{strings.Repeat("\x01", MaxDetail), strings.Repeat(`\x01`, (MaxDetail-len("…"))/4) + `\…`},
+		{long, strings.Repeat("é", (MaxDetail-len("…"))/2) + "…"},
+		{strings.Repeat("x", MaxDetail), strings.Repeat("x", MaxDetail)},
+		{strings.Repeat("x", MaxDetail+1), strings.Repeat("x", MaxDetail-len("…")) + "…"},
 	}
 	for _, tt := range tests {
-		if got := cleanDetail(tt.in); got != tt.want {
-			t.Errorf("cleanDetail(%.20q) = %.30q, want %.30q", tt.in, got, tt.want)
+		if got := CleanDetail(tt.in); got != tt.want {
+			t.Errorf("CleanDetail(%.20q) = %.30q, want %.30q", tt.in, got, tt.want)
 		}
 	}
 }

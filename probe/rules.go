@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ValidVersion reports whether v names a protocol version the way site.toml
@@ -61,6 +62,71 @@ func PrintableLine(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxDetail bounds a result's Detail, in bytes: what a check writes, what
+// results.json and history.jsonl keep, and what reading either of them keeps
+// of a longer one, so that no file can make a page or a feed grow with it.
+// [ClipDetail] cuts to it.
+const MaxDetail = 200
+
+// ClipDetail shortens s to at most [MaxDetail] bytes, cut on a rune boundary
+// and ended with "…" when cut.
+func ClipDetail(s string) string {
+	if len(s) <= MaxDetail {
+		return s
+	}
+	i := MaxDetail - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// VisibleText is s with every character that [PrintableLine] refuses shown
+// as a Go escape: a control character or a byte that is not UTF-8 as "\x1b",
+// others as "\u2028" or "\U000e0001", U+FFFD as "\ufffd". Text that a server
+// sent, or a file holds, is shown through it, so that no control character
+// reaches a page, a feed or a terminal raw, and none is hidden either.
+// PrintableLine(VisibleText(s)) always holds; a printable line is returned
+// as it is.
+func VisibleText(s string) string {
+	if PrintableLine(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < utf8.RuneSelf && !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == unicode.ReplacementChar || !unicode.IsPrint(r):
+			if r <= 0xffff {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				fmt.Fprintf(&b, `\U%08x`, r)
+			}
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// CleanDetail is s made fit to be a Detail: [VisibleText], within
+// [MaxDetail] bytes ([ClipDetail]). The checks make their details with it,
+// and reading the history shows what it holds through it. Its work is
+// bounded by MaxDetail, whatever the length of s.
+func CleanDetail(s string) string {
+	s = ClipDetail(s)
+	if PrintableLine(s) {
+		return s
+	}
+	return ClipDetail(VisibleText(s))
 }
 
 // Bounds of a run's settings: the [probe] table of site.toml, and what a

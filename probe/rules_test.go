@@ -111,3 +111,41 @@ func TestCheckTime(t *testing.T) {
 		}
 	}
 }
+
+func TestVisibleText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "",
+		`not MSNP: "<html>é" ☃ …`: `not MSNP: "<html>é" ☃ …`,
+		"\x1b[31mred\x1b[0m":      `\x1b[31mred\x1b[0m`,
+		"a\r\nb\tc\x00d\x7f":      `a\x0d\x0ab\x09c\x00d\x7f`,
+		"bad \xff\xfe bytes":      `bad \xff\xfe bytes`,
+		"c1 \u0085 \u009b":        `c1 \u0085 \u009b`,
+		"\ufffd \u2028 \u202e":    `\ufffd \u2028 \u202e`,
+		"tag \U000e0041":          `tag \U000e0041`,
+		"nbsp\u00a0":              `nbsp\u00a0`,
+	} {
+		if got := VisibleText(in); got != want {
+			t.Errorf("VisibleText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzVisibleText: whatever the input, VisibleText is a printable line that
+// leaves printable lines alone, and CleanDetail stays within MaxDetail.
+func FuzzVisibleText(f *testing.F) {
+	for _, s := range []string{"", "VER 1 0", "\x1b[31m", "\xff\xfe", "\u2028", strings.Repeat("é\x01", 200)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := VisibleText(s)
+		if !PrintableLine(v) {
+			t.Fatalf("VisibleText(%q) = %q is not printable", s, v)
+		}
+		if PrintableLine(s) != (v == s) {
+			t.Fatalf("VisibleText(%q) = %q: a printable line must stay, any other change", s, v)
+		}
+		if d := CleanDetail(s); len(d) > MaxDetail || !PrintableLine(d) || (len(s) <= MaxDetail && PrintableLine(s) && d != s) {
+			t.Fatalf("CleanDetail(%q) = %q", s, d)
+		}
+	})
+}

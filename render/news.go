@@ -1,340 +1,40 @@
 package render
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
 	"io/fs"
-	"path"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/BurntSushi/toml"
+	"deadyet/render/news"
 )
 
-// NewsEntry is one file of the news log.
-type NewsEntry struct {
-	File  string    // the path it was read from, e.g. "news/2017-05-19-all-gone.md"
-	Date  time.Time // midnight UTC of its day
-	Slug  string    // the file name between the date and ".md"
-	Title string    // from the front matter; "" when it has none
-	Body  string    // Markdown, without the front matter
-}
+// The news log is package deadyet/render/news's; these are its names as
+// render has always given them.
 
-// ID is the entry's anchor on the page, e.g. "news-2017-05-19-all-gone".
-func (e NewsEntry) ID() string {
-	return "news-" + e.Date.Format(time.DateOnly) + "-" + e.Slug
-}
+// NewsEntry is one file of the news log: [news.Entry].
+type NewsEntry = news.Entry
 
-// Heading is the entry's title, or when it has none its slug as words
-// ("all-gone" is "All gone"): the feed needs a title for every entry.
-func (e NewsEntry) Heading() string {
-	if e.Title != "" {
-		return e.Title
-	}
-	s := strings.ReplaceAll(e.Slug, "-", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+// MaxNewsSize is the largest news file LoadNews accepts: [news.MaxSize].
+const MaxNewsSize = news.MaxSize
 
-// MaxNewsSize is the largest news file LoadNews accepts.
-const MaxNewsSize = 64 << 10
+// NewsPlaceholder is the body NewsFile leaves for the author to replace:
+// [news.Placeholder].
+const NewsPlaceholder = news.Placeholder
 
-// newsName is the name of a news file: the date, a slug of lower-case
-// letters and digits in words joined by "-", and ".md".
-var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
+// LoadNews is [news.Load]: every news file in dir of fsys, newest first.
+func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) { return news.Load(fsys, dir) }
 
-// datedName is a name that starts like a news file's.
-var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+// ParseNews is [news.Parse]: one news file, with "file:line: message" errors.
+func ParseNews(file string, data []byte) (NewsEntry, []error) { return news.Parse(file, data) }
 
-// Slug makes a file-name slug of a title: lower-case ASCII letters and
-// digits, words joined by "-", at most 60 characters; "news" if nothing is
-// left.
-func Slug(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	s := strings.TrimRight(b.String()[:min(b.Len(), 60)], "-")
-	if s == "" {
-		return "news"
-	}
-	return s
-}
+// CheckNewsDates is [news.CheckDates]: entries dated more than a day after
+// now are refused.
+func CheckNewsDates(entries []NewsEntry, now time.Time) error { return news.CheckDates(entries, now) }
 
-// LoadNews reads every news file in dir of fsys, newest first (same day:
-// by slug). A news file is named YYYY-MM-DD-slug.md and holds Markdown,
-// optionally after a front matter of TOML between two lines "+++":
-//
-//	+++
-//	title = "All servers gone"   # optional, one line
-//	date = 2017-05-19            # optional, must be the file name's date
-//	+++
-//	After a day of silence, …
-//
-// README.md, hidden files (".draft.md"), editor backups ("…~") and other
-// files not ending in .md are ignored, as are folders without .md files.
-// What looks like an entry that would never show is an error: a name that
-// starts with a date but does not end in .md, a folder of .md files (entries
-// go in dir itself). So is an entry that is a symbolic link: it could make
-// the page show any file of the machine that renders it. The error lists
-// every problem of every file, each as "file:line: message" (a folder's
-// without a line); it unwraps to one error per problem (errors.Join).
-func LoadNews(fsys fs.FS, dir string) ([]NewsEntry, error) {
-	des, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("read news: %w", err)
-	}
-	var news []NewsEntry
-	var errs []error
-	for _, de := range des {
-		name := de.Name()
-		file := path.Join(dir, name)
-		switch {
-		case strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.EqualFold(name, "README.md"):
-			continue
-		case de.IsDir():
-			if holdsMarkdown(fsys, file) {
-				errs = append(errs, fmt.Errorf("%s: folder holds .md files, which would never show: news entries go in %s itself", file, dir))
-			}
-			continue
-		case !strings.HasSuffix(name, ".md"):
-			if datedName.MatchString(name) {
-				errs = append(errs, fmt.Errorf("%s:1: file name %q starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md", file, name))
-			}
-			continue
-		case !de.Type().IsRegular():
-			what := "not a regular file"
-			if de.Type()&fs.ModeSymlink != 0 {
-				what = "a symbolic link"
-			}
-			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", file, what))
-			continue
-		}
-		data, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:1: %w", file, err))
-			continue
-		}
-		e, ferrs := ParseNews(file, data)
-		errs = append(errs, ferrs...)
-		if len(ferrs) == 0 {
-			news = append(news, e)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	SortNews(news)
-	return news, nil
-}
+// SortNews is [news.Sort]: newest first; entries of the same day by slug.
+func SortNews(entries []NewsEntry) { news.Sort(entries) }
 
-// holdsMarkdown reports whether the folder dir of fsys has a .md file in it.
-func holdsMarkdown(fsys fs.FS, dir string) bool {
-	des, _ := fs.ReadDir(fsys, dir)
-	for _, de := range des {
-		if !de.IsDir() && strings.HasSuffix(strings.ToLower(de.Name()), ".md") {
-			return true
-		}
-	}
-	return false
-}
+// Slug is [news.Slug]: a file-name slug of a title.
+func Slug(title string) string { return news.Slug(title) }
 
-// SortNews sorts news newest first; entries of the same day by slug.
-func SortNews(news []NewsEntry) {
-	slices.SortStableFunc(news, func(a, b NewsEntry) int {
-		if c := b.Date.Compare(a.Date); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Slug, b.Slug)
-	})
-}
-
-// ParseNews parses one news file; file is its path, used for the name's
-// date and slug and in the errors, which say "file:line: message".
-func ParseNews(file string, data []byte) (NewsEntry, []error) {
-	e := NewsEntry{File: file}
-	var errs []error
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
-	}
-
-	m := newsName.FindStringSubmatch(path.Base(file))
-	if m == nil {
-		fail(1, "file name %q is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)", path.Base(file))
-	} else {
-		d, err := time.Parse(time.DateOnly, m[1])
-		if err != nil {
-			fail(1, "file name %q has no such date %q", path.Base(file), m[1])
-		} else {
-			e.Date = d
-		}
-		e.Slug = m[2]
-	}
-	if len(data) > MaxNewsSize {
-		fail(1, "file is larger than %d KiB", MaxNewsSize>>10)
-		return e, errs
-	}
-	if !utf8.Valid(data) {
-		fail(1, "file is not valid UTF-8")
-		return e, errs
-	}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	text = strings.TrimPrefix(text, "\ufeff")
-	if i := strings.IndexFunc(text, isControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(text[i:])
-		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
-		return e, errs
-	}
-
-	bodyLine := 1
-	lines := strings.SplitAfter(text, "\n")
-	if strings.TrimRight(lines[0], " \t\n") == "+++" {
-		end := -1
-		for i := 1; i < len(lines); i++ {
-			if strings.TrimRight(lines[i], " \t\n") == "+++" {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
-			fail(1, "front matter opened with +++ is not closed by a line +++")
-			return e, errs
-		}
-		front := strings.Join(lines[1:end], "")
-		errs = append(errs, e.frontMatter(file, front)...)
-		text = strings.Join(lines[end+1:], "")
-		bodyLine = end + 2
-	}
-	e.Body = strings.TrimSpace(text)
-	switch {
-	case e.Body == NewsPlaceholder:
-		fail(bodyLine, "the entry still has the placeholder text of \"deadyet news new\": write the news")
-	case e.Body != "":
-	case bodyLine == 1:
-		fail(1, "the entry has no text")
-	default:
-		fail(bodyLine, "the entry has no text after its front matter")
-	}
-	return e, errs
-}
-
-// isControl reports whether r is a control character a news file may not
-// hold: C0 but tab, line feed and carriage return, DEL and C1. They are
-// invisible, and not allowed in HTML or XML text.
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f)
-}
-
-// frontMatter decodes the TOML between the +++ lines (the file's lines from
-// 2 on) into e, checking keys and types by hand so that every problem gets
-// its line.
-func (e *NewsEntry) frontMatter(file, front string) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
-	}
-	var raw map[string]any
-	if _, err := toml.Decode(front, &raw); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			fail(pe.Position.Line+1, "front matter: %s", pe.Message)
-		} else {
-			fail(2, "front matter: %v", err)
-		}
-		return errs
-	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
-	for _, k := range keys {
-		line := keyLine(front, k) + 1
-		switch v := raw[k].(type) {
-		case string:
-			if k != "title" {
-				break
-			}
-			switch {
-			case strings.TrimSpace(v) == "":
-				fail(line, "front matter title is empty")
-			case strings.ContainsAny(v, "\n\r"):
-				fail(line, "front matter title must be one line")
-			case strings.IndexFunc(v, isControl) >= 0:
-				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isControl):])
-				fail(line, "front matter title has a control character %U", r)
-			default:
-				e.Title = strings.TrimSpace(v)
-			}
-			continue
-		case time.Time:
-			if k != "date" {
-				break
-			}
-			d := time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
-			if !e.Date.IsZero() && !d.Equal(e.Date) {
-				fail(line, "front matter date %s is not the file name's date %s", d.Format(time.DateOnly), e.Date.Format(time.DateOnly))
-			}
-			e.Date = d
-			continue
-		}
-		switch k {
-		case "title":
-			fail(line, "front matter title must be a string, like title = \"Servers gone\"")
-		case "date":
-			fail(line, "front matter date must be a TOML date, like date = 2017-05-19")
-		default:
-			fail(line, "unknown front matter key %q (known: title, date)", k)
-		}
-	}
-	return errs
-}
-
-// keyLine finds the line (1-based, within the front matter) that sets key,
-// for error messages; 1 when no line obviously does.
-func keyLine(front, key string) int {
-	for i, l := range strings.Split(front, "\n") {
-		l = strings.TrimSpace(l)
-		for _, k := range []string{key, `"` + key + `"`, "'" + key + "'"} {
-			if rest, ok := strings.CutPrefix(l, k); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
-				return i + 1
-			}
-		}
-	}
-	return 1
-}
-
-// NewsPlaceholder is the body [NewsFile] leaves for the author to replace;
-// [ParseNews] refuses an entry that still has it.
-const NewsPlaceholder = "What happened, in a sentence or two of Markdown."
-
-// NewsFile is the text `deadyet news new` writes for a new entry: front
-// matter with the title and date, and a line to replace.
-func NewsFile(title string, date time.Time) []byte {
-	var b bytes.Buffer
-	b.WriteString("+++\n")
-	// toml's encoder quotes the string the way TOML wants.
-	_ = toml.NewEncoder(&b).Encode(struct {
-		Title string `toml:"title"`
-	}{title})
-	fmt.Fprintf(&b, "date = %s\n", date.Format(time.DateOnly))
-	b.WriteString("+++\n")
-	b.WriteString(NewsPlaceholder + "\n")
-	return b.Bytes()
-}
+// NewsFile is [news.NewFile]: the text "deadyet news new" writes.
+func NewsFile(title string, date time.Time) []byte { return news.NewFile(title, date) }

@@ -24,8 +24,8 @@
 //   - A transition line is written when a (group, address, check) key gets a
 //     state other than the last one the history holds for it. The first
 //     sighting of a key has "from":"". The detail is that of the run that saw
-//     the change, clipped to 200 bytes; a new detail with the same state
-//     writes nothing.
+//     the change, clipped to [probe.MaxDetail] (200 bytes), as it is again on
+//     reading; a new detail with the same state writes nothing.
 //   - The first run of each UTC day writes one heartbeat line before its
 //     transitions, so that a day with no line at all is known to have had no
 //     run. Any other run that changes nothing writes nothing: the file stays
@@ -62,10 +62,14 @@
 // run after a time, atomically.
 //
 // Reading is strict. A line that is empty, truncated, not a JSON object, has
-// an unknown or repeated field, an unknown state, a time that is not
-// "YYYY-MM-DDTHH:MM:SSZ" or goes backwards, or a "from" that is not what the
-// key's previous line left it in, is an error "path:line: what is wrong"
-// ([*ParseError]); the file is never silently rewritten.
+// an unknown or repeated field, an unknown state, a group, address or check
+// that is not printable text, a time that is not "YYYY-MM-DDTHH:MM:SSZ" or
+// goes backwards, or a "from" that is not what the key's previous line left
+// it in, is an error "path:line: what is wrong" ([*ParseError]); the file is
+// never silently rewritten. A detail is text a server sent: it is read
+// through [probe.CleanDetail], so that a control character in it (written
+// escaped, like "\u001b") is shown visibly ("\x1b") and never raw on a page
+// or in a feed, and one longer than [probe.MaxDetail] is clipped.
 //
 // # Uptime
 //

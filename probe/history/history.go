@@ -26,9 +26,6 @@ const FileName = "history.jsonl"
 // [History.Record] refuses a run older than the last one.
 const LastRunFile = "last-run"
 
-// maxDetail bounds the detail kept in the history, in bytes.
-const maxDetail = 200
-
 // noLongerProbed is the detail of a transition to Skipped for a key that is
 // missing from a run's results.
 const noLongerProbed = "no longer probed"
@@ -129,6 +126,7 @@ type History struct {
 
 	stamp    time.Time // the time in LastRunFile as read or last written; zero if none
 	recorded time.Time // the newest run Record accepted; zero if none
+	opened   time.Time // when Read read it: Write removes older temporary files
 }
 
 func newHistory(file string) *History {
@@ -144,6 +142,7 @@ func Read(dir string) (*History, error) {
 
 func readFile(file string) (*History, error) {
 	h := newHistory(file)
+	h.opened = time.Now()
 	data, err := os.ReadFile(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -311,6 +310,9 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		if k.Group == "" || k.Address == "" || k.Check == "" {
 			return nil, fmt.Errorf("record history: result %q has an empty group, address or check", res.String())
 		}
+		if !probe.PrintableLine(k.Group) || !probe.PrintableLine(k.Address) || !probe.PrintableLine(k.Check) {
+			return nil, fmt.Errorf("record history: result %q has a group, address or check that is not printable text", res.String())
+		}
 		if seen[k] {
 			return nil, fmt.Errorf("record history: two results for %q", k.String())
 		}
@@ -326,7 +328,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		if from == to || (from == noState && to == skipCode) {
 			continue
 		}
-		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: clip(res.Detail)})
+		add = append(add, Line{T: t, Key: k, From: from.state(), To: res.State, Detail: probe.CleanDetail(res.Detail)})
 	}
 	for i, k := range h.keys {
 		if !seen[k] && h.state[i] != skipCode {
@@ -345,7 +347,10 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 // written yet.
 func (h *History) Changed() bool { return len(h.data) != h.written }
 
-// Write writes what Record added: the history file if Record changed it, then
+// Write writes what Record added: first it removes the temporary files
+// that runs killed while writing left (".history.jsonl.*.tmp" and
+// ".last-run.*.tmp" older than the [Read] of h), then it writes the history
+// file if Record changed it, then
 // [LastRunFile] if a run newer than the time in it was recorded, so a quiet
 // run writes the one line of LastRunFile and not a byte of history.jsonl.
 // Each file is replaced atomically, or left as it was on error; a Write that
@@ -356,6 +361,12 @@ func (h *History) Write() error {
 	writeStamp := h.recorded.After(h.stamp)
 	if !h.Changed() && !writeStamp {
 		return nil
+	}
+	// What killed runs left: their temporary files, older than this run.
+	// One that cannot be removed does no harm, and the writes below will
+	// say what is wrong with the folder, if anything is.
+	for _, f := range []string{h.file, h.stampFile()} {
+		atomicfile.RemoveLeftovers(f, h.opened)
 	}
 	if err := os.MkdirAll(filepath.Dir(h.file), 0o755); err != nil {
 		return fmt.Errorf("write history: %w", err)
@@ -423,18 +434,6 @@ func (h *History) noteDay(t int64) {
 	if n := len(h.days); n == 0 || h.days[n-1] != d {
 		h.days = append(h.days, d)
 	}
-}
-
-// clip shortens a detail to maxDetail bytes, on a rune boundary.
-func clip(s string) string {
-	if len(s) <= maxDetail {
-		return s
-	}
-	i := maxDetail - len("…")
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
 }
 
 // timeLayout is the only form "t" takes.
@@ -551,15 +550,21 @@ func (h *History) parse(data []byte) error {
 
 // detail returns b as a string, the same string for the same bytes: the
 // details of a history repeat ("no answer in 3s"), and sharing them saves
-// an allocation a line.
+// an allocation a line. The detail is [probe.CleanDetail]: whatever wrote
+// the file, a control character in it (written escaped, "\u001b") is shown
+// visibly ("\x1b") and a detail longer than [probe.MaxDetail] is clipped.
+// The file stays as it is; the page and the feed show what this returns.
 func (h *History) detail(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	if len(b) > probe.MaxDetail {
+		return probe.CleanDetail(string(b[:probe.MaxDetail+utf8.UTFMax]))
+	}
 	if s, ok := h.details[string(b)]; ok {
 		return s
 	}
-	s := string(b)
+	s := probe.CleanDetail(string(b))
 	if len(h.details) < 1<<16 {
 		h.details[s] = s
 	}
@@ -753,6 +758,9 @@ func (p *lineParser) parse(line []byte) (lineFields, error) {
 	}{{"group", f.group}, {"address", f.address}, {"check", f.check}} {
 		if len(v.v) == 0 {
 			return f, fmt.Errorf("empty %q", v.name)
+		}
+		if !probe.PrintableLine(string(v.v)) {
+			return f, fmt.Errorf("%q %.40q is not printable text", v.name, v.v)
 		}
 	}
 	return f, nil

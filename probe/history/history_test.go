@@ -294,8 +294,64 @@ func TestDetailIsClipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := added[1].Detail
-	if len(d) > maxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
+	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
 		t.Errorf("detail of %d bytes clipped to %d bytes: %q", len(long), len(d), d)
+	}
+}
+
+// TestReadClipsDetail: a detail longer than probe.MaxDetail in the file,
+// 10 MB here, is clipped on reading, so that the page and the feed do not
+// grow with it; the file itself is left as it is.
+func TestReadClipsDetail(t *testing.T) {
+	dir := t.TempDir()
+	huge := strings.Repeat("é", 5<<20)
+	data := "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n" +
+		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n" +
+		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"" + huge + "\"}\n"
+	writeTestFile(t, dir, FileName, data)
+	h, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent := h.Recent(at(t, "2026-11-26 00:00"), 1)
+	if len(recent) != 1 {
+		t.Fatalf("Recent: %q", shorts(recent))
+	}
+	d := recent[0].Detail
+	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(huge, strings.TrimSuffix(d, "…")) {
+		t.Errorf("a detail of %d bytes read as %d bytes: %.40q", len(huge), len(d), d)
+	}
+	if _, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=foreign"}}.results(t)); err != nil || h.Changed() {
+		t.Fatalf("quiet run: %v, changed %v", err, h.Changed())
+	}
+	if err := h.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if back, _ := os.ReadFile(filepath.Join(dir, FileName)); string(back) != data {
+		t.Error("reading rewrote the file")
+	}
+}
+
+// TestControlCharactersShown: a control character in a detail, written
+// escaped in the file or given to Record, is read and recorded visibly.
+func TestControlCharactersShown(t *testing.T) {
+	dir := t.TempDir()
+	writeTestFile(t, dir, FileName, "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n"+
+		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n"+
+		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"\\u001b[31m\\u0007\\u2028\"}\n")
+	h, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Recent(at(t, "2026-11-26 00:00"), 1); len(got) != 1 || got[0].Detail != `\x1b[31m\x07\u2028` {
+		t.Errorf("read: %q", shorts(got))
+	}
+	added, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=error: bell \a and \x1b[0m"}}.results(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 1 || added[0].Detail != `bell \x07 and \x1b[0m` {
+		t.Errorf("recorded: %q", shorts(added))
 	}
 }
 
@@ -339,6 +395,7 @@ func TestReadHistoryErrors(t *testing.T) {
 		{"not-string", `2: field "group" is not a string`},
 		{"control-char", "2: control character in the string at column 37"},
 		{"bad-utf8", "2: invalid UTF-8 in the string at column 37"},
+		{"control-key", `2: "group" "bn2\x1b[2J" is not printable text`},
 		{"bad-state", `2: unknown state "Up" in "to"`},
 		{"bad-from", `3: unknown state "down" in "from"`},
 		{"same-state", `3: "from" and "to" are both "up"`},
@@ -415,6 +472,12 @@ func TestRecordErrors(t *testing.T) {
 			return run{"2026-11-26 10:00", []string{k21 + "=timeout", k21 + "=up"}}.results(t)
 		},
 		want: `record history: two results for "bn2 127.0.2.1 msnp21"`,
+	}, {
+		name: "control character in a key",
+		r: func(t *testing.T) probe.Results {
+			return run{"2026-11-26 10:00", []string{"bn2\x1b[2J 127.0.2.1 msnp21=up"}}.results(t)
+		},
+		want: `record history: result "bn2\x1b[2J 127.0.2.1 msnp21: up ()" has a group, address or check that is not printable text`,
 	}, {
 		name: "unknown state",
 		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },

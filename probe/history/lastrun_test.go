@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -189,4 +190,32 @@ func writeTestFile(t *testing.T, dir, name, data string) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWriteRemovesLeftovers: Write removes the temporary files of the
+// history and of last-run that killed runs left, if older than the Read;
+// newer ones (a write in flight) and other files stay.
+func TestWriteRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	old, newer := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	for name, mt := range map[string]time.Time{
+		".history.jsonl.123.tmp": old,
+		".last-run.456.tmp":      old,
+		".history.jsonl.789.tmp": newer,
+		".results.json.1.tmp":    old,
+	} {
+		writeTestFile(t, dir, name, "part")
+		if err := os.Chtimes(filepath.Join(dir, name), mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for name := range readAll(t, dir) {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	sameStrings(t, "files", got, []string{".history.jsonl.789.tmp", ".results.json.1.tmp", FileName, LastRunFile})
 }

@@ -24,10 +24,14 @@
 //
 // The same results give the same bytes. Reading is strict: an unknown,
 // repeated or missing field, another version, no start time or a finish
-// before it, an unknown state, a negative "ms", attempts that do not fit the state (none when skipped, at least one
-// otherwise), or a vantage or detail that is not one line of printable text
-// is an error "path:line: what is wrong", with the line of the result it is
-// about.
+// before it, an unknown state, a negative "ms", attempts that do not fit the
+// state (none when skipped, at least one otherwise, at most
+// [probe.MaxAttempts]), a (group, address, check) listed twice, or a group,
+// address, check, vantage or detail that is not one line of printable text
+// is an error
+// "path:line: what is wrong", with the line of the result it is about. A
+// detail is at most [probe.MaxDetail] bytes: a longer one is clipped, when
+// written and when read.
 //
 // # Merging
 //

@@ -137,7 +137,7 @@ func mergeOne(names []string, seen []probe.Result) (probe.Result, error) {
 			parts = append(parts, string(s)+" from "+strings.Join(who, ", "))
 		}
 	}
-	m.Detail = strings.Join(parts, "; ")
+	m.Detail = probe.ClipDetail(strings.Join(parts, "; "))
 	return m, nil
 }
 

@@ -37,8 +37,9 @@ func Marshal(r probe.Results) ([]byte, error) {
 	b.WriteString("  \"results\": [")
 	for i, res := range r.Results {
 		if err := checkResult(res); err != nil {
-			return nil, fmt.Errorf("result %d (%s): %w", i+1, res, err)
+			return nil, fmt.Errorf("result %d (%.80s): %w", i+1, res, err)
 		}
+		res.Detail = probe.ClipDetail(res.Detail)
 		v, err := json.Marshal(res)
 		if err != nil {
 			return nil, err
@@ -58,18 +59,24 @@ func Marshal(r probe.Results) ([]byte, error) {
 
 // Write writes r to path as results.json, atomically: to a
 // temporary file in the same folder, synced, then renamed over path. On any
-// error the file at path is left as it was.
+// error the file at path is left as it was. The temporary files that
+// earlier runs, killed while writing, left next to path (".NAME.*.tmp",
+// older than r.Started) are removed first.
 func Write(path string, r probe.Results) error {
 	data, err := Marshal(r)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	atomicfile.RemoveLeftovers(path, r.Started) // one that stays does no harm
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // Read reads a results.json. It is strict: an unknown or repeated
-// field, a missing one, another version, an unknown state or a detail that
-// is not one printable line is an error "path:line: what is wrong".
+// field, a missing one, another version, an unknown state, more than
+// [probe.MaxAttempts] attempts, a result listed twice or a detail that
+// is not one printable line is an error "path:line: what is wrong". A detail
+// longer than [probe.MaxDetail] is clipped to it. Read needs no clock: see
+// [probe.CheckTime] for results stamped in the future.
 func Read(path string) (probe.Results, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -217,6 +224,7 @@ func (p *resultsParser) results() ([]probe.Result, error) {
 		return nil, err
 	}
 	list := []probe.Result{}
+	first := map[probe.Key]int64{} // the offset of each key's result
 	for p.dec.More() {
 		off := p.dec.InputOffset()
 		var res probe.Result
@@ -226,6 +234,12 @@ func (p *resultsParser) results() ([]probe.Result, error) {
 		if err := checkResult(res); err != nil {
 			return nil, &parseError{off, err.Error()}
 		}
+		k := probe.KeyOf(res)
+		if at, dup := first[k]; dup {
+			return nil, &parseError{off, fmt.Sprintf("result for %s is listed twice (first on line %d)", k, p.line(at))}
+		}
+		first[k] = off
+		res.Detail = probe.ClipDetail(res.Detail)
 		list = append(list, res)
 	}
 	return list, p.delim(']')
@@ -241,7 +255,7 @@ func checkHeader(r probe.Results) error {
 	case r.Finished.Before(r.Started):
 		return fmt.Errorf("finished %s before it started %s", r.Finished.Format(time.RFC3339), r.Started.Format(time.RFC3339))
 	case !probe.PrintableLine(r.Vantage):
-		return fmt.Errorf("vantage %q is not one line of printable text", r.Vantage)
+		return fmt.Errorf("vantage %.80q is not one line of printable text", r.Vantage)
 	}
 	return nil
 }
@@ -251,6 +265,8 @@ func checkResult(r probe.Result) error {
 	switch {
 	case r.Group == "" || r.Address == "" || r.Check == "":
 		return errors.New("group, address and check must not be empty")
+	case !probe.PrintableLine(r.Group) || !probe.PrintableLine(r.Address) || !probe.PrintableLine(r.Check):
+		return fmt.Errorf("group %.40q, address %.40q or check %.40q is not printable text", r.Group, r.Address, r.Check)
 	case !r.State.Valid():
 		return fmt.Errorf("unknown state %q", r.State)
 	case r.MS < 0:
@@ -259,8 +275,10 @@ func checkResult(r probe.Result) error {
 		return fmt.Errorf("state skipped with %d attempts", r.Attempts)
 	case r.State != probe.Skipped && r.Attempts < 1:
 		return fmt.Errorf("state %s with %d attempts", r.State, r.Attempts)
+	case r.Attempts > probe.MaxAttempts:
+		return fmt.Errorf("%d attempts; a run makes at most %d", r.Attempts, probe.MaxAttempts)
 	case !probe.PrintableLine(r.Detail):
-		return fmt.Errorf("detail %q is not one line of printable text", r.Detail)
+		return fmt.Errorf("detail %.80q is not one line of printable text", r.Detail)
 	}
 	return nil
 }

@@ -134,6 +134,12 @@ func TestReadResultsErrors(t *testing.T) {
 		{"no attempts", strings.Replace(g, `"attempts":2`, `"attempts":0`, 1), `results.json:8: state rejected with 0 attempts`},
 		{"empty group", strings.Replace(g, `"group":"db3"`, `"group":""`, 1), `results.json:11: group, address and check must not be empty`},
 		{"control in detail", strings.Replace(g, `"VER 1 0"`, `"VER 1 0\nx"`, 1), `results.json:8: detail "VER 1 0\nx" is not one line of printable text`},
+		{"control in a long detail", strings.Replace(g, `"VER 1 0"`, `"\u001b`+strings.Repeat("x", 1<<20)+`"`, 1), `results.json:8: detail "\x1b` + strings.Repeat("x", 79) + `" is not one line of printable text`},
+		{"control in a key", strings.Replace(g, `"group":"db3"`, `"group":"db3\u001b[2J"`, 1), `results.json:11: group "db3\x1b[2J", address "host.example" or check "tcp443" is not printable text`},
+		{"attempts", strings.Replace(g, `"attempts":2`, `"attempts":1000000000000`, 1), `results.json:8: 1000000000000 attempts; a run makes at most 10`},
+		{"attempts one too many", strings.Replace(g, `"attempts":2`, `"attempts":11`, 1), `results.json:8: 11 attempts; a run makes at most 10`},
+		{"result listed twice", strings.Replace(g, `"detail":"no such host"}`, `"detail":"no such host"},
+    {"group":"bn2","address":"127.0.2.1","check":"msnp21","state":"up","ms":1,"attempts":1}`, 1), `results.json:12: result for bn2 127.0.2.1 msnp21 is listed twice (first on line 8)`},
 		{"bad time", strings.Replace(g, `"2026-11-25T10:00:00Z"`, `"yesterday"`, 1), `results.json:3: "started": parsing time`},
 		{"finished first", strings.Replace(g, `"2026-11-25T10:00:03Z"`, `"2026-11-25T09:00:00Z"`, 1), `results.json:1: finished 2026-11-25T09:00:00Z before it started 2026-11-25T10:00:00Z`},
 		{"syntax", strings.Replace(g, `"ms":41,`, `"ms":41,,`, 1), `results.json:8: bad JSON: invalid character ','`},
@@ -167,6 +173,39 @@ func TestReadResultsErrors(t *testing.T) {
 	}
 }
 
+// TestReadClipsDetail: a detail longer than probe.MaxDetail, 1 MB here, is
+// clipped when read, and when written.
+func TestReadClipsDetail(t *testing.T) {
+	r := sampleResults()
+	huge := strings.Repeat("é", 1<<19)
+	r.Results[4].Detail = huge
+	data, err := results.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 2000 {
+		t.Errorf("Marshal kept the long detail: %d bytes", len(data))
+	}
+	good, err := results.Marshal(sampleResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Replace(string(good), `"detail":"no such host"`, `"detail":"`+huge+`"`, 1)
+	if len(long) < len(huge) {
+		t.Fatal("the sample's detail is not where the test expects it")
+	}
+	for name, data := range map[string][]byte{"written": data, "hand-made": []byte(long)} {
+		back, err := results.Parse("results.json", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := back.Results[4].Detail
+		if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(huge, strings.TrimSuffix(d, "…")) {
+			t.Errorf("%s: a detail of %d bytes read as %d bytes: %.40q", name, len(huge), len(d), d)
+		}
+	}
+}
+
 func TestSummary(t *testing.T) {
 	r := sampleResults()
 	r.Results = append(r.Results,
@@ -193,5 +232,37 @@ func TestSummary(t *testing.T) {
 		"db5  tcp443  1/1 up\n"
 	if b.String() != table {
 		t.Errorf("WriteSummary:\n%s\nwant:\n%s", b.String(), table)
+	}
+}
+
+// TestWriteRemovesLeftovers: Write removes the temporary files that a run
+// killed while writing path left, when older than the run's start.
+func TestWriteRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	r := sampleResults()
+	for name, mt := range map[string]time.Time{
+		".results.json.1.tmp":   r.Started.Add(-time.Hour), // removed
+		".results.json.2.tmp":   r.Started.Add(time.Second),
+		".history.jsonl.3.tmp":  r.Started.Add(-time.Hour),
+		".results.json.abc.tmp": r.Started.Add(-time.Hour),
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("part"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := results.Write(filepath.Join(dir, "results.json"), r); err != nil {
+		t.Fatal(err)
+	}
+	des, _ := os.ReadDir(dir)
+	var got []string
+	for _, de := range des {
+		got = append(got, de.Name())
+	}
+	if want := ".history.jsonl.3.tmp .results.json.2.tmp .results.json.abc.tmp results.json"; strings.Join(got, " ") != want {
+		t.Errorf("files: %s\nwant:  %s", strings.Join(got, " "), want)
 	}
 }

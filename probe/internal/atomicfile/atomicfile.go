@@ -4,9 +4,13 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // The steps of WriteFile, as variables so that tests can make any of them
@@ -16,6 +20,13 @@ var (
 	syncStep   = (*os.File).Sync
 	renameStep = os.Rename
 )
+
+// The temporary file of WriteFile(".../NAME") is ".NAME.*.tmp", the *
+// being digits: one pattern, so that [RemoveLeftovers] finds what a killed
+// run left.
+func tempPrefix(name string) string { return "." + name + "." }
+
+const tempSuffix = ".tmp"
 
 // WriteFile replaces the file at path with data, or leaves it as it was. It
 // writes a temporary file ".NAME.*.tmp" in the same folder, syncs it to disk,
@@ -27,7 +38,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	f, err := os.CreateTemp(dir, tempPrefix(name)+"*"+tempSuffix)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -66,4 +77,49 @@ func SyncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// RemoveLeftovers removes the temporary files that [WriteFile] of path
+// leaves when the process is killed before its rename: the regular files
+// ".NAME.*.tmp" next to path (the * being the digits WriteFile puts there)
+// last modified before olderThan. Give the time the run started, so that a
+// write in flight, whose file is newer, is left alone. It returns how many
+// it removed, and the first error met (reading the folder, or removing a
+// file); a folder that does not exist has nothing to remove.
+func RemoveLeftovers(path string, olderThan time.Time) (removed int, err error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	des, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("remove leftovers of %s: %w", path, err)
+	}
+	prefix := tempPrefix(name)
+	var first error
+	for _, de := range des {
+		n := de.Name()
+		if !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, tempSuffix) || len(n) <= len(prefix)+len(tempSuffix) ||
+			strings.Trim(n[len(prefix):len(n)-len(tempSuffix)], "0123456789") != "" || !de.Type().IsRegular() {
+			continue
+		}
+		fi, err := de.Info()
+		if err != nil || !fi.ModTime().Before(olderThan) {
+			continue // gone already, or a write in flight
+		}
+		if err := os.Remove(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if first == nil {
+				first = fmt.Errorf("remove leftovers of %s: %w", path, err)
+			}
+			continue
+		}
+		removed++
+	}
+	if removed > 0 {
+		SyncDir(dir)
+	}
+	return removed, first
 }

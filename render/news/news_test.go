@@ -1,9 +1,11 @@
-package render
+package news
 
 import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,7 +16,7 @@ func TestParseNewsErrors(t *testing.T) {
 	tests := []struct {
 		name string // the file name in news/
 		data string
-		want string // the one error, "file:line: message"
+		want string // the errors, "file:line: message", one a line
 	}{
 		{"2017-05-19.md", "text", `news/2017-05-19.md:1: file name "2017-05-19.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
 		{"2017-05-19-Gone.md", "text", `news/2017-05-19-Gone.md:1: file name "2017-05-19-Gone.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
@@ -31,16 +33,23 @@ func TestParseNewsErrors(t *testing.T) {
 		{"2017-05-19-gone.md", "+++\n\ndate = \"2017-05-19\"\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date must be a TOML date, like date = 2017-05-19`},
 		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\ndate = 2017-05-18\n+++\ntext", `news/2017-05-19-gone.md:3: front matter date 2017-05-18 is not the file name's date 2017-05-19`},
 		{"2017-05-19-gone.md", "text \xff", `news/2017-05-19-gone.md:1: file is not valid UTF-8`},
-		{"2017-05-19-gone.md", strings.Repeat("x", MaxNewsSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
+		{"2017-05-19-gone.md", strings.Repeat("x", MaxSize+1), `news/2017-05-19-gone.md:1: file is larger than 64 KiB`},
 		{"2017-05-19-gone.md", "fine\nbell \a here\n", `news/2017-05-19-gone.md:2: control character U+0007 in the text`},
 		{"2017-05-19-gone.md", "+++\ntitle = \"a\\u001bb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title has a control character U+001B`},
 		{"2017-05-19-gone.md", "ok\n\n\u0085", `news/2017-05-19-gone.md:3: control character U+0085 in the text`},
 		{"2017-05-19-gone.md", "del \x7f", `news/2017-05-19-gone.md:1: control character U+007F in the text`},
+		{"2017-05-19-gone.md", "a lone\rcarriage return", `news/2017-05-19-gone.md:1: control character U+000D in the text`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"a\\tb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title has a control character U+0009`},
+		{"2017-05-19-gone.md", "---\ntitle: Gone\n---\ntext", `news/2017-05-19-gone.md:1: a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = "…", date = YYYY-MM-DD), as news/README.md shows`},
+		{"2017-05-19-gone.md", "\ufeff--- \r\ntitle: Gone\r\n---\r\ntext", `news/2017-05-19-gone.md:1: a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = "…", date = YYYY-MM-DD), as news/README.md shows`},
+		{"2017-05-19-a\x1bb.md", "text", `"news/2017-05-19-a\x1bb.md":1: file name "2017-05-19-a\x1bb.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
+		{"2017-05-19-a\x1bb.md", "+++\nauthor = 1\n+++\ntext", `"news/2017-05-19-a\x1bb.md":1: file name "2017-05-19-a\x1bb.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)
+"news/2017-05-19-a\x1bb.md":2: unknown front matter key "author" (known: title, date)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			_, errs := ParseNews("news/"+tt.name, []byte(tt.data))
-			if len(errs) != 1 || errs[0].Error() != tt.want {
+			_, errs := Parse("news/"+tt.name, []byte(tt.data))
+			if len(errs) != strings.Count(tt.want, "\n")+1 || errors.Join(errs...).Error() != tt.want {
 				t.Errorf("errors:\n%v\nwant:\n%s", errors.Join(errs...), tt.want)
 			}
 		})
@@ -50,17 +59,17 @@ func TestParseNewsErrors(t *testing.T) {
 func TestParseNews(t *testing.T) {
 	tests := []struct {
 		name, data string
-		want       NewsEntry
+		want       Entry
 	}{
-		{"2017-05-19-gone.md", "All gone.\n", NewsEntry{Slug: "gone", Body: "All gone."}},
+		{"2017-05-19-gone.md", "All gone.\n", Entry{Slug: "gone", Body: "All gone."}},
 		{"2017-05-19-gone.md", "\ufeff+++\r\ntitle = \"Gone\"\r\ndate = 2017-05-19\r\n+++\r\nAll gone.\r\n\r\nRIP.\r\n",
-			NewsEntry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
-		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", NewsEntry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
-		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", NewsEntry{Slug: "gone", Body: "No keys at all."}},
+			Entry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
+		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", Entry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
+		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", Entry{Slug: "gone", Body: "No keys at all."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, errs := ParseNews("news/"+tt.name, []byte(tt.data))
+			e, errs := Parse("news/"+tt.name, []byte(tt.data))
 			if len(errs) > 0 {
 				t.Fatal(errors.Join(errs...))
 			}
@@ -83,7 +92,7 @@ func TestLoadNewsReportsAll(t *testing.T) {
 		"news/bad name.md":       {Data: []byte("x")},
 		"news/sub/2017-01-01.md": {Data: []byte("an entry that would never show")},
 	}
-	news, err := LoadNews(fsys, "news")
+	news, err := Load(fsys, "news")
 	if news != nil {
 		t.Errorf("news = %v, want none with an error", news)
 	}
@@ -139,10 +148,16 @@ func TestLoadNewsFolder(t *testing.T) {
 		{"entries in a subfolder", fstest.MapFS{
 			"news/2017/05-19-ok.md": ok,
 		}, `news/2017: folder holds .md files, which would never show: news entries go in news itself`},
+		{"a file name that is not UTF-8", fstest.MapFS{
+			"news/2017-05-19-\xff.md": ok,
+		}, `"news/2017-05-19-\xff.md":1: file name "2017-05-19-\xff.md" is not valid UTF-8; name it YYYY-MM-DD-slug.md`},
+		{"a control character in a file name", fstest.MapFS{
+			"news/2017-05-19-\x1b[31m.txt": ok,
+		}, `"news/2017-05-19-\x1b[31m.txt":1: file name "2017-05-19-\x1b[31m.txt" starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadNews(tt.fsys, "news")
+			_, err := Load(tt.fsys, "news")
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -160,7 +175,7 @@ func TestLoadNewsOrder(t *testing.T) {
 		"n/2017-01-01-a.md": {Data: []byte("x")},
 		"n/2016-01-01-a.md": {Data: []byte("x")},
 	}
-	news, err := LoadNews(fsys, "n")
+	news, err := Load(fsys, "n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +186,7 @@ func TestLoadNewsOrder(t *testing.T) {
 	if want := "news-2017-01-01-a news-2016-01-01-a news-2016-01-01-b"; strings.Join(got, " ") != want {
 		t.Errorf("order %v, want %s", got, want)
 	}
-	if _, err := LoadNews(fsys, "missing"); err == nil {
+	if _, err := Load(fsys, "missing"); err == nil {
 		t.Error("a missing folder gave no error")
 	}
 }
@@ -189,16 +204,59 @@ func TestSlugAndNewsFile(t *testing.T) {
 		}
 	}
 	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	data := NewsFile(`Quotes "and" \ backslashes`, day)
-	if _, errs := ParseNews("news/2026-11-25-quotes.md", data); len(errs) != 1 || !strings.Contains(errs[0].Error(), ":5: the entry still has the placeholder text") {
+	data := NewFile(`Quotes "and" \ backslashes`, day)
+	if _, errs := Parse("news/2026-11-25-quotes.md", data); len(errs) != 1 || !strings.Contains(errs[0].Error(), ":5: the entry still has the placeholder text") {
 		t.Errorf("the placeholder is not refused on line 5: %v", errs)
 	}
-	data = bytes.Replace(data, []byte(NewsPlaceholder), []byte("The servers are gone."), 1)
-	e, errs := ParseNews("news/2026-11-25-quotes.md", data)
+	data = bytes.Replace(data, []byte(Placeholder), []byte("The servers are gone."), 1)
+	e, errs := Parse("news/2026-11-25-quotes.md", data)
 	if len(errs) > 0 {
-		t.Fatalf("NewsFile output does not parse: %v\n%s", errors.Join(errs...), data)
+		t.Fatalf("NewFile output does not parse: %v\n%s", errors.Join(errs...), data)
 	}
 	if e.Title != `Quotes "and" \ backslashes` || !e.Date.Equal(day) || e.Body == "" {
 		t.Errorf("round trip: %+v", e)
+	}
+}
+
+// TestLoadNewsOddNameOnDisk: the name that os.DirFS cannot open is named,
+// escaped, rather than "readfile …: invalid argument".
+func TestLoadNewsOddNameOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "news"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "news", "2017-05-19-\xff.md"), []byte("text"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(os.DirFS(dir), "news")
+	if want := `"news/2017-05-19-\xff.md":1: file name "2017-05-19-\xff.md" is not valid UTF-8; name it YYYY-MM-DD-slug.md`; err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestCheckNewsDates(t *testing.T) {
+	now := time.Date(2026, 12, 3, 23, 30, 0, 0, time.UTC)
+	fsys := fstest.MapFS{
+		"news/2017-05-19-old.md":      {Data: []byte("x")},
+		"news/2026-12-03-today.md":    {Data: []byte("x")},
+		"news/2026-12-04-tomorrow.md": {Data: []byte("x")},
+		"news/2026-12-05-later.md":    {Data: []byte("x")},
+		"news/2099-01-01-future.md":   {Data: []byte("+++\ndate = 2099-01-01\n+++\nx")},
+	}
+	news, err := Load(fsys, "news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "news/2099-01-01-future.md:1: the entry is dated 2099-01-01, more than a day after today (2026-12-03 UTC): date it the day it happened\n" +
+		"news/2026-12-05-later.md:1: the entry is dated 2026-12-05, more than a day after today (2026-12-03 UTC): date it the day it happened"
+	if err := CheckDates(news, now); err == nil || err.Error() != want {
+		t.Errorf("got:\n%v\nwant:\n%s", err, want)
+	}
+	// At the first instant of a day, the day after the next is a day ahead: fine.
+	if err := CheckDates(news[1:], time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Error(err)
+	}
+	if err := CheckDates(news, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Error(err)
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package news
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 // TestShippedNews loads the repository's news folder: what a pull request
 // adds there must pass the same validation as `deadyet check`.
 func TestShippedNews(t *testing.T) {
-	news, err := LoadNews(os.DirFS(".."), "news")
+	news, err := Load(os.DirFS("../.."), "news")
 	if err != nil {
 		t.Fatal(err)
 	}

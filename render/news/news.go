@@ -1,0 +1,396 @@
+// Package news owns the news log, news/*.md: it loads the folder ([Load]),
+// parses and validates each entry ([Parse], [CheckDates]), and makes the
+// file of a new one ([NewFile], [Slug]) for "deadyet news new". Package
+// render shows the entries; it renders their Markdown.
+package news
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"deadyet/probe"
+)
+
+// Entry is one file of the news log.
+type Entry struct {
+	File  string    // the path it was read from, e.g. "news/2017-05-19-all-gone.md"
+	Date  time.Time // midnight UTC of its day
+	Slug  string    // the file name between the date and ".md"
+	Title string    // from the front matter; "" when it has none
+	Body  string    // Markdown, without the front matter
+}
+
+// ID is the entry's anchor on the page, e.g. "news-2017-05-19-all-gone".
+func (e Entry) ID() string {
+	return "news-" + e.Date.Format(time.DateOnly) + "-" + e.Slug
+}
+
+// Heading is the entry's title, or when it has none its slug as words
+// ("all-gone" is "All gone"): the feed needs a title for every entry.
+func (e Entry) Heading() string {
+	if e.Title != "" {
+		return e.Title
+	}
+	s := strings.ReplaceAll(e.Slug, "-", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// MaxSize is the largest news file Load accepts.
+const MaxSize = 64 << 10
+
+// newsName is the name of a news file: the date, a slug of lower-case
+// letters and digits in words joined by "-", and ".md".
+var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
+
+// datedName is a name that starts like a news file's.
+var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+
+// Slug makes a file-name slug of a title: lower-case ASCII letters and
+// digits, words joined by "-", at most 60 characters; "news" if nothing is
+// left.
+func Slug(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	s := strings.TrimRight(b.String()[:min(b.Len(), 60)], "-")
+	if s == "" {
+		return "news"
+	}
+	return s
+}
+
+// Load reads every news file in dir of fsys, newest first (same day:
+// by slug). A news file is named YYYY-MM-DD-slug.md and holds Markdown,
+// optionally after a front matter of TOML between two lines "+++":
+//
+//	+++
+//	title = "All servers gone"   # optional, one line
+//	date = 2017-05-19            # optional, must be the file name's date
+//	+++
+//	After a day of silence, …
+//
+// YAML front matter (a first line "---") is refused, as are control
+// characters but tab and line feed (CRLF line ends are read as LF), and any
+// tab in the title.
+//
+// README.md, hidden files (".draft.md"), editor backups ("…~") and other
+// files not ending in .md are ignored, as are folders without .md files.
+// What looks like an entry that would never show is an error: a name that
+// starts with a date but does not end in .md, a folder of .md files (entries
+// go in dir itself). So is an entry that is a symbolic link: it could make
+// the page show any file of the machine that renders it. A file name that
+// is not printable UTF-8 is shown quoted, with escapes (%q), in its errors.
+// The error lists every problem of every file, each as "file:line: message"
+// (a folder's without a line); it unwraps to one error per problem
+// (errors.Join). Load has no clock: [CheckDates] refuses dates in
+// the future.
+func Load(fsys fs.FS, dir string) ([]Entry, error) {
+	des, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read news: %w", err)
+	}
+	var news []Entry
+	var errs []error
+	for _, de := range des {
+		name := de.Name()
+		file := path.Join(dir, name)
+		switch {
+		case strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.EqualFold(name, "README.md"):
+			continue
+		case de.IsDir():
+			if holdsMarkdown(fsys, file) {
+				errs = append(errs, fmt.Errorf("%s: folder holds .md files, which would never show: news entries go in %s itself", shownPath(file), shownPath(dir)))
+			}
+			continue
+		case !strings.HasSuffix(name, ".md"):
+			if datedName.MatchString(name) {
+				errs = append(errs, fmt.Errorf("%s:1: file name %q starts with a date but does not end in .md, so it would never show; name it YYYY-MM-DD-slug.md", shownPath(file), name))
+			}
+			continue
+		case !utf8.ValidString(name):
+			// fs.FS cannot open it: say what is wrong with it, not "invalid argument".
+			errs = append(errs, fmt.Errorf("%s:1: file name %q is not valid UTF-8; name it YYYY-MM-DD-slug.md", shownPath(file), name))
+			continue
+		case !de.Type().IsRegular():
+			what := "not a regular file"
+			if de.Type()&fs.ModeSymlink != 0 {
+				what = "a symbolic link"
+			}
+			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", shownPath(file), what))
+			continue
+		}
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s:1: %w", shownPath(file), err))
+			continue
+		}
+		e, ferrs := Parse(file, data)
+		errs = append(errs, ferrs...)
+		if len(ferrs) == 0 {
+			news = append(news, e)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	Sort(news)
+	return news, nil
+}
+
+// shownPath is p as an error shows it: as it is when it is printable text,
+// else quoted with escapes (%q), so that an odd file name is seen as what it
+// is and no control character reaches a terminal.
+func shownPath(p string) string {
+	if probe.PrintableLine(p) {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
+// MaxAhead is how far after now a news entry's date may be: a day, so
+// that an entry dated today where the author lives is accepted anywhere.
+const MaxAhead = 24 * time.Hour
+
+// CheckDates refuses entries dated more than [MaxAhead] after now: a
+// date mistyped into the future would keep the entry on top of the page for
+// years. The error has one "file:1: message" per entry (the date is the file
+// name's); nil when every date is fine.
+func CheckDates(news []Entry, now time.Time) error {
+	var errs []error
+	for _, e := range news {
+		if e.Date.After(now.Add(MaxAhead)) {
+			errs = append(errs, fmt.Errorf("%s:1: the entry is dated %s, more than a day after today (%s UTC): date it the day it happened",
+				shownPath(e.File), e.Date.Format(time.DateOnly), now.UTC().Format(time.DateOnly)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// holdsMarkdown reports whether the folder dir of fsys has a .md file in it.
+func holdsMarkdown(fsys fs.FS, dir string) bool {
+	des, _ := fs.ReadDir(fsys, dir)
+	for _, de := range des {
+		if !de.IsDir() && strings.HasSuffix(strings.ToLower(de.Name()), ".md") {
+			return true
+		}
+	}
+	return false
+}
+
+// Sort sorts news newest first; entries of the same day by slug.
+func Sort(news []Entry) {
+	slices.SortStableFunc(news, func(a, b Entry) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Slug, b.Slug)
+	})
+}
+
+// Parse parses one news file; file is its path, used for the name's
+// date and slug and in the errors, which say "file:line: message".
+func Parse(file string, data []byte) (Entry, []error) {
+	e := Entry{File: file}
+	var errs []error
+	shown := shownPath(file)
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", shown, line, fmt.Sprintf(format, args...)))
+	}
+
+	m := newsName.FindStringSubmatch(path.Base(file))
+	if m == nil {
+		fail(1, "file name %q is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)", path.Base(file))
+	} else {
+		d, err := time.Parse(time.DateOnly, m[1])
+		if err != nil {
+			fail(1, "file name %q has no such date %q", path.Base(file), m[1])
+		} else {
+			e.Date = d
+		}
+		e.Slug = m[2]
+	}
+	if len(data) > MaxSize {
+		fail(1, "file is larger than %d KiB", MaxSize>>10)
+		return e, errs
+	}
+	if !utf8.Valid(data) {
+		fail(1, "file is not valid UTF-8")
+		return e, errs
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text = strings.TrimPrefix(text, "\ufeff")
+	if i := strings.IndexFunc(text, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
+		return e, errs
+	}
+
+	bodyLine := 1
+	lines := strings.SplitAfter(text, "\n")
+	if strings.TrimRight(lines[0], " \t\n") == "---" {
+		fail(1, "a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = \"…\", date = YYYY-MM-DD), as news/README.md shows")
+		return e, errs
+	}
+	if strings.TrimRight(lines[0], " \t\n") == "+++" {
+		end := -1
+		for i := 1; i < len(lines); i++ {
+			if strings.TrimRight(lines[i], " \t\n") == "+++" {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			fail(1, "front matter opened with +++ is not closed by a line +++")
+			return e, errs
+		}
+		front := strings.Join(lines[1:end], "")
+		errs = append(errs, e.frontMatter(shown, front)...)
+		text = strings.Join(lines[end+1:], "")
+		bodyLine = end + 2
+	}
+	e.Body = strings.TrimSpace(text)
+	switch {
+	case e.Body == Placeholder:
+		fail(bodyLine, "the entry still has the placeholder text of \"deadyet news new\": write the news")
+	case e.Body != "":
+	case bodyLine == 1:
+		fail(1, "the entry has no text")
+	default:
+		fail(bodyLine, "the entry has no text after its front matter")
+	}
+	return e, errs
+}
+
+// isControl reports whether r is a control character a news text may not
+// hold: C0 but tab and line feed (a carriage return is allowed only before a
+// line feed, and is gone by the time this is asked), DEL and C1. They are
+// invisible, and not allowed in HTML or XML text.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
+}
+
+// isTitleControl is [isControl] for a title, which has no tab either.
+func isTitleControl(r rune) bool { return isControl(r) || r == '\t' }
+
+// frontMatter decodes the TOML between the +++ lines (the file's lines from
+// 2 on) into e, checking keys and types by hand so that every problem gets
+// its line.
+func (e *Entry) frontMatter(file, front string) []error {
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(front, &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			fail(pe.Position.Line+1, "front matter: %s", pe.Message)
+		} else {
+			fail(2, "front matter: %v", err)
+		}
+		return errs
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
+	for _, k := range keys {
+		line := keyLine(front, k) + 1
+		switch v := raw[k].(type) {
+		case string:
+			if k != "title" {
+				break
+			}
+			switch {
+			case strings.TrimSpace(v) == "":
+				fail(line, "front matter title is empty")
+			case strings.ContainsAny(v, "\n\r"):
+				fail(line, "front matter title must be one line")
+			case strings.IndexFunc(v, isTitleControl) >= 0:
+				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isTitleControl):])
+				fail(line, "front matter title has a control character %U", r)
+			default:
+				e.Title = strings.TrimSpace(v)
+			}
+			continue
+		case time.Time:
+			if k != "date" {
+				break
+			}
+			d := time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
+			if !e.Date.IsZero() && !d.Equal(e.Date) {
+				fail(line, "front matter date %s is not the file name's date %s", d.Format(time.DateOnly), e.Date.Format(time.DateOnly))
+			}
+			e.Date = d
+			continue
+		}
+		switch k {
+		case "title":
+			fail(line, "front matter title must be a string, like title = \"Servers gone\"")
+		case "date":
+			fail(line, "front matter date must be a TOML date, like date = 2017-05-19")
+		default:
+			fail(line, "unknown front matter key %q (known: title, date)", k)
+		}
+	}
+	return errs
+}
+
+// keyLine finds the line (1-based, within the front matter) that sets key,
+// for error messages; 1 when no line obviously does.
+func keyLine(front, key string) int {
+	for i, l := range strings.Split(front, "\n") {
+		l = strings.TrimSpace(l)
+		for _, k := range []string{key, `"` + key + `"`, "'" + key + "'"} {
+			if rest, ok := strings.CutPrefix(l, k); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
+				return i + 1
+			}
+		}
+	}
+	return 1
+}
+
+// Placeholder is the body [NewFile] leaves for the author to replace;
+// [Parse] refuses an entry that still has it.
+const Placeholder = "What happened, in a sentence or two of Markdown."
+
+// NewFile is the text `deadyet news new` writes for a new entry: front
+// matter with the title and date, and a line to replace.
+func NewFile(title string, date time.Time) []byte {
+	var b bytes.Buffer
+	b.WriteString("+++\n")
+	// toml's encoder quotes the string the way TOML wants.
+	_ = toml.NewEncoder(&b).Encode(struct {
+		Title string `toml:"title"`
+	}{title})
+	fmt.Fprintf(&b, "date = %s\n", date.Format(time.DateOnly))
+	b.WriteString("+++\n")
+	b.WriteString(Placeholder + "\n")
+	return b.Bytes()
+}

@@ -15,6 +15,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/render/news"
 )
 
 // gzipSize is the size of data compressed as a web server would (level 9).
@@ -36,16 +37,16 @@ func gzipSize(t testing.TB, data []byte) int {
 // groups of 2,500, six checks: 60,000 results).
 func BenchmarkRenderLarge(b *testing.B) {
 	cfg := fixtureConfig(2500, 2500, 2500, 2500)
-	var news []NewsEntry
+	var entries []news.Entry
 	for i := range 1000 {
-		news = append(news, NewsEntry{
+		entries = append(entries, news.Entry{
 			Date:  time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
 			Slug:  fmt.Sprintf("entry-%d", i),
 			Title: fmt.Sprintf("Entry %d", i),
 			Body:  fmt.Sprintf("Server number **%d** closed port 80; see <https://example.com/%d> and [the FAQ](#faq).", i, i),
 		})
 	}
-	opts := Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: fixtureResults(cfg, nil), News: news}
+	opts := Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: fixtureResults(cfg, nil), News: entries}
 	var files []File
 	for b.Loop() {
 		var err error
@@ -137,12 +138,12 @@ func tenYearsOptions(tb testing.TB, dir string, flip float64) Options {
 	for _, c := range cells {
 		res.Results = append(res.Results, probe.Result{Group: c.group, Address: c.address, Check: c.check, State: c.state, Detail: details[c.state], MS: 40, Attempts: 1})
 	}
-	var news []NewsEntry
+	var entries []news.Entry
 	for m := range 120 {
 		d := time.Date(2016, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, m, 0)
-		news = append(news, NewsEntry{Date: d, Slug: "month", Title: "A month passed", Body: "Nothing much, as usual. See [the FAQ](#faq)."})
+		entries = append(entries, news.Entry{Date: d, Slug: "month", Title: "A month passed", Body: "Nothing much, as usual. See [the FAQ](#faq)."})
 	}
-	return Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: res, News: news}
+	return Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: res, News: entries}
 }
 
 // cpuTime is the CPU time the process has used, user and system: a

@@ -11,6 +11,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/render/news"
 )
 
 // stateCode numbers the states in a byte: 0 is none (not seen yet), i+1 is
@@ -105,16 +106,16 @@ type extraRow struct {
 // dayChronicle is one day with a page.
 type dayChronicle struct {
 	day    int64
-	lo, hi int         // its lines: chronicle.lines[lo:hi]
-	states []stateCode // every key's state at the end of the day; nil when the history has none then
-	news   []NewsEntry // its news, in page order
+	lo, hi int          // its lines: chronicle.lines[lo:hi]
+	states []stateCode  // every key's state at the end of the day; nil when the history has none then
+	news   []news.Entry // its news, in page order
 }
 
 // newChronicle reads lines (the whole history, oldest first) as of now, for
 // the view's tables: config keys are those of the tables, the timeline
 // checks of a row those of cols[table]. news are the entries that get a
 // day page even without a change.
-func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]int, news []NewsEntry) *chronicle {
+func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]int, entries []news.Entry) *chronicle {
 	n, _ := slices.BinarySearchFunc(lines, now, func(l history.Line, t time.Time) int {
 		if l.T.After(t) {
 			return 1
@@ -221,9 +222,9 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 	}
 
 	// The news days, ascending, with their entries.
-	newsDays := map[int64][]NewsEntry{}
+	newsDays := map[int64][]news.Entry{}
 	var newsOrder []int64
-	for _, e := range news {
+	for _, e := range entries {
 		d := unixDay(e.Date)
 		if _, ok := newsDays[d]; !ok {
 			newsOrder = append(newsOrder, d)

@@ -31,15 +31,15 @@
 //
 // # News
 //
-// [LoadNews] reads the news log (package deadyet/render/news owns it, and
-// LoadNews is its Load): one Markdown file per entry, named
+// [news.Load] reads the news log (package deadyet/render/news owns it, and
+// news.Load is its Load): one Markdown file per entry, named
 // YYYY-MM-DD-slug.md, with an optional TOML front matter between two lines
 // "+++" (keys title and date; the date must be the file name's). It refuses
 // what would never show (a dated file not ending in .md, entries in a
 // subfolder), control characters, YAML front matter, and entries that are
 // symbolic links, which could publish any file of the machine that renders
 // the site. Its error lists every problem of every file, one
-// "file:line: message" each. [CheckNewsDates] refuses entries dated more
+// "file:line: message" each. [news.CheckDates] refuses entries dated more
 // than a day ahead.
 //
 // # Files of the site

@@ -12,6 +12,7 @@ import (
 	"deadyet/probe"
 	"deadyet/probe/history"
 	"deadyet/probe/history/historytest"
+	"deadyet/render/news"
 )
 
 // The fixture is shaped like the shipped site.toml: three regions (bn2 11
@@ -143,7 +144,7 @@ func fixtureNews() fstest.MapFS {
 // fixtureOptions is the options of the golden site.
 func fixtureOptions(t testing.TB) Options {
 	t.Helper()
-	news, err := LoadNews(fixtureNews(), "news")
+	entries, err := news.Load(fixtureNews(), "news")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func fixtureOptions(t testing.TB) Options {
 		Config:  cfg,
 		Page:    page,
 		Results: fixtureResults(cfg, fixtureUpAt),
-		News:    news,
+		News:    entries,
 	}
 }
 

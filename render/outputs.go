@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"deadyet/render/news"
 )
 
 // StatusSchema is the status.json "schema" this package writes.
@@ -126,7 +128,7 @@ type atomFeedDoc struct {
 
 // entryID is the Atom id of a news entry: the URL of its anchor when the
 // site has a URL, else a URN; both depend only on the file name.
-func entryID(site string, e NewsEntry) string {
+func entryID(site string, e news.Entry) string {
 	if site == "" {
 		return "urn:deadyet:" + e.ID()
 	}
@@ -145,7 +147,7 @@ func absolute(site, rel string) string {
 // changed something, newest first. The feed's updated is the newest entry's
 // time (or the run's time when there is none), so the feed only changes
 // when its entries do.
-func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
+func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 	site := v.Page.URL
 	f := atomFeedDoc{
 		Title:  v.Page.Title,
@@ -175,9 +177,9 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 		t time.Time
 		e atomEntry
 	}
-	var entries []dated
-	for _, e := range news[:min(len(news), FeedEntries)] {
-		entries = append(entries, dated{e.Date, atomEntry{
+	var items []dated
+	for _, e := range entries[:min(len(entries), FeedEntries)] {
+		items = append(items, dated{e.Date, atomEntry{
 			Title:   e.Heading(),
 			ID:      entryID(site, e),
 			Updated: e.Date.UTC().Format(time.RFC3339),
@@ -191,7 +193,7 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 			if site != "" {
 				id = absolute(site, "#"+r.ID())
 			}
-			entries = append(entries, dated{r.T, atomEntry{
+			items = append(items, dated{r.T, atomEntry{
 				Title:   r.Title(),
 				ID:      id,
 				Updated: r.T.UTC().Format(time.RFC3339),
@@ -201,13 +203,13 @@ func atomFeed(v *View, news []NewsEntry) ([]byte, error) {
 		}
 	}
 	// Newest first; on the same second, news before changes, each in its order.
-	slices.SortStableFunc(entries, func(a, b dated) int { return b.t.Compare(a.t) })
+	slices.SortStableFunc(items, func(a, b dated) int { return b.t.Compare(a.t) })
 	updated := v.Run.Finished
-	if len(entries) > 0 {
-		updated = entries[0].t
+	if len(items) > 0 {
+		updated = items[0].t
 	}
 	f.Updated = updated.UTC().Format(time.RFC3339)
-	for _, e := range entries {
+	for _, e := range items {
 		f.Entries = append(f.Entries, e.e)
 	}
 	var buf bytes.Buffer

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/render/news"
 )
 
 // ServerChangesShown is how many changes a server page lists, newest
@@ -212,7 +213,7 @@ type DayView struct {
 	Changes     int           // that day's changes of state: the rows of ChangesHTML
 	ChangesHTML template.HTML // its table's rows
 	FirstSeen   []Change      // first checks of that day, one per server
-	News        []NewsEntry
+	News        []news.Entry
 
 	dc *dayChronicle
 }

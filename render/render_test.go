@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"deadyet/probe"
+	"deadyet/render/news"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -287,13 +288,13 @@ func hostileOptions(t *testing.T) Options {
 	res := probe.Results{Vantage: evil, Results: []probe.Result{
 		{Group: evil, Address: evil, Check: "x", State: probe.Rejected, Detail: evil},
 	}}
-	news := fstest.MapFS{
+	newsFS := fstest.MapFS{
 		"n/2020-01-01-evil.md": {Data: []byte("+++\ntitle = '" + strings.ReplaceAll(evil, "'", "") + "'\n+++\n" +
 			evil + "\n\n[click](javascript:alert(5)) [tab](java\tscript:alert(6)) <javascript:alert(7)> " +
 			"[ent](javascript&#58;alert(8)) ![pic](data:image/png;base64,AAAA) [data](data:text/html,x) " +
 			"[ok](https://example.com/\"onmouseover=\"alert(9)) <mailto:a@example.com>\n")},
 	}
-	entries, err := LoadNews(news, "n")
+	entries, err := news.Load(newsFS, "n")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"deadyet/render/news"
 	"deadyet/static"
 	"deadyet/templates"
 )
@@ -89,7 +90,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed, err := atomFeed(v, append(append([]NewsEntry(nil), v.News...), v.Older...))
+	feed, err := atomFeed(v, append(append([]news.Entry(nil), v.News...), v.Older...))
 	if err != nil {
 		return nil, err
 	}

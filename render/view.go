@@ -13,6 +13,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/render/news"
 )
 
 // Verdict is the page's answer: is MSN dead yet?
@@ -30,7 +31,7 @@ type Options struct {
 	Config  probe.Config
 	Page    Page             // the page text; [Page.WithDefaults] is applied
 	Results probe.Results    // the run to show; results not in Config are ignored
-	News    []NewsEntry      // in any order; shown newest first
+	News    []news.Entry     // in any order; shown newest first
 	History *history.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
@@ -47,15 +48,15 @@ type View struct {
 	Answer   string  // the verdict's word from Page.Verdict
 	Headline string  // one line under the answer
 	Run      Run
-	News     []NewsEntry // the newest NewsShown entries, newest first
-	Older    []NewsEntry // the rest, newest first
-	Tables   []Table     // one per group, in config order
-	Checks   []CheckInfo // the Reference legend: every check the tables use, in first-use order
-	States   []StateInfo // the symbols' legend
-	History  *History    // nil without a history
-	Disagree bool        // some cell's vantage points disagree: the legend explains the mark
-	Base     string      // the URL's path ("/repo/"): 404.html is served at any path
-	Root     string      // what links to the site's files start with: "" in index.html, Base in 404.html
+	News     []news.Entry // the newest NewsShown entries, newest first
+	Older    []news.Entry // the rest, newest first
+	Tables   []Table      // one per group, in config order
+	Checks   []CheckInfo  // the Reference legend: every check the tables use, in first-use order
+	States   []StateInfo  // the symbols' legend
+	History  *History     // nil without a history
+	Disagree bool         // some cell's vantage points disagree: the legend explains the mark
+	Base     string       // the URL's path ("/repo/"): 404.html is served at any path
+	Root     string       // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
 
 	// The page's one inline script (with a history only) and its CSP
@@ -71,8 +72,8 @@ type View struct {
 }
 
 // allNews is every news entry, newest first.
-func (v *View) allNews() []NewsEntry {
-	return append(append([]NewsEntry(nil), v.News...), v.Older...)
+func (v *View) allNews() []news.Entry {
+	return append(append([]news.Entry(nil), v.News...), v.Older...)
 }
 
 // FAQItem is one question of the FAQ, with its anchor.
@@ -193,9 +194,9 @@ func Build(opts Options) (*View, error) {
 		config: opts.Config,
 	}
 
-	news := slices.Clone(opts.News)
-	SortNews(news)
-	v.News, v.Older = news[:min(len(news), NewsShown)], news[min(len(news), NewsShown):]
+	entries := slices.Clone(opts.News)
+	news.Sort(entries)
+	v.News, v.Older = entries[:min(len(entries), NewsShown)], entries[min(len(entries), NewsShown):]
 
 	type key struct{ group, address, check string }
 	results := make(map[key]probe.Result, len(opts.Results.Results))
@@ -215,7 +216,7 @@ func Build(opts Options) (*View, error) {
 		addrSegs := map[string]bool{}
 		anchors := map[string]bool{}
 		t := Table{
-			ID:      uniqueID(groupIDs, "group-"+Slug(g.Name)),
+			ID:      uniqueID(groupIDs, "group-"+news.Slug(g.Name)),
 			Name:    g.Name,
 			Title:   g.Title,
 			About:   g.About,
@@ -230,7 +231,7 @@ func Build(opts Options) (*View, error) {
 			if !ok {
 				return nil, fmt.Errorf("group %q names check %q, which the config does not define", g.Name, ck)
 			}
-			t.Columns = append(t.Columns, Column{Key: ck, Label: c.Label, Scanned: c.Scan, Anchor: uniqueID(anchors, "check-"+Slug(ck))})
+			t.Columns = append(t.Columns, Column{Key: ck, Label: c.Label, Scanned: c.Scan, Anchor: uniqueID(anchors, "check-"+news.Slug(ck))})
 			if !seen[ck] {
 				seen[ck] = true
 				v.Checks = append(v.Checks, CheckInfo{Label: c.Label, Scanned: c.Scan, About: c.About})
@@ -284,7 +285,7 @@ func Build(opts Options) (*View, error) {
 
 	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
-		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+Slug(f.Question)), Question: f.Question, Answer: f.Answer})
+		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), Question: f.Question, Answer: f.Answer})
 	}
 
 	if v.Disagree {

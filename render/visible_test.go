@@ -29,7 +29,7 @@ func TestServerTextShownVisibly(t *testing.T) {
 	}
 	opts := fixtureOptions(t)
 	opts.History = h
-	files, err := Render(opts)
+	_, files, err := Render(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

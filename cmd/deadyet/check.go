@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"deadyet/cmd/internal/config"
-	"deadyet/render"
+	"deadyet/render/news"
 )
 
 // CheckOptions are the inputs of "deadyet check".
@@ -55,14 +56,16 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	entries := 0
 	if opts.News != "" {
-		news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(opts.News) })
+		log, err := aside(ctx, func() ([]news.Entry, error) { return loadNewsDir(opts.News) })
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return err
 		}
 		if err != nil {
 			errs = append(errs, err)
+		} else if err := news.CheckDates(log, time.Now()); err != nil {
+			errs = append(errs, err)
 		}
-		entries = len(news)
+		entries = len(log)
 	}
 	if len(errs) > 0 {
 		return badInput(errors.Join(errs...))

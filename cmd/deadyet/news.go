@@ -12,22 +12,22 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/spf13/cobra"
+	"deadyet/render/news"
 
-	"deadyet/render"
+	"github.com/spf13/cobra"
 )
 
 // loadNews is loadNewsDir for a command: its errors are bad input, and it
 // stops when ctx ends.
-func loadNews(ctx context.Context, dir string) ([]render.NewsEntry, error) {
-	news, err := aside(ctx, func() ([]render.NewsEntry, error) { return loadNewsDir(dir) })
-	return news, inputErr(ctx, err)
+func loadNews(ctx context.Context, dir string) ([]news.Entry, error) {
+	entries, err := aside(ctx, func() ([]news.Entry, error) { return loadNewsDir(dir) })
+	return entries, inputErr(ctx, err)
 }
 
 // loadNewsDir loads and validates the news folder dir. Its errors name the
 // files as "<folder name>/<file>:line: message", one per line. An empty
 // dir means no news.
-func loadNewsDir(dir string) ([]render.NewsEntry, error) {
+func loadNewsDir(dir string) ([]news.Entry, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -38,7 +38,7 @@ func loadNewsDir(dir string) ([]render.NewsEntry, error) {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("news folder %q: no such folder", dir)
 	}
-	return render.LoadNews(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
+	return news.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs))
 }
 
 // NewsNewOptions are the inputs of "deadyet news new".
@@ -121,13 +121,13 @@ func newsNew(opts *NewsNewOptions, now time.Time) error {
 	}
 	day := now.UTC()
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	name := day.Format(time.DateOnly) + "-" + render.Slug(title) + ".md"
+	name := day.Format(time.DateOnly) + "-" + news.Slug(title) + ".md"
 	path := filepath.Join(opts.Dir, name)
-	data := render.NewsFile(title, day)
+	data := news.NewFile(title, day)
 	// The placeholder is there to be replaced (check refuses it); the rest
 	// must validate as it is.
-	filled := bytes.Replace(data, []byte(render.NewsPlaceholder), []byte("Text."), 1)
-	if _, errs := render.ParseNews(name, filled); len(errs) > 0 {
+	filled := bytes.Replace(data, []byte(news.Placeholder), []byte("Text."), 1)
+	if _, errs := news.Parse(name, filled); len(errs) > 0 {
 		return fmt.Errorf("new news entry does not validate: %w", errors.Join(errs...))
 	}
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"deadyet/render"
+	"deadyet/render/news"
 )
 
 func TestNewsNewRun(t *testing.T) {
@@ -33,7 +33,7 @@ func TestNewsNewRun(t *testing.T) {
 		t.Errorf("file:\n%s", data)
 	}
 	// Once its placeholder is replaced, the entry loads.
-	edited := bytes.Replace(data, []byte(render.NewsPlaceholder), []byte("It does."), 1)
+	edited := bytes.Replace(data, []byte(news.Placeholder), []byte("It does."), 1)
 	if bytes.Equal(edited, data) {
 		t.Fatalf("no placeholder in the new entry:\n%s", data)
 	}

@@ -14,6 +14,7 @@ import (
 	"deadyet/probe/history"
 	"deadyet/probe/results"
 	"deadyet/render"
+	"deadyet/render/news"
 )
 
 // A siteJob is the one path of the commands that write a site: render,
@@ -197,7 +198,7 @@ func checkHistoryDir(dir string) error {
 type siteInputs struct {
 	Site    *site
 	Results probe.Results
-	News    []render.NewsEntry
+	News    []news.Entry
 	History *history.History // nil: no history shown
 }
 

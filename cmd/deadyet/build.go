@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,6 +126,7 @@ func build(ctx context.Context, s *site, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
+	warnMissing(opts.Stderr, v)
 	// The site is in place; now the history. Should this fail, the next run
 	// records the same changes again.
 	if hist != nil {
@@ -217,6 +219,14 @@ func writeSite(in siteInputs, dir, templatesDir, staticDir string) (*render.View
 		return nil, 0, badInput(err)
 	}
 	return v, n, nil
+}
+
+// warnMissing says on w how many results the site shows as no data: the
+// results lack them, which is no verdict of death.
+func warnMissing(w io.Writer, v *render.View) {
+	if w != nil && v.Missing > 0 {
+		fmt.Fprintf(w, "%s missing: shown as no data\n", plural(v.Missing, "result"))
+	}
 }
 
 func plural(n int, what string) string {

@@ -24,6 +24,7 @@ type RenderOptions struct {
 	StaticDir    string   // "": the embedded static files
 
 	Out io.Writer // where the one-line summary goes
+	Err io.Writer // where warnings go
 }
 
 // NewCmdRender makes `deadyet render`. runF replaces renderRun in tests.
@@ -60,7 +61,7 @@ the current folder, is refused with exit status 2.`,
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out = cmd.OutOrStdout()
+			opts.Out, opts.Err = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -119,6 +120,7 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return err
 	}
+	warnMissing(opts.Err, v)
 	if opts.Out != nil {
 		fmt.Fprintf(opts.Out, "wrote %s to %s: %s (%s)\n", plural(n, "file"), filepath.Clean(opts.OutDir), v.Verdict, v.Headline)
 	}

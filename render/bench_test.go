@@ -143,7 +143,9 @@ func tenYearsOptions(tb testing.TB, dir string, flip float64) Options {
 		d := time.Date(2016, 12, 1, 0, 0, 0, 0, time.UTC).AddDate(0, m, 0)
 		entries = append(entries, news.Entry{Date: d, Slug: "month", Title: "A month passed", Body: "Nothing much, as usual. See [the FAQ](#faq)."})
 	}
-	return Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: res, News: entries}
+	// The news links to the FAQ, so the page has one.
+	page := Page{URL: "https://someone.github.io/deadyet/", FAQ: []FAQ{{Question: "Is it dead?", Answer: "See above."}}}
+	return Options{Config: cfg, Page: page, Results: res, News: entries}
 }
 
 // cpuTime is the CPU time the process has used, user and system: a

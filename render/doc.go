@@ -2,9 +2,10 @@
 //
 // [Build] makes the view model from [Options]: the checks and groups of a
 // probe.Config, the page text of a [Page], one probe.Results and the news
-// entries. It computes the verdict ([Dead] when no server answers any
-// scanned MSNP version, [Alive] when a main server answers one, [Partial] in
-// between), a one-line headline ("MSNP21 still answers in bn2, but no main
+// entries. It computes the verdict from the cells with data ([Dead] when
+// no server answers any scanned MSNP version, [Alive] when a main server
+// answers one, [Partial] in between, [Unknown] when no main server has
+// data: a result missing is no data, never death), a one-line headline ("MSNP21 still answers in bn2, but no main
 // server does"; when dead, "All protocol versions up to MSNP22 are gone"),
 // and one table per group with a cell per (server, check) and counts per
 // column. [Render] builds the view and runs the templates of package
@@ -97,7 +98,7 @@
 //
 //	{
 //	  "schema": 1,                      // this format
-//	  "verdict": "dead",                // "dead", "alive" or "partial"
+//	  "verdict": "dead",                // "dead", "alive", "partial" or "unknown"
 //	  "answer": "Yes.",                 // the page's word for the verdict
 //	  "headline": "All protocol versions up to MSNP22 are gone",
 //	  "generated": "2026-11-25T10:00:03Z", // when the run finished (UTC): a monitor can tell a stopped job by its age
@@ -122,8 +123,11 @@
 //	}
 //
 // A state is one of up, rejected, foreign, refused, timeout, error, skipped
-// (the check is not scanned) — the states of results.json — or none (the
-// run has no result for that server, e.g. one added to the config since).
+// (the check is not scanned) — the states of results.json — or none (no
+// data: the run has no result for that server, e.g. one added to the config
+// since). The verdict "unknown" (no main server has data) came after the
+// other three: a reader should take a verdict it does not know as unknown.
+// [View.Missing] counts the cells of scanned checks with no data.
 //
 // # History
 //

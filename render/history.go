@@ -92,7 +92,7 @@ func stateName(s probe.State) string {
 	case probe.Skipped:
 		return "not scanned"
 	case "":
-		return "no result"
+		return "no data"
 	}
 	return string(s)
 }

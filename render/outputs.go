@@ -244,13 +244,14 @@ var badgeLook = map[Verdict]struct{ message, color string }{
 	Dead:    {"dead", "#c0392b"},
 	Alive:   {"alive", "#2e8540"},
 	Partial: {"partly alive", "#b8650b"},
+	Unknown: {"unknown", "#6c757d"},
 }
 
 // badge renders badge.svg: "MSN | dead", in the manner of shields.io.
 func badge(v Verdict) []byte {
 	look, ok := badgeLook[v]
 	if !ok {
-		look = badgeLook[Dead]
+		look = badgeLook[Unknown]
 	}
 	const label = "MSN"
 	lw, mw := textWidth(label)+12, textWidth(look.message)+12

@@ -37,6 +37,20 @@ type VerdictWords struct {
 	Dead    string // no server answers any scanned MSNP version
 	Alive   string // a main server answers one
 	Partial string // in between: only servers that are not main answer
+	Unknown string // no main server has data
+}
+
+// Of is the word for the verdict v.
+func (w VerdictWords) Of(v Verdict) string {
+	switch v {
+	case Alive:
+		return w.Alive
+	case Partial:
+		return w.Partial
+	case Unknown:
+		return w.Unknown
+	}
+	return w.Dead
 }
 
 // FAQ is one question of the FAQ section. The question is plain text, the
@@ -62,6 +76,7 @@ func (p Page) WithDefaults() Page {
 	set(&p.Verdict.Dead, d.Verdict.Dead)
 	set(&p.Verdict.Alive, d.Verdict.Alive)
 	set(&p.Verdict.Partial, d.Verdict.Partial)
+	set(&p.Verdict.Unknown, d.Verdict.Unknown)
 	set(&p.Repository, repositoryOf(p.URL))
 	return p
 }
@@ -90,5 +105,5 @@ func repositoryOf(site string) string {
 var defaultPage = Page{
 	Title:   "Is MSN dead yet?",
 	Lang:    "en",
-	Verdict: VerdictWords{Dead: "Yes.", Alive: "No.", Partial: "Not quite."},
+	Verdict: VerdictWords{Dead: "Yes.", Alive: "No.", Partial: "Not quite.", Unknown: "We don't know."},
 }

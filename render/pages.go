@@ -102,16 +102,22 @@ func checksHTML(checks []ServerCheck) template.HTML {
 		b.WriteString(html.EscapeString(c.Label))
 		b.WriteString(`: <span class="sym `)
 		b.WriteString(html.EscapeString(c.Class))
-		b.WriteString(`" aria-hidden="true">`)
-		b.WriteString(html.EscapeString(c.Symbol))
-		b.WriteString(`</span> `)
-		b.WriteString(html.EscapeString(stateName(c.State)))
+		if name := stateName(c.State); c.Symbol == name { // "no data": the words once, read out
+			b.WriteString(`">`)
+			b.WriteString(html.EscapeString(name))
+			b.WriteString(`</span>`)
+		} else {
+			b.WriteString(`" aria-hidden="true">`)
+			b.WriteString(html.EscapeString(c.Symbol))
+			b.WriteString(`</span> `)
+			b.WriteString(html.EscapeString(name))
+		}
 		b.WriteString("</h3>\n<dl class=\"facts\">")
 		switch {
 		case c.State == probe.Skipped:
 			dd("State", "Not scanned any more: the column is kept for the record.")
 		case c.State == "":
-			dd("State", "The last run has no result for this server, for example because it was added since.")
+			dd("State", noDataAbout)
 		default:
 			if c.Disagree {
 				dd("Vantage points", "They disagree: "+c.Detail)
@@ -400,14 +406,7 @@ func (v *View) fillDay(dv *DayView) {
 	dc := dv.dc
 	if dv.HasTables {
 		dv.Tables, dv.Verdict, dv.Headline = v.dayTablesHTML(dc, dv.Root)
-		switch dv.Verdict {
-		case Alive:
-			dv.Answer = v.Page.Verdict.Alive
-		case Partial:
-			dv.Answer = v.Page.Verdict.Partial
-		default:
-			dv.Answer = v.Page.Verdict.Dead
-		}
+		dv.Answer = v.Page.Verdict.Of(dv.Verdict)
 	}
 	if v.chron == nil {
 		return
@@ -677,13 +676,12 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 		}
 		return dc.states[k]
 	}
-	type colUp struct{ up, main bool }
-	ups := make([][]colUp, len(v.Tables))
+	seen := make([][]colSeen, len(v.Tables))
 	var b strings.Builder
 	b.Grow(len(ch.keys)*20 + len(v.rowHeads)*80)
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
-		ups[ti] = make([]colUp, len(t.Columns))
+		seen[ti] = make([]colSeen, len(t.Columns))
 		var extra []*extraRow
 		for i := range ch.extra[ti] {
 			e := &ch.extra[ti][i]
@@ -743,9 +741,12 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 			for _, ci := range cols {
 				c := st(rc.keys[ci])
 				cell(c)
+				s := &seen[ti][ci]
+				if c.live() {
+					s.data, s.mainData = true, s.mainData || r.Main
+				}
 				if c == upCode {
-					ups[ti][ci].up = true
-					ups[ti][ci].main = ups[ti][ci].main || r.Main
+					s.up, s.mainUp = true, s.mainUp || r.Main
 				}
 			}
 			b.WriteString("</tr>\n")
@@ -757,17 +758,18 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 			for _, ci := range cols {
 				c := st(e.keys[ci])
 				cell(c)
+				if c.live() {
+					seen[ti][ci].data = true
+				}
 				if c == upCode {
-					ups[ti][ci].up = true
+					seen[ti][ci].up = true
 				}
 			}
 			b.WriteString("</tr>\n")
 		}
 		b.WriteString("</tbody></table></div>\n")
 	}
-	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) (bool, bool) {
-		return ups[ti][ci].up, ups[ti][ci].main
-	})
+	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) colSeen { return seen[ti][ci] })
 	return template.HTML(b.String()), verdict, headline
 }
 

@@ -235,23 +235,6 @@ func TestNotScannedIsNeverUp(t *testing.T) {
 	}
 }
 
-func TestMissingResult(t *testing.T) {
-	cfg := fixtureConfig(2)
-	res := fixtureResults(cfg, nil)
-	res.Results = res.Results[:len(res.Results)-1] // services' last host has no result
-	v, err := Build(Options{Config: cfg, Results: res})
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := v.Tables[1].Rows[len(v.Tables[1].Rows)-1].Cells[0]
-	if last.State != "" || last.Symbol != "?" || last.Text != "no result" {
-		t.Errorf("cell without result = %+v", last)
-	}
-	if col := v.Tables[1].Columns[0]; col.Total != len(fixtureServices)-1 {
-		t.Errorf("total %d, want %d", col.Total, len(fixtureServices)-1)
-	}
-}
-
 func TestBuildErrors(t *testing.T) {
 	cfg := fixtureConfig(1)
 	res := fixtureResults(cfg, nil)
@@ -424,7 +407,7 @@ func TestPageDefaults(t *testing.T) {
 	p := Page{URL: "https://someone.github.io/deadyet/", Clients: "mine"}.WithDefaults()
 	want := Page{
 		Title: "Is MSN dead yet?", URL: "https://someone.github.io/deadyet/", Lang: "en",
-		Verdict: VerdictWords{Dead: "Yes.", Alive: "No.", Partial: "Not quite."},
+		Verdict: VerdictWords{Dead: "Yes.", Alive: "No.", Partial: "Not quite.", Unknown: "We don't know."},
 		Clients: "mine", Repository: "https://github.com/someone/deadyet",
 	}
 	if !reflect.DeepEqual(p, want) {
@@ -443,7 +426,7 @@ func TestPageDefaults(t *testing.T) {
 }
 
 func TestBadge(t *testing.T) {
-	for _, v := range []Verdict{Dead, Alive, Partial} {
+	for _, v := range []Verdict{Dead, Alive, Partial, Unknown} {
 		b := badge(v)
 		if err := xml.Unmarshal(b, new(struct{})); err != nil {
 			t.Errorf("%s: badge is not XML: %v", v, err)

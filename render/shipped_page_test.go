@@ -30,6 +30,7 @@ func shippedPage(t testing.TB) Page {
 			StatusNote  string `toml:"status_note"`
 			WhyCare     string `toml:"why_care"`
 			Footer      string
+			Verdict     VerdictWords
 			FAQ         []FAQ `toml:"faq"`
 		}
 	}
@@ -46,6 +47,6 @@ func shippedPage(t testing.TB) Page {
 	return Page{
 		Title: f.Title, Description: p.Description, FinePrint: p.FinePrint, Situation: p.Situation,
 		Related: p.Related, Clients: p.Clients, StatusNote: p.StatusNote, WhyCare: p.WhyCare,
-		Footer: p.Footer, FAQ: p.FAQ,
+		Footer: p.Footer, Verdict: p.Verdict, FAQ: p.FAQ,
 	}
 }

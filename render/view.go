@@ -24,6 +24,7 @@ const (
 	Dead    Verdict = "dead"    // no server answers any scanned MSNP version
 	Alive   Verdict = "alive"   // a main server answers one
 	Partial Verdict = "partial" // in between: only servers that are not main answer one
+	Unknown Verdict = "unknown" // no main server has data (no server, in a config without main servers): a result missing is not death
 )
 
 // Options is everything a render needs.
@@ -44,9 +45,10 @@ const NewsShown = 10
 // View is the page as the templates see it.
 type View struct {
 	Page     Page    // with defaults
-	Verdict  Verdict // dead, alive or partial
+	Verdict  Verdict // dead, alive, partial or unknown
 	Answer   string  // the verdict's word from Page.Verdict
 	Headline string  // one line under the answer
+	Missing  int     // cells of scanned checks that the results hold no result for: shown as no data
 	Run      Run
 	News     []news.Entry // the newest NewsShown entries, newest first
 	Older    []news.Entry // the rest, newest first
@@ -113,7 +115,7 @@ type Column struct {
 	Scanned bool
 	Up      int    // servers up
 	Total   int    // servers with a result
-	Count   string // "3/11 up", or "–" when not scanned
+	Count   string // "3/11 up"; "–" when not scanned, "no data" when no server has a result
 }
 
 // Row is one server of a table.
@@ -128,11 +130,11 @@ type Row struct {
 
 // Cell is what one check found at one server.
 type Cell struct {
-	State    probe.State // "" when the results hold none for it
+	State    probe.State // "" when the results hold none for it: no data
 	Symbol   string      // what the cell shows
 	Text     string      // the state in words, for screen readers
 	Title    string      // the tooltip: state, detail, time taken
-	Class    string      // "up", "down", "rejected", "foreign", "skipped" or "none"
+	Class    string      // "up", "down", "rejected", "foreign", "skipped" or "none" (no data)
 	Href     string      // the check's line on the server's page, from the site's root
 	MS       int64
 	Attempts int
@@ -165,7 +167,7 @@ var cellLooks = map[probe.State]struct{ symbol, class, text string }{
 	probe.Timeout:  {"✘", "down", "down: timed out"},
 	probe.Error:    {"✘", "down", "down: error"},
 	probe.Skipped:  {"–", "skipped", "not scanned"},
-	"":             {"?", "none", "no result"},
+	"":             {"no data", "none", "no data: the results hold no result for this check"},
 }
 
 // stateLegend explains the symbols, in the order of the legend.
@@ -175,8 +177,12 @@ var stateLegend = []StateInfo{
 	{"not MSN", "foreign", "foreign", "Something answered, but not an MSN server: a web page, an echo, noise."},
 	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the tooltip says which."},
 	{"–", "skipped", "not scanned", "The column is kept for the record but no longer checked."},
-	{"?", "none", "no result", "The last run has no result for this server, for example because it was added since."},
+	{"no data", "none", "no data", noDataAbout},
 }
+
+// noDataAbout explains a cell with no data, in the legend and on the
+// server's page.
+const noDataAbout = "The results hold no result for this check at this server: a results file lacks it, or the server was added since. It counts neither as up nor as down."
 
 // disagreeLegend explains the mark of a cell whose vantage points disagree.
 var disagreeLegend = StateInfo{"✔*", "up", "vantage points disagree",
@@ -252,14 +258,17 @@ func Build(opts Options) (*View, error) {
 			for i, col := range t.Columns {
 				r, ok := results[key{g.Name, s.Address, col.Key}]
 				var cell Cell
-				if ok {
-					cell = newCell(r)
-				} else {
-					cell = newCell(probe.Result{State: ""})
-				}
-				if !col.Scanned && ok && r.State != probe.Skipped {
-					// A result for a check no longer scanned is stale: say so, never "up".
+				switch {
+				case !col.Scanned && r.State != probe.Skipped:
+					// A result for a check no longer scanned is stale: say so, never
+					// "up"; none is needed to know that it is not scanned.
 					cell = newCell(probe.Result{State: probe.Skipped})
+				case ok:
+					cell = newCell(r)
+				default:
+					// No data is not death: shown as such, counted neither up nor down.
+					cell = newCell(probe.Result{State: ""})
+					v.Missing++
 				}
 				cell.Href = row.Page + "#" + col.Anchor
 				if cell.State != "" && cell.State != probe.Skipped {
@@ -274,10 +283,13 @@ func Build(opts Options) (*View, error) {
 			t.Rows = append(t.Rows, row)
 		}
 		for i, col := range t.Columns {
-			if col.Scanned {
-				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
-			} else {
+			switch {
+			case !col.Scanned:
 				t.Columns[i].Count = "–"
+			case col.Total == 0:
+				t.Columns[i].Count = "no data"
+			default:
+				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
 			}
 		}
 		v.Tables = append(v.Tables, t)
@@ -303,14 +315,7 @@ func Build(opts Options) (*View, error) {
 	}
 
 	v.Verdict, v.Headline = verdict(opts.Config, v.Tables)
-	switch v.Verdict {
-	case Alive:
-		v.Answer = page.Verdict.Alive
-	case Partial:
-		v.Answer = page.Verdict.Partial
-	default:
-		v.Answer = page.Verdict.Dead
-	}
+	v.Answer = page.Verdict.Of(v.Verdict)
 	if strings.TrimSpace(page.Headline) != "" {
 		v.Headline = strings.TrimSpace(page.Headline)
 	}
@@ -385,43 +390,65 @@ func isIP(address string) bool {
 	return err == nil
 }
 
-// verdict computes the answer and the headline from the tables: dead when no
-// server is up in a scanned MSNP column, alive when a main server is,
-// partial otherwise.
+// verdict computes the answer and the headline from the tables, from the
+// cells that have data only: alive when a main server is up in a scanned
+// MSNP column, partial when only other servers are, dead when none is;
+// unknown when no main server has data in any of those columns.
 func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
-	return verdictOf(cfg, tables, func(ti, ci int) (up, mainUp bool) {
+	return verdictOf(cfg, tables, func(ti, ci int) (seen colSeen) {
 		t := &tables[ti]
 		if !t.Columns[ci].Scanned {
-			return false, false
+			return seen
 		}
 		for _, row := range t.Rows {
-			if row.Cells[ci].State == probe.Up {
-				up, mainUp = true, mainUp || row.Main
+			switch st := row.Cells[ci].State; st {
+			case "", probe.Skipped:
+				continue
+			case probe.Up:
+				seen.up, seen.mainUp = true, seen.mainUp || row.Main
 			}
+			seen.data, seen.mainData = true, seen.mainData || row.Main
 		}
-		return up, mainUp
+		return seen
 	})
 }
 
+// colSeen is what the servers of one MSNP column show: whether any of them
+// has data, whether a main one has, whether any is up, whether a main one
+// is.
+type colSeen struct{ data, mainData, up, mainUp bool }
+
 // verdictOf computes the verdict and the headline of tables whose MSNP
-// columns say, through upIn, whether a server is up in them and whether a
-// main server is.
-func verdictOf(cfg probe.Config, tables []Table, upIn func(table, column int) (up, mainUp bool)) (Verdict, string) {
-	var versions, groups []string
-	mainUp := false
+// columns show, through seen, what their servers answered: alive when a
+// main server is up; else unknown when no main server has data (no
+// server, in tables without main servers) or no MSNP column is scanned;
+// else partial when a server is up, dead when none is. A column without
+// data counts for nothing, its version included.
+func verdictOf(cfg probe.Config, tables []Table, seen func(table, column int) colSeen) (Verdict, string) {
+	var versions, groups, known []string // up; the groups up; with data
+	mainUp, mainData, anyData, hasMain, msnp := false, false, false, false, false
 	for ti, t := range tables {
 		groupUp := false
+		hasMain = hasMain || t.HasMain
 		for i, col := range t.Columns {
 			c := cfg.Checks[col.Key]
 			if c.Kind != probe.MSNP {
 				continue
 			}
-			up, main := upIn(ti, i)
-			if !up {
+			s := seen(ti, i)
+			if !col.Scanned && !s.data {
+				continue
+			}
+			msnp = true
+			if s.data && !slices.Contains(known, c.Version) {
+				known = append(known, c.Version)
+			}
+			anyData, mainData = anyData || s.data, mainData || s.mainData
+			if !s.up {
 				continue
 			}
 			groupUp = true
-			mainUp = mainUp || main
+			mainUp = mainUp || s.mainUp
 			if !slices.Contains(versions, c.Version) {
 				versions = append(versions, c.Version)
 			}
@@ -430,31 +457,32 @@ func verdictOf(cfg probe.Config, tables []Table, upIn func(table, column int) (u
 			groups = append(groups, t.Title)
 		}
 	}
-	if len(versions) == 0 {
-		var all []string
-		for _, t := range tables {
-			for _, col := range t.Columns {
-				if c := cfg.Checks[col.Key]; c.Kind == probe.MSNP {
-					all = append(all, c.Version)
-				}
-			}
-		}
-		if len(all) == 0 {
-			return Dead, "No MSNP version is checked"
-		}
-		sortVersions(all)
-		return Dead, "All protocol versions up to " + all[len(all)-1] + " are gone"
+	if !msnp {
+		return Unknown, "No MSNP version is checked"
 	}
-	sortVersions(versions)
-	verb := "still answers"
-	if len(versions) > 1 {
-		verb = "still answer"
+	head := ""
+	if len(versions) > 0 {
+		sortVersions(versions)
+		verb := "still answers"
+		if len(versions) > 1 {
+			verb = "still answer"
+		}
+		head = englishList(versions) + " " + verb + " in " + englishList(groups)
 	}
-	head := englishList(versions) + " " + verb + " in " + englishList(groups)
-	if mainUp {
+	switch {
+	case mainUp:
 		return Alive, head
+	case hasMain && !mainData && head != "":
+		return Unknown, head + ", but no main server has data"
+	case hasMain && !mainData:
+		return Unknown, "No main server has data"
+	case !anyData:
+		return Unknown, "No server has data"
+	case head != "":
+		return Partial, head + ", but no main server does"
 	}
-	return Partial, head + ", but no main server does"
+	sortVersions(known)
+	return Dead, "All protocol versions up to " + known[len(known)-1] + " are gone"
 }
 
 // sortVersions sorts "MSNP<n>" by n, then as text.

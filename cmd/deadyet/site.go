@@ -116,6 +116,10 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 	if done.view, done.files, err = writeSite(ctx, in, j.out, j.templates, j.static); err != nil {
 		return nil, err
 	}
+	if n := done.view.Missing; n > 0 {
+		// The results lack them: no verdict of death, but worth a look.
+		fmt.Fprintf(j.ios.ErrOut, "%s missing: shown as no data\n", plural(n, "result"))
+	}
 	// The site is in place; now the history. Should this fail, the next run
 	// records the same changes again.
 	if j.record && hist != nil {

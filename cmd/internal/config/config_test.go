@@ -109,6 +109,10 @@ func TestShipped(t *testing.T) {
 		{"status_note", p.StatusNote, "[reference](#reference)"},
 		{"why_care", p.WhyCare, "nudges, winks"},
 		{"footer", p.Footer, "Not affiliated with Microsoft"},
+		{"verdict.dead", p.Verdict.Dead, "Yes."},
+		{"verdict.alive", p.Verdict.Alive, "No."},
+		{"verdict.partial", p.Verdict.Partial, "Not quite."},
+		{"verdict.unknown", p.Verdict.Unknown, "Can't tell."},
 	} {
 		if !strings.Contains(tt.text, tt.has) {
 			t.Errorf("page.%s = %q, want it to hold %q", tt.field, tt.text, tt.has)

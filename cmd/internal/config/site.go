@@ -394,7 +394,7 @@ type pageTable struct {
 
 var (
 	pageKeys    = []string{"lang", "description", "fine_print", "verdict", "headline", "situation", "related", "clients", "repository", "status_note", "why_care", "faq", "footer"}
-	verdictKeys = []string{"dead", "alive", "partial"}
+	verdictKeys = []string{"dead", "alive", "partial", "unknown"}
 	faqKeys     = []string{"question", "answer"}
 )
 
@@ -415,7 +415,7 @@ func readPage(t table, ps *problems) pageTable {
 	pg.Footer = t.markdown("footer", ps)
 	if v, ok := t.sub("verdict", ps); ok {
 		v.only(verdictKeys, ps)
-		pg.Verdict = render.VerdictWords{Dead: v.plain("dead", ps), Alive: v.plain("alive", ps), Partial: v.plain("partial", ps)}
+		pg.Verdict = render.VerdictWords{Dead: v.plain("dead", ps), Alive: v.plain("alive", ps), Partial: v.plain("partial", ps), Unknown: v.plain("unknown", ps)}
 	}
 	if faq, ok := t.subs("faq", ps); ok {
 		pg.FAQ = make([]render.FAQ, 0, len(faq))

@@ -40,8 +40,8 @@ records what changed in the history, and renders the site into --out.
 
 Everything is read and checked before anything is written: bad config, news or
 history stop the run with exit status 2 before a single probe. The site and the
-history are each written to a temporary file or folder and renamed into place;
-a failed run leaves the previous ones as they were. A quiet run (nothing
+history are each written to a temporary file or folder, synced, and put in
+place in one step; a failed or killed run leaves the previous ones as they were. A quiet run (nothing
 changed) leaves the history byte for byte the same, except for one heartbeat
 line on the first run of each UTC day.
 

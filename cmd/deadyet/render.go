@@ -47,8 +47,9 @@ and a calendar of every day on its page, the recent changes, a page per day
 with a change), as of the time of the results. The history is only read, never
 written: "deadyet build" records runs in it.
 
-The site is written to a new folder next to --out and renamed into place, so
-a failed render leaves the previous site as it was. Since it replaces the
+The site is written to a new folder next to --out, synced, and swapped with
+--out in one step, so a failed or killed render leaves the previous site as it
+was. Since it replaces the
 whole folder, --out must be a new or empty folder or a site deadyet wrote,
 holding nothing else: a folder with other files in it (a CNAME, a .git), or
 the current folder, is refused with exit status 2. So is a symbolic link,

@@ -8,11 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"deadyet/probe/history"
 	"deadyet/probe/msntest"
 )
 
@@ -24,8 +27,9 @@ import (
 //     .github/vantage.json, site, deploy), on a main branch whose site.toml
 //     names simulated servers on 127.0.30.x, for three hours: the first run
 //     creates and pushes status-data; a quiet rerun pushes nothing (or, when
-//     a UTC day began in between, just its heartbeat); after one server
-//     stops, a run pushes its changes and the deployed page shows them.
+//     a UTC day began in between, just its heartbeat) but hands a later
+//     last-run on through the Actions cache; after one server stops, a run
+//     pushes its changes and the deployed page shows them.
 //   - the same site.yml, broken in copies, fails the rehearsal and pushes
 //     and deploys nothing.
 //   - pr.yml, on a pull request holding the shipped site.toml, but for the
@@ -59,6 +63,7 @@ func TestWorkflowRehearsal(t *testing.T) {
 	}
 
 	var hist1, hist2 string
+	var lastRun1 time.Time
 	steps := []struct {
 		name string
 		f    func(t *testing.T)
@@ -80,6 +85,7 @@ func TestWorkflowRehearsal(t *testing.T) {
 			if msg := r.mustGit(t, r.origin, "log", "-1", "--format=%s", "status-data"); msg != fmt.Sprintf("history: run %d", run.id) {
 				t.Errorf("status-data's commit says %q", msg)
 			}
+			lastRun1 = cachedLastRun(t, r, run)
 			page := deployedPage(t, run)
 			if !strings.Contains(page, stopping.Addr) {
 				t.Errorf("the deployed page does not name %s", stopping.Addr)
@@ -92,6 +98,15 @@ func TestWorkflowRehearsal(t *testing.T) {
 			before := r.refs(t)
 			run := runOK(t, r, siteYML, hourly, runOptions{})
 			deployedPage(t, run)
+			// The quiet run restored hour 1's last-run and saved its own,
+			// later one: the guard against older runs holds with nothing
+			// pushed.
+			if want := fmt.Sprintf("Cache restored from key: last-run-%d-1", run.id-1); !strings.Contains(run.log.String(), want) {
+				t.Errorf("the quiet run did not say %q", want)
+			}
+			if lastRun2 := cachedLastRun(t, r, run); !lastRun2.After(lastRun1) {
+				t.Errorf("hour 2 cached last-run %v, want later than hour 1's %v", lastRun2, lastRun1)
+			}
 			if after := r.refs(t); after == before {
 				if !strings.Contains(run.log.String(), "The history did not change.") {
 					t.Error(`the quiet run did not say "The history did not change."`)
@@ -334,6 +349,26 @@ func lastLine(t *testing.T, hist string) histLine {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(hist), "\n")
 	return parseHistLine(t, lines[len(lines)-1])
+}
+
+// cachedLastRun is the time in the last-run the run saved in the Actions
+// cache, under the key of its run.
+func cachedLastRun(t *testing.T, r *ghRunner, run *ghRun) time.Time {
+	t.Helper()
+	key := fmt.Sprintf("last-run-%d-1", run.id)
+	i := slices.IndexFunc(r.caches, func(c cacheEntry) bool { return c.key == key })
+	if i < 0 {
+		t.Fatalf("the run saved no cache entry %q (entries: %+v)", key, r.caches)
+	}
+	data, err := os.ReadFile(filepath.Join(r.caches[i].dir, "data", history.LastRunFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	when, err := time.Parse(time.RFC3339, strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatalf("cached last-run %q: %v", data, err)
+	}
+	return when
 }
 
 // deployedPage is the index.html the run deployed.

@@ -66,6 +66,13 @@ type ghRunner struct {
 	tools  string   // the folder of the go shim, first on the steps' PATH
 	env    []string // every step's base environment
 	runs   int
+	caches []cacheEntry // the Actions cache, oldest first
+}
+
+// cacheEntry is one entry of the Actions cache: its key and the folder
+// holding what was saved, at the path it was saved from.
+type cacheEntry struct {
+	key, dir string
 }
 
 // ghEvent is what starts a run: the event's name and the ref it is for.
@@ -309,7 +316,7 @@ func allDone(needs []string, done map[string]bool) bool {
 func (run *ghRun) githubContext() map[string]any {
 	gh := map[string]any{
 		"sha": run.sha, "ref": run.event.ref, "event_name": run.event.name,
-		"run_id": strconv.Itoa(run.id), "repository": "example/deadyet", "workspace": run.r.work,
+		"run_id": strconv.Itoa(run.id), "run_attempt": "1", "repository": "example/deadyet", "workspace": run.r.work,
 		"event": map[string]any{},
 	}
 	if num, ok := strings.CutPrefix(run.event.ref, "refs/pull/"); ok {
@@ -744,6 +751,14 @@ var standIns = map[string]standIn{
 		with: []string{"path", "name", "retention-days"},
 		run:  (*jobRun).uploadPagesArtifact,
 	},
+	"actions/cache/restore": {
+		with: []string{"path", "key", "restore-keys", "fail-on-cache-miss", "lookup-only"},
+		run:  (*jobRun).cacheRestore,
+	},
+	"actions/cache/save": {
+		with: []string{"path", "key"},
+		run:  (*jobRun).cacheSave,
+	},
 	"actions/deploy-pages": {
 		with: []string{"artifact_name", "timeout", "error_count", "reporting_interval", "preview"},
 		run:  (*jobRun).deployPages,
@@ -1044,6 +1059,101 @@ func (j *jobRun) deployPages(with map[string]string, env []string, out *bytes.Bu
 	j.run.deployed = dir
 	fmt.Fprintf(out, "deployed artifact %q\n", name)
 	return map[string]string{"page_url": "https://example.github.io/deadyet/"}, nil
+}
+
+// cachePath is the one workspace path a cache stand-in takes, and where it
+// is kept inside an entry.
+func (j *jobRun) cachePath(with map[string]string) (abs, rel string, err error) {
+	rel = strings.TrimSpace(with["path"])
+	if rel == "" || strings.ContainsAny(rel, "*?[!\n~") || filepath.IsAbs(rel) {
+		return "", "", fmt.Errorf("path %q: the stand-in takes one relative path, without patterns", rel)
+	}
+	abs, err = j.inWorkspace(rel)
+	return abs, filepath.Clean(rel), err
+}
+
+// cacheRestore restores what actions/cache/restore would: the entry of
+// the key, else the newest entry whose key starts with one of the
+// restore-keys, tried in order; nothing on a miss.
+func (j *jobRun) cacheRestore(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
+	abs, rel, err := j.cachePath(with)
+	if err != nil {
+		return nil, err
+	}
+	key := with["key"]
+	if key == "" {
+		return nil, errors.New("no key")
+	}
+	caches := j.run.r.caches
+	found := slices.IndexFunc(caches, func(c cacheEntry) bool { return c.key == key })
+	for _, prefix := range strings.Split(with["restore-keys"], "\n") {
+		if prefix = strings.TrimSpace(prefix); found >= 0 || prefix == "" {
+			continue
+		}
+		for i := len(caches) - 1; i >= 0; i-- {
+			if strings.HasPrefix(caches[i].key, prefix) {
+				found = i
+				break
+			}
+		}
+	}
+	if found < 0 {
+		if with["fail-on-cache-miss"] == "true" {
+			return nil, fmt.Errorf("no cache for %q", key)
+		}
+		fmt.Fprintf(out, "Cache not found for input keys: %s\n", key)
+		return map[string]string{"cache-hit": "false", "cache-primary-key": key}, nil
+	}
+	c := caches[found]
+	src := filepath.Join(c.dir, rel)
+	if fi, err := os.Stat(src); err != nil {
+		return nil, err
+	} else if fi.IsDir() {
+		err = copyTree(src, abs, true)
+	} else {
+		err = copyFile(src, abs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "Cache restored from key: %s\n", c.key)
+	return map[string]string{"cache-hit": strconv.FormatBool(c.key == key), "cache-primary-key": key, "cache-matched-key": c.key}, nil
+}
+
+// cacheSave saves the path under the key, as actions/cache/save does: an
+// entry is never changed, and a missing path or a key saved already is a
+// warning, not a failure.
+func (j *jobRun) cacheSave(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
+	abs, rel, err := j.cachePath(with)
+	if err != nil {
+		return nil, err
+	}
+	key := with["key"]
+	if key == "" {
+		return nil, errors.New("no key")
+	}
+	r := j.run.r
+	if slices.ContainsFunc(r.caches, func(c cacheEntry) bool { return c.key == key }) {
+		fmt.Fprintf(out, "warning: cache entry %q exists already: not saved\n", key)
+		return nil, nil
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		fmt.Fprintf(out, "warning: path %q does not exist: no cache saved\n", rel)
+		return nil, nil
+	}
+	dir := filepath.Join(r.dir, "cache", strconv.Itoa(len(r.caches)))
+	if fi.IsDir() {
+		err = copyTree(abs, filepath.Join(dir, rel), true)
+	} else {
+		err = copyFile(abs, filepath.Join(dir, rel))
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.caches = append(r.caches, cacheEntry{key: key, dir: dir})
+	fmt.Fprintf(out, "Cache saved with key: %s\n", key)
+	return nil, nil
 }
 
 func fileExists(p string) bool {

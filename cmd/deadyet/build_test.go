@@ -173,3 +173,59 @@ func TestBuildRefusesUserFolder(t *testing.T) {
 		t.Error("the user's file is gone")
 	}
 }
+
+// TestFutureResultsRefused: results stamped in 2999 (a runner with a wrong
+// clock) are refused with exit 2 and the file named, before anything is
+// written: the history, its last-run and the site stay byte for byte as
+// they were, and the next ordinary build records as usual.
+func TestFutureResultsRefused(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "data")
+	if err := os.Mkdir(hist, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	now := time.Now().UTC().Truncate(time.Second)
+	build := func(res string) (int, string) {
+		t.Helper()
+		ios, _, stderr := testIO()
+		code := run(context.Background(), []string{"build", "--config", "../../site.toml", "--news", "../../news",
+			"--history", hist, "--out", out, "--results", res}, ios)
+		return code, stderr.String()
+	}
+	if code, stderr := build(fixtureResults(t, dir, now.Add(-2*time.Hour))); code != 0 {
+		t.Fatalf("the first build: exit %d: %s", code, stderr)
+	}
+	snapshot := func() map[string]string {
+		t.Helper()
+		files := map[string]string{}
+		for _, p := range []string{filepath.Join(hist, history.FileName), filepath.Join(hist, history.LastRunFile), filepath.Join(out, "status.json"), filepath.Join(out, "index.html")} {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[p] = string(data)
+		}
+		return files
+	}
+	before := snapshot()
+
+	future := fixtureResults(t, dir, time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC))
+	code, stderr := build(future)
+	if code != 2 || !strings.HasPrefix(stderr, future+": time 2999-01-01T00:00:00Z is more than 10m after this machine's clock") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("results from 2999: exit %d, stderr %q; want exit 2 and one line naming %s", code, stderr, future)
+	}
+	for p, was := range snapshot() {
+		if was != before[p] {
+			t.Errorf("%s changed after the refused build", p)
+		}
+	}
+
+	if code, stderr := build(fixtureResults(t, dir, now.Add(-time.Hour))); code != 0 {
+		t.Fatalf("the next ordinary build: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(hist, history.LastRunFile))
+	if err != nil || strings.TrimSpace(string(data)) != now.Add(-time.Hour).Format(time.RFC3339) {
+		t.Errorf("last-run after the next build: %q (%v), want %s", data, err, now.Add(-time.Hour).Format(time.RFC3339))
+	}
+}

@@ -59,20 +59,24 @@ func parent(p string) string {
 // on. The file's positions are needed only for error messages, so the index
 // is built only when there is a problem to report, and only for the paths
 // the problems name (and their parents, the fall-backs of a path that the
-// file does not spell out); each lookup is then one map access.
+// file does not spell out); each lookup is then one map access. The path of
+// what is being read is built in one buffer, so the scan allocates nothing
+// but the lines it finds.
 type lineIndex struct {
-	data []byte
-	i    int
-	line int
-	want map[string]int // path → line; 0 until found
-	aot  map[string]int // path of an array of tables → tables seen
+	data  []byte
+	i     int
+	line  int
+	path  []byte          // the path of the key or element being read
+	table []byte          // the path of the table the last header opened
+	want  map[string]int  // path → line; 0 until found
+	aot   map[string]*int // path of an array of tables → tables seen
 }
 
 // lines returns the line of every path in paths that the file holds; a path
 // missing from the file gets the line of its nearest parent that is there,
 // or 0.
 func lines(data []byte, paths []string) map[string]int {
-	x := &lineIndex{data: data, line: 1, want: map[string]int{}, aot: map[string]int{}}
+	x := &lineIndex{data: data, line: 1, want: map[string]int{}, aot: map[string]*int{}}
 	for _, p := range paths {
 		for ; p != ""; p = parent(p) {
 			x.want[p] = 0
@@ -91,9 +95,10 @@ func lines(data []byte, paths []string) map[string]int {
 	return out
 }
 
-func (x *lineIndex) record(p string, line int) {
-	if l, ok := x.want[p]; ok && l == 0 {
-		x.want[p] = line
+// record sets the line of x.path, if it is wanted and not found yet.
+func (x *lineIndex) record(line int) {
+	if l, ok := x.want[string(x.path)]; ok && l == 0 { // string(x.path): a lookup, no copy
+		x.want[string(x.path)] = line
 	}
 }
 
@@ -105,7 +110,6 @@ func (x *lineIndex) peek() byte {
 }
 
 func (x *lineIndex) scan() {
-	table := ""
 	for {
 		x.skip(true)
 		switch x.peek() {
@@ -118,60 +122,113 @@ func (x *lineIndex) scan() {
 			if array {
 				x.i++
 			}
-			keys := x.keys()
+			x.header(array, line)
 			for x.peek() == ']' {
 				x.i++
 			}
-			table = x.header(keys, array, line)
 		default:
-			start, line := x.i, x.line
-			keys := x.keys()
-			if x.peek() != '=' || x.i == start {
+			x.path = append(x.path[:0], x.table...)
+			if !x.key(x.line) || x.peek() != '=' {
 				x.skipLine() // cannot happen in a file the parser accepted
 				continue
 			}
 			x.i++
-			x.value(x.key(table, keys, line))
+			x.value()
 		}
 	}
 }
 
-// header records the table header [keys] or [[keys]] and returns its path.
-func (x *lineIndex) header(keys []string, array bool, line int) string {
-	p := ""
-	for i, k := range keys {
-		p = join(p, k)
-		if n, ok := x.aot[p]; i == len(keys)-1 && array {
-			x.aot[p] = n + 1
-			x.record(p, line)
-			p = index(p, n)
-		} else if ok {
-			p = index(p, n-1) // a table inside the last one of the array
+// header reads the keys of the table header [keys] or [[keys]], records
+// them, and makes the table's path x.table.
+func (x *lineIndex) header(array bool, line int) {
+	x.path = x.path[:0]
+	for x.keyPart() {
+		x.skip(false)
+		last := x.peek() != '.'
+		n := x.aot[string(x.path)]
+		if last && array {
+			if n == nil {
+				n = new(int)
+				x.aot[string(x.path)] = n
+			}
+			*n++
+			x.record(line)
+			x.path = appendIndex(x.path, *n-1)
+		} else if n != nil {
+			x.path = appendIndex(x.path, *n-1) // a table inside the last one of the array
 		}
-		x.record(p, line)
+		x.record(line)
+		if last {
+			break
+		}
+		x.i++
 	}
-	return p
+	x.table = append(x.table[:0], x.path...)
 }
 
-// key records the dotted key keys in table and returns its path.
-func (x *lineIndex) key(table string, keys []string, line int) string {
-	p := table
-	for _, k := range keys {
-		p = join(p, k)
-		x.record(p, line)
+// key reads a dotted key, up to "=", adding it to x.path and recording each
+// of its prefixes on line; false when there is no key.
+func (x *lineIndex) key(line int) bool {
+	read := false
+	for x.keyPart() {
+		read = true
+		x.record(line)
+		x.skip(false)
+		if x.peek() != '.' {
+			break
+		}
+		x.i++
 	}
-	return p
+	return read
 }
 
-// value skips the value after "=" of the key at path p, recording the
-// elements and keys inside it.
-func (x *lineIndex) value(p string) {
+// keyPart reads one part of a dotted key (bare or quoted) and adds it to
+// x.path as [join] would; false when there is none.
+func (x *lineIndex) keyPart() bool {
+	x.skip(false)
+	start := x.i
+	var k []byte
+	switch c := x.peek(); {
+	case c == '"' || c == '\'':
+		x.str()
+		if q := unquote(string(x.data[start:x.i])); bareKey(q) {
+			k = []byte(q)
+		} else {
+			k = strconv.AppendQuote(nil, q)
+		}
+	default:
+		for c := x.peek(); c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'; c = x.peek() {
+			x.i++
+		}
+		if x.i == start {
+			return false
+		}
+		k = x.data[start:x.i] // bare: as it is
+	}
+	if len(x.path) > 0 {
+		x.path = append(x.path, '.')
+	}
+	x.path = append(x.path, k...)
+	return true
+}
+
+// appendIndex adds an array index to the path p, as [index] does.
+func appendIndex(p []byte, i int) []byte {
+	p = append(p, '[')
+	p = strconv.AppendInt(p, int64(i), 10)
+	return append(p, ']')
+}
+
+// value skips the value after "=" of the key at x.path, recording the
+// elements and keys inside it; x.path is as it was when it returns.
+func (x *lineIndex) value() {
 	x.skip(false)
 	switch c := x.peek(); c {
 	case '"', '\'':
 		x.str()
 	case '[':
 		x.i++
+		p := len(x.path)
 		for n := 0; ; n++ {
 			x.skip(true)
 			if c := x.peek(); c == ']' || c == 0 {
@@ -179,9 +236,10 @@ func (x *lineIndex) value(p string) {
 				return
 			}
 			start := x.i
-			e := index(p, n)
-			x.record(e, x.line)
-			x.value(e)
+			x.path = appendIndex(x.path, n)
+			x.record(x.line)
+			x.value()
+			x.path = x.path[:p]
 			x.skip(true)
 			if x.peek() == ',' || x.i == start { // x.i == start: cannot happen in TOML
 				x.i++
@@ -189,20 +247,22 @@ func (x *lineIndex) value(p string) {
 		}
 	case '{':
 		x.i++
+		p := len(x.path)
 		for {
 			x.skip(true)
 			if c := x.peek(); c == '}' || c == 0 {
 				x.i++
 				return
 			}
-			start, line := x.i, x.line
-			keys := x.keys()
-			if x.peek() != '=' || x.i == start {
+			start := x.i
+			if !x.key(x.line) || x.peek() != '=' || x.i == start {
+				x.path = x.path[:p]
 				x.i++
 				continue
 			}
 			x.i++
-			x.value(x.key(p, keys, line))
+			x.value()
+			x.path = x.path[:p]
 			x.skip(true)
 			if x.peek() == ',' {
 				x.i++
@@ -258,34 +318,6 @@ func (x *lineIndex) skipLine() {
 	if x.peek() == '\n' {
 		x.i++
 		x.line++
-	}
-}
-
-// keys reads a dotted key, up to "=" or "]".
-func (x *lineIndex) keys() []string {
-	var keys []string
-	for {
-		x.skip(false)
-		switch c := x.peek(); {
-		case c == '"' || c == '\'':
-			start := x.i
-			x.str()
-			keys = append(keys, unquote(string(x.data[start:x.i])))
-		default:
-			start := x.i
-			for c := x.peek(); c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'; c = x.peek() {
-				x.i++
-			}
-			if x.i == start {
-				return keys
-			}
-			keys = append(keys, string(x.data[start:x.i]))
-		}
-		x.skip(false)
-		if x.peek() != '.' {
-			return keys
-		}
-		x.i++
 	}
 }
 

@@ -51,7 +51,7 @@ func readSite(ctx context.Context, root table, ps *problems) (*Site, error) {
 		ps.add("", "no [[group]] table: define at least one group of servers")
 	}
 	names := map[string]string{} // group name → path of its name
-	for _, t := range groups {
+	for t := range groups.all(ps) {
 		g := readGroup(t, ps)
 		grp, err := g.validate(ctx, len(keys) > 0, defined, names, ps)
 		if err != nil {
@@ -247,7 +247,7 @@ type groupTable struct {
 	t                  table
 	name, title, about string
 	checks             []string
-	servers            []table
+	servers            tables
 	badChecks          bool // checks is there, but not an array of strings
 }
 
@@ -301,10 +301,10 @@ func (g groupTable) validate(ctx context.Context, hasChecks bool, defined func(s
 	if raw, ok := g.t.m["servers"]; !ok || emptyArray(raw) { // of another type: said already
 		ps.add(g.t.at(), "group %q lists no servers", g.name)
 	}
-	grp := probe.Group{Name: g.name, Title: g.title, About: g.about, Checks: g.checks, Servers: make([]probe.Server, 0, len(g.servers))}
-	first := make(map[string]int, len(g.servers)) // canonical address → index in g.servers
-	for i, t := range g.servers {
-		if i%checkEvery == checkEvery-1 {
+	grp := probe.Group{Name: g.name, Title: g.title, About: g.about, Checks: g.checks, Servers: make([]probe.Server, 0, g.servers.len())}
+	first := make(map[string]int, g.servers.len()) // canonical address → index in g.servers
+	for t := range g.servers.all(ps) {
+		if t.index%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
 				return grp, err
 			}
@@ -360,8 +360,8 @@ func readServer(t table, ps *problems) serverTable {
 // validate returns the server of group, and whether it is sound. first
 // holds the canonical addresses of the servers before it (their index in
 // all).
-func (s serverTable) validate(group string, all []table, first map[string]int, ps *problems) (probe.Server, bool) {
-	at := join(s.t.at(), "address")
+func (s serverTable) validate(group string, all tables, first map[string]int, ps *problems) (probe.Server, bool) {
+	at := func(t table) string { return join(t.at(), "address") } // only for a problem: no string per server
 	if s.address == "" {
 		if _, ok := s.t.m["address"]; !ok {
 			ps.add(s.t.at(), "group %q has a server without an address", group)
@@ -370,17 +370,20 @@ func (s serverTable) validate(group string, all []table, first map[string]int, p
 	}
 	canon, err := probe.CanonicalHost(s.address)
 	if err != nil {
-		ps.add(at, "group %q: %v", group, err)
+		ps.add(at(s.t), "group %q: %v", group, err)
 		return probe.Server{}, false
 	}
 	if i, dup := first[canon]; dup {
-		earlier := all[i]
+		earlier, _ := all.get(i)
 		if a := earlier.m["address"]; a == s.address {
-			ps.twice(at, join(earlier.at(), "address"), "group %q lists address %q twice", group, s.address)
+			ps.twice(at(s.t), at(earlier), "group %q lists address %q twice", group, s.address)
 		} else {
-			ps.twice(at, join(earlier.at(), "address"), "group %q lists address %q twice: it is the same as %q", group, s.address, a)
+			ps.twice(at(s.t), at(earlier), "group %q lists address %q twice: it is the same as %q", group, s.address, a)
 		}
 		return probe.Server{}, false
+	}
+	if canon == s.address {
+		canon = s.address // one string for both, the one the server keeps
 	}
 	first[canon] = s.t.index
 	return probe.Server{Address: s.address, Main: s.main, Note: s.note}, true
@@ -418,8 +421,8 @@ func readPage(t table, ps *problems) pageTable {
 		pg.Verdict = render.VerdictWords{Dead: v.plain("dead", ps), Alive: v.plain("alive", ps), Partial: v.plain("partial", ps), Unknown: v.plain("unknown", ps)}
 	}
 	if faq, ok := t.subs("faq", ps); ok {
-		pg.FAQ = make([]render.FAQ, 0, len(faq))
-		for _, f := range faq {
+		pg.FAQ = make([]render.FAQ, 0, faq.len())
+		for f := range faq.all(ps) {
 			f.only(faqKeys, ps)
 			pg.FAQ = append(pg.FAQ, render.FAQ{Question: f.plain("question", ps), Answer: f.markdown("answer", ps)})
 		}

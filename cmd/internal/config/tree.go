@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
@@ -98,32 +99,61 @@ func (t table) sub(key string, ps *problems) (table, bool) {
 // subs is the array of tables at key: [[key]], or an array of inline tables.
 // present says whether the key is there at all, so that "key = []" can
 // mean an empty list.
-func (t table) subs(key string, ps *problems) (tables []table, present bool) {
+func (t table) subs(key string, ps *problems) (list tables, present bool) {
 	v, ok := t.m[key]
 	if !ok {
-		return nil, false
+		return tables{}, false
 	}
-	name, path := join(t.name, key), join(t.at(), key)
+	list = tables{name: join(t.name, key), path: join(t.at(), key)}
 	switch a := v.(type) {
 	case []map[string]any:
-		tables = make([]table, len(a))
-		for i, m := range a {
-			tables[i] = table{m: m, name: name, path: path, index: i}
-		}
+		list.maps = a
 	case []any:
-		tables = make([]table, 0, len(a))
-		for i, e := range a {
-			m, ok := e.(map[string]any)
+		list.elems = a
+	default:
+		ps.add(list.path, "%s: want an array of tables, found %s", list.name, typeName(v))
+	}
+	return list, true
+}
+
+// tables is an array of tables as the tree holds it. Its tables are made
+// one at a time, when they are read: a group of 100,000 servers costs no
+// slice of 100,000 tables, and a table's path is a string only when a
+// problem names it.
+type tables struct {
+	maps       []map[string]any // [[key]]
+	elems      []any            // key = [{…}, …]: each should be a table
+	name, path string           // those of each table
+}
+
+func (l tables) len() int { return len(l.maps) + len(l.elems) }
+
+// get is table i, and whether element i is a table.
+func (l tables) get(i int) (table, bool) {
+	m, ok := map[string]any(nil), true
+	if l.maps != nil {
+		m = l.maps[i]
+	} else {
+		m, ok = l.elems[i].(map[string]any)
+	}
+	return table{m: m, name: l.name, path: l.path, index: i}, ok
+}
+
+// all yields the tables in order, and reports each element that is not a
+// table.
+func (l tables) all(ps *problems) iter.Seq[table] {
+	return func(yield func(table) bool) {
+		for i := range l.len() {
+			t, ok := l.get(i)
 			if !ok {
-				ps.add(index(path, i), "%s: want an array of tables, found %s in it", name, typeName(e))
+				ps.add(index(l.path, i), "%s: want an array of tables, found %s in it", l.name, typeName(l.elems[i]))
 				continue
 			}
-			tables = append(tables, table{m: m, name: name, path: path, index: i})
+			if !yield(t) {
+				return
+			}
 		}
-	default:
-		ps.add(path, "%s: want an array of tables, found %s", name, typeName(v))
 	}
-	return tables, true
 }
 
 // typeName says the type of a decoded value the way a site.toml author

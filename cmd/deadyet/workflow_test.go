@@ -300,7 +300,7 @@ func TestWorkflowCommands(t *testing.T) {
 // TestWorkflowRules: pinned actions/* only, minimal permissions, the
 // schedule, and one run at a time.
 func TestWorkflowRules(t *testing.T) {
-	actionRE := regexp.MustCompile(`^actions/[a-z0-9-]+@v[0-9]+$`)
+	actionRE := regexp.MustCompile(`^actions/[a-z0-9-]+(/[a-z0-9-]+)?@v[0-9]+$`) // an action, or one in a folder of its repository (actions/cache/save)
 	// Where write permissions may be: workflow → job → permissions.
 	allowed := map[string]map[string][]string{
 		"site.yml": {"site": {"contents"}, "deploy": {"id-token", "pages"}},

@@ -1105,15 +1105,7 @@ func (j *jobRun) cacheRestore(with map[string]string, env []string, out *bytes.B
 		return map[string]string{"cache-hit": "false", "cache-primary-key": key}, nil
 	}
 	c := caches[found]
-	src := filepath.Join(c.dir, rel)
-	if fi, err := os.Stat(src); err != nil {
-		return nil, err
-	} else if fi.IsDir() {
-		err = copyTree(src, abs, true)
-	} else {
-		err = copyFile(src, abs)
-	}
-	if err != nil {
+	if err := copyPath(filepath.Join(c.dir, rel), abs); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(out, "Cache restored from key: %s\n", c.key)
@@ -1137,18 +1129,12 @@ func (j *jobRun) cacheSave(with map[string]string, env []string, out *bytes.Buff
 		fmt.Fprintf(out, "warning: cache entry %q exists already: not saved\n", key)
 		return nil, nil
 	}
-	fi, err := os.Stat(abs)
-	if err != nil {
+	if !fileExists(abs) {
 		fmt.Fprintf(out, "warning: path %q does not exist: no cache saved\n", rel)
 		return nil, nil
 	}
 	dir := filepath.Join(r.dir, "cache", strconv.Itoa(len(r.caches)))
-	if fi.IsDir() {
-		err = copyTree(abs, filepath.Join(dir, rel), true)
-	} else {
-		err = copyFile(abs, filepath.Join(dir, rel))
-	}
-	if err != nil {
+	if err := copyPath(abs, filepath.Join(dir, rel)); err != nil {
 		return nil, err
 	}
 	r.caches = append(r.caches, cacheEntry{key: key, dir: dir})
@@ -1175,6 +1161,18 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return os.WriteFile(dst, data, fi.Mode().Perm())
+}
+
+// copyPath copies the file or folder src to dst, hidden files included.
+func copyPath(src, dst string) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return copyTree(src, dst, true)
+	}
+	return copyFile(src, dst)
 }
 
 // copyTree copies the folder src into dst (merging with what is there),

@@ -81,13 +81,13 @@ var httpAnswers = []string{
 	"HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=1.1; GW-IP=127.0.0.1\r\nContent-Length: 19\r\n\r\nVER 1 MSNP21 CVR0\r\nnext",
 	"HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=a\r\nTransfer-Encoding: chunked\r\n\r\n13\r\nVER 1 MSNP21 CVR0\r\n\r\n0\r\n\r\nnext",
 	"HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=a\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nVER\r\n10 \r\n 1 MSNP21 CVR0\r\n\r\n0\r\nX-Trailer: 1\r\n\r\nnext",
-	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\nVER\r\n0\r\n\r\n",      // bare LF in a chunk line
-	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nVERxx0\r\n\r\n",      // no CRLF after the chunk
-	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\n\n",          // trailer without CRLF CRLF
-	"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",                            // unknown encoding
+	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\nVER\r\n0\r\n\r\n", // bare LF in a chunk line
+	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nVERxx0\r\n\r\n", // no CRLF after the chunk
+	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\n\n",     // trailer without CRLF CRLF
+	"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",                       // unknown encoding
 	"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
 	"HTTP/1.0 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nhi", // HTTP/1.0: no transfer encoding
-	"HTTP/1.0 200 OK\r\nX-MSN-Messenger: SessionID=a\r\n\r\nVER 1 MSNP21\r\n",      // until the close
+	"HTTP/1.0 200 OK\r\nX-MSN-Messenger: SessionID=a\r\n\r\nVER 1 MSNP21\r\n",   // until the close
 	"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhinext",
 	"HTTP/1.1 200 OK\r\nConnection: Upgrade, close\r\nContent-Length: 2\r\n\r\nhi",
 	"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhinext",
@@ -98,8 +98,8 @@ var httpAnswers = []string{
 	"HTTP/1.1 204 No Content\r\nContent-Length: x\r\n\r\nnext",
 	"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
 	"HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=a;\r\n  GW-IP=1\r\nContent-Length: 0\r\n\r\n", // folded
-	"HTTP/1.1 200 OK\r\n X-MSN-Messenger: SessionID=a\r\n\r\n",                            // folded first line
-	"HTTP/1.1 200 OK\r\nX-MSN-Messenger : SessionID=a\r\nContent-Length: 0\r\n\r\n",       // a space before the colon
+	"HTTP/1.1 200 OK\r\n X-MSN-Messenger: SessionID=a\r\n\r\n",                                   // folded first line
+	"HTTP/1.1 200 OK\r\nX-MSN-Messenger : SessionID=a\r\nContent-Length: 0\r\n\r\n",              // a space before the colon
 	"HTTP/1.1 200 OK\r\nx-msn-messenger:SessionID=b\r\nX-MSN-Messenger: SessionID=c\r\nContent-Length: 0\r\n\r\n",
 	"HTTP/1.1 200 OK\r\nX-MSN-Messenger: Session\x01ID=a\r\n\r\n",
 	"HTTP/1.1 200 OK\r\nNo colon\r\n\r\n",

@@ -13,10 +13,13 @@ import (
 // rather than through net/http: it needs the status, one header and a
 // small body, and a run reads tens of thousands of answers. It reads them
 // as net/http's ReadResponse does (the differential fuzz test
-// FuzzHTTPAnswer holds the two together):
+// FuzzHTTPAnswer holds the two together, with the answer given whole and
+// a byte at a time):
 //
-//   - lines end in CRLF or a bare LF; a header line that starts with a
-//     space or a tab continues the one before (not the first);
+//   - lines end in CRLF or a bare LF, and may be longer than the read
+//     buffer (an answer is bounded as a whole, maxHTTP); a header line
+//     that starts with a space or a tab continues the one before (not the
+//     first); chunk size lines end in CRLF;
 //   - the status line is HTTP/<digit>.<digit>, a space, and a three-digit
 //     code; header names are tokens, values hold no control characters;
 //   - the body is chunked (HTTP/1.1 and later, Transfer-Encoding: chunked,
@@ -27,7 +30,8 @@ import (
 //     "Connection: close", when it is HTTP/1.0 without
 //     "Connection: keep-alive", or when its body runs until the close.
 //
-// One difference: a status code must be three digits ("+20" is not one).
+// One difference: a status code must be three digits (net/http takes
+// "+20" for 20).
 
 // errNotHTTP is an answer that breaks HTTP's grammar.
 var errNotHTTP = errors.New("not HTTP")
@@ -48,7 +52,8 @@ type httpHead struct {
 // is scratch space for folded header lines, returned for reuse.
 func readHTTPHead(br *bufio.Reader, buf []byte) (httpHead, []byte, error) {
 	h := httpHead{length: -1}
-	line, err := httpLine(br)
+	var long []byte
+	line, err := httpLine(br, &long)
 	if err != nil {
 		return h, buf, err
 	}
@@ -165,9 +170,9 @@ func (h *httpHead) parseStatus(line []byte) error {
 // joined by a space, the value without the spaces around it). buf is
 // scratch space, returned for reuse.
 func readHeaders(br *bufio.Reader, buf []byte, f func(k, v []byte) error) ([]byte, error) {
-	first := true
-	for {
-		line, err := httpLine(br)
+	var long []byte // a line longer than br's buffer
+	for first := true; ; first = false {
+		line, err := httpLine(br, &long)
 		if err != nil {
 			return buf, err
 		}
@@ -177,17 +182,17 @@ func readHeaders(br *bufio.Reader, buf []byte, f func(k, v []byte) error) ([]byt
 		if first && (line[0] == ' ' || line[0] == '\t') {
 			return buf, errNotHTTP // a continuation of nothing
 		}
-		first = false
 		kv := bytes.Trim(line, " \t")
-		if next, _ := br.Peek(1); len(next) == 1 && (next[0] == ' ' || next[0] == '\t') {
-			// Folded: the line is in br's buffer, which the next read reuses.
+		// Is the next line a continuation? Looking may refill br's
+		// buffer, where line lies: then keep a copy first.
+		if next, _ := br.Peek(br.Buffered()); len(next) == 0 || next[0] == ' ' || next[0] == '\t' {
 			buf = append(buf[:0], kv...)
 			for {
 				next, _ := br.Peek(1)
 				if len(next) == 0 || next[0] != ' ' && next[0] != '\t' {
 					break
 				}
-				more, err := httpLine(br)
+				more, err := httpLine(br, &long)
 				if err != nil {
 					return buf, err
 				}
@@ -212,21 +217,22 @@ func readHeaders(br *bufio.Reader, buf []byte, f func(k, v []byte) error) ([]byt
 }
 
 // httpLine reads one line of an HTTP answer, without its LF and a CR
-// before it. The slice is valid until the next read. A line cut short by
-// the end of the connection is io.ErrUnexpectedEOF; one longer than br's
-// buffer is read on to its end (or to the answer's bound) and refused.
-func httpLine(br *bufio.Reader) ([]byte, error) {
+// before it. The slice is valid until the next read. A line longer than
+// br's buffer is gathered in *long (the answer's bound, maxHTTP, bounds
+// it). A line cut short by the end of the connection is
+// io.ErrUnexpectedEOF.
+func httpLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 	b, err := br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		*long = append((*long)[:0], b...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			b, err = br.ReadSlice('\n')
+			*long = append(*long, b...)
+		}
+		b = *long
+	}
 	switch {
 	case err == nil:
-	case errors.Is(err, bufio.ErrBufferFull):
-		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = br.ReadSlice('\n')
-		}
-		if err == nil || err == io.EOF {
-			err = errNotHTTP
-		}
-		return nil, err
 	case len(b) > 0 && err == io.EOF:
 		return nil, io.ErrUnexpectedEOF
 	default:

@@ -82,7 +82,7 @@ test-browser: test-deps
 # loading of site.toml.
 bench: build
 	$(GO) run ./probe/msntest/benchfleet -config $(CONFIG) -deadyet $(DEADYET)
-	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run)$$' -benchtime 200x -benchmem ./probe/
+	$(GO) test -run '^$$' -bench '^Benchmark(ParseReply|Probe.*|Run|RunHTTPS)$$' -benchtime 200x -benchmem ./probe/
 	$(GO) test -run '^$$' -bench '^BenchmarkResults$$' -benchtime 200x -benchmem ./probe/results/
 	$(GO) test -run '^$$' -bench '^Benchmark(ReadHistory|Stats|ReadAndStats|AppendQuietRun)$$' -benchtime 3x -benchmem ./probe/history/
 	$(GO) test -run '^$$' -bench '^BenchmarkRender' -benchmem ./render/

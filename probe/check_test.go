@@ -80,6 +80,7 @@ var behaviours = map[string]msntest.Behavior{
 	"endless":      {Kind: msntest.Endless},
 	"longline":     {Kind: msntest.LongLine},
 	"drip":         {Kind: msntest.Drip, Versions: msntest.DefaultVersions},
+	"drip-fast":    {Kind: msntest.Drip, Versions: msntest.DefaultVersions, Drip: time.Millisecond}, // every answer in pieces, in time
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
 	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
 	"closed":       {Kind: msntest.Closed},
@@ -150,6 +151,7 @@ var checkCases = []checkCase{
 	{server: "closed", via: "direct", want: probe.Refused, detail: "connection refused"},
 	{server: "silent", via: "direct", want: probe.Timeout, detail: "no VER reply within 1s", slow: true},
 	{server: "drip", via: "direct", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
+	{server: "drip-fast", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "blackhole", via: "direct", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "bad host", via: "direct", want: probe.Error, detail: "invalid host name"},
 
@@ -175,6 +177,7 @@ var checkCases = []checkCase{
 	{server: "closed", via: "http", want: probe.Refused, detail: "connection refused"},
 	{server: "silent", via: "http", want: probe.Timeout, detail: "no VER reply within 1s", slow: true},
 	{server: "drip", via: "http", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
+	{server: "drip-fast", via: "http", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
 	{server: "blackhole", via: "http", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "bad host", via: "http", want: probe.Error, detail: "invalid host name"},
 
@@ -199,6 +202,7 @@ var checkCases = []checkCase{
 	{server: "closed", via: "https", want: probe.Refused, detail: "connection refused"},
 	{server: "silent", via: "https", want: probe.Timeout, detail: "no TLS handshake within 1s", slow: true},
 	{server: "drip", via: "https", want: probe.Timeout, detail: "incomplete VER reply within 1s", slow: true},
+	{server: "drip-fast", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
 	{server: "blackhole", via: "https", want: probe.Timeout, detail: "no connection within 200ms"},
 	{server: "ns", via: "https", port: "http", want: probe.Error, detail: "TLS: first record does not look like a TLS handshake"},
 	{server: "bad host", via: "https", want: probe.Error, detail: "invalid host name"},

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -125,6 +124,9 @@ type gatewayLine struct {
 	answers int    // answers read on conn
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
 	failed  *Result
+	req     []byte // scratch space: the request being sent,
+	hbuf    []byte // a folded header line,
+	body    []byte // the answer's body
 }
 
 // newRound forgets that the connection could not be made: the next check
@@ -334,28 +336,37 @@ func closedOrReset(err error) bool {
 
 // post sends one request and reads the answer's body, at most maxBody
 // bytes. It checks what makes the answer a gateway's: HTTP, status 200 and
-// an X-MSN-Messenger header with a session id.
+// an X-MSN-Messenger header with a session id. The body is valid until
+// the next post on the line.
 func (g *gateway) post(target, body string) ([]byte, error) {
+	l := g.line
 	host := g.t.Address
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	req := "POST " + target + " HTTP/1.1\r\n" +
-		"Host: " + host + "\r\n" +
-		"User-Agent: MSMSGS\r\n" +
-		"Accept: */*\r\n" +
-		"Content-Type: application/x-msn-messenger\r\n" +
-		"Content-Length: " + strconv.Itoa(len(body)) + "\r\n" +
-		"Connection: Keep-Alive\r\n" +
-		"Cache-Control: no-cache\r\n" +
-		"\r\n" + body
-	l := g.line
+	req := append(l.req[:0], "POST "...)
+	req = append(req, target...)
+	req = append(req, " HTTP/1.1\r\nHost: "...)
+	req = append(req, host...)
+	req = append(req, "\r\n"+
+		"User-Agent: MSMSGS\r\n"+
+		"Accept: */*\r\n"+
+		"Content-Type: application/x-msn-messenger\r\n"+
+		"Content-Length: "...)
+	req = strconv.AppendInt(req, int64(len(body)), 10)
+	req = append(req, "\r\n"+
+		"Connection: Keep-Alive\r\n"+
+		"Cache-Control: no-cache\r\n"+
+		"\r\n"...)
+	req = append(req, body...)
+	l.req = req
 	l.reuse = false // until the answer is read whole
 	l.lim.start(maxHTTP)
-	if _, err := io.WriteString(l.conn, req); err != nil {
+	if _, err := l.conn.Write(req); err != nil {
 		return nil, err
 	}
-	resp, err := http.ReadResponse(l.br, nil)
+	resp, hbuf, err := readHTTPHead(l.br, l.hbuf)
+	l.hbuf = hbuf
 	if err != nil {
 		err = g.httpError(err, "not HTTP")
 		// Not a byte on a new connection before the deadline: the port
@@ -363,14 +374,14 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 		g.mute = l.answers == 0 && l.lim.n == 0 && isTimeout(err)
 		return nil, err
 	}
-	code := resp.StatusCode
-	hdr := resp.Header.Get("X-MSN-Messenger")
+	code := resp.code
+	hdr := resp.messenger
 	switch {
-	case resp.ProtoMajor != 1:
-		return nil, foreign("not HTTP/1: %s", quote([]byte(resp.Proto)))
+	case resp.major != 1:
+		return nil, foreign("not HTTP/1: %s", quote([]byte(resp.proto)))
 	case hdr == "":
 		return nil, foreign("HTTP %d without X-MSN-Messenger", code)
-	case code != http.StatusOK:
+	case code != 200:
 		return nil, rejected("gateway answered HTTP %d", code)
 	}
 	id, ok := sessionID(hdr)
@@ -378,14 +389,15 @@ func (g *gateway) post(target, body string) ([]byte, error) {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
 	g.session = id
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	data, err := readHTTPBody(l.br, resp, l.body, maxBody)
 	if err != nil {
 		return nil, g.httpError(err, "gateway body cut short")
 	}
+	l.body = data
 	if len(data) > maxBody {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
 	}
-	l.reuse = !resp.Close
+	l.reuse = !resp.close
 	l.answers++
 	return data, nil
 }

@@ -167,18 +167,20 @@ func (r *runner) server(ctx context.Context, lanes []lane) {
 		return
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(PerServer, len(lanes)) {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(lanes) {
-					return
-				}
-				r.lane(ctx, lanes[i])
+	work := func() {
+		for ctx.Err() == nil {
+			i := int(next.Add(1) - 1)
+			if i >= len(lanes) {
+				return
 			}
-		})
+			r.lane(ctx, lanes[i])
+		}
 	}
+	var wg sync.WaitGroup
+	for range min(PerServer, len(lanes)) - 1 {
+		wg.Go(work)
+	}
+	work() // this goroutine is one of the PerServer
 	wg.Wait()
 }
 

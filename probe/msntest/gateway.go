@@ -65,7 +65,7 @@ func (g *gatewaySessions) end(id string) {
 // answers it; keep is false when the server closes the connection after
 // the answer.
 func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
-	req, err := http.ReadRequest(br)
+	req, err := readGatewayRequest(br)
 	if err != nil {
 		if !errors.Is(err, io.EOF) && !isTimeout(err) {
 			// As web servers do, say so: this is how a TLS client
@@ -74,28 +74,23 @@ func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, kee
 		}
 		return nil, false, err
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
-	if err != nil {
-		return nil, false, err
-	}
-	answer, keep = s.gatewayReply(req, body)
+	answer, keep = s.gatewayReply(req)
 	return answer, keep && !s.Behavior.QuietClose, nil
 }
 
 // gatewayReply is the whole HTTP answer to one gateway request, and
 // whether the connection stays open after it.
-func (s *Server) gatewayReply(req *http.Request, body []byte) ([]byte, bool) {
-	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
+func (s *Server) gatewayReply(req gatewayRequest) ([]byte, bool) {
+	if req.method != http.MethodPost || req.path != "/gateway/gateway.dll" {
 		return httpAnswer(404, "Not Found", "", "text/plain", "not found\n", false), false
 	}
-	q := req.URL.Query()
 	var id string
 	var gs *gatewaySession
 	switch {
-	case q.Get("Action") == "open":
+	case req.action == "open":
 		id, gs = s.sessions.open(s)
-	case q.Get("SessionID") != "":
-		id = q.Get("SessionID")
+	case req.sessionID != "":
+		id = req.sessionID
 		gs = s.sessions.get(id)
 	}
 	if gs == nil {
@@ -103,7 +98,7 @@ func (s *Server) gatewayReply(req *http.Request, body []byte) ([]byte, bool) {
 	}
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
-	for line := range strings.SplitSeq(string(body), "\r\n") {
+	for line := range strings.SplitSeq(string(req.body), "\r\n") {
 		if line == "" || gs.ended {
 			continue
 		}
@@ -116,7 +111,7 @@ func (s *Server) gatewayReply(req *http.Request, body []byte) ([]byte, bool) {
 		gs.ended = gs.ended || hangUp
 	}
 	out := ""
-	if !s.Behavior.PollFirst || q.Get("Action") == "poll" {
+	if !s.Behavior.PollFirst || req.action == "poll" {
 		out = gs.pending.String()
 		gs.pending.Reset()
 	}
@@ -135,22 +130,27 @@ func (s *Server) gatewayReply(req *http.Request, body []byte) ([]byte, bool) {
 
 // httpAnswer formats an HTTP/1.1 answer.
 func httpAnswer(code int, status, msn, ctype, body string, keep bool) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", code, status)
-	b.WriteString("Server: msntest\r\n")
+	b := make([]byte, 0, 160+len(msn)+len(body))
+	b = append(b, "HTTP/1.1 "...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, ' ')
+	b = append(b, status...)
+	b = append(b, "\r\nServer: msntest\r\n"...)
 	if msn != "" {
-		b.WriteString("X-MSN-Messenger: " + msn + "\r\n")
+		b = append(b, "X-MSN-Messenger: "...)
+		b = append(b, msn...)
+		b = append(b, "\r\n"...)
 	}
-	b.WriteString("Content-Type: " + ctype + "\r\n")
-	b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
+	b = append(b, "Content-Type: "...)
+	b = append(b, ctype...)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
 	if keep {
-		b.WriteString("Connection: Keep-Alive\r\n")
+		b = append(b, "\r\nConnection: Keep-Alive\r\n\r\n"...)
 	} else {
-		b.WriteString("Connection: close\r\n")
+		b = append(b, "\r\nConnection: close\r\n\r\n"...)
 	}
-	b.WriteString("\r\n")
-	b.WriteString(body)
-	return []byte(b.String())
+	return append(b, body...)
 }
 
 // webPage is a WebPage server's answer: a page that names the versions

@@ -24,6 +24,14 @@
 //	          addresses are the fleet's: nothing leaves loopback)
 //	historic  200 servers × 3 versions via HTTPS, asked the historic page's
 //	          way, then by `deadyet probe` (-deadyet), on the same servers
+//	floor     this machine's floor for direct, https and historic: the
+//	          same connections, handshakes and exchanges between bare Go
+//	          servers and a bare Go client (see floor.go)
+//
+// The CPU-bound scenarios (direct, http, https, historic's deadyet probe,
+// floor) run -runs times (3) against the same servers, and show the
+// median run's figures with every run's wall time; silent and shipped,
+// whose figures are timeouts, run once.
 //
 // The historic page spawned a process per address, 50 ms apart, each
 // checking its address with one curl per check (a POST of "VER 1 MSNPxx
@@ -39,6 +47,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,6 +60,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,13 +77,15 @@ var (
 	n           = flag.Int("n", 10000, "servers in the direct, http, https and silent fleets")
 	small       = flag.Int("small", 200, "servers in the shipped and historic fleets")
 	base        = flag.String("base", "127.1.0.1", "first address of every fleet")
-	scenarios   = flag.String("scenarios", "direct,http,https,silent,shipped,historic", "scenarios to run, comma-separated")
+	scenarios   = flag.String("scenarios", "direct,http,https,silent,shipped,historic,floor", "scenarios to run, comma-separated")
+	runs        = flag.Int("runs", 3, "runs of the probe in the direct, http and https scenarios, and of deadyet probe in historic, each against the same fleet; the median run's figures are shown")
 	concurrency = flag.Int("concurrency", probe.DefaultConcurrency, "servers asked at once (direct, http, https)")
 	siteTOML    = flag.String("config", "site.toml", "the shipped config, for its [probe] settings and checks (shipped, historic)")
 	deadyet     = flag.String("deadyet", "bin/deadyet", "the deadyet binary (historic)")
 	profile     = flag.String("cpuprofile", "", "write CPU profiles of each scenario: the probe's to FILE.<scenario>, the fleet's to FILE.<scenario>.fleet")
 
-	child = flag.Bool("child", false, "run the probe on the probe.Config (JSON) on standard input (internal: the parent starts this)")
+	child      = flag.Bool("child", false, "run the probe on the probe.Config (JSON) on standard input (internal: the parent starts this)")
+	childFloor = flag.Bool("child-floor", false, "run the floor's client on the job (JSON) on standard input (internal)")
 )
 
 // report is what the child tells the parent.
@@ -90,10 +102,18 @@ type outcome struct {
 	wall  time.Duration // the probe's
 	hwm   int64         // the probe's peak memory, KiB
 	ratio float64       // historic: the historic method's wall ÷ deadyet's
+	cpu   string        // floor: the CPU times
 }
 
 func main() {
 	flag.Parse()
+	if *childFloor {
+		if err := runFloorChild(); err != nil {
+			fmt.Fprintln(os.Stderr, "benchfleet floor child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *child {
 		if err := runChild(); err != nil {
 			fmt.Fprintln(os.Stderr, "benchfleet child:", err)
@@ -133,6 +153,9 @@ func runParent() error {
 	fmt.Println()
 	fmt.Println("The probe runs in a child process: wall is its probe.Run, CPU its user+system time (and the")
 	fmt.Println("fleet's, this process's, meanwhile), memory its VmHWM; the fleet's servers share the CPUs.")
+	fmt.Printf("Wall times are the median of -runs %d (each against the same fleet; historic: of deadyet probe,\n", *runs)
+	fmt.Println("start to exit). The floor is this machine's: bare Go servers and a bare Go client with the same")
+	fmt.Println("traffic, no probe, no simulator logic; a goal under its floor cannot be met on this machine.")
 	fmt.Println("Against the goals:")
 	goals(got)
 	fmt.Printf("  (fleet process, all scenarios' servers, one fleet at a time: peak RSS %d MiB)\n", hwmKiB()/1024)
@@ -149,6 +172,7 @@ var scenarioFuncs = map[string]func() (outcome, error){
 	"silent":   silent,
 	"shipped":  shipped,
 	"historic": historic,
+	"floor":    floor,
 }
 
 // goals prints each figure measured against its goal.
@@ -159,23 +183,35 @@ func goals(got map[string]outcome) {
 		}
 		return "MISSED"
 	}
+	_, okf := got["floor"]
 	d, okd := got["direct"]
 	if h, ok := got["https"]; ok && okd {
 		r := h.wall.Seconds() / d.wall.Seconds()
 		fmt.Printf("  HTTPS gateway ÷ direct, %d servers × 3: %.2f× (%.2f s ÷ %.2f s); goal ≤ 1.3×: %s\n",
 			*n, r, h.wall.Seconds(), d.wall.Seconds(), mark(r <= 1.3))
+		if okf {
+			fmt.Printf("    floor here: bare TLS ÷ bare TCP, the same traffic: %.2f× (%.2f s ÷ %.2f s)\n",
+				floorTLS.Seconds()/floorTCP.Seconds(), floorTLS.Seconds(), floorTCP.Seconds())
+		}
 	}
 	if okd {
 		fmt.Printf("  direct, %d servers × 3: %.2f s, %d MiB; goal < 1.5 s and < 200 MiB: %s\n",
 			*n, d.wall.Seconds(), d.hwm/1024, mark(d.wall < 1500*time.Millisecond && d.hwm < 200*1024))
+		if okf {
+			fmt.Printf("    floor here: bare TCP, the same connections and lines: %.2f s\n", floorTCP.Seconds())
+		}
 	}
 	if s, ok := got["shipped"]; ok {
 		fmt.Printf("  %s's [probe] against %d silent servers: %.2f s; goal ≤ timeout × attempts + 1 s = %s: %s\n",
 			*siteTOML, *small, s.wall.Seconds(), shippedGoal, mark(s.wall <= shippedGoal))
 	}
 	if h, ok := got["historic"]; ok {
-		fmt.Printf("  the historic method ÷ deadyet probe, %d servers × 3 via HTTPS: %.0f×; goal ≥ 100×: %s\n",
-			*small, h.ratio, mark(h.ratio >= 100))
+		fmt.Printf("  the historic method ÷ deadyet probe, %d servers × 3 via HTTPS: %.0f× (%.2f s ÷ %.3f s); goal ≥ 100×: %s\n",
+			*small, h.ratio, h.ratio*h.wall.Seconds(), h.wall.Seconds(), mark(h.ratio >= 100))
+		if okf {
+			fmt.Printf("    floor here: bare TLS to the same %d servers, without a process to start, a config to read or a file to write: %.3f s\n",
+				*small, floorSmallTLS.Seconds())
+		}
 	}
 }
 
@@ -210,7 +246,7 @@ func versions(name string, via probe.Via) (outcome, error) {
 		keys = append(keys, k)
 	}
 	cfg.Groups = []probe.Group{{Name: "bench", Checks: keys, Servers: servers(fleet)}}
-	return probeFleet(name, fleet, cfg, probe.Up)
+	return probeFleet(name, fleet, cfg, probe.Up, *runs)
 }
 
 // silent asks -n silent servers one check each.
@@ -224,7 +260,7 @@ func silent() (outcome, error) {
 	cfg := probe.Config{Timeout: time.Second, Attempts: 1, Concurrency: *n,
 		Checks: map[string]probe.Check{"msnp21": {Kind: probe.MSNP, Version: "MSNP21", Port: fleet.Ports.Direct, Scan: true}},
 		Groups: []probe.Group{{Name: "bench", Checks: []string{"msnp21"}, Servers: servers(fleet)}}}
-	return probeFleet("silent", fleet, cfg, probe.Timeout)
+	return probeFleet("silent", fleet, cfg, probe.Timeout, 1) // a timeout-bound figure: one run
 }
 
 // shipped asks silent servers the checks of the shipped config's first
@@ -274,29 +310,68 @@ func shipped() (outcome, error) {
 	}, nil
 }
 
-// probeFleet runs the probe on cfg in a child and checks that every result
-// is want.
-func probeFleet(name string, fleet *msntest.Fleet, cfg probe.Config, want probe.State) (outcome, error) {
-	rep, wall, cpu, err := runProbe(name, cfg)
-	if err != nil {
-		return outcome{}, err
+// probeFleet runs the probe on cfg in a child, times times against the
+// same fleet, and checks that every result is want. Its figures are the
+// median run's (by wall time); the connections and handshakes per server
+// are the average of the runs.
+func probeFleet(name string, fleet *msntest.Fleet, cfg probe.Config, want probe.State, times int) (outcome, error) {
+	type run struct {
+		rep       report
+		wall, cpu time.Duration
+		fleet     time.Duration
 	}
+	var all []run
+	conns0, handshakes0 := fleetCounts(fleet)
+	for range max(times, 1) {
+		rep, wall, cpu, err := runProbe(name, cfg)
+		if err != nil {
+			return outcome{}, err
+		}
+		total := len(fleet.Servers) * len(cfg.Groups[0].Checks)
+		if rep.States[want] != total {
+			return outcome{}, fmt.Errorf("%d of %d checks %s; states %v; e.g. %v", rep.States[want], total, want, rep.States, rep.Examples)
+		}
+		all = append(all, run{rep, wall, cpu, fleetCPU})
+	}
+	conns1, handshakes1 := fleetCounts(fleet)
+	walls := make([]time.Duration, len(all))
+	for i, r := range all {
+		walls[i] = r.wall
+	}
+	slices.SortStableFunc(all, func(a, b run) int { return cmp.Compare(a.wall, b.wall) })
+	m := all[len(all)/2]
+	perServer := float64(len(fleet.Servers) * len(all))
 	total := len(fleet.Servers) * len(cfg.Groups[0].Checks)
-	if rep.States[want] != total {
-		return outcome{}, fmt.Errorf("%d of %d checks %s; states %v; e.g. %v", rep.States[want], total, want, rep.States, rep.Examples)
+	return outcome{
+		line: fmt.Sprintf("%-8s %6d checks %-7s (concurrency %5d, timeout %s): wall %5.2f s%s, %6.0f checks/s, CPU probe %5.2f s + fleet %5.2f s, peak memory %3d MiB; per server %.2f connections, %.2f TLS handshakes",
+			name, total, want, cfg.Concurrency, cfg.Timeout, m.wall.Seconds(), medianOf(walls, 2), float64(total)/m.wall.Seconds(), m.cpu.Seconds(), m.fleet.Seconds(), m.rep.HWMKiB/1024,
+			float64(conns1-conns0)/perServer, float64(handshakes1-handshakes0)/perServer),
+		wall: m.wall, hwm: m.rep.HWMKiB,
+	}, nil
+}
+
+// medianOf says which runs a median came from: "" for one run, else
+// " (median of 3: 2.31 2.40 2.95)", in the order they ran, in seconds
+// with digits decimals.
+func medianOf(walls []time.Duration, digits int) string {
+	if len(walls) < 2 {
+		return ""
 	}
-	var conns, handshakes int64
-	for _, s := range fleet.Servers {
+	var b strings.Builder
+	fmt.Fprintf(&b, " (median of %d:", len(walls))
+	for _, w := range walls {
+		fmt.Fprintf(&b, " %.*f", digits, w.Seconds())
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func fleetCounts(f *msntest.Fleet) (conns, handshakes int64) {
+	for _, s := range f.Servers {
 		conns += s.Accepted()
 		handshakes += s.Handshakes()
 	}
-	perServer := float64(len(fleet.Servers))
-	return outcome{
-		line: fmt.Sprintf("%-8s %6d checks %-7s (concurrency %5d, timeout %s): wall %5.2f s, %6.0f checks/s, CPU probe %5.2f s + fleet %5.2f s, peak memory %3d MiB; per server %.2f connections, %.2f TLS handshakes",
-			name, total, want, cfg.Concurrency, cfg.Timeout, wall.Seconds(), float64(total)/wall.Seconds(), cpu.Seconds(), fleetCPU.Seconds(), rep.HWMKiB/1024,
-			float64(conns)/perServer, float64(handshakes)/perServer),
-		wall: wall, hwm: rep.HWMKiB,
-	}, nil
+	return conns, handshakes
 }
 
 // runProbe runs the probe on cfg in a child process: its report, its
@@ -563,36 +638,46 @@ func historic() (outcome, error) {
 	if err := os.WriteFile(config, []byte(b.String()), 0o644); err != nil {
 		return outcome{}, err
 	}
-	before := handshakes(fleet)
-	cmd := exec.Command(bin, "probe", "--config", config, "--out", results)
-	cmd.Stderr = os.Stderr
-	start = time.Now()
-	if err := cmd.Run(); err != nil {
-		return outcome{}, fmt.Errorf("deadyet probe: %w", err)
-	}
-	newWall := time.Since(start)
-	hs := handshakes(fleet) - before
-	data, err := os.ReadFile(results)
-	if err != nil {
-		return outcome{}, err
-	}
-	var res probe.Results
-	if err := json.Unmarshal(data, &res); err != nil {
-		return outcome{}, fmt.Errorf("%s: %w", results, err)
-	}
-	up := 0
-	for _, r := range res.Results {
-		if r.State == probe.Up {
-			up++
+	// As many times as -runs says, against the same servers; the median
+	// counts. (The historic method's time is its schedule: 50 ms apart.)
+	var walls []time.Duration
+	var hs int64
+	for range max(*runs, 1) {
+		os.Remove(results)
+		before := handshakes(fleet)
+		cmd := exec.Command(bin, "probe", "--config", config, "--out", results)
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return outcome{}, fmt.Errorf("deadyet probe: %w", err)
+		}
+		walls = append(walls, time.Since(start))
+		hs = handshakes(fleet) - before
+		data, err := os.ReadFile(results)
+		if err != nil {
+			return outcome{}, err
+		}
+		var res probe.Results
+		if err := json.Unmarshal(data, &res); err != nil {
+			return outcome{}, fmt.Errorf("%s: %w", results, err)
+		}
+		up := 0
+		for _, r := range res.Results {
+			if r.State == probe.Up {
+				up++
+			}
+		}
+		if up != 3*len(fleet.Servers) {
+			return outcome{}, fmt.Errorf("deadyet probe: %d of %d checks up", up, 3*len(fleet.Servers))
 		}
 	}
-	if up != 3*len(fleet.Servers) {
-		return outcome{}, fmt.Errorf("deadyet probe: %d of %d checks up", up, 3*len(fleet.Servers))
-	}
+	sorted := slices.Clone(walls)
+	slices.Sort(sorted)
+	newWall := sorted[len(sorted)/2]
 	ratio := oldWall.Seconds() / newWall.Seconds()
 	return outcome{
-		line: fmt.Sprintf("%-8s %6d checks up via HTTPS (%d servers): a process per address %s apart, one curl a check: %5.2f s; deadyet probe (start to exit; %d TLS handshakes): %5.3f s; %.0f× faster",
-			"historic", 3*len(fleet.Servers), len(fleet.Servers), apart, oldWall.Seconds(), hs, newWall.Seconds(), ratio),
+		line: fmt.Sprintf("%-8s %6d checks up via HTTPS (%d servers): a process per address %s apart, one curl a check: %5.2f s; deadyet probe (start to exit; %d TLS handshakes): %5.3f s%s; %.0f× faster",
+			"historic", 3*len(fleet.Servers), len(fleet.Servers), apart, oldWall.Seconds(), hs, newWall.Seconds(), medianOf(walls, 3), ratio),
 		wall: newWall, ratio: ratio,
 	}, nil
 }

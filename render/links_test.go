@@ -250,8 +250,8 @@ func TestLinks(t *testing.T) {
 func TestLinkWalkFails(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"index.html":            `<a href="a/index.html#x"></a><a href="b/"></a><a href="#top"></a><a href="/site/c.html"></a><a href="/elsewhere/"></a><a href="../up.html"></a><a href="https://example.com/"></a><a href="a/"></a>`+
-			`<a href=d/index.html></a><a class=x href='e.html'>text: href="f.html" href=g.html</a><a href=a/index.html#z>`+
+		"index.html": `<a href="a/index.html#x"></a><a href="b/"></a><a href="#top"></a><a href="/site/c.html"></a><a href="/elsewhere/"></a><a href="../up.html"></a><a href="https://example.com/"></a><a href="a/"></a>` +
+			`<a href=d/index.html></a><a class=x href='e.html'>text: href="f.html" href=g.html</a><a href=a/index.html#z>` +
 			`<!-- <a href="h.html"> --><script>"<a href='i.html'>"</script><a href=a/index.html#y>`,
 		"a/index.html":          `<p id="y"><a href="../index.html"></a><p id=z>`,
 		"day/1/index.html":      `<a href="../../a/index.html#y"></a>`,

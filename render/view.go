@@ -61,10 +61,9 @@ type View struct {
 	Root     string       // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
 
-	// The page's one inline script (with a history only) and its CSP
-	// source; see staleScript.
-	Script     template.JS
-	ScriptHash string
+	// The page loads its one script (with a history only); see
+	// staleScript.
+	Script bool
 
 	config   probe.Config
 	chron    *chronicle                // with a history: the history day by day
@@ -335,25 +334,30 @@ func uniqueID(ids map[string]bool, id string) string {
 	return out
 }
 
-// CellsHTML is the row's cells as <td> elements: each shows the symbol,
-// carries the state in words for screen readers, and links to the check's
-// line on the server's page, where its details, timing and history are
-// text (the index stays compact, and nothing is left to a tooltip). It is written here rather than in the
+// CellsHTML is the row's cells as <td> elements: each is a link to the
+// check's line on the server's page, where its details, timing and
+// history are text (the index stays compact, and nothing is left to a
+// tooltip), classed by the state, whose symbol the style sheet draws; its
+// text is the state in words, for screen readers. It is written here rather than in the
 // template because a page of ten thousand servers spends most of its time
 // in the template engine escaping cells one field at a time. Every value
 // is escaped.
 func (r Row) CellsHTML() template.HTML {
 	var b strings.Builder
 	for _, c := range r.Cells {
-		b.WriteString(`<td class="`)
-		b.WriteString(html.EscapeString(c.Class))
-		b.WriteString(`"><a href="`)
-		b.WriteString(html.EscapeString(c.Href))
-		b.WriteString(`"><span aria-hidden="true">`)
-		b.WriteString(html.EscapeString(c.Symbol))
-		b.WriteString(`</span><span class="vh">`)
+		// The link first, then the state: its class and its words, which
+		// are the same in every cell of that state, so that a page of a
+		// hundred rows compresses well.
+		b.WriteString(`<td><a`)
+		writeAttr(&b, "href", c.Href)
+		if c.Disagree {
+			writeAttr(&b, "class", c.Class+" disagree")
+		} else {
+			writeAttr(&b, "class", c.Class)
+		}
+		b.WriteString(`><span class=vh>`)
 		b.WriteString(html.EscapeString(c.Text))
-		b.WriteString(`</span></a></td>`)
+		b.WriteString(`</span></a>`)
 	}
 	return template.HTML(b.String())
 }

@@ -95,14 +95,6 @@ func stateName(s probe.State) string {
 	return string(s)
 }
 
-// stateClass is the class of a state's colours: "up", "down", "rejected", …
-func stateClass(s probe.State) string {
-	if look, ok := cellLooks[s]; ok {
-		return look.class
-	}
-	return cellLooks[probe.Error].class
-}
-
 // dayOf is 00:00 UTC of t's day.
 func dayOf(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
@@ -110,7 +102,7 @@ func dayOf(t time.Time) time.Time {
 }
 
 // buildHistory adds the history of h, as of now, to the view: the cells'
-// tooltips and screen-reader texts, the rows' timelines, the changes.
+// screen-reader texts and their history, the rows' timelines, the changes.
 func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) {
 	stats := h.Stats(now)
 	hv := &History{Now: now, Days: history.TimelineDays, To: dayOf(now)}

@@ -174,7 +174,7 @@ var stateLegend = []StateInfo{
 	{"✔", "up", "up", "The port is open, or an MSN server negotiated that protocol version and answered the next command as MSN does."},
 	{"⊘", "rejected", "rejected", "An MSN server answered but refused that protocol version."},
 	{"not MSN", "foreign", "foreign", "Something answered, but not an MSN server: a web page, an echo, noise."},
-	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the tooltip says which."},
+	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the cell's words and its server's page say which."},
 	{"–", "skipped", "not scanned", "The column is kept for the record but no longer checked."},
 	{"no data", "none", "no data", noDataAbout},
 }
@@ -185,7 +185,7 @@ const noDataAbout = "The results hold no result for this check at this server: a
 
 // disagreeLegend explains the mark of a cell whose vantage points disagree.
 var disagreeLegend = StateInfo{"✔*", "up", "vantage points disagree",
-	"The checks ran from several places, which saw different things. The cell shows the best of them; its tooltip says which place saw what."}
+	"The checks ran from several places, which saw different things. The cell shows the best of them; its words and its server's page say which place saw what."}
 
 // Build makes the view model of the page. It fails when the config names a
 // check it does not define or the results hold two results for one cell.

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -198,14 +199,21 @@ func BenchmarkSiteTenYears(b *testing.B) {
 			}
 			total, largest, largestName := 0, 0, ""
 			kinds := map[string]int{} // the largest gzipped page of each kind
+			type share struct{ files, bytes int }
+			shares := map[string]*share{} // the files and bytes of each kind: where the site's bytes go
 			for _, f := range files {
 				total += len(f.Data)
+				kind, _, _ := strings.Cut(f.Name, "/")
+				if shares[kind] == nil {
+					shares[kind] = &share{}
+				}
+				shares[kind].files++
+				shares[kind].bytes += len(f.Data)
 				if strings.HasSuffix(f.Name, ".html") {
 					g := gzipSize(b, f.Data)
 					if g > largest {
 						largest, largestName = g, f.Name
 					}
-					kind, _, _ := strings.Cut(f.Name, "/")
 					kinds[kind] = max(kinds[kind], g)
 				}
 			}
@@ -221,6 +229,12 @@ func BenchmarkSiteTenYears(b *testing.B) {
 			b.Logf("largest page gzipped: %s; largest of each kind: index.html %d, server %d, day %d, archive %d bytes gzipped (style.css %d, pages.css %d)",
 				largestName, kinds["index.html"], kinds["server"], kinds["day"], kinds["archive"],
 				gzipSize(b, fileOf(b, files, "style.css")), gzipSize(b, fileOf(b, files, "pages.css")))
+			var where []string
+			for _, kind := range slices.Sorted(maps.Keys(shares)) {
+				sh := shares[kind]
+				where = append(where, fmt.Sprintf("%s %d files %.1f MB (%.1f KB each)", kind, sh.files, float64(sh.bytes)/1e6, float64(sh.bytes)/1e3/float64(sh.files)))
+			}
+			b.Logf("bytes by kind: %s", strings.Join(where, "; "))
 			rep := checkLinks(b, out, "/deadyet/")
 			b.Logf("link walk: %d pages, %d internal links, none broken", rep.Pages, rep.Links)
 		})

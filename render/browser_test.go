@@ -178,10 +178,14 @@ type pageReport struct {
 	LastRun      string   `json:"run"`    // the text after "Last checked"
 	Timelines    int      `json:"tl"`     // timelines drawn with a size
 	Checks       int      `json:"checks"` // a server page's checks, drawn
-	CalDays      int      `json:"cal"`    // calendar days drawn with a size
+	CalDays      int      `json:"cal"`    // calendar days drawn with a size (a cell of several days as wide as they are)
 	CalLinks     int      `json:"calk"`   // of them, links to a day page
 	DayTables    int      `json:"dayt"`   // a day page's tables, drawn
 	Heading      string   `json:"h1"`     // the text of the page's h1
+	Cells        int      `json:"cells"`  // the index's state cells (links with a class)
+	Symbols      int      `json:"syms"`   // of them, with their symbol drawn, and words for screen readers
+	Empty        int      `json:"empty"`  // a day page's empty (down) cells
+	Crossed      int      `json:"cross"`  // of them, drawn as a ✘
 }
 
 // The expression the test evaluates in the page (the page itself has no script).
@@ -200,10 +204,20 @@ const reportJS = `JSON.stringify({
   run: document.getElementById('last-run') ? document.getElementById('last-run').parentNode.textContent : '',
   tl: Array.from(document.querySelectorAll('svg.tl')).filter(e => e.getBoundingClientRect().width >= 80 && e.getBoundingClientRect().height >= 10).length,
   checks: Array.from(document.querySelectorAll('section.check')).filter(e => e.getBoundingClientRect().height > 20).length,
-  cal: Array.from(document.querySelectorAll('ol.cal li')).filter(e => e.getBoundingClientRect().width >= 12 && e.getBoundingClientRect().height >= 12).length,
+  cal: Array.from(document.querySelectorAll('ol.cal li')).map(e => {
+    const m = e.textContent.match(/^(\d+)–(\d+)$/), days = m ? m[2] - m[1] + 1 : 1, r = e.getBoundingClientRect();
+    return r.width >= 12 * days && r.height >= 12 ? days : 0;
+  }).reduce((a, b) => a + b, 0),
   calk: document.querySelectorAll('ol.cal li a[href*="day/"]').length,
   dayt: Array.from(document.querySelectorAll('table.day')).filter(e => e.getBoundingClientRect().height > 20).length,
-  h1: (document.querySelector('h1') || {}).textContent || ''
+  h1: (document.querySelector('h1') || {}).textContent || '',
+  cells: document.querySelectorAll('td > a[class]').length,
+  syms: Array.from(document.querySelectorAll('td > a[class]')).filter(a => {
+    const c = getComputedStyle(a, '::before').content, vh = a.querySelector('.vh');
+    return c && c !== 'none' && c !== 'normal' && a.getBoundingClientRect().width > 10 && vh && vh.textContent.length > 1;
+  }).length,
+  empty: document.querySelectorAll('table.day td:empty').length,
+  cross: Array.from(document.querySelectorAll('table.day td:empty')).filter(td => getComputedStyle(td, '::after').content.includes('✘')).length
 })`
 
 // visit loads url in a new tab of the given width and colour scheme, and
@@ -372,7 +386,7 @@ func subPages(t *testing.T, dir string, own bool) (server, day string) {
 	slices.Sort(servers)
 	slices.Sort(days)
 	for i := len(days) - 1; i >= 0; i-- {
-		if b, err := os.ReadFile(days[i]); err == nil && strings.Contains(string(b), `<tr id="changes-`) {
+		if b, err := os.ReadFile(days[i]); err == nil && strings.Contains(string(b), `<tr id=changes-`) {
 			day = days[i]
 			break
 		}
@@ -479,6 +493,9 @@ func TestBrowser(t *testing.T) {
 			if tt.path == "/" && rep.AnswerSize < 40 {
 				t.Errorf("the answer is %.0f px, want it big", rep.AnswerSize)
 			}
+			if tt.path == "/" && (rep.Cells == 0 || rep.Symbols != rep.Cells) {
+				t.Errorf("%d of the index's %d cells show their symbol and carry their words", rep.Symbols, rep.Cells)
+			}
 			if rep.DetailsOpen {
 				t.Error("older news start open")
 			}
@@ -497,6 +514,9 @@ func TestBrowser(t *testing.T) {
 				}
 				if !own && (rep.DayTables != 4 || rep.Heading != "2026-11-20") {
 					t.Errorf("day page: %d tables, heading %q; want 4, 2026-11-20", rep.DayTables, rep.Heading)
+				}
+				if rep.Empty == 0 || rep.Crossed != rep.Empty {
+					t.Errorf("day page %s: %d of its %d empty (down) cells drawn as a ✘", tt.path, rep.Crossed, rep.Empty)
 				}
 			}
 			if own || strings.HasPrefix(tt.name, "server") || strings.HasPrefix(tt.name, "day") {

@@ -54,12 +54,14 @@
 //	style.css    from package static
 //	pages.css    from package static: what the pages below add to it
 //	favicon.svg  from package static
+//	stale.js     with a history: the index's one script (see History)
 //	server/<group>/<address>/index.html
 //	             a page per server of the config
 //	day/YYYY-MM-DD/index.html
 //	             a page per UTC day with a change of state or a news entry
 //	archive/index.html
-//	             the day pages by month, newest first
+//	             the day pages by month, newest first, and every news entry's
+//	             title (the index shows the newest [NewsShown])
 //
 // A group's name and an address become a folder name each
 // (lower case; anything but letters, digits, '.', '_' and '-', such as an
@@ -72,16 +74,19 @@
 // points disagree, and with a history since when it is in that state, when
 // it was last up and its uptime over 30 and 365 days; then a calendar of
 // every day of the history (newest month first, coloured as the timelines,
-// a day without a run hatched), each day the server changed a link to that
-// day's page; then its changes, newest first (the newest
+// a day without a run hatched), each day the server changed a cell of its
+// own, its number a link to that day's page, the days between of one
+// class one cell as wide as they are, numbered "3–9" (to the end of their
+// week at most); then its changes, newest first (the newest
 // [ServerChangesShown]; the older ones are on the pages their days link).
 // The index's address cell links to the server page, and each cell to its
 // check there (#check-<key>).
 //
 // A day page shows the answer the page would have given at the end of the
-// day, the tables as they stood then (a word per cell; servers the
-// history has in a group the config no longer lists are rows of their
-// own; a column nothing checked that day is left out), the day's changes
+// day, the tables as they stood then (a word per cell, and an empty cell,
+// drawn as the index's red ✘, for down, as each table's caption says;
+// servers the history has in a group the config no longer lists are rows
+// of their own; a column nothing checked that day is left out), the day's changes
 // run by run (each run's first row has the id "changes-<time>", which the
 // feed's entry of that run links) and its news. Days before the history
 // began, or after the run shown, have their news only. The days come
@@ -90,6 +95,20 @@
 // pages are rendered on as many goroutines as there are processors; the
 // same inputs still give the same bytes, and a run that changes nothing
 // leaves every day page and the archive byte for byte as they were.
+//
+// # Size
+//
+// Ten years of hourly runs of a hundred servers give thousands of day
+// pages, each with a table of every server, and an index with a cell and a
+// timeline per server: BenchmarkSiteTenYears builds such a site (make
+// bench) and measures it. So the markup the pages repeat is lean: end tags
+// HTML lets a page leave out (</td>, </th>, </tr>, </li>, </dt>, </dd>) are
+// left out, attribute values that need no quotes have none, a day table's
+// rows do not link (the day's changes and the index link the servers'
+// pages) and its down cells are empty; a server's calendar merges the days
+// without a change; the index's cells put what repeats together, their
+// symbols drawn by the style sheet (each cell keeps its state in words, for
+// screen readers and a page read without its style sheet).
 //
 // # status.json
 //
@@ -146,22 +165,24 @@
 //     history lags the results (a render of a run it has not recorded) the
 //     cell says so instead of borrowing another state's "since".
 //   - each row gets a timeline of the last 90 UTC days as inline SVG, a
-//     stripe a day, consecutive equal days merged into one rect: up all the
+//     stripe a day, consecutive equal days merged into one segment: up all the
 //     checked time, partly up, down, or no data (a thin grey line, never
 //     green or red). A row follows its scanned MSNP columns, the best of
 //     them each day (one of them up all day makes the day up); a group
 //     without MSNP checks, its scanned columns. A day one of those columns
 //     changed gets a mark under it, a link to the day's page. Its
-//     aria-label sums it up in words.
+//     aria-label sums it up in words; the column's header says its dates
+//     and what it follows.
 //   - "Recent changes" (#changes) lists the newest [ChangesShown] changes
 //     of state, newest first; feed.xml gets one entry per run that changed
 //     something (the newest [FeedChangeRuns]), with the id
 //     <url>#changes-YYYYMMDDTHHMMSSZ, which never changes.
-//   - the page carries its one script, allowed by its hash in the CSP: it
-//     adds "(N minutes ago)" to the time of the last run and, when that is
-//     more than [StaleAfter] old, reveals a notice that the hourly job may
-//     have stopped. Without JavaScript the page is complete; the time of
-//     the last run is always there.
+//   - the page loads its one script, stale.js of the site, which its CSP
+//     allows (script-src 'self', on the index only): it adds "(N minutes
+//     ago)" to the time of the last run and, when that is more than
+//     [StaleAfter] old, reveals a notice that the hourly job may have
+//     stopped. Without JavaScript the page is complete; the time of the
+//     last run is always there.
 //
 // A cell whose vantage points disagree (probe.Result.Disagree) is starred,
 // with history or without, its screen-reader text and its server page say

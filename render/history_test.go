@@ -2,9 +2,8 @@ package render
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -56,8 +55,9 @@ func TestGoldenHistory(t *testing.T) {
 	golden(t, "golden-history-archive.html", fileOf(t, files, "archive/index.html"))
 	// Still no inline style, nothing loaded from elsewhere; the one script
 	// is checked in TestStaleNotice.
+	index := bytes.Replace(fileOf(t, files, "index.html"), []byte(`<script src="stale.js"></script>`), nil, 1)
 	for _, bad := range []string{" style=", " src=", "<iframe", "<img", "@import", "<style"} {
-		if bytes.Contains(fileOf(t, files, "index.html"), []byte(bad)) {
+		if bytes.Contains(index, []byte(bad)) {
 			t.Errorf("index.html contains %q", bad)
 		}
 	}
@@ -297,7 +297,7 @@ func dayClassBytes(d []dayClass) []byte {
 }
 
 var (
-	pathRe = regexp.MustCompile(`<path class="(.)" d="([^"]*)"/>`)
+	pathRe = regexp.MustCompile(`<path class=(.) d="([^"]*)"/>`)
 	segRe  = regexp.MustCompile(`^M(\d+) 4h(\d+)`)
 )
 
@@ -306,7 +306,6 @@ var (
 // and the label says it in words.
 func TestTimelineSVG(t *testing.T) {
 	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(0, 0, 89)
 	tests := []struct {
 		pattern string
 		segs    int
@@ -323,12 +322,12 @@ func TestTimelineSVG(t *testing.T) {
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := string(timelineSVG(classes, from, to, "MSNP21", nil, ""))
-			wantLabel := "2026-08-28 to 2026-11-25, MSNP21: " + tt.label + "; no change"
+			svg := string(timelineSVG(classes, from, nil, ""))
+			wantLabel := tt.label + "; no change"
 			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
 				t.Errorf("label: want %q in\n%s", wantLabel, svg)
 			}
-			if !strings.HasPrefix(svg, `<svg class="tl" viewBox="0 0 90 12"`) || !strings.Contains(svg, `role="img"`) || !strings.HasSuffix(svg, "</svg>") {
+			if !strings.HasPrefix(svg, `<svg class=tl viewBox="0 0 90 12" width=90 height=16 preserveAspectRatio=none`) || !strings.Contains(svg, ` role=img `) || !strings.HasSuffix(svg, "</svg>") {
 				t.Errorf("svg element: %s", svg)
 			}
 			paths := pathRe.FindAllStringSubmatch(svg, -1)
@@ -386,17 +385,17 @@ func TestTimelineLinks(t *testing.T) {
 		label string
 	}{
 		{nil, "", nil, "; no change"},
-		{[]int{89}, "", []string{`<a href="day/2026-11-25/index.html"><path d="M89 9h1v3h-1z"/></a>`},
-			"; a change on 2026-11-25 (linked), none on the other days"},
-		{[]int{0, 3}, "../../../", []string{`<a href="../../../day/2026-08-28/index.html"><path d="M0 9h1v3h-1z"/></a>`,
-			`<a href="../../../day/2026-08-31/index.html"><path d="M3 9h1v3h-1z"/></a>`},
-			"; changes on 2 days (linked), none on the others"},
+		{[]int{89}, "", []string{`<a href=day/2026-11-25/index.html><path d="M89 9h1v3h-1z"/></a>`},
+			"; a change on 2026-11-25, linked"},
+		{[]int{0, 3}, "../../../", []string{`<a href=../../../day/2026-08-28/index.html><path d="M0 9h1v3h-1z"/></a>`,
+			`<a href=../../../day/2026-08-31/index.html><path d="M3 9h1v3h-1z"/></a>`},
+			"; changes on 2 days, linked"},
 	} {
 		clear(changed)
 		for _, d := range tt.days {
 			changed[d] = true
 		}
-		svg := string(timelineSVG(classes, from, from.AddDate(0, 0, 89), "MSNP21", changed, tt.root))
+		svg := string(timelineSVG(classes, from, changed, tt.root))
 		if got := strings.Count(svg, "<a "); got != len(tt.links) {
 			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
 		}
@@ -405,9 +404,9 @@ func TestTimelineLinks(t *testing.T) {
 				t.Errorf("days %v: no %s in %s", tt.days, l, svg)
 			}
 		}
-		role := `role="img"`
+		role := ` role=img `
 		if len(tt.links) > 0 {
-			role = `role="group"`
+			role = ` role=group `
 		}
 		if !strings.Contains(svg, role) || !strings.Contains(svg, "up 90 days"+tt.label+`"`) {
 			t.Errorf("days %v: want %s and label ending %q: %s", tt.days, role, tt.label, svg)
@@ -442,31 +441,46 @@ func TestTimelineOfRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		group, address, label string
+		group, address, what, label string
 	}{
 		// The timeline starts 2026-08-28; gaps 10-10..10-13 and 11-02.
-		{"bn2", "127.2.0.4", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 5 days, partly up 1 day, down 79 days, no data 5 days; a change on 2026-11-20 (linked), none on the other days"},
-		{"bn2", "127.2.0.1", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 13 days, partly up 2 days, down 70 days, no data 5 days; changes on 2 days (linked), none on the others"},
-		{"db5", "127.4.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: up 83 days, partly up 1 day, down 1 day, no data 5 days; a change on 2026-11-24 (linked), none on the other days"},
-		{"services", "login.live.example", "2026-08-28 to 2026-11-25, :443: up 83 days, partly up 2 days, no data 5 days; changes on 2 days (linked), none on the others"},
-		{"co4", "127.3.0.2", "2026-08-28 to 2026-11-25, the best of MSNP21 and MSNP22 each day: down 85 days, no data 5 days; no change"},
+		{"bn2", "127.2.0.4", "the best of MSNP21 and MSNP22 each day", "up 5 days, partly up 1 day, down 79 days, no data 5 days; a change on 2026-11-20, linked"},
+		{"bn2", "127.2.0.1", "the best of MSNP21 and MSNP22 each day", "up 13 days, partly up 2 days, down 70 days, no data 5 days; changes on 2 days, linked"},
+		{"db5", "127.4.0.2", "the best of MSNP21 and MSNP22 each day", "up 83 days, partly up 1 day, down 1 day, no data 5 days; a change on 2026-11-24, linked"},
+		{"services", "login.live.example", ":443", "up 83 days, partly up 2 days, no data 5 days; changes on 2 days, linked"},
+		{"co4", "127.3.0.2", "the best of MSNP21 and MSNP22 each day", "down 85 days, no data 5 days; no change"},
 	}
 	for _, tt := range tests {
 		tl := string(rowOf(t, v, tt.group, tt.address).Timeline)
 		if !strings.Contains(tl, `aria-label="`+tt.label+`"`) {
 			t.Errorf("%s %s: want label %q in\n%s", tt.group, tt.address, tt.label, tl)
 		}
+		// What the timeline follows, and its dates, are its column's
+		// header's: said once a table.
+		for _, tb := range v.Tables {
+			if tb.Name == tt.group && tb.Timeline != tt.what {
+				t.Errorf("%s: the timelines follow %q, want %q", tt.group, tb.Timeline, tt.what)
+			}
+		}
+	}
+	_, files, err := Render(fixtureHistoryOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := string(fileOf(t, files, "index.html")); !strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: the best of MSNP21 and MSNP22 each day</span>`) ||
+		!strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: :443</span>`) {
+		t.Error("the timelines' headers do not say their dates and what they follow")
 	}
 	// The links are to the days of the changes.
 	tl := string(rowOf(t, v, "services", "login.live.example").Timeline)
-	if !strings.Contains(tl, `<a href="day/2026-11-10/index.html"`) || !strings.Contains(tl, `<a href="day/2026-11-22/index.html"`) || strings.Count(tl, "<a ") != 2 {
+	if !strings.Contains(tl, `<a href=day/2026-11-10/index.html>`) || !strings.Contains(tl, `<a href=day/2026-11-22/index.html>`) || strings.Count(tl, "<a ") != 2 {
 		t.Errorf("login.live.example's links: %s", tl)
 	}
 }
 
 // TestStaleNotice: with a history the page carries the hidden notice, the
-// time the script reads, and the script, allowed by its hash in the CSP;
-// without one it has none of them.
+// time the script reads, and the script, stale.js of the site, which the
+// CSP allows on the index only; without one it has none of them.
 func TestStaleNotice(t *testing.T) {
 	_, files, err := Render(fixtureHistoryOptions(t))
 	if err != nil {
@@ -482,15 +496,15 @@ func TestStaleNotice(t *testing.T) {
 			t.Errorf("index.html lacks %s", want)
 		}
 	}
-	scripts := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllStringSubmatch(page, -1)
-	if len(scripts) != 1 || strings.Count(page, "<script") != 1 {
-		t.Fatalf("want exactly one inline script, found %d", strings.Count(page, "<script"))
+	if n := strings.Count(page, "<script"); n != 1 || !strings.Contains(page, `<script src="stale.js"></script>`) {
+		t.Fatalf("want the one script stale.js, found %d scripts", n)
 	}
-	sum := sha256.Sum256([]byte(scripts[0][1]))
-	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	if !bytes.Equal(fileOf(t, files, "stale.js"), []byte(staleScript)) {
+		t.Error("the site's stale.js is not the script")
+	}
 	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)
-	if csp == nil || !strings.Contains(html.UnescapeString(csp[1]), "script-src "+hash+";") {
-		t.Errorf("the CSP %q does not allow the script (%s)", csp, hash)
+	if csp == nil || !strings.Contains(html.UnescapeString(csp[1]), "script-src 'self';") || strings.Contains(csp[1], "unsafe") {
+		t.Errorf("the CSP %q does not allow the site's script, or allows more", csp)
 	}
 	if strings.Contains(page, " on") && regexp.MustCompile(` on[a-z]+=`).MatchString(page) {
 		t.Error("the page has an inline event handler")
@@ -512,6 +526,16 @@ func TestStaleNotice(t *testing.T) {
 			t.Errorf("without a history, index.html has %s", bad)
 		}
 	}
+	for _, f := range plain {
+		if f.Name == "stale.js" {
+			t.Error("without a history, the site has stale.js")
+		}
+	}
+	for _, f := range files {
+		if strings.Contains(f.Name, "/") && strings.Contains(string(f.Data), "script-src") {
+			t.Errorf("%s allows a script", f.Name)
+		}
+	}
 }
 
 // TestDisagreement: a cell whose vantage points disagree is starred, says
@@ -529,16 +553,16 @@ func TestDisagreement(t *testing.T) {
 		}
 		page := string(fileOf(t, files, "index.html"))
 		server := string(fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
-		for _, want := range []string{`<dt>Vantage points</dt><dd>They disagree: up from test-eu; timeout from test-us</dd>`,
+		for _, want := range []string{`<dt>Vantage points<dd>They disagree: up from test-eu; timeout from test-us<dt>`,
 			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`} {
 			if !strings.Contains(server, want) {
 				t.Errorf("history %v: the server page lacks %s", hist, want)
 			}
 		}
-		if !strings.Contains(page, `<span aria-hidden="true">✔*</span><span class="vh">up; the vantage points disagree: up from test-eu; timeout from test-us`) {
-			t.Errorf("history %v: the symbol or the screen-reader text lacks the disagreement", hist)
+		if !strings.Contains(page, `class="up disagree"><span class=vh>up; the vantage points disagree: up from test-eu; timeout from test-us`) {
+			t.Errorf("history %v: the mark or the screen-reader text lacks the disagreement", hist)
 		}
-		if strings.Count(page, "✔*") != 2 || !strings.Contains(page, "vantage points disagree</dt>") {
+		if strings.Count(page, `"up disagree"`) != 1 || strings.Count(page, "✔*") != 1 || !strings.Contains(page, "vantage points disagree</dt>") {
 			t.Errorf("history %v: want the starred cell and its legend", hist)
 		}
 	}
@@ -690,16 +714,16 @@ func TestHistoryHostile(t *testing.T) {
 	if n := strings.Count(page, html.EscapeString(hostile)); n < 5 {
 		t.Errorf("the hostile text appears escaped only %d times", n)
 	}
-	if !strings.Contains(page, `<td class="note">`+html.EscapeString(hostile)+`</td>`) {
+	if !strings.Contains(page, `<td>`+html.EscapeString(hostile)+"\n") {
 		t.Error("the change's detail is not shown as text")
 	}
 	// The sub-pages: the server's, and the day's, with the servers the
 	// config does not list.
 	esc := html.EscapeString(hostile)
 	for file, want := range map[string][]string{
-		"day/2026-11-24/index.html": {`<tr class="gone"><th>` + esc + `3 <small>no longer listed</small></th><td class="f">not MSN</tr>`,
-			`<td class="note">` + esc + "</tr>", `<li>` + esc + ` <span class="addr">` + esc + `2</span></li>`},
-		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class="detail">` + esc + `</dd>`},
+		"day/2026-11-24/index.html": {"<tr class=gone>\n<th>" + esc + `3 <small>no longer listed</small><td>not MSN</table>`,
+			`<td>` + esc + "\n", `<li>` + esc + ` <span class=addr>` + esc + `2</span></li>`},
+		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class=detail>` + esc + `<dt>`},
 	} {
 		page := string(fileOf(t, files, file))
 		if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
@@ -870,5 +894,28 @@ func TestChangeRunsWhole(t *testing.T) {
 	recentScan = 1000
 	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2 01:2"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
+	}
+}
+
+// TestCellSymbols: the style sheet draws each cell's symbol from its
+// class, as cellLooks has them, and the star of a cell whose vantage
+// points disagree; the symbols are not read out (the cell's words are).
+func TestCellSymbols(t *testing.T) {
+	css, err := os.ReadFile("../static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	symbols := map[string]string{"disagree::after": "*"}
+	for _, look := range cellLooks {
+		if s, ok := symbols[look.class+"::before"]; ok && s != look.symbol {
+			t.Fatalf("class %s has symbols %q and %q", look.class, s, look.symbol)
+		}
+		symbols[look.class+"::before"] = look.symbol
+	}
+	for sel, sym := range symbols {
+		want := fmt.Sprintf(`td > a.%s { content: %q; content: %q / ""; }`, sel, sym, sym)
+		if !bytes.Contains(css, []byte(want)) {
+			t.Errorf("style.css lacks %s", want)
+		}
 	}
 }

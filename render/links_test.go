@@ -22,27 +22,85 @@ import (
 	"testing"
 )
 
-// attrValues calls f with the value of every attribute name="…" in b
-// (name preceded by white space), as written. A scanner rather than a
-// regular expression: a ten-year site has millions of links.
+// attrValues calls f with the value of every attribute name of every
+// start tag in b, as written (quoted with " or ', or unquoted), as an HTML
+// tokenizer reads them: text, comments, end tags and the insides of
+// script, style, title and textarea are not tags. A scanner rather than a
+// regular expression or a DOM: a ten-year site has millions of links.
 func attrValues(b []byte, name string, f func([]byte)) {
-	pat := []byte(name + `="`)
+	isSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
+	skipPast := func(b []byte, end string) []byte {
+		if i := bytes.Index(b, []byte(end)); i >= 0 {
+			return b[i+len(end):]
+		}
+		return nil
+	}
 	for {
-		i := bytes.Index(b, pat)
-		if i < 0 {
+		i := bytes.IndexByte(b, '<')
+		if i < 0 || i+1 >= len(b) {
 			return
 		}
-		if i == 0 || !(b[i-1] == ' ' || b[i-1] == '\n' || b[i-1] == '\t') {
-			b = b[i+len(pat):]
+		b = b[i+1:]
+		switch c := b[0]; {
+		case bytes.HasPrefix(b, []byte("!--")):
+			b = skipPast(b[3:], "-->")
 			continue
+		case c == '!' || c == '?' || c == '/':
+			b = skipPast(b, ">")
+			continue
+		case !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
+			continue // a lone "<" in text
 		}
-		b = b[i+len(pat):]
-		j := bytes.IndexByte(b, '"')
-		if j < 0 {
-			return
+		j := 0
+		for j < len(b) && !isSpace(b[j]) && b[j] != '/' && b[j] != '>' {
+			j++
 		}
-		f(b[:j])
-		b = b[j+1:]
+		tag := strings.ToLower(string(b[:j]))
+		b = b[j:]
+		for len(b) > 0 && b[0] != '>' {
+			if isSpace(b[0]) || b[0] == '/' {
+				b = b[1:]
+				continue
+			}
+			k := 1
+			for k < len(b) && !isSpace(b[k]) && b[k] != '/' && b[k] != '>' && b[k] != '=' {
+				k++
+			}
+			attr := b[:k]
+			b = b[k:]
+			for len(b) > 0 && isSpace(b[0]) {
+				b = b[1:]
+			}
+			if len(b) == 0 || b[0] != '=' {
+				continue // no value
+			}
+			b = b[1:]
+			for len(b) > 0 && isSpace(b[0]) {
+				b = b[1:]
+			}
+			var val []byte
+			switch {
+			case len(b) > 0 && (b[0] == '"' || b[0] == '\''):
+				end := bytes.IndexByte(b[1:], b[0])
+				if end < 0 {
+					return
+				}
+				val, b = b[1:1+end], b[2+end:]
+			default:
+				k := 0
+				for k < len(b) && !isSpace(b[k]) && b[k] != '>' {
+					k++
+				}
+				val, b = b[:k], b[k:]
+			}
+			if strings.EqualFold(string(attr), name) {
+				f(val)
+			}
+		}
+		switch tag {
+		case "script", "style", "title", "textarea":
+			b = skipPast(b, "</"+tag)
+		}
 	}
 }
 
@@ -192,8 +250,10 @@ func TestLinks(t *testing.T) {
 func TestLinkWalkFails(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"index.html":            `<a href="a/index.html#x"></a><a href="b/"></a><a href="#top"></a><a href="/site/c.html"></a><a href="/elsewhere/"></a><a href="../up.html"></a><a href="https://example.com/"></a><a href="a/"></a>`,
-		"a/index.html":          `<p id="y"><a href="../index.html"></a>`,
+		"index.html": `<a href="a/index.html#x"></a><a href="b/"></a><a href="#top"></a><a href="/site/c.html"></a><a href="/elsewhere/"></a><a href="../up.html"></a><a href="https://example.com/"></a><a href="a/"></a>` +
+			`<a href=d/index.html></a><a class=x href='e.html'>text: href="f.html" href=g.html</a><a href=a/index.html#z>` +
+			`<!-- <a href="h.html"> --><script>"<a href='i.html'>"</script><a href=a/index.html#y>`,
+		"a/index.html":          `<p id="y"><a href="../index.html"></a><p id=z>`,
 		"day/1/index.html":      `<a href="../../a/index.html#y"></a>`,
 		"server/x/y/index.html": `<link href="../../../style.css">`,
 	})
@@ -208,13 +268,15 @@ func TestLinkWalkFails(t *testing.T) {
 		`index.html: "/site/c.html": no such file c.html`,
 		`index.html: "a/index.html#x": a/index.html has no id "x"`,
 		`index.html: "b/": no such file b/index.html`,
+		`index.html: "d/index.html": no such file d/index.html`,
+		`index.html: "e.html": no such file e.html`,
 		`server/x/y/index.html: "../../../style.css": no such file style.css`,
 	}
 	if !slices.Equal(rep.Problems, want) {
 		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(rep.Problems, "\n"), strings.Join(want, "\n"))
 	}
-	if rep.Pages != 4 || rep.Links != 10 {
-		t.Errorf("%d pages, %d links; want 4, 10", rep.Pages, rep.Links)
+	if rep.Pages != 4 || rep.Links != 14 {
+		t.Errorf("%d pages, %d links; want 4, 14", rep.Pages, rep.Links)
 	}
 }
 

@@ -161,12 +161,6 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
 		}
 	}
-	link := func(fragment string) string {
-		if site != "" {
-			return absolute(site, "#"+fragment)
-		}
-		return "#" + fragment
-	}
 	page := func(file string) string { // a page of the site, from its root
 		if site != "" {
 			return absolute(site, file)
@@ -183,7 +177,7 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 			Title:   e.Heading(),
 			ID:      entryID(site, e),
 			Updated: e.Date.UTC().Format(time.RFC3339),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link(e.ID())},
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(e.Date) + "#" + e.ID())},
 			Content: atomText{Type: "html", Body: string(Markdown(e.Body))},
 		}})
 	}

@@ -25,13 +25,13 @@ const ServerChangesShown = 50
 
 // frame is what the shared head and foot of every page need.
 type frame struct {
-	Page       Page
-	Root       string // the way from the page to the site's root: "", "../", "../../" …
-	ScriptHash string // always "" beneath the index: no script
-	Base       string
-	File       string // the page's path from the root
-	Run        Run
-	History    bool // the site shows a history: it has day pages and an archive
+	Page    Page
+	Root    string // the way from the page to the site's root: "", "../", "../../" …
+	Script  bool   // always false beneath the index: no script
+	Base    string
+	File    string // the page's path from the root
+	Run     Run
+	History bool // the site shows a history: it has day pages and an archive
 
 	// The parts every page at the same depth shares, rendered once: the
 	// templates "head", "crumbs" and "subfoot".
@@ -86,19 +86,17 @@ func checksHTML(checks []ServerCheck) template.HTML {
 	dd := func(term, def string) {
 		b.WriteString("<dt>")
 		b.WriteString(term)
-		b.WriteString("</dt><dd>")
+		b.WriteString("<dd>")
 		b.WriteString(html.EscapeString(def))
-		b.WriteString("</dd>")
 	}
 	for _, c := range checks {
-		id := html.EscapeString(c.Anchor)
-		b.WriteString(`<section id="`)
-		b.WriteString(id)
-		b.WriteString(`" class="check" aria-labelledby="`)
-		b.WriteString(id)
-		b.WriteString(`-h">` + "\n" + `<h3 id="`)
-		b.WriteString(id)
-		b.WriteString(`-h">`)
+		b.WriteString(`<section`)
+		writeAttr(&b, "id", c.Anchor)
+		b.WriteString(` class=check`)
+		writeAttr(&b, "aria-labelledby", c.Anchor+"-h")
+		b.WriteString(">\n<h3")
+		writeAttr(&b, "id", c.Anchor+"-h")
+		b.WriteString(`>`)
 		b.WriteString(html.EscapeString(c.Label))
 		b.WriteString(`: <span class="sym `)
 		b.WriteString(html.EscapeString(c.Class))
@@ -112,7 +110,7 @@ func checksHTML(checks []ServerCheck) template.HTML {
 			b.WriteString(`</span> `)
 			b.WriteString(html.EscapeString(name))
 		}
-		b.WriteString("</h3>\n<dl class=\"facts\">")
+		b.WriteString("</h3>\n<dl class=facts>")
 		switch {
 		case c.State == probe.Skipped:
 			dd("State", "Not scanned any more: the column is kept for the record.")
@@ -122,9 +120,8 @@ func checksHTML(checks []ServerCheck) template.HTML {
 			if c.Disagree {
 				dd("Vantage points", "They disagree: "+c.Detail)
 			} else if c.Detail != "" {
-				b.WriteString(`<dt>Answer</dt><dd class="detail">`)
+				b.WriteString(`<dt>Answer<dd class=detail>`)
 				b.WriteString(html.EscapeString(c.Detail))
-				b.WriteString("</dd>")
 			}
 			dd("Took", c.Time)
 			if h := c.History; h != nil {
@@ -149,9 +146,8 @@ func checksHTML(checks []ServerCheck) template.HTML {
 			}
 		}
 		if c.About != "" {
-			b.WriteString("<dt>What it checks</dt><dd>")
+			b.WriteString("<dt>What it checks<dd>")
 			b.WriteString(string(c.About))
-			b.WriteString("</dd>")
 		}
 		b.WriteString("</dl>\n</section>\n")
 	}
@@ -159,31 +155,23 @@ func checksHTML(checks []ServerCheck) template.HTML {
 }
 
 // serverChangeRowsHTML is the rows of a server page's table of changes:
-// when (a link to the run on its day's page), the check, the change ("first
-// check: …" for a first sighting) and its detail. Written here for the
+// when (UTC, a link to the run on its day's page), the check, the change
+// ("first check: …" for a first sighting) and its detail. Written here for the
 // same reason as [Row.CellsHTML]; every value is escaped.
 func serverChangeRowsHTML(changes []Change) template.HTML {
 	var b strings.Builder
 	for _, c := range changes {
-		b.WriteString(`<tr><td><a href="`)
-		b.WriteString(html.EscapeString(c.Day))
-		b.WriteString(`"><time datetime="`)
-		b.WriteString(c.T.UTC().Format(time.RFC3339))
-		b.WriteString(`">`)
-		b.WriteString(human(c.T))
-		b.WriteString(`</time></a><td>`)
+		b.WriteString(`<tr><td><a`)
+		writeAttr(&b, "href", c.Day)
+		b.WriteString(`>`)
+		b.WriteString(c.T.UTC().Format("2006-01-02 15:04"))
+		b.WriteString(`</a><td>`)
 		b.WriteString(html.EscapeString(c.Check))
-		b.WriteString(`<td class="chg">`)
-		if c.From != "" {
-			stateSpan(&b, c.From)
-			b.WriteString(`<span class="to"> to </span>`)
-		} else {
-			b.WriteString(`first check: `)
-		}
-		stateSpan(&b, c.To)
-		b.WriteString(`<td class="note">`)
+		b.WriteString(`<td>`)
+		b.WriteString(changeHTML(c.From, c.To))
+		b.WriteString(`<td>`)
 		b.WriteString(html.EscapeString(c.Detail))
-		b.WriteString("</tr>\n")
+		b.WriteString("\n")
 	}
 	return template.HTML(b.String())
 }
@@ -229,7 +217,8 @@ type ArchiveView struct {
 	frame
 	Start time.Time // the history's first line; zero when it has none
 	Years []ArchiveYear
-	Count int // days with a page
+	Count int          // days with a page
+	News  []news.Entry // every news entry, newest first: the index shows the newest NewsShown
 }
 
 // ArchiveYear is a year of the archive, newest first.
@@ -298,15 +287,26 @@ func (v *View) serverViews() []*ServerView {
 }
 
 // calendarHTML draws a server's days as month calendars, newest month
-// first, weeks from Monday: each day a cell with its number, coloured by
-// its class (up, partly up, down, no data; hatched when no run was made
-// that day), the number a link to the day's page when the server changed
-// that day. Each month says the same in words for screen readers.
+// first, weeks from Monday, coloured by each day's class (up, partly up,
+// down, no data; hatched when no run was made that day). A day on which
+// the server changed is a cell of its own, its number a link to the day's
+// page; the days between, of one class and without a change, are one
+// cell as wide as they are (at most to the end of their week), numbered
+// with the first and the last: "3–9". The class a month has most cells
+// of is its list's (dd: down), and its cells of that class carry none.
+// Each month says in words, for screen readers, how many days it had of
+// each class, and on how many the server changed (those are linked).
 func calendarHTML(ch *chronicle, rc *rowChronicle, root string) template.HTML {
+	type cell struct {
+		from, to int64 // days
+		letter   byte
+		link     bool
+	}
 	var b strings.Builder
-	b.Grow(int(ch.today-ch.first+1) * 24)
+	b.Grow(int(ch.today-ch.first+1) * 8)
 	first, last := dayTime(ch.first), dayTime(ch.today)
 	year := -1
+	var cells []cell
 	for m := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, time.UTC); !m.Before(time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, -1, 0) {
 		if m.Year() != year {
 			if year != -1 {
@@ -315,21 +315,36 @@ func calendarHTML(ch *chronicle, rc *rowChronicle, root string) template.HTML {
 			year = m.Year()
 			b.WriteString(`<h3>`)
 			b.WriteString(strconv.Itoa(year))
-			b.WriteString("</h3>\n<div class=\"cals\">")
+			b.WriteString("</h3>\n<div class=cals>")
 		}
 		from, to := unixDay(m), unixDay(m.AddDate(0, 1, -1))
 		from, to = max(from, ch.first), min(to, ch.today)
-		var count [256]int
+		var count, cellsOf [256]int
 		changes := 0
+		cells = cells[:0]
 		for d := from; d <= to; d++ {
-			count[dayLetter(ch, rc, d)]++
-			if rc.changed[d-ch.first] {
+			l, link := dayLetter(ch, rc, d), rc.changed[d-ch.first]
+			count[l]++
+			if link {
 				changes++
 			}
+			// A new cell: a change, the first day of a week, another class, or after a change.
+			if n := len(cells); n == 0 || link || cells[n-1].link || cells[n-1].letter != l || dayTime(d).Weekday() == time.Monday {
+				cells = append(cells, cell{d, d, l, link})
+				cellsOf[l]++
+				continue
+			}
+			cells[len(cells)-1].to = d
 		}
-		b.WriteString(`<div class="mo"><h4>`)
+		def := byte('d')
+		for _, l := range []byte("upnx") {
+			if cellsOf[l] > cellsOf[def] {
+				def = l
+			}
+		}
+		b.WriteString(`<div class=mo><h4>`)
 		b.WriteString(m.Format("2006-01"))
-		b.WriteString(`</h4><p class="vh">`)
+		b.WriteString(`</h4><p class=vh>`)
 		var said []string
 		for _, k := range []struct {
 			c    byte
@@ -348,20 +363,43 @@ func calendarHTML(ch *chronicle, rc *rowChronicle, root string) template.HTML {
 		}
 		b.WriteString(`</p><ol class="cal w`)
 		b.WriteString(strconv.Itoa((int(dayTime(from).Weekday()) + 6) % 7))
+		b.WriteString(` d`)
+		b.WriteByte(def)
 		b.WriteString(`">`)
-		for d := from; d <= to; d++ {
-			b.WriteString(`<li class="`)
-			b.WriteByte(dayLetter(ch, rc, d))
-			b.WriteString(`">`)
-			num := strconv.Itoa(dayTime(d).Day())
-			if rc.changed[d-ch.first] {
-				b.WriteString(`<a href="`)
-				b.WriteString(root)
-				b.WriteString(dayPage(dayTime(d)))
+		for _, c := range cells {
+			span := c.to - c.from + 1
+			switch {
+			case c.letter != def && span > 1:
+				b.WriteString(`<li class="`)
+				b.WriteByte(c.letter)
+				b.WriteString(` s`)
+				b.WriteString(strconv.FormatInt(span, 10))
 				b.WriteString(`">`)
+			case c.letter != def:
+				b.WriteString(`<li class=`)
+				b.WriteByte(c.letter)
+				b.WriteString(`>`)
+			case span > 1:
+				b.WriteString(`<li class=s`)
+				b.WriteString(strconv.FormatInt(span, 10))
+				b.WriteString(`>`)
+			default:
+				b.WriteString(`<li>`)
+			}
+			num := strconv.Itoa(dayTime(c.from).Day())
+			switch {
+			case c.link:
+				b.WriteString(`<a href=`)
+				b.WriteString(root)
+				b.WriteString(dayPage(dayTime(c.from)))
+				b.WriteString(`>`)
 				b.WriteString(num)
 				b.WriteString(`</a>`)
-			} else {
+			case span > 1:
+				b.WriteString(num)
+				b.WriteString("–")
+				b.WriteString(strconv.Itoa(dayTime(c.to).Day()))
+			default:
 				b.WriteString(num)
 			}
 		}
@@ -389,13 +427,24 @@ var dayWords = map[probe.State]string{
 	probe.Timeout: "timeout", probe.Error: "error", probe.Skipped: "off", "": "–",
 }
 
-// dayCells are the cells of the day tables by stateCode: the class (the
-// first letter of the index's) and the word.
+// dayCells are the cells of the day tables by stateCode. A cell that is
+// down (refused, timed out, failed) is empty: the style sheet draws it as
+// the index draws it, a red ✘, and each table's caption says what an
+// empty cell is; most servers are down most of the time, and a day page
+// has a cell per server and check. Up is the word, green (class u); the
+// others are their words, "off" and "–" dimmed (s, n).
 var dayCells = func() []string {
 	out := make([]string, len(probe.States)+1)
 	for c := range out {
 		s := stateCode(c).state()
-		out[c] = `<td class="` + stateClass(s)[:1] + `">` + dayWords[s]
+		switch l := stateLetter(s); l {
+		case 'd':
+			out[c] = `<td>`
+		case 'u', 's', 'n':
+			out[c] = `<td class=` + string(l) + `>` + dayWords[s]
+		default:
+			out[c] = `<td>` + dayWords[s]
+		}
 	}
 	return out
 }()
@@ -414,7 +463,7 @@ func (v *View) fillDay(dv *DayView) {
 	seen := map[[2]string]bool{}
 	var rows strings.Builder
 	var run time.Time
-	var iso, hm string
+	var hm string
 	for i := dc.lo; i < dc.hi; i++ {
 		l := &v.chron.lines[i]
 		switch {
@@ -434,45 +483,30 @@ func (v *View) fillDay(dv *DayView) {
 		}
 		// A row of the table of changes: the run's time (the first row of
 		// each run carries its id, the anchor the feed and the other
-		// pages link), the server, the check, the change and its detail.
+		// pages link; the day is the page's), the server, the check, the
+		// change and its detail.
 		// Written here rather than in the template for the same reason as
 		// [Row.CellsHTML]; every value is escaped.
 		dv.Changes++
 		if dv.Changes == 1 || !l.T.Equal(run) {
 			run = l.T
-			iso, hm = run.UTC().Format(time.RFC3339), run.UTC().Format("15:04")
-			rows.WriteString(`<tr id="`)
+			hm = run.UTC().Format("15:04")
+			rows.WriteString(`<tr id=`)
 			rows.WriteString(runID(run))
-			rows.WriteString(`">`)
+			rows.WriteString(`>`)
 		} else {
 			rows.WriteString(`<tr>`)
 		}
-		rows.WriteString(`<td><time datetime="`)
-		rows.WriteString(iso)
-		rows.WriteString(`">`)
+		rows.WriteString(`<td>`)
 		rows.WriteString(hm)
-		rows.WriteString(`</time>`)
 		rows.WriteString(v.dayKeys[v.chron.keyOf[i]])
-		rows.WriteString(stateSpans[codeOf(l.From)])
-		rows.WriteString(`<span class="to"> to </span>`)
-		rows.WriteString(stateSpans[codeOf(l.To)])
-		rows.WriteString(`<td class="note">`)
+		rows.WriteString(changeHTML(l.From, l.To))
+		rows.WriteString(`<td>`)
 		rows.WriteString(html.EscapeString(l.Detail))
-		rows.WriteString("</tr>\n")
+		rows.WriteString("\n")
 	}
 	dv.ChangesHTML = template.HTML(rows.String())
 }
-
-// stateSpans are the states in words, coloured, by stateCode.
-var stateSpans = func() []string {
-	out := make([]string, len(probe.States)+1)
-	for c := range out {
-		var b strings.Builder
-		stateSpan(&b, stateCode(c).state())
-		out[c] = b.String()
-	}
-	return out
-}()
 
 // dayKeysHTML is, for each key of the chronicle, the cells of its rows in
 // the day pages' tables of changes (at root) between the time and the
@@ -500,13 +534,13 @@ func (v *View) dayKeysHTML(root string) []string {
 		b.WriteString(html.EscapeString(g))
 		b.WriteString(` `)
 		if page, ok := pages[[2]string{k.Group, k.Address}]; ok {
-			b.WriteString(`<a class="addr" href="`)
-			b.WriteString(root + page)
-			b.WriteString(`">`)
+			b.WriteString(`<a`)
+			writeAttr(&b, "href", root+page)
+			b.WriteString(`>`)
 			b.WriteString(string(addressHTML(k.Address)))
 			b.WriteString(`</a>`)
 		} else {
-			b.WriteString(`<span class="addr">`)
+			b.WriteString(`<span class=addr>`)
 			b.WriteString(string(addressHTML(k.Address)))
 			b.WriteString(`</span>`)
 		}
@@ -516,7 +550,7 @@ func (v *View) dayKeysHTML(root string) []string {
 		}
 		b.WriteString(`<td>`)
 		b.WriteString(html.EscapeString(label))
-		b.WriteString(`<td class="chg">`)
+		b.WriteString(`<td>`)
 		out[i] = b.String()
 	}
 	return out
@@ -602,7 +636,7 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 
 // dayViews makes the page of every day that has one, and the archive.
 func (v *View) dayViews() ([]*DayView, *ArchiveView) {
-	av := &ArchiveView{frame: v.frameFor(archivePage)}
+	av := &ArchiveView{frame: v.frameFor(archivePage), News: v.allNews()}
 	ch := v.chron
 	if ch == nil {
 		// Without a history, the news days have pages of their own.
@@ -611,7 +645,7 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		av.Start = v.History.Start
 	}
 	out := make([]*DayView, len(ch.days))
-	v.rowHeads = rowHeadsHTML(v.Tables, rootOf(dayPage(time.Time{})))
+	v.rowHeads = rowHeadsHTML(v.Tables)
 	if v.chron != nil {
 		v.dayKeys = v.dayKeysHTML(rootOf(dayPage(time.Time{})))
 	}
@@ -706,28 +740,26 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 				cols = append(cols, ci)
 			}
 		}
-		b.WriteString(`<h3 id="`)
-		b.WriteString(t.ID)
-		b.WriteString(`">`)
+		b.WriteString(`<h3`)
+		writeAttr(&b, "id", t.ID)
+		b.WriteString(`>`)
 		b.WriteString(html.EscapeString(t.Title))
 		b.WriteString("</h3>\n")
 		if len(cols) == 0 {
 			b.WriteString("<p>Nothing was checked in this group that day.</p>\n")
 			continue
 		}
-		b.WriteString(`<div class="scroll" role="region" tabindex="0" aria-labelledby="`)
-		b.WriteString(t.ID)
-		b.WriteString(`"><table class="day"><caption class="vh">`)
+		b.WriteString(`<div class=scroll role=region tabindex=0`)
+		writeAttr(&b, "aria-labelledby", t.ID)
+		b.WriteString(`><table class=day><caption class=vh>`)
 		b.WriteString(html.EscapeString(t.Title))
-		b.WriteString(` at the end of the day: a row per server, a column per check</caption><thead><tr><th scope="col">`)
+		b.WriteString(` at the end of the day; an empty cell is down</caption><thead><tr><th>`)
 		b.WriteString(t.AddrCol)
-		b.WriteString(`</th>`)
 		for _, ci := range cols {
-			b.WriteString(`<th scope="col">`)
+			b.WriteString(`<th>`)
 			b.WriteString(html.EscapeString(t.Columns[ci].Label))
-			b.WriteString(`</th>`)
 		}
-		b.WriteString("</tr></thead><tbody>\n")
+		b.WriteString("<tbody>")
 		cell := func(c stateCode) {
 			if int(c) >= len(dayCells) {
 				c = 0
@@ -749,12 +781,11 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 					s.up, s.mainUp = true, s.mainUp || r.Main
 				}
 			}
-			b.WriteString("</tr>\n")
 		}
 		for _, e := range extra {
-			b.WriteString(`<tr class="gone"><th>`)
+			b.WriteString("<tr class=gone>\n<th>")
 			b.WriteString(string(addressHTML(e.address)))
-			b.WriteString(` <small>no longer listed</small></th>`)
+			b.WriteString(` <small>no longer listed</small>`)
 			for _, ci := range cols {
 				c := st(e.keys[ci])
 				cell(c)
@@ -765,37 +796,34 @@ func (v *View) dayTablesHTML(dc *dayChronicle, root string) (template.HTML, Verd
 					seen[ti][ci].up = true
 				}
 			}
-			b.WriteString("</tr>\n")
 		}
-		b.WriteString("</tbody></table></div>\n")
+		b.WriteString("</table></div>\n")
 	}
 	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) colSeen { return seen[ti][ci] })
 	return template.HTML(b.String()), verdict, headline
 }
 
 // rowHeadsHTML is, per table and row, the start of the row in the day
-// tables of pages at root: its <tr> and its header, the address linking
-// to the server's page. The same for every day: made once.
-func rowHeadsHTML(tables []Table, root string) [][]string {
+// tables: its <tr> and its header, the address. It links nowhere: a day
+// page has a hundred rows and thousands of days have one, and the servers
+// that changed that day link their pages from its table of changes (the
+// index links every server's). The same for every day: made once.
+func rowHeadsHTML(tables []Table) [][]string {
 	out := make([][]string, len(tables))
 	for ti, t := range tables {
 		for _, r := range t.Rows {
 			var b strings.Builder
+			// The line breaks after <tr>, not after the last cell: an
+			// empty cell must stay empty (the style sheet finds it so).
 			if r.Main {
-				b.WriteString(`<tr class="main">`)
+				b.WriteString("<tr class=main>\n<th>")
 			} else {
-				b.WriteString(`<tr>`)
+				b.WriteString("<tr>\n<th>")
 			}
-			b.WriteString(`<th><a href="`)
-			b.WriteString(root)
-			b.WriteString(r.Page)
-			b.WriteString(`">`)
 			b.WriteString(string(addressHTML(r.Address)))
-			b.WriteString(`</a>`)
 			if r.Main {
-				b.WriteString(`<span class="vh"> (main server)</span>`)
+				b.WriteString(`<span class=vh> (main server)</span>`)
 			}
-			b.WriteString(`</th>`)
 			out[ti] = append(out[ti], b.String())
 		}
 	}
@@ -808,13 +836,4 @@ func addressHTML(a string) template.HTML {
 		return template.HTML(html.EscapeString(a))
 	}
 	return wbr(a)
-}
-
-// stateSpan writes a state in words, coloured.
-func stateSpan(b *strings.Builder, s probe.State) {
-	b.WriteString(`<span class="st `)
-	b.WriteString(stateClass(s))
-	b.WriteString(`">`)
-	b.WriteString(html.EscapeString(stateName(s)))
-	b.WriteString(`</span>`)
 }

@@ -171,24 +171,28 @@ func TestDayPages(t *testing.T) {
 		day       string
 		want, not []string
 	}{
-		{"2017-05-19", []string{"The history starts on 2026-08-01", "All servers gone", `<a class="date" href="../../index.html#news-2017-05-19-gone">`,
-			`<a href="../../day/2015-01-31/index.html" rel="prev">← 2015-01-31</a>`, `<a href="../../day/2026-08-01/index.html" rel="next">2026-08-01 →</a>`},
-			[]string{`class="verdict`, `<table class="day">`}},
+		{"2017-05-19", []string{"The history starts on 2026-08-01", "All servers gone", `<li id="news-2017-05-19-gone"><a class="date" href="#news-2017-05-19-gone">`,
+			`<a href="../2015-01-31/index.html" rel=prev>← 2015-01-31</a>`, `<a href="../2026-08-01/index.html" rel=next>2026-08-01 →</a>`},
+			[]string{`class="verdict`, `<table class=day>`}},
 		{"2026-08-01", []string{"At the end of the day, the page would have said:", `<h3 id="first">First checked this day</h3>`,
-			`<a href="../../server/bn2/127.2.0.99/index.html"`[:0] + `127.2.0.99</span>`, "No change of state this day, only first checks."},
-			[]string{`<tr id="changes-`}},
+			`<li>bn2 <span class=addr>127.2.0.99</span></li>`, `<li>bn2 <a href="../../server/bn2/127.2.0.1/index.html">127.2.0.1</a></li>`,
+			"No change of state this day, only first checks."},
+			[]string{`<tr id=changes-`}},
 		// bn2's main server answers MSNP21 from 06:00: alive.
 		{"2026-09-01", []string{`<section class="verdict alive"`, `<p class="answer">No.</p>`, "MSNP21 and MSNP22 still answer in bn2 and db5</p>",
-			`<tr id="changes-20260901T060003Z"><td><time datetime="2026-09-01T06:00:03Z">06:00</time><td>bn2 <a class="addr" href="../../server/bn2/127.2.0.1/index.html">127.2.0.1</a><td>MSNP21`,
+			`<tr id=changes-20260901T060003Z><td>06:00<td>bn2 <a href=../../server/bn2/127.2.0.1/index.html>127.2.0.1</a><td>MSNP21<td><b class=r>rejected</b> to <b class=u>up</b><td>VER 1 MSNP21 CVR0` + "\n",
 			// The server that left the config is still in its group's table.
-			`<tr class="gone"><th>127.2.0.99 <small>no longer listed</small></th>`},
+			"<tr class=gone>\n<th>127.2.0.99 <small>no longer listed</small><td class=n>–<td>rejected<td class=n>–</table>"},
 			nil},
 		{"2026-09-15", []string{`<section class="verdict partial"`, "MSNP22 still answers in db5, but no main server does"}, nil},
 		// It left: no row, and its change is listed, unlinked.
-		{"2026-10-01", []string{`bn2 <span class="addr">127.2.0.99</span><td>MSNP21<td class="chg"><span class="st rejected">rejected</span><span class="to"> to </span><span class="st skipped">not scanned</span><td class="note">no longer probed`},
-			[]string{`<tr class="gone">`}},
-		{"2026-11-24", []string{"MSNP21 still answers in bn2, but no main server does", `<tr id="changes-20261124T080003Z">`,
-			`<tr><th><a href="../../server/db5/127.4.0.2/index.html">127.4.0.2</a></th><td class="u">up<td class="d">refused<td class="f">not MSN</tr>`},
+		{"2026-10-01", []string{`bn2 <span class=addr>127.2.0.99</span><td>MSNP21<td><b class=r>rejected</b> to <b class=s>not scanned</b><td>no longer probed` + "\n"},
+			[]string{`<tr class=gone>`}},
+		// At the end of the day: :443 up, MSNP21 down (an empty cell; it was
+		// refused, as the server's page says), MSNP22 not MSN since 08:00.
+		{"2026-11-24", []string{"MSNP21 still answers in bn2, but no main server does", `<tr id=changes-20261124T080003Z>`,
+			"<tr>\n<th>127.4.0.2<td class=u>up<td><td>not MSN<tr>",
+			`db5 <a href=../../server/db5/127.4.0.2/index.html>127.4.0.2</a><td>MSNP22<td><b class=u>up</b> to <b class=f>foreign</b>`},
 			nil},
 	}
 	for _, tt := range tests {
@@ -205,7 +209,7 @@ func TestDayPages(t *testing.T) {
 		}
 	}
 	// Skipped columns are left out of the tables: nothing checked them.
-	if page := site["day/2026-11-24/index.html"]; strings.Contains(page, `<th scope="col">:80</th>`) || !strings.Contains(page, `<th scope="col">:443</th>`) {
+	if page := site["day/2026-11-24/index.html"]; strings.Contains(page, `<th>:80<`) || !strings.Contains(page, `<thead><tr><th>IP<th>:443<th>MSNP21<th>MSNP22<tbody>`) {
 		t.Error("the day tables show the columns not scanned, or not the scanned ones")
 	}
 }
@@ -217,15 +221,19 @@ func TestServerPage(t *testing.T) {
 	for _, want := range []string{
 		`<title>127.2.0.4 · bn2 · Is MSN dead yet?</title>`,
 		`<p class="sub">A server of <a href="../../../index.html#group-bn2">bn2</a>.</p>`,
-		`<section id="check-msnp21" class="check"`,
-		`<dt>In this state</dt><dd>since 2026-11-20 14:00 UTC</dd>`,
-		`<dt>Uptime</dt><dd>up 17% of the time checked in the last 30 days, 4% in the last 365</dd>`,
-		`<dt>Answer</dt><dd class="detail">no answer within 3s</dd>`, `<dt>Took</dt><dd>107 ms, 2 attempts</dd>`,
-		`<dt>Last up</dt><dd>never seen up</dd>`,
+		`<section id=check-msnp21 class=check`,
+		`<dt>In this state<dd>since 2026-11-20 14:00 UTC<dt>`,
+		`<dt>Uptime<dd>up 17% of the time checked in the last 30 days, 4% in the last 365<dt>`,
+		`<dt>Answer<dd class=detail>no answer within 3s<dt>Took<dd>107 ms, 2 attempts<dt>`,
+		`<dt>Last up<dd>never seen up<dt>`,
 		"Every day from 2026-08-01 to 2026-11-25, newest month first (weeks start on Monday), coloured by the best of MSNP21 and MSNP22 each day.",
-		`<h4>2026-11</h4><p class="vh">up 5 days, partly up 1 day, down 18 days, no run 1 day; changes on 1 day, linked</p><ol class="cal w6">`,
-		`<li class="p"><a href="../../../day/2026-11-20/index.html">20</a>`,
-		`<li class="x">10<li class="x">11<li class="x">12<li class="x">13<li class="d">14`,
+		// November starts on a Sunday, down (the month's class: dd); the
+		// days without a change are one cell to the end of their week.
+		`<h4>2026-11</h4><p class=vh>up 5 days, partly up 1 day, down 18 days, no run 1 day; changes on 1 day, linked</p><ol class="cal w6 dd">` +
+			`<li>1<li class=x>2<li class=s6>3–8<li class=s7>9–15<li class=s4>16–19<li class=p><a href=../../../day/2026-11-20/index.html>20</a><li class="u s2">21–22<li class="u s3">23–25</ol>`,
+		// October's four days without a run, a cell a week, then down to
+		// the end of the week.
+		`<li class="x s2">10–11<li class="x s2">12–13<li class=s5>14–18`,
 		`<h4>2026-08</h4>`,
 	} {
 		if !strings.Contains(page, want) {
@@ -233,7 +241,7 @@ func TestServerPage(t *testing.T) {
 		}
 	}
 	// Its calendar links the days it changed, and only those.
-	links := regexp.MustCompile(`<li class="[a-z]"><a href="([^"]*)">`).FindAllStringSubmatch(page, -1)
+	links := regexp.MustCompile(`<li(?: class=[a-z])?><a href=([^>]*)>`).FindAllStringSubmatch(page, -1)
 	var got []string
 	for _, l := range links {
 		got = append(got, l[1])
@@ -242,8 +250,8 @@ func TestServerPage(t *testing.T) {
 		t.Errorf("calendar links %v, want %v", got, want)
 	}
 	// Its changes, newest first: the one change, then the first checks.
-	rows := regexp.MustCompile(`(?s)<tbody>(.*)</tbody>`).FindStringSubmatch(page)
-	if rows == nil || !strings.HasPrefix(rows[1], "\n<tr><td><a href=\"../../../day/2026-11-20/index.html#changes-20261120T140003Z\">") ||
+	rows := regexp.MustCompile(`(?s)<caption class=vh>Changes of state of this server, newest first</caption>.*?<tbody>(.*)</table>`).FindStringSubmatch(page)
+	if rows == nil || !strings.HasPrefix(rows[1], "\n<tr><td><a href=../../../day/2026-11-20/index.html#changes-20261120T140003Z>2026-11-20 14:00</a><td>MSNP21<td><b class=d>timeout</b> to <b class=u>up</b><td>VER 1 MSNP21 CVR0\n") ||
 		strings.Count(rows[1], "first check: ") != 3 || strings.Count(rows[1], "<tr>") != 4 {
 		t.Errorf("changes: %v", rows)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"deadyet/probe"
 	"deadyet/render/news"
 	"deadyet/static"
 	"deadyet/templates"
@@ -31,7 +32,7 @@ var staticFiles = []string{"favicon.svg", "pages.css", "style.css"}
 
 // siteFiles are the names of the files at the top of a site, as [Render]
 // makes them: what [CheckSiteDir] may replace.
-var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "status.json", "style.css"}
+var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "stale.js", "status.json", "style.css"}
 
 // siteDirs are the folders of a site's sub-pages, each holding only
 // folders and index.html files.
@@ -81,7 +82,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	}
 	nf := *v
 	nf.Root = v.Base
-	nf.Script, nf.ScriptHash = "", "" // the script is index.html's alone
+	nf.Script = false // the script is index.html's alone
 	notFound, err := exec("404.html", &nf)
 	if err != nil {
 		return nil, err
@@ -106,6 +107,9 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, pages...)
+	if v.Script {
+		files = append(files, File{staleScriptFile, []byte(staleScript)})
+	}
 	for _, name := range staticFiles {
 		data, err := fs.ReadFile(sfs, name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -127,11 +131,11 @@ var funcs = template.FuncMap{
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
 	"wbr":        wbr,
-	"stateName":  stateName,
-	"stateClass": stateClass,
+	"change":     func(from, to probe.State) template.HTML { return template.HTML(changeHTML(from, to)) },
 	"jobHelp":    jobHelp,
 	"plural":     plural,
 	"pageDay":    func(file string) string { return path.Base(path.Dir(file)) },
+	"dayFile":    dayPage,
 	"webURL":     webURL,
 	"markdownAt": MarkdownAt,
 	"inlineAt":   MarkdownInlineAt,

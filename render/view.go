@@ -61,10 +61,9 @@ type View struct {
 	Root     string       // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
 
-	// The page's one inline script (with a history only) and its CSP
-	// source; see staleScript.
-	Script     template.JS
-	ScriptHash string
+	// The page loads its one script (with a history only); see
+	// staleScript.
+	Script bool
 
 	config   probe.Config
 	chron    *chronicle                // with a history: the history day by day
@@ -175,7 +174,7 @@ var stateLegend = []StateInfo{
 	{"✔", "up", "up", "The port is open, or an MSN server negotiated that protocol version and answered the next command as MSN does."},
 	{"⊘", "rejected", "rejected", "An MSN server answered but refused that protocol version."},
 	{"not MSN", "foreign", "foreign", "Something answered, but not an MSN server: a web page, an echo, noise."},
-	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the tooltip says which."},
+	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the cell's words and its server's page say which."},
 	{"–", "skipped", "not scanned", "The column is kept for the record but no longer checked."},
 	{"no data", "none", "no data", noDataAbout},
 }
@@ -186,7 +185,7 @@ const noDataAbout = "The results hold no result for this check at this server: a
 
 // disagreeLegend explains the mark of a cell whose vantage points disagree.
 var disagreeLegend = StateInfo{"✔*", "up", "vantage points disagree",
-	"The checks ran from several places, which saw different things. The cell shows the best of them; its tooltip says which place saw what."}
+	"The checks ran from several places, which saw different things. The cell shows the best of them; its words and its server's page say which place saw what."}
 
 // Build makes the view model of the page. It fails when the config names a
 // check it does not define or the results hold two results for one cell.
@@ -335,25 +334,30 @@ func uniqueID(ids map[string]bool, id string) string {
 	return out
 }
 
-// CellsHTML is the row's cells as <td> elements: each shows the symbol,
-// carries the state in words for screen readers, and links to the check's
-// line on the server's page, where its details, timing and history are
-// text (the index stays compact, and nothing is left to a tooltip). It is written here rather than in the
+// CellsHTML is the row's cells as <td> elements: each is a link to the
+// check's line on the server's page, where its details, timing and
+// history are text (the index stays compact, and nothing is left to a
+// tooltip), classed by the state, whose symbol the style sheet draws; its
+// text is the state in words, for screen readers. It is written here rather than in the
 // template because a page of ten thousand servers spends most of its time
 // in the template engine escaping cells one field at a time. Every value
 // is escaped.
 func (r Row) CellsHTML() template.HTML {
 	var b strings.Builder
 	for _, c := range r.Cells {
-		b.WriteString(`<td class="`)
-		b.WriteString(html.EscapeString(c.Class))
-		b.WriteString(`"><a href="`)
-		b.WriteString(html.EscapeString(c.Href))
-		b.WriteString(`"><span aria-hidden="true">`)
-		b.WriteString(html.EscapeString(c.Symbol))
-		b.WriteString(`</span><span class="vh">`)
+		// The link first, then the state: its class and its words, which
+		// are the same in every cell of that state, so that a page of a
+		// hundred rows compresses well.
+		b.WriteString(`<td><a`)
+		writeAttr(&b, "href", c.Href)
+		if c.Disagree {
+			writeAttr(&b, "class", c.Class+" disagree")
+		} else {
+			writeAttr(&b, "class", c.Class)
+		}
+		b.WriteString(`><span class=vh>`)
 		b.WriteString(html.EscapeString(c.Text))
-		b.WriteString(`</span></a></td>`)
+		b.WriteString(`</span></a>`)
 	}
 	return template.HTML(b.String())
 }

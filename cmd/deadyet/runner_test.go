@@ -1061,28 +1061,27 @@ func (j *jobRun) deployPages(with map[string]string, env []string, out *bytes.Bu
 	return map[string]string{"page_url": "https://example.github.io/deadyet/"}, nil
 }
 
-// cachePath is the one workspace path a cache stand-in takes, and where it
-// is kept inside an entry.
-func (j *jobRun) cachePath(with map[string]string) (abs, rel string, err error) {
-	rel = strings.TrimSpace(with["path"])
+// cacheInputs are what both cache stand-ins take: the one workspace path
+// (absolute, and as given, where an entry keeps it) and the key.
+func (j *jobRun) cacheInputs(with map[string]string) (abs, rel, key string, err error) {
+	rel, key = strings.TrimSpace(with["path"]), with["key"]
 	if rel == "" || strings.ContainsAny(rel, "*?[!\n~") || filepath.IsAbs(rel) {
-		return "", "", fmt.Errorf("path %q: the stand-in takes one relative path, without patterns", rel)
+		return "", "", "", fmt.Errorf("path %q: the stand-in takes one relative path, without patterns", rel)
+	}
+	if key == "" {
+		return "", "", "", errors.New("no key")
 	}
 	abs, err = j.inWorkspace(rel)
-	return abs, filepath.Clean(rel), err
+	return abs, filepath.Clean(rel), key, err
 }
 
 // cacheRestore restores what actions/cache/restore would: the entry of
 // the key, else the newest entry whose key starts with one of the
 // restore-keys, tried in order; nothing on a miss.
 func (j *jobRun) cacheRestore(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
-	abs, rel, err := j.cachePath(with)
+	abs, rel, key, err := j.cacheInputs(with)
 	if err != nil {
 		return nil, err
-	}
-	key := with["key"]
-	if key == "" {
-		return nil, errors.New("no key")
 	}
 	caches := j.run.r.caches
 	found := slices.IndexFunc(caches, func(c cacheEntry) bool { return c.key == key })
@@ -1116,13 +1115,9 @@ func (j *jobRun) cacheRestore(with map[string]string, env []string, out *bytes.B
 // entry is never changed, and a missing path or a key saved already is a
 // warning, not a failure.
 func (j *jobRun) cacheSave(with map[string]string, env []string, out *bytes.Buffer) (map[string]string, error) {
-	abs, rel, err := j.cachePath(with)
+	abs, rel, key, err := j.cacheInputs(with)
 	if err != nil {
 		return nil, err
-	}
-	key := with["key"]
-	if key == "" {
-		return nil, errors.New("no key")
 	}
 	r := j.run.r
 	if slices.ContainsFunc(r.caches, func(c cacheEntry) bool { return c.key == key }) {

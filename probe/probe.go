@@ -62,8 +62,9 @@ type Kind string
 
 // The kinds of check.
 const (
-	TCP  Kind = "tcp"
-	MSNP Kind = "msnp"
+	TCP    Kind = "tcp"
+	MSNP   Kind = "msnp"
+	SignIn Kind = "signin" // msnp, then the first stage of sign-in (USR … I), redirects followed
 )
 
 // Via is the transport an MSNP check uses.
@@ -122,6 +123,7 @@ type Group struct {
 	About   string   // markdown under the heading; optional
 	Checks  []string // keys into Config.Checks, in column order
 	Servers []Server
+	Apart   bool // verdict = false: shown after the others, never counted in the verdict
 }
 
 // Config is everything a probe run needs.
@@ -129,6 +131,7 @@ type Config struct {
 	Timeout     time.Duration // per attempt
 	Attempts    int           // tries while the state is not Up
 	Concurrency int           // servers asked at once (each PerServer checks at once at most)
+	Account     string        // signin: the placeholder account named in USR; DefaultAccount when empty
 	Checks      map[string]Check
 	Groups      []Group
 }
@@ -138,6 +141,7 @@ const (
 	DefaultTimeout     = 3 * time.Second
 	DefaultAttempts    = 2
 	DefaultConcurrency = 256
+	DefaultAccount     = "probe@example.com" // example.com is reserved for examples (RFC 2606)
 )
 
 // Target is one server as one check sees it.

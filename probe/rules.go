@@ -64,6 +64,32 @@ func PrintableLine(s string) bool {
 	return true
 }
 
+// Invisible returns the index in s of the first character that can make
+// text read other than it is ("Trojan Source"): a bidirectional control
+// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or a zero-width
+// one (U+200B–U+200D, U+2060, U+FEFF), but a joiner inside an emoji sequence; -1 for none.
+func Invisible(s string) int {
+	prev := rune(0)
+	for i, r := range s {
+		switch {
+		case r == 0x200D && joinsEmoji(prev, s[i+len("\u200d"):]):
+		case r == 0x061C, r == 0x200E, r == 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+			r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
+			return i
+		}
+		prev = r
+	}
+	return -1
+}
+
+// joinsEmoji reports whether a zero-width joiner between prev and next
+// joins two emoji: a symbol, or its variation selector or skin tone, then a
+// symbol (👩🏽‍💻, 🏳️‍🌈).
+func joinsEmoji(prev rune, next string) bool {
+	r, _ := utf8.DecodeRuneInString(next)
+	return (unicode.Is(unicode.So, prev) || prev == 0xFE0F || prev >= 0x1F3FB && prev <= 0x1F3FF) && unicode.Is(unicode.So, r) && r != utf8.RuneError
+}
+
 // MaxDetail bounds a result's Detail, in bytes: what a check writes, what
 // results.json and history.jsonl keep, and what reading either of them keeps
 // of a longer one, so that no file can make a page or a feed grow with it.

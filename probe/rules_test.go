@@ -43,6 +43,27 @@ func TestPrintableLine(t *testing.T) {
 	}
 }
 
+func TestInvisible(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{"plain text, é, 日本語", -1},
+		{"up\u202etxt.exe", 2},
+		{"a\u200bb", 1},
+		{"\ufeffbom", 0},
+		{"x\u2066y\u2069", 1},
+		{"\u061c", 0},
+		{"family 👨\u200d👩\u200d👧, coder 👩🏽\u200d💻, flag 🏳️\u200d🌈", -1},
+		{"no emoji a\u200db", 10},
+		{"dangling 👨\u200d", len("dangling 👨")},
+	} {
+		if got := Invisible(tt.s); got != tt.want {
+			t.Errorf("Invisible(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestCanonicalHost(t *testing.T) {
 	tests := []struct {
 		in, want, err string

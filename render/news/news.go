@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -20,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"deadyet/probe"
+	"deadyet/render/tomlscan"
 )
 
 // Entry is one file of the news log.
@@ -46,7 +48,8 @@ func (e Entry) Heading() string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// MaxSize is the largest news file Load accepts.
+// MaxSize is the largest news file Load reads: a news entry is a few
+// paragraphs, and the largest of news/ is under 2 KB.
 const MaxSize = 64 << 10
 
 // newsName is the name of a news file: the date, a slug of lower-case
@@ -95,8 +98,10 @@ func Slug(title string) string {
 //	After a day of silence, …
 //
 // YAML front matter (a first line "---") is refused, as are control
-// characters but tab and line feed (CRLF line ends are read as LF), and any
-// tab in the title.
+// characters but tab and line feed (CRLF line ends are read as LF), any
+// tab in the title, the characters of [probe.Invisible], a file larger than
+// [MaxSize] (read no further) and front matter nested deeper than
+// [tomlscan.MaxDepth].
 //
 // README.md, hidden files (".draft.md"), editor backups ("…~") and other
 // files not ending in .md are ignored, as are folders without .md files.
@@ -144,7 +149,7 @@ func Load(fsys fs.FS, dir string) ([]Entry, error) {
 			errs = append(errs, fmt.Errorf("%s:1: is %s; a news entry must be a file of its own", shownPath(file), what))
 			continue
 		}
-		data, err := fs.ReadFile(fsys, file)
+		data, err := readAtMost(fsys, file, MaxSize+1) // Parse says when it is too large
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s:1: %w", shownPath(file), err))
 			continue
@@ -160,6 +165,16 @@ func Load(fsys fs.FS, dir string) ([]Entry, error) {
 	}
 	Sort(news)
 	return news, nil
+}
+
+// readAtMost reads at most n bytes of the file name of fsys.
+func readAtMost(fsys fs.FS, name string, n int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
 }
 
 // shownPath is p as an error shows it: as it is when it is printable text,
@@ -249,6 +264,11 @@ func Parse(file string, data []byte) (Entry, []error) {
 		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
 		return e, errs
 	}
+	if i := probe.Invisible(text); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		fail(1+strings.Count(text[:i], "\n"), "invisible character %U in the text (bidirectional and zero-width characters can make text read other than it is)", r)
+		return e, errs
+	}
 
 	bodyLine := 1
 	lines := strings.SplitAfter(text, "\n")
@@ -304,6 +324,10 @@ func (e *Entry) frontMatter(file, front string) []error {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	if line, err := tomlscan.Check([]byte(front)); err != nil {
+		fail(line+1, "front matter: %v", err)
+		return errs
 	}
 	var raw map[string]any
 	if _, err := toml.Decode(front, &raw); err != nil {

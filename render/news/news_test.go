@@ -3,6 +3,7 @@ package news
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -42,6 +43,11 @@ func TestParseNewsErrors(t *testing.T) {
 		{"2017-05-19-gone.md", "+++\ntitle = \"a\\tb\"\n+++\ntext", `news/2017-05-19-gone.md:2: front matter title has a control character U+0009`},
 		{"2017-05-19-gone.md", "---\ntitle: Gone\n---\ntext", `news/2017-05-19-gone.md:1: a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = "…", date = YYYY-MM-DD), as news/README.md shows`},
 		{"2017-05-19-gone.md", "\ufeff--- \r\ntitle: Gone\r\n---\r\ntext", `news/2017-05-19-gone.md:1: a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = "…", date = YYYY-MM-DD), as news/README.md shows`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\nx = " + strings.Repeat("{a = ", 20) + "1" + strings.Repeat("}", 20) + "\n+++\ntext", `news/2017-05-19-gone.md:3: front matter: nested deeper than 16 levels (arrays, tables and the parts of dotted keys count one each)`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\n" + strings.Repeat("a.", 20) + "a = 1\n+++\ntext", `news/2017-05-19-gone.md:3: front matter: nested deeper than 16 levels (arrays, tables and the parts of dotted keys count one each)`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone \u202eon\"\n+++\ntext", `news/2017-05-19-gone.md:2: invisible character U+202E in the text (bidirectional and zero-width characters can make text read other than it is)`},
+		{"2017-05-19-gone.md", "line\nad\u200bmin\n", `news/2017-05-19-gone.md:2: invisible character U+200B in the text (bidirectional and zero-width characters can make text read other than it is)`},
+		{"2017-05-19-gone.md", "+++\ntitle = \"Gone\"\n+++\n\u2066hidden\u2069", `news/2017-05-19-gone.md:4: invisible character U+2066 in the text (bidirectional and zero-width characters can make text read other than it is)`},
 		{"2017-05-19-a\x1bb.md", "text", `"news/2017-05-19-a\x1bb.md":1: file name "2017-05-19-a\x1bb.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)`},
 		{"2017-05-19-a\x1bb.md", "+++\nauthor = 1\n+++\ntext", `"news/2017-05-19-a\x1bb.md":1: file name "2017-05-19-a\x1bb.md" is not YYYY-MM-DD-slug.md (slug: lower-case letters and digits joined by -)
 "news/2017-05-19-a\x1bb.md":2: unknown front matter key "author" (known: title, date)`},
@@ -66,6 +72,7 @@ func TestParseNews(t *testing.T) {
 			Entry{Slug: "gone", Title: "Gone", Body: "All gone.\n\nRIP."}},
 		{"2017-05-19-a-2.md", "+++\n'title' = 'Quoted key'\n+++\nx", Entry{Slug: "a-2", Title: "Quoted key", Body: "x"}},
 		{"2017-05-19-gone.md", "+++ \n+++\nNo keys at all.", Entry{Slug: "gone", Body: "No keys at all."}},
+		{"2017-05-19-gone.md", "+++\ntitle = \"👩🏽\u200d💻\"\n+++\nA joiner in an emoji: 🏳️\u200d🌈.", Entry{Slug: "gone", Title: "👩🏽\u200d💻", Body: "A joiner in an emoji: 🏳️\u200d🌈."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,4 +266,48 @@ func TestCheckNewsDates(t *testing.T) {
 	if err := CheckDates(news, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Error(err)
 	}
+}
+
+// Load reads no more of a news file than it takes to know it is too large.
+func TestLoadNewsBounded(t *testing.T) {
+	const name = "news/2017-05-19-gone.md"
+	var read int
+	fsys := bigFS{fstest.MapFS{name: {}}, name, &read}
+	_, err := Load(fsys, "news")
+	if want := name + ":1: file is larger than 64 KiB"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	if read > MaxSize+1 {
+		t.Errorf("read %d bytes of the file, want at most %d", read, MaxSize+1)
+	}
+}
+
+// bigFS is MapFS, but its file name reads as 8 MiB of "x", counted in read.
+type bigFS struct {
+	fstest.MapFS
+	name string
+	read *int
+}
+
+func (b bigFS) Open(name string) (fs.File, error) {
+	f, err := b.MapFS.Open(name)
+	if err != nil || name != b.name {
+		return f, err
+	}
+	return bigFile{f, b.read}, nil
+}
+
+type bigFile struct {
+	fs.File
+	read *int
+}
+
+func (f bigFile) Read(p []byte) (int, error) {
+	n := min(len(p), 8<<20-*f.read)
+	if n == 0 {
+		return 0, io.EOF
+	}
+	copy(p, bytes.Repeat([]byte("x"), n))
+	*f.read += n
+	return n, nil
 }

@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/render"
+	"deadyet/render/tomlscan"
 )
 
 // Site is a decoded, validated site.toml.
@@ -27,15 +30,34 @@ type Site struct {
 	Page  render.Page // the page's text; its empty fields take render's fallbacks
 }
 
+// MaxSize is the largest site.toml Load reads: ten times a file of 1,000
+// servers with a page's text, which is about 100 KB.
+const MaxSize = 1 << 20
+
 // Load reads and validates the site.toml at path. Each problem in the file
 // is an [*Error], several are joined with newlines ([errors.Join]); a file
-// that cannot be read gives "path: cannot read: …"; when ctx has ended
-// before or by the end of the load, the error is ctx's.
+// that cannot be read, is not a regular file or is larger than [MaxSize]
+// gives one line "path: …"; when ctx has ended before or by the end of the
+// load, the error is ctx's.
 func Load(ctx context.Context, path string) (*Site, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(ctx, path, data)
+}
+
+// read reads the file at path, refusing before it reads one that is not a
+// regular file (a FIFO would block, /dev/zero never end) or is too large.
+func read(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	var f *os.File
+	if err == nil && fi.Mode().IsRegular() {
+		f, err = os.Open(path)
+	}
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -43,7 +65,27 @@ func Load(ctx context.Context, path string) (*Site, error) {
 		}
 		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
 	}
-	return Parse(ctx, path, data)
+	if f == nil {
+		what := "a special file"
+		switch {
+		case fi.IsDir():
+			what = "a folder"
+		case fi.Mode()&fs.ModeNamedPipe != 0:
+			what = "a FIFO"
+		case fi.Mode()&fs.ModeDevice != 0:
+			what = "a device"
+		}
+		return nil, fmt.Errorf("%s: is %s, not a regular file: site.toml must be one", path, what)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
+	case len(data) > MaxSize:
+		return nil, fmt.Errorf("%s: is larger than %d MiB, the most a site.toml may be", path, MaxSize>>20)
+	}
+	return data, nil
 }
 
 // Parse validates data, the site.toml named file in messages, as Load does.
@@ -56,6 +98,9 @@ func Parse(ctx context.Context, file string, data []byte) (*Site, error) {
 }
 
 func parse(file string, data []byte) (*Site, error) {
+	if line, err := tomlscan.Check(data); err != nil {
+		return nil, &Error{File: file, Line: line, Msg: err.Error()}
+	}
 	var root toml.Primitive // decoded twice: as a tree for its shape, then into siteFile
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&root)
 	if err != nil {

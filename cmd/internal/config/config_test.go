@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -139,4 +140,46 @@ func bigSite(n int) []byte {
 	}
 	b.WriteString("]\n")
 	return []byte(b.String())
+}
+
+// Load refuses, before it reads or parses, what could block or exhaust it:
+// a file that is not regular, one too large, TOML nested too deep.
+func TestLoadBounds(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.toml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nested := func(n int) string { return "x = " + strings.Repeat("{a = ", n) + "1" + strings.Repeat("}", n) + "\n" }
+	deep := "nested deeper than 16 levels (arrays, tables and the parts of dotted keys count one each)"
+	for _, tt := range []struct{ name, path, data, want string }{
+		{"device", "/dev/zero", "", "/dev/zero: is a device, not a regular file: site.toml must be one"},
+		{"fifo", fifo, "", fifo + ": is a FIFO, not a regular file: site.toml must be one"},
+		{"folder", dir, "", dir + ": is a folder, not a regular file: site.toml must be one"},
+		{"large", "large.toml", strings.Repeat("# a comment\n", MaxSize/12+1), "large.toml: is larger than 1 MiB, the most a site.toml may be"},
+		{"nested", "nested.toml", "\n" + nested(16), "nested.toml:2: " + deep},
+		{"nested-60KB", "big.toml", nested(10000), "big.toml:1: " + deep},
+		{"array", "array.toml", "a = " + strings.Repeat("[", 17) + strings.Repeat("]", 17), "array.toml:1: " + deep},
+		{"dotted", "dotted.toml", "[t]\n" + strings.Repeat("a.", 16) + "a = 1\n", "dotted.toml:2: " + deep},
+		{"header", "header.toml", "[" + strings.Repeat("a.", 16) + "a]\n", "header.toml:1: " + deep},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.path
+			if tt.data != "" {
+				path = filepath.Join(dir, tt.path)
+				tt.want = filepath.Join(dir, tt.want)
+				if err := os.WriteFile(path, []byte(tt.data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := time.Now()
+			_, err := Load(context.Background(), path)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("err = %v, want %s", err, tt.want)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v, want well under a second", d)
+			}
+		})
+	}
 }

@@ -1,11 +1,12 @@
 package config
 
 import (
-	"bytes"
-	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"deadyet/render/tomlscan"
 )
 
 // The lines of problems. BurntSushi/toml v1.6.0 keeps the position of each
@@ -42,37 +43,25 @@ func bareKey(k string) bool {
 	return k != ""
 }
 
-// token is one TOML token: a string of any of its four kinds, a comment, a
-// line end, one of "[]{}=,." or a word (a bare key, a number, a date, …).
-var token = regexp.MustCompile(`"""(?:[^\\]|\\[\s\S])*?"""("{0,2})|'''[\s\S]*?'''('{0,2})|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|\n|[\[\]{}=,.]|[^\s\[\]{}=,.#"']+`)
-
 // finder holds the line of every path of a file: that of its key or table
 // header, or, for an array element, the line the element starts on.
 type finder struct {
-	toks  []string // the file's tokens but comments
-	lines []int    // the line of each token
-	i     int
-	at    map[string]int      // path → line of its first mention
-	occ   map[string][]string // key as [name] writes it → the path of each of its definitions
-	aot   map[string]int      // path of an array of tables → its tables so far
+	toks []tomlscan.Token
+	i    int
+	at   map[string]int      // path → line of its first mention
+	occ  map[string][]string // key as [name] writes it → the path of each of its definitions
+	aot  map[string]int      // path of an array of tables → its tables so far
 }
 
 func findLines(data []byte) *finder {
-	f := &finder{at: map[string]int{}, occ: map[string][]string{}, aot: map[string]int{}}
-	line, last := 1, 0
-	for _, m := range token.FindAllIndex(data, -1) {
-		line += bytes.Count(data[last:m[0]], []byte("\n"))
-		if last = m[0]; data[m[0]] != '#' {
-			f.toks, f.lines = append(f.toks, string(data[m[0]:m[1]])), append(f.lines, line)
-		}
-	}
+	f := &finder{toks: tomlscan.Tokens(data), at: map[string]int{}, occ: map[string][]string{}, aot: map[string]int{}}
 	table := place{}
 	for f.space(); f.i < len(f.toks); f.space() {
 		if f.peek() != "[" {
 			f.keyValue(table)
 			continue
 		}
-		line := f.lines[f.i]
+		line := f.toks[f.i].Line
 		f.i++
 		array := f.peek() == "["
 		if array {
@@ -121,7 +110,7 @@ func (f *finder) record(p string, line int) {
 
 func (f *finder) peek() string {
 	if f.i < len(f.toks) {
-		return f.toks[f.i]
+		return f.toks[f.i].Text
 	}
 	return ""
 }
@@ -135,7 +124,7 @@ func (f *finder) space() {
 
 // keyValue reads "key = value" in the table at t.
 func (f *finder) keyValue(t place) {
-	line := f.lines[f.i]
+	line := f.toks[f.i].Line
 	parts := f.key()
 	if len(parts) == 0 { // cannot happen in a file the parser accepted
 		f.i++
@@ -156,7 +145,7 @@ func (f *finder) keyValue(t place) {
 func (f *finder) key() (parts []string) {
 	for {
 		switch k := f.peek(); {
-		case k == "" || bytes.ContainsAny([]byte(k[:1]), "[]{}=,.\n"):
+		case k == "" || strings.ContainsAny(k[:1], "[]{}=,.\n"):
 			return parts
 		case k[0] == '"' || k[0] == '\'':
 			var v struct{ K string }
@@ -187,7 +176,7 @@ func (f *finder) value(t place) {
 			if end == "}" {
 				f.keyValue(t)
 			} else {
-				f.record(t.elem(n).at, f.lines[f.i])
+				f.record(t.elem(n).at, f.toks[f.i].Line)
 				f.value(t.elem(n))
 			}
 			if f.space(); f.peek() == "," || f.i == start { // f.i == start: cannot happen in TOML

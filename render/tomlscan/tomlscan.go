@@ -1,0 +1,75 @@
+// Package tomlscan splits TOML text into tokens, and bounds how deeply it
+// nests before a parser sees it: site.toml and the news front matter come
+// from pull requests, and BurntSushi/toml v1.6.0 is super-linear in
+// nesting (a 60 KB x = {a = {a = … 1}} costs it 33 s and 4 GB), with no
+// limit of its own to set.
+package tomlscan
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Token is one token of TOML text, and the line (from 1) it starts on.
+type Token struct {
+	Text string
+	Line int
+}
+
+// token matches one TOML token: a string of any of its four kinds, a
+// comment, a line end, one of "[]{}=,." or a word (a bare key, a number, a
+// date, …). Go's regexp runs in time linear in the text.
+var token = regexp.MustCompile(`"""(?:[^\\]|\\[\s\S])*?"""("{0,2})|'''[\s\S]*?'''('{0,2})|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|\n|[\[\]{}=,.]|[^\s\[\]{}=,.#"']+`)
+
+// Tokens are the tokens of data but its comments. In text that is TOML up
+// to some point they are TOML's own up to there; what follows, a parser
+// refuses.
+func Tokens(data []byte) []Token {
+	var toks []Token
+	line, last := 1, 0
+	for _, m := range token.FindAllIndex(data, -1) {
+		for _, c := range data[last:m[0]] {
+			if c == '\n' {
+				line++
+			}
+		}
+		if last = m[0]; data[m[0]] != '#' {
+			toks = append(toks, Token{string(data[m[0]:m[1]]), line})
+		}
+	}
+	return toks
+}
+
+// MaxDepth bounds the nesting of TOML text: the arrays, inline tables and
+// table headers around a key or value, and the parts of a dotted key, count
+// a level each.
+const MaxDepth = 16
+
+// Check returns the line of the first token of data nested deeper than
+// [MaxDepth] levels, and an error that says so; 0 and nil when none is.
+func Check(data []byte) (int, error) {
+	depth, parts, dotted := 0, 0, false
+	for _, t := range Tokens(data) {
+		switch t.Text {
+		case "[", "{":
+			depth++
+		case "]", "}":
+			depth = max(depth-1, 0)
+		case ".":
+			dotted = true
+			continue
+		case "\n", "=", ",":
+			parts = 0
+		default:
+			if !dotted {
+				parts = 0
+			}
+			parts++
+		}
+		dotted = false
+		if depth+parts > MaxDepth {
+			return t.Line, fmt.Errorf("nested deeper than %d levels (arrays, tables and the parts of dotted keys count one each)", MaxDepth)
+		}
+	}
+	return 0, nil
+}

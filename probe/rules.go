@@ -51,6 +51,17 @@ func ValidHost(h string) bool {
 	return true
 }
 
+// ValidAccount reports whether a is an address a signin check may name
+// in USR: printable ASCII without spaces, one "@", a local part and a
+// host name of at least two labels ([ValidHost]), 254 bytes at most.
+func ValidAccount(a string) bool {
+	local, domain, ok := strings.Cut(a, "@")
+	for i := 0; i < len(a); i++ {
+		ok = ok && a[i] > ' ' && a[i] < 0x7f
+	}
+	return ok && len(a) <= 254 && local != "" && !strings.Contains(domain, "@") && strings.Contains(strings.Trim(domain, "."), ".") && ValidHost(domain)
+}
+
 // PrintableLine reports whether s is one line of printable text, as a
 // result's Detail and a run's Vantage must be: no control character (so no
 // line break), no invalid UTF-8 and no U+FFFD. results.json refuses anything

@@ -43,6 +43,19 @@ func TestPrintableLine(t *testing.T) {
 	}
 }
 
+func TestValidAccount(t *testing.T) {
+	for a, want := range map[string]bool{
+		"probe@example.com": true, "a.b+c@mail.example.org": true, "x@127.0.0.1": true,
+		"": false, "probe": false, "@example.com": false, "probe@": false, "probe@localhost": false,
+		"pro be@example.com": false, "probe@exa mple.com": false, "a@b@example.com": false,
+		"probe\r\nOUT@example.com": false, "prøbe@example.com": false, "probe@-x.example": false,
+	} {
+		if got := ValidAccount(a); got != want {
+			t.Errorf("ValidAccount(%q) = %v, want %v", a, got, want)
+		}
+	}
+}
+
 func TestInvisible(t *testing.T) {
 	for _, tt := range []struct {
 		s    string

@@ -20,7 +20,7 @@ func CheckFor(c Check) (CheckFunc, error) {
 	switch c.Kind {
 	case TCP:
 		return ProbeTCP, nil
-	case MSNP:
+	case MSNP, SignIn: // signin: msnp's check until its own lands
 		switch c.Via {
 		case Direct, "":
 			return ProbeMSNP, nil
@@ -310,7 +310,7 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				}
 				j := job{target: t, check: f, slot: slot}
 				p.toAsk++
-				if c.Kind != MSNP || (c.Via != HTTP && c.Via != HTTPS) {
+				if c.Kind != MSNP && c.Kind != SignIn || (c.Via != HTTP && c.Via != HTTPS) {
 					lanes = append(lanes, lane{jobs: []job{j}})
 					continue
 				}
@@ -335,7 +335,7 @@ func checkTarget(c Check) error {
 	if p := c.EffectivePort(); p < 1 || p > 65535 {
 		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
 	}
-	if c.Kind == MSNP && !ValidVersion(c.Version) {
+	if (c.Kind == MSNP || c.Kind == SignIn) && !ValidVersion(c.Version) {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
 	}
 	return nil

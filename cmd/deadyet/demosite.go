@@ -139,7 +139,7 @@ func demoSite(s *site, f *msntest.Fleet, timeout time.Duration) (*site, error) {
 
 // demoPort is the port of the fleet's that stands for the check c's.
 func demoPort(c probe.Check, p msntest.Ports) (int, error) {
-	if c.Kind == probe.MSNP {
+	if c.Kind == probe.MSNP || c.Kind == probe.SignIn {
 		switch c.Via {
 		case probe.Direct, "":
 			return p.Direct, nil

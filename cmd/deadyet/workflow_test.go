@@ -477,6 +477,7 @@ func previewResults(cfg probe.Config) probe.Results {
 		probe.TCP:  {probe.Up, probe.Timeout, probe.Up, probe.Refused, probe.Error, probe.Up, probe.Foreign},
 		probe.MSNP: {probe.Timeout, probe.Rejected, probe.Refused, probe.Timeout, probe.Foreign, probe.Error, probe.Timeout},
 	}
+	cycles[probe.SignIn] = cycles[probe.MSNP]
 	details := map[probe.State]string{
 		probe.Up: "fixture: connected", probe.Rejected: "fixture: VER 1 0", probe.Foreign: "fixture: not an MSN server",
 		probe.Refused: "fixture: connection refused", probe.Timeout: "fixture: no answer in 3s", probe.Error: "fixture: no such host",

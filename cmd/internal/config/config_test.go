@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,28 @@ func TestValidMinimal(t *testing.T) {
 	}
 	if len(c.Groups) != 1 || len(c.Groups[0].Servers) != 2 || !c.Groups[0].Servers[0].Main || c.Groups[0].Servers[1].Main {
 		t.Errorf("groups: %+v", c.Groups)
+	}
+}
+
+// A signin check, [probe] account and verdict = false reach the probe's types.
+func TestValidSignIn(t *testing.T) {
+	s, err := Load(context.Background(), "testdata/valid-signin.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Probe
+	want := map[string]probe.Check{
+		"signin21": {Key: "signin21", Label: "Sign-in", Kind: probe.SignIn, Version: "MSNP21", Via: probe.HTTPS, Scan: true},
+		"signin8":  {Key: "signin8", Label: "signin8", Kind: probe.SignIn, Version: "MSNP8", Via: probe.Direct, Scan: true},
+	}
+	if !maps.Equal(c.Checks, want) {
+		t.Errorf("checks:\n got %+v\nwant %+v", c.Checks, want)
+	}
+	if c.Account != "someone@example.org" || c.Groups[0].Apart || !c.Groups[1].Apart {
+		t.Errorf("account %q, apart %v %v", c.Account, c.Groups[0].Apart, c.Groups[1].Apart)
+	}
+	if s, err := Load(context.Background(), "testdata/valid-minimal.toml"); err != nil || s.Probe.Account != probe.DefaultAccount {
+		t.Errorf("default account: %v, %v", s, err)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"deadyet/probe"
@@ -77,12 +79,13 @@ type probeTable struct {
 	Timeout     value[string] `toml:"timeout"`
 	Attempts    value[int64]  `toml:"attempts"`
 	Concurrency value[int64]  `toml:"concurrency"`
+	Account     value[string] `toml:"account"`
 }
 
 // validate returns the run's settings, the defaults where a key is missing
 // or wrong.
 func (t probeTable) validate(p place, ps *problems) probe.Config {
-	c := probe.Config{Timeout: probe.DefaultTimeout, Attempts: probe.DefaultAttempts, Concurrency: probe.DefaultConcurrency}
+	c := probe.Config{Timeout: probe.DefaultTimeout, Attempts: probe.DefaultAttempts, Concurrency: probe.DefaultConcurrency, Account: probe.DefaultAccount}
 	if s, ok := t.Timeout.get(p.key("timeout"), ps); ok {
 		d, err := time.ParseDuration(s)
 		switch {
@@ -106,6 +109,13 @@ func (t probeTable) validate(p place, ps *problems) probe.Config {
 			ps.add("probe.concurrency", "probe.concurrency: %d is outside 1–%d", n, probe.MaxConcurrency)
 		} else {
 			c.Concurrency = int(n)
+		}
+	}
+	if a, ok := t.Account.get(p.key("account"), ps); ok {
+		if probe.ValidAccount(a) {
+			c.Account = a
+		} else {
+			ps.add(p.key("account").at, "probe.account: %q is not an address like %q (no spaces or control characters)", a, probe.DefaultAccount)
 		}
 	}
 	return c
@@ -148,23 +158,26 @@ func (t checkTable) validate(key string, p place, ps *problems) (probe.Check, bo
 			c.Port = int(port)
 		}
 	}
-	switch c.Kind {
-	case probe.TCP:
+	what := map[probe.Kind]string{probe.MSNP: "an msnp check", probe.SignIn: "a signin check"}[c.Kind]
+	switch {
+	case c.Kind == probe.TCP:
 		if t.Port.raw == nil {
 			ps.add(p.key("kind").at, "%s: a tcp check needs a port", name)
 		}
 		if t.Version.raw != nil {
-			ps.add(p.key("version").at, "%s.version: only msnp checks have a version", name)
+			ps.add(p.key("version").at, "%s.version: only msnp and signin checks have a version", name)
 		}
 		if t.Via.raw != nil {
-			ps.add(p.key("via").at, "%s.via: only msnp checks have a via", name)
+			ps.add(p.key("via").at, "%s.via: only msnp and signin checks have a via", name)
 		}
-	case probe.MSNP:
-		switch {
+	case what != "":
+		switch n, _ := strconv.Atoi(strings.TrimPrefix(c.Version, "MSNP")); {
 		case t.Version.raw == nil:
-			ps.add(p.key("kind").at, "%s: an msnp check needs a version, like \"MSNP21\"", name)
+			ps.add(p.key("kind").at, "%s: %s needs a version, like \"MSNP21\"", name, what)
 		case t.Version.ok && !probe.ValidVersion(c.Version):
 			ps.add(p.key("version").at, "%s.version: %q is not of the form MSNP<n>, like \"MSNP21\"", name, c.Version)
+		case c.Kind == probe.SignIn && t.Version.ok && n < 8:
+			ps.add(p.key("version").at, "%s.version: %q has no sign-in a signin check can start: use MSNP8 or later", name, c.Version)
 		}
 		switch c.Via {
 		case "":
@@ -176,13 +189,10 @@ func (t checkTable) validate(key string, p place, ps *problems) (probe.Check, bo
 		default:
 			ps.add(p.key("via").at, "%s.via: %q is not one of direct, http, https", name, c.Via)
 		}
-	default:
-		switch {
-		case t.Kind.raw == nil:
-			ps.add(p.at, "%s: kind is missing (tcp or msnp)", name)
-		case t.Kind.ok:
-			ps.add(p.key("kind").at, "%s.kind: %q is not one of tcp, msnp", name, c.Kind)
-		}
+	case t.Kind.raw == nil:
+		ps.add(p.at, "%s: kind is missing (tcp, msnp or signin)", name)
+	case t.Kind.ok:
+		ps.add(p.key("kind").at, "%s.kind: %q is not one of tcp, msnp, signin", name, c.Kind)
 	}
 	return c, len(ps.list) == n
 }
@@ -194,6 +204,7 @@ type groupTable struct {
 	About   value[string] `toml:"about"`
 	Checks  value[[]any]  `toml:"checks"`
 	Servers []serverTable `toml:"servers"`
+	Verdict value[bool]   `toml:"verdict"` // false: apart from the verdict
 }
 
 // validate returns group i. checks are the file's checks; names holds the
@@ -202,6 +213,9 @@ func (g groupTable) validate(i int, checks map[string]checkTable, names map[stri
 	p := place{}.key("group").elem(i)
 	grp := probe.Group{Title: plain(g.Title, p.key("title"), ps), About: markdown(g.About, p.key("about"), ps)}
 	grp.Name, _ = g.Name.get(p.key("name"), ps)
+	if v, ok := g.Verdict.get(p.key("verdict"), ps); ok {
+		grp.Apart = !v
+	}
 	switch at := p.key("name").at; {
 	case g.Name.raw == nil:
 		ps.add(p.at, "group %d has no name", i+1)

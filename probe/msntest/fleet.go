@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sync"
 )
 
 // Spec asks a fleet for Count servers that behave alike.
@@ -94,16 +93,9 @@ func (f *Fleet) Group(g string) []*Server {
 
 // Close stops every server and waits for them all.
 func (f *Fleet) Close() error {
-	errs := make([]error, len(f.Servers))
-	var wg sync.WaitGroup
-	const workers = 8
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(f.Servers); i += workers {
-				errs[i] = f.Servers[i].Close()
-			}
-		})
+	var errs []error
+	for _, s := range f.Servers {
+		errs = append(errs, s.Close())
 	}
-	wg.Wait()
 	return errors.Join(errs...)
 }

@@ -36,7 +36,6 @@
 package msntest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -266,10 +265,7 @@ func validKind(k Kind) bool {
 func (s *Server) listen(port int) (net.Listener, error) {
 	hostPort := net.JoinHostPort(s.Addr, strconv.Itoa(port))
 	if s.Behavior.Kind != Blackhole {
-		// No TCP keep-alive on the connections it accepts: idleLimit
-		// ends them long before, and it costs four system calls each.
-		lc := net.ListenConfig{KeepAlive: -1}
-		return lc.Listen(context.Background(), "tcp", hostPort)
+		return net.Listen("tcp", hostPort)
 	}
 	ln, filler, err := listenFull(s.Addr, port)
 	if err != nil {

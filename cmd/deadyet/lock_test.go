@@ -136,11 +136,10 @@ func TestLockWaitsForHolder(t *testing.T) {
 	}
 }
 
-// TestConcurrentBuilds: ten pairs of builds started at once on one
-// history and one site, each pair from two results files an hour apart
-// that both change the history. Whatever the order, the history and the
-// site end in the newer run's state, and the older run either ran first
-// or was refused (exit 2), never both lost.
+// TestConcurrentBuilds: ten pairs of builds at once on one history and
+// site, from results an hour apart that both change it. The history and
+// the site end in the newer run's state; the older run ran first or was
+// refused (exit 2).
 func TestConcurrentBuilds(t *testing.T) {
 	skipWithoutFlock(t)
 	opts := renderInputs(t, probe.Up)

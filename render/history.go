@@ -4,8 +4,6 @@ package render
 // documentation, "History", for what the page says and why.
 
 import (
-	"html"
-	"html/template"
 	"math"
 	"net/url"
 	"strconv"
@@ -144,7 +142,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 					changed[i] = rc.drawn[d]
 				}
 			}
-			row.Timeline = timelineSVG(bestDays(days, history.TimelineDays), hv.From, changed, "")
+			row.Timeline = timeline(bestDays(days, history.TimelineDays), hv.From, changed, "")
 		}
 	}
 
@@ -392,18 +390,27 @@ func bestDays(checks [][]history.Day, n int) []dayClass {
 	return out
 }
 
-// timelineSVG draws days as an inline SVG, one unit a day, oldest on the
-// left: a path per kind of day, each run of equal days one segment of it
-// (a line 8 units thick, drawn by the style sheet), so that a timeline
-// costs a few bytes per change rather than per day. Days with no data are
-// a thin grey line, never green or red. A day on which the row changed
-// (changed[i]) gets a mark under it that links to its day page (root is
-// the way from the page to the site's root); other days have no change
-// to show. Its aria-label says the same in words, for screen readers; the
-// server's page has it all as text (a tooltip would be for mice only).
-// What the days are of (their dates, and which columns they follow) the
-// column's header says, once for every row.
-func timelineSVG(days []dayClass, from time.Time, changed []bool, root string) template.HTML {
+// Timeline is a row's last days, drawn by the template "timeline": a
+// path per class of day, each run of equal days one segment, and a link
+// to the day's page under each day the row changed.
+type Timeline struct {
+	Days  int
+	Label string // the days in words, for screen readers
+	Paths []TimelinePath
+	Links []TimelineLink
+}
+
+// TimelinePath is the segments of one class of day: "M0 4h3M7 4h1".
+type TimelinePath struct{ Class, D string }
+
+// TimelineLink is the mark under day X, a link to its page.
+type TimelineLink struct {
+	X    int
+	Href string
+}
+
+// timeline draws days from from on, oldest first; changed[i] links day i.
+func timeline(days []dayClass, from time.Time, changed []bool, root string) *Timeline {
 	kinds := []struct {
 		c    dayClass
 		name string
@@ -420,59 +427,29 @@ func timelineSVG(days []dayClass, from time.Time, changed []bool, root string) t
 		segs[d] = append(append(append(append(segs[d], 'M'), strconv.Itoa(i)...), " 4h"...), strconv.Itoa(j-i)...)
 		i = j
 	}
+	tl := &Timeline{Days: len(days)}
 	var said []string
 	for _, k := range kinds {
 		if n := count[k.c]; n > 0 {
 			said = append(said, k.name+" "+plural(n, "day", "days"))
+			tl.Paths = append(tl.Paths, TimelinePath{string(k.c), string(segs[k.c])})
 		}
 	}
-	var links []int
 	for i, c := range changed {
 		if c && i < len(days) {
-			links = append(links, i)
+			tl.Links = append(tl.Links, TimelineLink{i, root + dayPage(from.AddDate(0, 0, i))})
 		}
 	}
-	text := strings.Join(said, ", ")
-	switch len(links) {
+	tl.Label = strings.Join(said, ", ")
+	switch len(tl.Links) {
 	case 0:
-		text += "; no change"
+		tl.Label += "; no change"
 	case 1:
-		text += "; a change on " + from.AddDate(0, 0, links[0]).Format(time.DateOnly) + ", linked"
+		tl.Label += "; a change on " + from.AddDate(0, 0, tl.Links[0].X).Format(time.DateOnly) + ", linked"
 	default:
-		text += "; changes on " + strconv.Itoa(len(links)) + " days, linked"
+		tl.Label += "; changes on " + strconv.Itoa(len(tl.Links)) + " days, linked"
 	}
-	label := html.EscapeString(text)
-	var b strings.Builder
-	b.WriteString(`<svg class=tl viewBox="0 0 `)
-	b.WriteString(strconv.Itoa(len(days)))
-	b.WriteString(` 12" width=90 height=16 preserveAspectRatio=none role=`)
-	if len(links) > 0 {
-		b.WriteString("group")
-	} else {
-		b.WriteString("img")
-	}
-	b.WriteString(` aria-label="`)
-	b.WriteString(label)
-	b.WriteString(`">`)
-	for _, k := range kinds {
-		if len(segs[k.c]) > 0 {
-			b.WriteString(`<path class=`)
-			b.WriteByte(byte(k.c))
-			b.WriteString(` d="`)
-			b.Write(segs[k.c])
-			b.WriteString(`"/>`)
-		}
-	}
-	for _, i := range links {
-		day := from.AddDate(0, 0, i)
-		b.WriteString(`<a`)
-		writeAttr(&b, "href", root+dayPage(day))
-		b.WriteString(`><path d="M`)
-		b.WriteString(strconv.Itoa(i))
-		b.WriteString(` 9h1v3h-1z"/></a>`)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return tl
 }
 
 func plural(n int, one, many string) string {
@@ -482,28 +459,6 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// staleScriptFile is the file of the page's one script, at the site's
-// root, written with a history only.
+// staleScriptFile is the page's one script, a file of the static
+// folder, in the site with a history only.
 const staleScriptFile = "stale.js"
-
-// staleScript is the page's one script, present only with a history. It
-// adds "(N minutes ago)" to the time of the last run and, when that is
-// more than StaleAfter ago, reveals the notice #stale. Without it the page
-// is complete: the time of the last run is always shown. It is a file of
-// its own (the CSP allows the site's own scripts on the index only), not
-// in the page: a page of a hundred servers with ten years of history is
-// near its size goal, and the browser keeps the file.
-const staleScript = `(() => {
-  const run = document.getElementById("last-run"), stale = document.getElementById("stale");
-  if (!run || !stale) return;
-  const min = Math.floor((Date.now() - Date.parse(run.dateTime)) / 60000);
-  if (!(min >= 0)) return;
-  const h = Math.floor(min / 60), n = (v, unit) => v + " " + unit + (v === 1 ? "" : "s");
-  const ago = min < 1 ? "less than a minute" : min < 120 ? n(min, "minute") : h < 48 ? n(h, "hour") : n(Math.floor(h / 24), "day");
-  run.after(" (" + ago + " ago)");
-  if (min > 180) {
-    stale.querySelector(".age").textContent = ago;
-    stale.hidden = false;
-  }
-})();
-`

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/static"
 )
 
 // TestFixtureHistoryFile keeps testdata/history/history.jsonl what the
@@ -204,7 +206,7 @@ func TestHistoryLags(t *testing.T) {
 	if h := c.History; h == nil || !slices.Equal(h.Phrases(), []string{"not in the history yet"}) {
 		t.Errorf("new server: %+v", h)
 	}
-	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
+	if tl := execute(t, "timeline", rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
 		t.Errorf("new server's timeline: %s", tl)
 	}
 }
@@ -322,7 +324,7 @@ func TestTimelineSVG(t *testing.T) {
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := string(timelineSVG(classes, from, nil, ""))
+			svg := execute(t, "timeline", timeline(classes, from, nil, ""))
 			wantLabel := tt.label + "; no change"
 			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
 				t.Errorf("label: want %q in\n%s", wantLabel, svg)
@@ -395,7 +397,7 @@ func TestTimelineLinks(t *testing.T) {
 		for _, d := range tt.days {
 			changed[d] = true
 		}
-		svg := string(timelineSVG(classes, from, changed, tt.root))
+		svg := execute(t, "timeline", timeline(classes, from, changed, tt.root))
 		if got := strings.Count(svg, "<a "); got != len(tt.links) {
 			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
 		}
@@ -451,7 +453,7 @@ func TestTimelineOfRows(t *testing.T) {
 		{"co4", "127.3.0.2", "the best of MSNP21 and MSNP22 each day", "down 85 days, no data 5 days; no change"},
 	}
 	for _, tt := range tests {
-		tl := string(rowOf(t, v, tt.group, tt.address).Timeline)
+		tl := execute(t, "timeline", rowOf(t, v, tt.group, tt.address).Timeline)
 		if !strings.Contains(tl, `aria-label="`+tt.label+`"`) {
 			t.Errorf("%s %s: want label %q in\n%s", tt.group, tt.address, tt.label, tl)
 		}
@@ -472,7 +474,7 @@ func TestTimelineOfRows(t *testing.T) {
 		t.Error("the timelines' headers do not say their dates and what they follow")
 	}
 	// The links are to the days of the changes.
-	tl := string(rowOf(t, v, "services", "login.live.example").Timeline)
+	tl := execute(t, "timeline", rowOf(t, v, "services", "login.live.example").Timeline)
 	if !strings.Contains(tl, `<a href=day/2026-11-10/index.html>`) || !strings.Contains(tl, `<a href=day/2026-11-22/index.html>`) || strings.Count(tl, "<a ") != 2 {
 		t.Errorf("login.live.example's links: %s", tl)
 	}
@@ -499,7 +501,11 @@ func TestStaleNotice(t *testing.T) {
 	if n := strings.Count(page, "<script"); n != 1 || !strings.Contains(page, `<script src="stale.js"></script>`) {
 		t.Fatalf("want the one script stale.js, found %d scripts", n)
 	}
-	if !bytes.Equal(fileOf(t, files, "stale.js"), []byte(staleScript)) {
+	staleScript, err := fs.ReadFile(static.FS, staleScriptFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fileOf(t, files, "stale.js"), staleScript) {
 		t.Error("the site's stale.js is not the script")
 	}
 	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -147,7 +147,7 @@ func absolute(site, rel string) string {
 // changed something, newest first. The feed's updated is the newest entry's
 // time (or the run's time when there is none), so the feed only changes
 // when its entries do.
-func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
+func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, error)) ([]byte, error) {
 	site := v.Page.URL
 	f := atomFeedDoc{
 		Title:  v.Page.Title,
@@ -183,6 +183,10 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 	}
 	if v.History != nil {
 		for _, r := range v.History.Runs {
+			body, err := exec("feed-changes", r)
+			if err != nil {
+				return nil, err
+			}
 			id := "urn:deadyet:" + r.ID()
 			if site != "" {
 				id = absolute(site, "#"+r.ID())
@@ -192,7 +196,7 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 				ID:      id,
 				Updated: r.T.UTC().Format(time.RFC3339),
 				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(r.T) + "#" + r.ID())},
-				Content: atomText{Type: "html", Body: changesHTML(r)},
+				Content: atomText{Type: "html", Body: string(body)},
 			}})
 		}
 	}
@@ -217,22 +221,6 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// changesHTML is the content of a run's feed entry: a list of its changes.
-func changesHTML(r ChangeRun) string {
-	var b strings.Builder
-	b.WriteString("<ul>")
-	for _, c := range r.Changes {
-		b.WriteString("<li>")
-		b.WriteString(html.EscapeString(c.Sentence()))
-		if c.Detail != "" {
-			b.WriteString(" (" + html.EscapeString(c.Detail) + ")")
-		}
-		b.WriteString("</li>")
-	}
-	b.WriteString("</ul>")
-	return b.String()
-}
-
 // badgeLook is the message and colour of the badge, by verdict.
 var badgeLook = map[Verdict]struct{ message, color string }{
 	Dead:    {"dead", "#c0392b"},
@@ -241,30 +229,27 @@ var badgeLook = map[Verdict]struct{ message, color string }{
 	Unknown: {"unknown", "#6c757d"},
 }
 
-// badge renders badge.svg: "MSN | dead", in the manner of shields.io.
-func badge(v Verdict) []byte {
+// Badge is what the template "badge.svg" draws: "MSN | dead", in the
+// manner of shields.io; widths in pixels, X the middle of each text.
+type Badge struct {
+	Label, Message, Color string
+	W, LW, MW             int
+	Texts                 []struct{ X, Text string }
+}
+
+func badgeOf(v Verdict) Badge {
 	look, ok := badgeLook[v]
 	if !ok {
 		look = badgeLook[Unknown]
 	}
-	const label = "MSN"
-	lw, mw := textWidth(label)+12, textWidth(look.message)+12
-	w := lw + mw
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="20" role="img" aria-label="%s: %s">`, w, label, look.message)
-	fmt.Fprintf(&b, `<title>%s: %s</title>`, label, look.message)
-	b.WriteString(`<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`)
-	fmt.Fprintf(&b, `<clipPath id="r"><rect width="%d" height="20" rx="3" fill="#fff"/></clipPath>`, w)
-	fmt.Fprintf(&b, `<g clip-path="url(#r)"><rect width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/><rect width="%d" height="20" fill="url(#s)"/></g>`, lw, lw, mw, look.color, w)
-	b.WriteString(`<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">`)
-	for _, t := range []struct {
-		x    float64
-		text string
-	}{{float64(lw) / 2, label}, {float64(lw) + float64(mw)/2, look.message}} {
-		fmt.Fprintf(&b, `<text x="%.1f" y="15" fill="#010101" fill-opacity=".3">%s</text><text x="%.1f" y="14">%s</text>`, t.x, t.text, t.x, t.text)
+	b := Badge{Label: "MSN", Message: look.message, Color: look.color}
+	b.LW, b.MW = textWidth(b.Label)+12, textWidth(b.Message)+12
+	b.W = b.LW + b.MW
+	b.Texts = []struct{ X, Text string }{
+		{strconv.FormatFloat(float64(b.LW)/2, 'f', 1, 64), b.Label},
+		{strconv.FormatFloat(float64(b.LW)+float64(b.MW)/2, 'f', 1, 64), b.Message},
 	}
-	b.WriteString("</g></svg>\n")
-	return b.Bytes()
+	return b
 }
 
 // textWidth estimates the width in pixels of s in 11px Verdana.

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"deadyet/probe"
-	"deadyet/render/news"
 	"deadyet/static"
 	"deadyet/templates"
 )
@@ -75,7 +73,6 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 		return buf.Bytes(), nil
 	}
 
-	var files []File
 	index, err := exec("index.html", v)
 	if err != nil {
 		return nil, err
@@ -91,26 +88,25 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed, err := atomFeed(v, append(append([]news.Entry(nil), v.News...), v.Older...))
+	feed, err := atomFeed(v, v.allNews(), exec)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files,
-		File{"404.html", notFound},
-		File{"badge.svg", badge(v.Verdict)},
-		File{"feed.xml", feed},
-		File{"index.html", index},
-		File{"status.json", status},
-	)
+	badge, err := exec("badge.svg", badgeOf(v.Verdict))
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{"404.html", notFound}, {"badge.svg", badge}, {"feed.xml", feed}, {"index.html", index}, {"status.json", status}}
 	pages, err := v.subPages(exec)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, pages...)
+	names := staticFiles
 	if v.Script {
-		files = append(files, File{staleScriptFile, []byte(staleScript)})
+		names = append(names[:len(names):len(names)], staleScriptFile)
 	}
-	for _, name := range staticFiles {
+	for _, name := range names {
 		data, err := fs.ReadFile(sfs, name)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("static files: %s is missing", name)
@@ -125,20 +121,21 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 
 // funcs are the template functions.
 var funcs = template.FuncMap{
-	"markdown":   Markdown,
-	"inline":     MarkdownInline,
-	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"human":      human,
-	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
-	"wbr":        wbr,
-	"change":     func(from, to probe.State) template.HTML { return template.HTML(changeHTML(from, to)) },
-	"jobHelp":    jobHelp,
-	"plural":     plural,
-	"pageDay":    func(file string) string { return path.Base(path.Dir(file)) },
-	"dayFile":    dayPage,
-	"webURL":     webURL,
-	"markdownAt": MarkdownAt,
-	"inlineAt":   MarkdownInlineAt,
+	"markdown":    Markdown,
+	"inline":      MarkdownInline,
+	"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"human":       human,
+	"day":         func(t time.Time) string { return t.Format(time.DateOnly) },
+	"labels":      func(host string) []string { return strings.Split(host, ".") },
+	"stateName":   stateName,
+	"noDataAbout": func() string { return noDataAbout },
+	"jobHelp":     jobHelp,
+	"plural":      plural,
+	"pageDay":     func(file string) string { return path.Base(path.Dir(file)) },
+	"dayFile":     dayPage,
+	"webURL":      webURL,
+	"markdownAt":  MarkdownAt,
+	"inlineAt":    MarkdownInlineAt,
 }
 
 // webURL is u when it is an http(s) address, else "": a link the page
@@ -150,11 +147,6 @@ func webURL(u string) string {
 		return ""
 	}
 	return u
-}
-
-// wbr escapes a host name and lets it break after its dots.
-func wbr(host string) template.HTML {
-	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(host), ".", ".<wbr>"))
 }
 
 // A SiteDirError says why a folder may not be replaced by a site: it holds

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"net/netip"
@@ -67,8 +66,8 @@ type View struct {
 
 	config   probe.Config
 	chron    *chronicle                // with a history: the history day by day
-	rowHeads [][]string                // the rows' starts in the day tables; see rowHeadsHTML
-	dayKeys  []string                  // by key of chron, its cells in the day pages' changes; see dayKeysHTML
+	dayCells []template.HTML           // by stateCode: a day table's cell
+	dayKeys  []DayKey                  // by key of chron: as the day pages name it
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
 
@@ -124,7 +123,7 @@ type Row struct {
 	Note     string
 	Page     string        // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
 	Cells    []Cell        // one per column
-	Timeline template.HTML // with a history: the last days as an inline SVG
+	Timeline *Timeline // with a history: the last days
 }
 
 // Cell is what one check found at one server.
@@ -332,34 +331,6 @@ func uniqueID(ids map[string]bool, id string) string {
 	}
 	ids[out] = true
 	return out
-}
-
-// CellsHTML is the row's cells as <td> elements: each is a link to the
-// check's line on the server's page, where its details, timing and
-// history are text (the index stays compact, and nothing is left to a
-// tooltip), classed by the state, whose symbol the style sheet draws; its
-// text is the state in words, for screen readers. It is written here rather than in the
-// template because a page of ten thousand servers spends most of its time
-// in the template engine escaping cells one field at a time. Every value
-// is escaped.
-func (r Row) CellsHTML() template.HTML {
-	var b strings.Builder
-	for _, c := range r.Cells {
-		// The link first, then the state: its class and its words, which
-		// are the same in every cell of that state, so that a page of a
-		// hundred rows compresses well.
-		b.WriteString(`<td><a`)
-		writeAttr(&b, "href", c.Href)
-		if c.Disagree {
-			writeAttr(&b, "class", c.Class+" disagree")
-		} else {
-			writeAttr(&b, "class", c.Class)
-		}
-		b.WriteString(`><span class=vh>`)
-		b.WriteString(html.EscapeString(c.Text))
-		b.WriteString(`</span></a>`)
-	}
-	return template.HTML(b.String())
 }
 
 func newCell(r probe.Result) Cell {

@@ -145,13 +145,13 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 			return err
 		}
 	}
-	if err := parallel(len(files), func(i int) error {
+	if err := parallel(len(files), writeWorkers, func(i int) error {
 		return writeFile(filepath.Join(tmp, filepath.FromSlash(files[i].Name)), files[i].Data, 0o644)
 	}); err != nil {
 		return err
 	}
 	order = append(order, ".")
-	if err := parallel(len(order), func(i int) error {
+	if err := parallel(len(order), writeWorkers, func(i int) error {
 		return syncDir(filepath.Join(tmp, filepath.FromSlash(order[i])))
 	}); err != nil {
 		return fmt.Errorf("sync the new site: %w", err)
@@ -172,16 +172,16 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	return nil
 }
 
-// parallel calls do(0), …, do(n-1) on at most writeWorkers goroutines, and
+// parallel calls do(0), …, do(n-1) on at most workers goroutines, and
 // returns the first error; after one, no new call begins.
-func parallel(n int, do func(i int) error) error {
+func parallel(n, workers int, do func(i int) error) error {
 	var (
 		mu    sync.Mutex
 		next  int
 		first error
 		wg    sync.WaitGroup
 	)
-	for range min(n, writeWorkers) {
+	for range min(n, workers) {
 		wg.Go(func() {
 			for {
 				mu.Lock()

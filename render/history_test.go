@@ -162,7 +162,7 @@ func TestCellHistory(t *testing.T) {
 			if c.History == nil {
 				t.Fatal("no history")
 			}
-			said := strings.Join(c.History.Phrases(), ";\n") + ";\n" + c.Text
+			said := strings.Join(phrases(c.History), ";\n") + ";\n" + c.Text
 			for _, w := range tt.want {
 				if !strings.Contains(said, w) {
 					t.Errorf("lacks %q:\n%s", w, said)
@@ -203,7 +203,7 @@ func TestHistoryLags(t *testing.T) {
 		t.Errorf("lagging history: %+v", h)
 	}
 	c = cellOf(t, v, "bn2", "127.2.9.9", "msnp21")
-	if h := c.History; h == nil || !slices.Equal(h.Phrases(), []string{"not in the history yet"}) {
+	if h := c.History; h == nil || !slices.Equal(phrases(h), []string{"not in the history yet"}) {
 		t.Errorf("new server: %+v", h)
 	}
 	if tl := execute(t, "timeline", rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
@@ -263,31 +263,49 @@ func days(pattern string) []history.Day {
 	return out
 }
 
-func TestBestDays(t *testing.T) {
-	tests := []struct {
-		name   string
-		checks []string
-		want   string
-	}{
-		{"none", nil, "nnnn"},
-		{"one", []string{"udpn"}, "udpn"},
-		{"best wins", []string{"dddn", "udpn"}, "udpn"},
-		{"no data is not down", []string{"nnnn", "dnnd"}, "dnnd"},
-		{"a known day beats no data", []string{"nnnn", "pnnn"}, "pnnn"},
-		{"partly beats down", []string{"dpdd", "ddpd"}, "dppd"},
+// phrases is what the history says of a cell, a phrase each.
+func phrases(h *CellHistory) []string {
+	var out []string
+	add := func(ok bool, s string) {
+		if ok {
+			out = append(out, s)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var checks [][]history.Day
-			for _, p := range tt.checks {
-				checks = append(checks, days(p))
+	add(h.Lag != "", h.Lag)
+	add(h.First, "since its first check, "+h.Since)
+	add(!h.First && h.Since != "", "since "+h.Since)
+	add(h.Uptime != "", h.Uptime)
+	add(h.NeverUp, "never seen up")
+	add(h.LastUp != "", "last up "+h.LastUp)
+	return out
+}
+
+// bestDays is, for each of n days, the best fraction up of any of the
+// checks' days, as a class: what the chronicle must draw.
+func bestDays(checks [][]history.Day, n int) []dayClass {
+	out := make([]dayClass, n)
+	for i := range out {
+		best, known := 0.0, false
+		for _, days := range checks {
+			if f, ok := days[i].Fraction(); ok {
+				best, known = max(best, f), true
+				if days[i].Up >= days[i].Known {
+					best = 1
+				}
 			}
-			got := bestDays(checks, 4)
-			if string(dayClassBytes(got)) != tt.want {
-				t.Errorf("bestDays = %s, want %s", dayClassBytes(got), tt.want)
-			}
-		})
+		}
+		switch {
+		case !known:
+			out[i] = noData
+		case best >= 1:
+			out[i] = upDay
+		case best > 0:
+			out[i] = partDay
+		default:
+			out[i] = downDay
+		}
 	}
+	return out
 }
 
 func dayClassBytes(d []dayClass) []byte {
@@ -854,8 +872,6 @@ func TestUptimeWords(t *testing.T) {
 // TestChangeRunsWhole: a feed entry has every change of its run, however
 // many history lines that takes to read.
 func TestChangeRunsWhole(t *testing.T) {
-	defer func(n int) { recentScan = n }(recentScan)
-	recentScan = 3
 	h, err := history.Read(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -888,16 +904,10 @@ func TestChangeRunsWhole(t *testing.T) {
 		}
 		return out
 	}
-	// The newest run alone is more than three lines: read on.
+	// Every run whole, newest first.
 	if got, want := strings.Join(runs(at.Add(3*time.Hour)), " "), "03:5 02:2 01:2"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
 	}
-	// Three lines hold the 02 run and part of the 01 run: the 01 run is
-	// left out rather than cut.
-	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2"; got != want {
-		t.Errorf("runs %s, want %s", got, want)
-	}
-	recentScan = 1000
 	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2 01:2"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
 	}

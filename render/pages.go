@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"deadyet/probe"
@@ -124,11 +125,12 @@ type DayView struct {
 }
 
 // DayTable is a group's table as it stood at the end of a day: the
-// columns anything checked that day.
+// columns anything checked that day, and its rows, each rendered once for
+// all the days it is the same (the template "day-row").
 type DayTable struct {
 	ID, Title, AddrCol string
 	Cols               []string
-	Rows               []DayRow
+	Rows               []template.HTML
 }
 
 // DayRow is a server's row of a day table; Gone: the config no longer
@@ -302,14 +304,17 @@ func dayLetter(ch *chronicle, rc *rowChronicle, d int64) byte {
 
 // fillDay adds to a day's view what takes the time: its tables, its
 // verdict and its changes.
-func (v *View) fillDay(dv *DayView) {
+func (v *View) fillDay(dv *DayView) error {
 	dc := dv.dc
 	if dv.HasTables {
-		dv.Tables, dv.Verdict, dv.Headline = v.dayTables(dc)
+		var err error
+		if dv.Tables, dv.Verdict, dv.Headline, err = v.dayTables(dc); err != nil {
+			return err
+		}
 		dv.Answer = v.Page.Verdict.Of(dv.Verdict)
 	}
 	if v.chron == nil {
-		return
+		return nil
 	}
 	seen := map[[2]string]bool{}
 	var run time.Time
@@ -336,6 +341,7 @@ func (v *View) fillDay(dv *DayView) {
 		}
 		dv.Changes = append(dv.Changes, c)
 	}
+	return nil
 }
 
 // dayKeysOf names each key of the chronicle for the day pages: the
@@ -387,6 +393,7 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 		f.Head, f.Crumbs, f.Foot = p[0], p[1], p[2]
 		return nil
 	}
+	v.exec, v.dayRows = exec, &sync.Map{}
 	v.dayCells = make([]template.HTML, len(probe.States)+1)
 	for c := range v.dayCells {
 		b, err := exec("day-cell", stateCode(c).state())
@@ -410,7 +417,9 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 	for _, dv := range days {
 		frames = append(frames, &dv.frame)
 		jobs = append(jobs, func() (File, error) {
-			v.fillDay(dv)
+			if err := v.fillDay(dv); err != nil {
+				return File{}, err
+			}
 			b, err := exec("day.html", dv)
 			dv.Tables, dv.Changes = nil, nil // done: a long history has thousands
 			return File{dv.File, b}, err
@@ -495,7 +504,7 @@ func reverse[T any](s []T) {
 // verdict the page would have given then: a row per server of the config
 // (and per server of the history a group no longer lists, on days it was
 // checked), a column per check anything was checked with that day.
-func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string) {
+func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) {
 	ch := v.chron
 	st := func(k int32) stateCode {
 		if k < 0 || int(k) >= len(dc.states) {
@@ -539,10 +548,11 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string) {
 		for _, ci := range cols {
 			dt.Cols = append(dt.Cols, t.Columns[ci].Label)
 		}
-		row := func(r DayRow, keys []int32, main bool) {
+		row := func(r DayRow, keys []int32, main bool) error {
+			key := []byte(strconv.Itoa(ti) + "/" + r.Address)
 			for _, ci := range cols {
 				c := st(keys[ci])
-				r.Cells = append(r.Cells, v.dayCells[c])
+				key = append(strconv.AppendInt(append(key, ' '), int64(ci), 10), byte(c))
 				s := &seen[ti][ci]
 				if c.live() {
 					s.data, s.mainData = true, s.mainData || main
@@ -551,16 +561,33 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string) {
 					s.up, s.mainUp = true, s.mainUp || main
 				}
 			}
-			dt.Rows = append(dt.Rows, r)
+			if r.Gone {
+				key = append(key, 'g')
+			}
+			if h, ok := v.dayRows.Load(string(key)); ok {
+				dt.Rows = append(dt.Rows, h.(template.HTML))
+				return nil
+			}
+			for _, ci := range cols {
+				r.Cells = append(r.Cells, v.dayCells[st(keys[ci])])
+			}
+			b, err := v.exec("day-row", r)
+			v.dayRows.Store(string(key), template.HTML(b))
+			dt.Rows = append(dt.Rows, template.HTML(b))
+			return err
 		}
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			row(DayRow{Address: r.Address, Host: !isIP(r.Address), Main: r.Main}, ch.rows[ti][ri].keys, r.Main)
+			if err := row(DayRow{Address: r.Address, Host: !isIP(r.Address), Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
+				return nil, "", "", err
+			}
 		}
 		for _, e := range extra {
-			row(DayRow{Address: e.address, Host: !isIP(e.address), Gone: true}, e.keys, false)
+			if err := row(DayRow{Address: e.address, Host: !isIP(e.address), Gone: true}, e.keys, false); err != nil {
+				return nil, "", "", err
+			}
 		}
 	}
 	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) colSeen { return seen[ti][ci] })
-	return out, verdict, headline
+	return out, verdict, headline, nil
 }

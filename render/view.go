@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"deadyet/probe"
@@ -65,8 +66,10 @@ type View struct {
 	Script bool
 
 	config   probe.Config
-	chron    *chronicle                // with a history: the history day by day
+	chron    *chronicle // with a history: the history day by day
+	exec     func(string, any) ([]byte, error)
 	dayCells []template.HTML           // by stateCode: a day table's cell
+	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
 	dayKeys  []DayKey                  // by key of chron: as the day pages name it
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
@@ -121,8 +124,8 @@ type Row struct {
 	Address  string
 	Main     bool
 	Note     string
-	Page     string        // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
-	Cells    []Cell        // one per column
+	Page     string    // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
+	Cells    []Cell    // one per column
 	Timeline *Timeline // with a history: the last days
 }
 

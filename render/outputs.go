@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -219,53 +218,4 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
-}
-
-// badgeLook is the message and colour of the badge, by verdict.
-var badgeLook = map[Verdict]struct{ message, color string }{
-	Dead:    {"dead", "#c0392b"},
-	Alive:   {"alive", "#2e8540"},
-	Partial: {"partly alive", "#b8650b"},
-	Unknown: {"unknown", "#6c757d"},
-}
-
-// Badge is what the template "badge.svg" draws: "MSN | dead", in the
-// manner of shields.io; widths in pixels, X the middle of each text.
-type Badge struct {
-	Label, Message, Color string
-	W, LW, MW             int
-	Texts                 []struct{ X, Text string }
-}
-
-func badgeOf(v Verdict) Badge {
-	look, ok := badgeLook[v]
-	if !ok {
-		look = badgeLook[Unknown]
-	}
-	b := Badge{Label: "MSN", Message: look.message, Color: look.color}
-	b.LW, b.MW = textWidth(b.Label)+12, textWidth(b.Message)+12
-	b.W = b.LW + b.MW
-	b.Texts = []struct{ X, Text string }{
-		{strconv.FormatFloat(float64(b.LW)/2, 'f', 1, 64), b.Label},
-		{strconv.FormatFloat(float64(b.LW)+float64(b.MW)/2, 'f', 1, 64), b.Message},
-	}
-	return b
-}
-
-// textWidth estimates the width in pixels of s in 11px Verdana.
-func textWidth(s string) int {
-	w := 0.0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("iljtf.,:;'!| ", r):
-			w += 3.9
-		case strings.ContainsRune("mwMW", r):
-			w += 10.5
-		case r >= 'A' && r <= 'Z':
-			w += 7.6
-		default:
-			w += 6.6
-		}
-	}
-	return int(w + 0.5)
 }

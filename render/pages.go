@@ -470,7 +470,9 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		dv.HasTables = dc.states != nil && v.chron != nil
 		dv.dc = dc
 		out[i] = dv
-
+	}
+	for i := len(out) - 1; i >= 0; i-- { // the archive, newest first
+		date := out[i].Date
 		y, m, d := date.Date()
 		if n := len(av.Years); n == 0 || av.Years[n-1].Year != y {
 			av.Years = append(av.Years, ArchiveYear{Year: y})
@@ -480,24 +482,10 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 			ay.Months = append(ay.Months, ArchiveMonth{ID: "m-" + date.Format("2006-01"), Name: m.String() + " " + strconv.Itoa(y)})
 		}
 		am := &ay.Months[len(ay.Months)-1]
-		am.Days = append(am.Days, ArchiveDay{Day: d, Href: av.Root + dv.File, News: len(dc.news)})
-		av.Count++
+		am.Days = append(am.Days, ArchiveDay{Day: d, Href: av.Root + out[i].File, News: len(out[i].News)})
 	}
-	// Newest first.
-	reverse(av.Years)
-	for i := range av.Years {
-		reverse(av.Years[i].Months)
-		for j := range av.Years[i].Months {
-			reverse(av.Years[i].Months[j].Days)
-		}
-	}
+	av.Count = len(out)
 	return out, av
-}
-
-func reverse[T any](s []T) {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
 }
 
 // dayTables are the tables as they stood at the end of a day, and the

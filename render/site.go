@@ -92,7 +92,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	badge, err := exec("badge.svg", badgeOf(v.Verdict))
+	badge, err := exec("badge.svg", v.Verdict)
 	if err != nil {
 		return nil, err
 	}
@@ -121,21 +121,20 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 
 // funcs are the template functions.
 var funcs = template.FuncMap{
-	"markdown":    Markdown,
-	"inline":      MarkdownInline,
-	"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"human":       human,
-	"day":         func(t time.Time) string { return t.Format(time.DateOnly) },
-	"labels":      func(host string) []string { return strings.Split(host, ".") },
-	"stateName":   stateName,
-	"noDataAbout": func() string { return noDataAbout },
-	"jobHelp":     jobHelp,
-	"plural":      plural,
-	"pageDay":     func(file string) string { return path.Base(path.Dir(file)) },
-	"dayFile":     dayPage,
-	"webURL":      webURL,
-	"markdownAt":  MarkdownAt,
-	"inlineAt":    MarkdownInlineAt,
+	"markdown":   Markdown,
+	"inline":     MarkdownInline,
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"human":      human,
+	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
+	"labels":     func(host string) []string { return strings.Split(host, ".") },
+	"stateName":  stateName,
+	"jobHelp":    jobHelp,
+	"plural":     plural,
+	"pageDay":    func(file string) string { return path.Base(path.Dir(file)) },
+	"dayFile":    dayPage,
+	"webURL":     webURL,
+	"markdownAt": MarkdownAt,
+	"inlineAt":   MarkdownInlineAt,
 }
 
 // webURL is u when it is an http(s) address, else "": a link the page
@@ -158,14 +157,9 @@ type SiteDirError struct {
 
 func (e *SiteDirError) Error() string { return fmt.Sprintf("site folder %q %s", e.Dir, e.Reason) }
 
-// CheckSiteDir reports whether the folder dir may be replaced by a site
-// (as [WriteFiles] replaces it, whole): it does not exist
-// yet, or is empty, or holds a site deadyet wrote: an index.html, a
-// status.json of this package and no file but those of a site (not a
-// CNAME, a .git or a folder), so that nothing else is ever deleted. The
-// current folder and those that hold it are never replaced. Otherwise the
-// error is a *SiteDirError; one that cannot tell (a folder it may not
-// read) is returned as it is.
+// CheckSiteDir reports whether dir may be replaced by a site, whole: it
+// does not exist, is empty, or holds only a site deadyet wrote (never the
+// current folder or one holding it). A refusal is a *[SiteDirError].
 func CheckSiteDir(dir string) error {
 	refuse := func(format string, args ...any) error {
 		return &SiteDirError{Dir: dir, Reason: fmt.Sprintf(format, args...)}

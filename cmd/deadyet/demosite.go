@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -132,22 +133,10 @@ func demoSite(s *site, f *msntest.Fleet, timeout time.Duration) (*site, error) {
 // demoPort is the port of the fleet's that stands for the check c's.
 func demoPort(c probe.Check, p msntest.Ports) (int, error) {
 	if c.Kind == probe.MSNP {
-		switch c.Via {
-		case probe.Direct, "":
-			return p.Direct, nil
-		case probe.HTTP:
-			return p.HTTP, nil
-		case probe.HTTPS:
-			return p.HTTPS, nil
-		}
+		return cmp.Or(map[probe.Via]int{probe.HTTP: p.HTTP, probe.HTTPS: p.HTTPS}[c.Via], p.Direct), nil
 	}
-	switch c.EffectivePort() {
-	case 80:
-		return p.HTTP, nil
-	case 443:
-		return p.HTTPS, nil
-	case 1863:
-		return p.Direct, nil
+	if port, ok := map[int]int{80: p.HTTP, 443: p.HTTPS, 1863: p.Direct}[c.EffectivePort()]; ok {
+		return port, nil
 	}
 	return 0, fmt.Errorf("demo: check %q is on port %d, which the simulated servers do not have (80, 443 and 1863)", c.Key, c.EffectivePort())
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 )
 
 // ServeOptions are the inputs of "deadyet serve".
@@ -22,7 +23,19 @@ type ServeOptions struct {
 	Dir    string // the site folder
 	Addr   string // host:port to listen on
 	Public bool   // allow an address that is not loopback
+
+	limits serveLimits // zero: defaultServeLimits (tests shorten them)
 }
+
+// serveLimits bound what a client may hold: a slow or idle one is dropped
+// in seconds, and no more than conns connections are open at once (the
+// rest wait in the kernel's queue).
+type serveLimits struct {
+	header, read, write, idle time.Duration
+	conns                     int
+}
+
+var defaultServeLimits = serveLimits{header: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 10 * time.Second, conns: 64}
 
 // NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
 // serveRun (tests).
@@ -75,14 +88,16 @@ func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: siteHandler(opts.Dir), ReadHeaderTimeout: 10 * time.Second}
+	lim := cmp.Or(opts.limits, defaultServeLimits)
+	srv := &http.Server{Handler: siteHandler(opts.Dir),
+		ReadHeaderTimeout: lim.header, ReadTimeout: lim.read, WriteTimeout: lim.write, IdleTimeout: lim.idle}
 	addr := ln.Addr().String()
 	fmt.Fprintf(opts.IO.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
 	if ready != nil {
 		ready <- addr
 	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(netutil.LimitListener(ln, lim.conns)) }()
 	select {
 	case err := <-done:
 		return fmt.Errorf("serve: %w", err)

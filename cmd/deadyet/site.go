@@ -215,24 +215,18 @@ func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir 
 	if staticDir != "" {
 		ro.Static = os.DirFS(staticDir)
 	}
-	type site struct {
-		v     *render.View
-		files []render.File
-	}
-	rendered, err := aside(ctx, func() (site, error) {
-		v, files, err := render.Render(ro)
-		if err != nil {
-			return site{}, badInput(err)
-		}
-		return site{v, files}, nil
+	var files []render.File // set before aside returns, when it returns v
+	v, err := aside(ctx, func() (*render.View, error) {
+		v, f, err := render.Render(ro)
+		files = f
+		return v, badInput(err)
 	})
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, 0, err
-	}
-	v, files := rendered.v, rendered.files
 	if err := render.WriteFiles(dir, files); err != nil {
 		var sde *render.SiteDirError
 		if errors.As(err, &sde) {

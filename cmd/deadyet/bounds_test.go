@@ -38,8 +38,8 @@ func TestCheckBounds(t *testing.T) {
 	for _, tt := range []struct{ config, news, want string }{
 		{"nested.toml", "", "nested.toml:1: " + deep},
 		{"site.toml", "news", "news/2017-05-19-gone.md:3: front matter: " + deep},
-		{"/dev/zero", "", "/dev/zero: is a device, not a regular file: site.toml must be one"},
-		{"fifo.toml", "", "fifo.toml: is a FIFO, not a regular file: site.toml must be one"},
+		{"/dev/zero", "", "/dev/zero: is not a regular file (a device): site.toml must be one"},
+		{"fifo.toml", "", "fifo.toml: is not a regular file (a FIFO): site.toml must be one"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			ios, stdout, stderr := testIO()

@@ -66,16 +66,7 @@ func read(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
 	}
 	if f == nil {
-		what := "a special file"
-		switch {
-		case fi.IsDir():
-			what = "a folder"
-		case fi.Mode()&fs.ModeNamedPipe != 0:
-			what = "a FIFO"
-		case fi.Mode()&fs.ModeDevice != 0:
-			what = "a device"
-		}
-		return nil, fmt.Errorf("%s: is %s, not a regular file: site.toml must be one", path, what)
+		return nil, fmt.Errorf("%s: is not a regular file (%s): site.toml must be one", path, fileKind(fi.Mode()))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
@@ -135,34 +126,34 @@ func parseError(file string, data []byte, err error) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	msg := pe.Message
-	if k := pe.LastKey; k != "" && !strings.Contains(msg, k) && assigns(lineOf(data, pe.Position.Line), k[strings.LastIndexByte(k, '.')+1:]) {
+	if k := pe.LastKey; k != "" && !strings.Contains(msg, k) && assigns(data, pe.Position.Line, k[strings.LastIndexByte(k, '.')+1:]) {
 		msg = k + ": " + msg
 	}
 	return &Error{File: file, Line: pe.Position.Line, Msg: msg}
 }
 
-// lineOf is line n (1-based) of data.
-func lineOf(data []byte, n int) string {
-	lines := strings.Split(string(data), "\n")
-	return lines[min(max(n, 1), len(lines))-1]
-}
-
-// assigns reports whether line assigns key (bare or quoted): key, then
-// "=", at the start of the line or after "{" or ",".
-func assigns(line, key string) bool {
-	for i := 0; ; {
-		j := strings.Index(line[i:], key)
-		if j < 0 {
-			return false
-		}
-		j += i
-		before := strings.TrimRight(line[:j], `"' `+"\t")
-		after := strings.TrimLeft(line[j+len(key):], `"' `+"\t")
-		if (before == "" || strings.HasSuffix(before, "{") || strings.HasSuffix(before, ",")) && strings.HasPrefix(after, "=") {
+// assigns reports whether line of data assigns key (bare or quoted).
+func assigns(data []byte, line int, key string) bool {
+	toks := tomlscan.Tokens(data)
+	for i := 1; i < len(toks); i++ {
+		if toks[i-1].Line == line && strings.Trim(toks[i-1].Text, `"'`) == key && toks[i].Text == "=" {
 			return true
 		}
-		i = j + 1
 	}
+	return false
+}
+
+// fileKind names what a file that is not regular is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // Error is one problem of a site.toml: "file:line: what is wrong", or

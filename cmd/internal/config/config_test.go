@@ -176,9 +176,9 @@ func TestLoadBounds(t *testing.T) {
 	nested := func(n int) string { return "x = " + strings.Repeat("{a = ", n) + "1" + strings.Repeat("}", n) + "\n" }
 	deep := "nested deeper than 16 levels (arrays, tables and the parts of dotted keys count one each)"
 	for _, tt := range []struct{ name, path, data, want string }{
-		{"device", "/dev/zero", "", "/dev/zero: is a device, not a regular file: site.toml must be one"},
-		{"fifo", fifo, "", fifo + ": is a FIFO, not a regular file: site.toml must be one"},
-		{"folder", dir, "", dir + ": is a folder, not a regular file: site.toml must be one"},
+		{"device", "/dev/zero", "", "/dev/zero: is not a regular file (a device): site.toml must be one"},
+		{"fifo", fifo, "", fifo + ": is not a regular file (a FIFO): site.toml must be one"},
+		{"folder", dir, "", dir + ": is not a regular file (a folder): site.toml must be one"},
 		{"large", "large.toml", strings.Repeat("# a comment\n", MaxSize/12+1), "large.toml: is larger than 1 MiB, the most a site.toml may be"},
 		{"nested", "nested.toml", "\n" + nested(16), "nested.toml:2: " + deep},
 		{"nested-60KB", "big.toml", nested(10000), "big.toml:1: " + deep},

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"sort"
@@ -71,36 +72,28 @@ var shapes = map[string]string{
 func shape(tree map[string]any, p place, ps *problems) {
 	for k, v := range tree {
 		q := p.key(k)
-		want, ok := shapes[q.name]
-		if !ok {
-			want, ok = shapes[join(p.name, "*")]
+		want := cmp.Or(shapes[q.name], shapes[join(p.name, "*")])
+		elems, isArray := v.([]any)
+		if aot, ok := v.([]map[string]any); ok {
+			elems, isArray = make([]any, len(aot)), true
+			for i, t := range aot {
+				elems[i] = t
+			}
 		}
-		switch v := v.(type) {
-		case map[string]any:
-			if want == "a table" {
-				shape(v, q, ps)
-				continue
-			}
-		case []any:
-			if want == "an array of tables" {
-				for i, e := range v {
-					if t, ok := e.(map[string]any); ok {
-						shape(t, q.elem(i), ps)
-					} else {
-						ps.add(q.elem(i).at, "%s: want an array of tables, found %s in it", q.name, typeName(e))
-					}
-				}
-				continue
-			}
-		case []map[string]any:
-			if want == "an array of tables" {
-				for i, t := range v {
+		t, isTable := v.(map[string]any)
+		switch {
+		case want == "":
+		case want == "a table" && isTable:
+			shape(t, q, ps)
+		case want == "an array of tables" && isArray:
+			for i, e := range elems {
+				if t, ok := e.(map[string]any); ok {
 					shape(t, q.elem(i), ps)
+				} else {
+					ps.add(q.elem(i).at, "%s: want an array of tables, found %s in it", q.name, typeName(e))
 				}
-				continue
 			}
-		}
-		if ok {
+		default:
 			ps.add(q.at, "%s: want %s, found %s", q.name, want, typeName(v))
 		}
 	}

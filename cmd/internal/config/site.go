@@ -97,20 +97,8 @@ func (t probeTable) validate(p place, ps *problems) probe.Config {
 			c.Timeout = d
 		}
 	}
-	if n, ok := t.Attempts.get(p.key("attempts"), ps); ok {
-		if n < 1 || n > probe.MaxAttempts {
-			ps.add("probe.attempts", "probe.attempts: %d is outside 1–%d", n, probe.MaxAttempts)
-		} else {
-			c.Attempts = int(n)
-		}
-	}
-	if n, ok := t.Concurrency.get(p.key("concurrency"), ps); ok {
-		if n < 1 || n > probe.MaxConcurrency {
-			ps.add("probe.concurrency", "probe.concurrency: %d is outside 1–%d", n, probe.MaxConcurrency)
-		} else {
-			c.Concurrency = int(n)
-		}
-	}
+	c.Attempts = bounded(t.Attempts, p.key("attempts"), probe.MaxAttempts, c.Attempts, ps)
+	c.Concurrency = bounded(t.Concurrency, p.key("concurrency"), probe.MaxConcurrency, c.Concurrency, ps)
 	if a, ok := t.Account.get(p.key("account"), ps); ok {
 		if probe.ValidAccount(a) {
 			c.Account = a
@@ -119,6 +107,17 @@ func (t probeTable) validate(p place, ps *problems) probe.Config {
 		}
 	}
 	return c
+}
+
+// bounded is the integer x at p when it is within 1–most, else def.
+func bounded(x value[int64], p place, most, def int, ps *problems) int {
+	n, ok := x.get(p, ps)
+	if ok && (n < 1 || n > int64(most)) {
+		ps.add(p.at, "%s: %d is outside 1–%d", p.name, n, most)
+	} else if ok {
+		return int(n)
+	}
+	return def
 }
 
 // checkTable is one [checks.KEY]: a column of the tables.
@@ -151,13 +150,7 @@ func (t checkTable) validate(key string, p place, ps *problems) (probe.Check, bo
 	if scan, ok := t.Scan.get(p.key("scan"), ps); ok {
 		c.Scan = scan
 	}
-	if port, ok := t.Port.get(p.key("port"), ps); ok {
-		if port < 1 || port > 65535 {
-			ps.add(p.key("port").at, "%s.port: %d is outside 1–65535", name, port)
-		} else {
-			c.Port = int(port)
-		}
-	}
+	c.Port = bounded(t.Port, p.key("port"), 65535, 0, ps)
 	what := map[probe.Kind]string{probe.MSNP: "an msnp check", probe.SignIn: "a signin check"}[c.Kind]
 	switch {
 	case c.Kind == probe.TCP:
@@ -179,14 +172,10 @@ func (t checkTable) validate(key string, p place, ps *problems) (probe.Check, bo
 		case c.Kind == probe.SignIn && t.Version.ok && n < 8:
 			ps.add(p.key("version").at, "%s.version: %q has no sign-in a signin check can start: use MSNP8 or later", name, c.Version)
 		}
-		switch c.Via {
-		case "":
-			if t.Via.ok {
-				ps.add(p.key("via").at, "%s.via: %q is not one of direct, http, https", name, c.Via)
-			}
+		if !t.Via.ok {
 			c.Via = probe.Direct
-		case probe.Direct, probe.HTTP, probe.HTTPS:
-		default:
+		}
+		if c.Via != probe.Direct && c.Via != probe.HTTP && c.Via != probe.HTTPS {
 			ps.add(p.key("via").at, "%s.via: %q is not one of direct, http, https", name, c.Via)
 		}
 	case t.Kind.raw == nil:

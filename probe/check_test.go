@@ -34,7 +34,9 @@ func newFleet(t *testing.T) *fleet {
 	f := &fleet{m: map[string]*msntest.Server{}}
 	t.Cleanup(func() {
 		for _, s := range f.m {
-			s.Close()
+			if err := s.Close(); err != nil {
+				t.Error(err) // a second stage of sign-in
+			}
 		}
 	})
 	return f
@@ -84,6 +86,28 @@ var behaviours = map[string]msntest.Behavior{
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
 	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
 	"closed":       {Kind: msntest.Closed},
+	"usr-911":      {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "911 3"},
+	"usr-echo":     {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "USR 3 SSO I probe@example.com"},
+	"usr-shape":    {Kind: msntest.Revival, USRReply: "USR 3 SSO S MBI_KEY_OLD not*base64"},
+	"usr-xfr-sb":   {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "XFR 3 SB 127.0.0.1:1863 CKI 1"},
+	"usr-payload":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "GCF 0 6\r\nabcd\r\nUSR 3 SSO S MBI_KEY_OLD " + msntest.SSONonce},
+}
+
+// signinCases are the states of a signin check, on every transport.
+var signinCases = []checkCase{
+	{server: "revival", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD"},
+	{server: "revival", version: "MSNP8", want: probe.Up, detail: "VER 1 MSNP8; CVR 2 15.4.3508.1109; USR TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"},
+	{server: "revival", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "ns", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; USR SSO S MBI_KEY_OLD"},
+	{server: "usr-payload", want: probe.Up, detail: "; USR SSO S MBI_KEY_OLD"},
+	{server: "usr-911", want: probe.Rejected, detail: "CVR 2 14.0.8117.0416; USR refused: 911 3"},
+	{server: "usr-echo", want: probe.Foreign, detail: "USR echoed back"},
+	{server: "echo-gateway", want: probe.Foreign, detail: "CVR echoed back"},
+	{server: "usr-shape", want: probe.Foreign, detail: `USR reply not a challenge: "USR 3 SSO S MBI_KEY_OLD not*base64"`},
+	{server: "usr-xfr-sb", want: probe.Foreign, detail: "XFR not to a notification server"},
+	{server: "dispatch", want: probe.Error, detail: ": redirect loop"}, // its XFR names itself
+	{server: "closed", want: probe.Refused, detail: "connection refused"},
+	{server: "silent", want: probe.Timeout, detail: "no ", slow: true},
 }
 
 // impostors answer VER or CVR almost as MSN does, but not quite: none may
@@ -106,6 +130,12 @@ var impostors = []struct {
 }
 
 func init() {
+	for _, c := range signinCases {
+		for _, via := range []string{"direct", "http", "https"} {
+			c.via, c.signin = via, true
+			checkCases = append(checkCases, c)
+		}
+	}
 	for _, imp := range impostors {
 		b := imp.b
 		b.Kind, b.Versions = msntest.NS, msntest.DefaultVersions
@@ -124,6 +154,7 @@ type checkCase struct {
 	want    probe.State
 	detail  string // a part of the detail
 	slow    bool   // time out after slow, not short: the detail says how far the check got
+	signin  bool   // kind signin instead of msnp
 }
 
 var checkCases = []checkCase{
@@ -140,7 +171,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "direct", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "direct", want: probe.Rejected, detail: "500 1"},
 	{server: "revival", via: "direct", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
-	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
+	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109"},
 	{server: "error-715", via: "direct", want: probe.Rejected, detail: "715 1"},
 	{server: "echo", via: "direct", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
 	{server: "webpage", via: "direct", want: probe.Foreign, detail: `not MSNP: "HTTP/1.1 200 OK"`},
@@ -164,7 +195,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
 	{server: "revival", via: "http", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
-	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18 CVR0"},
+	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18; CVR 2 15.4.3508.1109"},
 	{server: "gateway-503", via: "http", want: probe.Rejected, detail: "gateway answered HTTP 503"},
 	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
@@ -190,7 +221,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
 	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
 	{server: "revival", via: "https", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2; cert CN=msntest"},
-	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
+	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109; cert CN=msntest"},
 	{server: "gateway-503", via: "https", want: probe.Rejected, detail: "gateway answered HTTP 503; cert CN=msntest"},
 	{server: "echo", via: "https", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "longline", via: "https", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
@@ -242,6 +273,9 @@ func TestChecks(t *testing.T) {
 	wg.Wait()
 	for i, c := range checkCases {
 		name := c.via + "/" + c.server
+		if c.signin {
+			name = "signin-" + name
+		}
 		if c.version != "" {
 			name += "/" + c.version
 		}
@@ -310,6 +344,9 @@ func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckF
 		version = "MSNP21"
 	}
 	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: version, Port: port, Scan: true}
+	if c.signin {
+		check.Kind = probe.SignIn
+	}
 	var fn probe.CheckFunc
 	switch c.via {
 	case "tcp":

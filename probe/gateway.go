@@ -99,14 +99,14 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
 		return r
 	}
-	g := &gateway{a: a, ctx: ctx, t: t, line: l}
+	g := &gateway{a: a, ctx: ctx, t: t, line: l, ip: t.Address}
 	defer g.release()
 	if err := g.take(); err != nil {
 		r := a.fail(err, "connection")
 		l.failed = &r
 		return r
 	}
-	s, detail := a.converse(g, t.Check.Version)
+	s, detail := a.converse(g, t, remote(l.conn, 1863))
 	if g.mute {
 		r := a.done(s, detail)
 		l.failed = &r // the next check would meet the same silence
@@ -135,7 +135,9 @@ type gateway struct {
 	t       Target
 	line    *gatewayLine
 	stop    func() bool // releases the watch of ctx on the connection
+	ip      string      // the session's IP=: the target's address, or an XFR's
 	session string      // from X-MSN-Messenger; "" before the session is open
+	closed  bool        // the server ended the session (Session=close)
 	mute    bool        // a new connection got no answer at all
 }
 
@@ -209,24 +211,54 @@ func (g *gateway) tlsError(err error) error {
 }
 
 func (g *gateway) exchange(cmd string) ([]byte, error) {
-	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
+	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.ip)
 	if g.session != "" {
 		query = "SessionID=" + g.session
 	}
 	body, err := g.send(query, cmd)
-	for err == nil && len(body) == 0 {
+	for err == nil {
+		line, ok, bad := firstReply(body)
+		if bad != nil || ok {
+			return line, bad
+		}
 		if err = g.a.pause(g.ctx, pollEvery); err == nil {
 			body, err = g.send("Action=poll&SessionID="+g.session, "")
 		}
 	}
-	if err != nil {
-		return nil, err
+	return nil, err
+}
+
+// firstReply is the first line of a gateway body that is not a payload
+// command; ok is false when there is none.
+func firstReply(body []byte) (line []byte, ok bool, err error) {
+	for len(body) > 0 {
+		line, rest, found := bytes.Cut(body, []byte("\r\n"))
+		if !found {
+			return nil, false, foreign("gateway body not MSNP: %s", quote(body))
+		}
+		n, payload := payloadLength(line)
+		if !payload {
+			return line, true, nil
+		}
+		if n > len(rest) {
+			return nil, false, foreign("gateway body cut short in a payload: %s", quote(line))
+		}
+		body = rest[n:]
 	}
-	line, _, ok := bytes.Cut(body, []byte("\r\n"))
-	if !ok {
-		return nil, foreign("gateway body not MSNP: %s", quote(body))
+	return nil, false, nil
+}
+
+func (g *gateway) redirect(to netip.AddrPort) error {
+	g.ip, g.session, g.closed = to.Addr().String(), "", false
+	return nil
+}
+
+func (g *gateway) bye() {
+	if g.session != "" && !g.closed && g.ctx.Err() == nil {
+		mute := g.mute
+		g.send("SessionID="+g.session, "OUT\r\n")
+		g.mute = mute
 	}
-	return line, nil
 }
 
 // send posts one request, on a new connection when the last answer did not
@@ -292,7 +324,7 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	if !ok {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
-	g.session = id
+	g.session, g.closed = id, strings.Contains(hdr, "Session=close")
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, g.readError(err, "gateway body cut short")

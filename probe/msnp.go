@@ -2,14 +2,18 @@ package probe
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Every msnp check holds this conversation, directly or through a gateway:
@@ -23,7 +27,9 @@ import (
 // three version numbers and two URLs.
 
 // cvrCommand is the CVR line of Windows Live Messenger 2009 (15.4.3508.1109).
-const cvrCommand = "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR probe@example.com\r\n"
+func cvrCommand(account string) string {
+	return "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR " + account + "\r\n"
+}
 
 func verCommand(version string) string { return "VER 1 " + version + " CVR0\r\n" }
 
@@ -154,10 +160,10 @@ func offerList(versions []string) string {
 // versionNumber is n of a valid "MSNP<n>".
 func versionNumber(v string) int { n, _ := strconv.Atoi(v[len("MSNP"):]); return n }
 
-// judgeCVR reads the answer to [cvrCommand]: nil for an MSN server's
+// judgeCVR reads the answer to cvr: nil for an MSN server's
 // "CVR 2 <version> <version> <version> <url> <url>".
-func judgeCVR(line []byte) error {
-	if string(line)+"\r\n" == cvrCommand {
+func judgeCVR(line []byte, cvr string) error {
+	if string(line)+"\r\n" == cvr {
 		return foreign("CVR echoed back")
 	}
 	r, err := ParseReply(string(line))
@@ -177,63 +183,255 @@ func judgeCVR(line []byte) error {
 	return nil
 }
 
-// exchanger carries one MSNP command to the server and brings back the
-// first line of its answer, without the CRLF.
-type exchanger interface {
+// conversation carries MSNP commands to one server and back, directly or
+// through a gateway.
+type conversation interface {
+	// exchange sends cmd and returns the first line of the answer that is
+	// not a payload command, without its CRLF.
 	exchange(cmd string) ([]byte, error)
+	redirect(to netip.AddrPort) error // go on with the server at to
+	bye()                             // OUT, and a look at what comes back
 }
 
-// converse holds the VER/CVR conversation over x and judges it.
-func (a *attempt) converse(x exchanger, version string) (State, string) {
-	line, err := x.exchange(verCommand(version))
-	if err == nil {
-		err = judgeVER(line, version)
+// maxRedirects is how many XFRs a signin check follows.
+const maxRedirects = 2
+
+// converse holds t's conversation over x with the server at at, and with
+// those its XFRs name, and judges the last. The detail starts with the
+// hops: "via XFR to 10.1.2.3:1863: …" (see [Hops]).
+func (a *attempt) converse(x conversation, t Target, at netip.AddrPort) (State, string) {
+	seen := []netip.AddrPort{at}
+	var via string
+	for {
+		s, d, to := a.hop(x, t)
+		x.bye()
+		if !to.IsValid() {
+			return s, via + d
+		}
+		if via == "" {
+			via = viaPrefix + to.String() + ": "
+		} else {
+			via = strings.TrimSuffix(via, ": ") + thenPrefix + to.String() + ": "
+		}
+		switch {
+		case slices.Contains(seen, to):
+			return Error, via + "redirect loop"
+		case len(seen) > maxRedirects:
+			return Error, via + "too many redirects"
+		case !mayRedirect(at.Addr(), to.Addr()):
+			return Error, via + "not followed: from a public address to a private one"
+		}
+		if err := x.redirect(to); err != nil {
+			s, d := a.outcome(err, "connection")
+			return s, via + d
+		}
+		seen, at = append(seen, to), to
 	}
-	if err != nil {
-		return a.outcome(err, "VER reply")
+}
+
+const (
+	viaPrefix  = "via XFR to "
+	thenPrefix = ", then "
+)
+
+// Hops splits a signin Result's Detail into the addresses its XFRs sent the
+// check to, in order, and what the last server answered.
+func Hops(detail string) (hops []string, last string) {
+	rest, ok := strings.CutPrefix(detail, viaPrefix)
+	if !ok {
+		return nil, detail
 	}
-	ver := string(line)
-	line, err = x.exchange(cvrCommand)
-	if err == nil {
-		err = judgeCVR(line)
+	list, last, _ := strings.Cut(rest, ": ")
+	return strings.Split(list, thenPrefix), last
+}
+
+// mayRedirect reports whether an XFR from a server at from may send the
+// check to to: never from a public address to a loopback, private or
+// link-local one.
+func mayRedirect(from, to netip.Addr) bool {
+	internal := func(a netip.Addr) bool {
+		a = a.Unmap()
+		return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified()
 	}
-	if err != nil {
-		s, d := a.outcome(err, "CVR reply")
-		return s, ver + "; " + d
+	return internal(from) || !internal(to)
+}
+
+// hop holds the conversation with one server: VER, CVR and, for signin,
+// USR. A valid to is an XFR's address, to go on with.
+func (a *attempt) hop(x conversation, t Target) (s State, detail string, to netip.AddrPort) {
+	step := func(cmd, what string, judge func([]byte) error) ([]byte, bool) {
+		line, err := x.exchange(cmd)
+		if err == nil {
+			err = judge(line)
+		}
+		if err != nil {
+			var d string
+			s, d = a.outcome(err, what)
+			detail += d
+		}
+		return line, err == nil
 	}
-	cvr, _ := ParseReply(string(line))
-	return Up, ver + "; CVR 2 " + cvr.Params[0]
+	v := t.Check.Version
+	line, ok := step(verCommand(v), "VER reply", func(l []byte) error { return judgeVER(l, v) })
+	if !ok {
+		return s, detail, to
+	}
+	detail = string(line) + "; "
+	cvr := cvrCommand(t.account())
+	if line, ok = step(cvr, "CVR reply", func(l []byte) error { return judgeCVR(l, cvr) }); !ok {
+		return s, detail, to
+	}
+	r, _ := ParseReply(string(line))
+	detail += "CVR 2 " + r.Params[0]
+	if t.Check.Kind != SignIn {
+		return Up, detail, to
+	}
+	detail += "; "
+	usr := usrCommand(v, t.account())
+	var got string
+	if _, ok = step(usr, "USR reply", func(l []byte) (err error) { got, to, err = judgeUSR(l, usr); return err }); !ok {
+		return s, detail, netip.AddrPort{}
+	}
+	return Up, detail + got, to
+}
+
+// usrCommand starts signing in: SSO from MSNP15 on, TWN before.
+func usrCommand(version, account string) string {
+	if versionNumber(version) >= 15 {
+		return "USR 3 SSO I " + account + "\r\n"
+	}
+	return "USR 3 TWN I " + account + "\r\n"
+}
+
+var base64RE = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
+
+// judgeUSR reads the answer to usr: the challenge in its shape (got sums it
+// up), or an XFR to the notification server to sign in at (to).
+func judgeUSR(line []byte, usr string) (got string, to netip.AddrPort, err error) {
+	if string(line)+"\r\n" == usr {
+		return "", to, foreign("USR echoed back")
+	}
+	r, err := ParseReply(string(line))
+	method := strings.Fields(usr)[2]
+	switch {
+	case err != nil:
+		return "", to, foreign("not MSNP: %s", quote(line))
+	case r.IsError() && len(r.Params) <= 1 && r.TrID == 3:
+		return "", to, rejected("USR refused: %s", line)
+	case r.TrID != 3 || r.Command != "USR" && r.Command != "XFR":
+		return "", to, foreign("not a USR reply: %s", quote(line))
+	case r.Command == "XFR":
+		if len(r.Params) >= 2 && r.Params[0] == "NS" {
+			if to, err := netip.ParseAddrPort(r.Params[1]); err == nil && to.Port() != 0 {
+				return "", to, nil
+			}
+		}
+		return "", to, foreign("XFR not to a notification server: %s", quote(line))
+	case method == "SSO" && len(r.Params) == 4 && r.Params[0] == "SSO" && r.Params[1] == "S" && base64RE.MatchString(r.Params[3]),
+		method == "TWN" && len(r.Params) == 3 && r.Params[0] == "TWN" && r.Params[1] == "S":
+		return "USR " + method + " S " + r.Params[2], to, nil
+	}
+	return "", to, foreign("USR reply not a challenge: %s", quote(line))
 }
 
 // ProbeMSNP speaks MSNP on the target's port: VER with the check's
-// version, then CVR. The states are the package's; a refusal's detail
-// names what the server offers.
+// version, then CVR and, for signin, USR, with XFRs followed. The states
+// are the package's; a refusal's detail names what the server offers.
 func ProbeMSNP(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
 	if !ValidVersion(t.Check.Version) {
 		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
 	}
-	conn, stop, err := a.dial(ctx, t)
-	if err != nil {
+	d := &direct{a: a, ctx: ctx}
+	defer d.hangUp()
+	if err := d.connect(t); err != nil {
 		return a.fail(err, "connection")
 	}
-	defer conn.Close()
-	defer stop()
-	d := &direct{conn: conn, br: bufio.NewReaderSize(conn, maxLine)}
-	return a.done(a.converse(d, t.Check.Version))
+	return a.done(a.converse(d, t, remote(d.conn, 0)))
+}
+
+// remote is c's peer, on port when not 0.
+func remote(c net.Conn, port uint16) netip.AddrPort {
+	a, _ := c.RemoteAddr().(*net.TCPAddr)
+	if a == nil {
+		return netip.AddrPort{}
+	}
+	ap := a.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), cmp.Or(port, ap.Port()))
 }
 
 // direct is an MSNP connection on the protocol's own port.
 type direct struct {
+	a    *attempt
+	ctx  context.Context
 	conn net.Conn
+	stop func() bool
 	br   *bufio.Reader
+}
+
+func (d *direct) connect(t Target) (err error) {
+	d.conn, d.stop, err = d.a.dial(d.ctx, t)
+	if err == nil {
+		d.br = bufio.NewReaderSize(d.conn, maxLine)
+	}
+	return err
+}
+
+func (d *direct) hangUp() {
+	if d.conn != nil {
+		d.stop()
+		d.conn.Close()
+	}
+}
+
+func (d *direct) redirect(to netip.AddrPort) error {
+	d.hangUp()
+	d.conn = nil
+	return d.connect(Target{Address: to.Addr().String(), Check: Check{Kind: TCP, Port: int(to.Port())}})
+}
+
+// byeWait bounds the wait for a server's answer to OUT.
+const byeWait = time.Second
+
+func (d *direct) bye() {
+	if _, err := io.WriteString(d.conn, "OUT\r\n"); err == nil && d.ctx.Err() == nil {
+		if dl := time.Now().Add(byeWait); dl.Before(d.a.deadline) {
+			d.conn.SetReadDeadline(dl)
+		}
+		d.br.ReadSlice('\n') // the server's OUT, or its hang-up
+	}
 }
 
 func (d *direct) exchange(cmd string) ([]byte, error) {
 	if _, err := io.WriteString(d.conn, cmd); err != nil {
 		return nil, err
 	}
-	return readLine(d.br)
+	for {
+		line, err := readLine(d.br)
+		if err != nil {
+			return nil, err
+		}
+		n, ok := payloadLength(line)
+		if !ok {
+			return line, nil
+		}
+		if _, err := d.br.Discard(n); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// payloadCommands are the commands a payload of n bytes follows: "GCF 0 n".
+const payloadCommands = "GCF MSG NOT UBX UUX ADL RML FQY IPG SDG NFY PUT DEL"
+
+// payloadLength is n of a payload command that ends in its length n.
+func payloadLength(line []byte) (int, bool) {
+	r, err := ParseReply(string(line))
+	if err != nil || len(r.Params) == 0 || !strings.Contains(payloadCommands, r.Command) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(r.Params[len(r.Params)-1])
+	return n, err == nil && n >= 0 && n <= maxHTTP
 }
 
 // readLine reads one CRLF-ended line of at most maxLine bytes, without the

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,7 @@ func CheckFor(c Check) (CheckFunc, error) {
 	switch {
 	case c.Kind == TCP:
 		return ProbeTCP, nil
-	case c.Kind != MSNP:
+	case c.Kind != MSNP && c.Kind != SignIn:
 		return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
 	case c.Via == Direct || c.Via == "":
 		return ProbeMSNP, nil
@@ -211,6 +212,9 @@ type runPlan struct {
 // checks of a port still make one lane.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
+	if a := cfg.Account; a != "" && !accountRE.MatchString(a) {
+		return p, fmt.Errorf("account %q is not an address", a)
+	}
 	type port struct {
 		address string
 		via     Via
@@ -271,6 +275,8 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	return p, nil
 }
 
+var accountRE = regexp.MustCompile(`^[!-~]+@[!-~]+$`)
+
 // checkTarget reports what would make every target of c fail the same way.
 func checkTarget(c Check) error {
 	if p := c.EffectivePort(); p < 1 || p > 65535 {
@@ -278,6 +284,9 @@ func checkTarget(c Check) error {
 	}
 	if c.Kind != TCP && !ValidVersion(c.Version) {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
+	}
+	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
+		return fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
 	}
 	return nil
 }

@@ -38,8 +38,26 @@ func (s *Server) serve(c net.Conn, t transport) {
 	}
 	next := s.gatewayAnswer
 	if t == direct {
-		e := &engine{b: &s.Behavior, self: s.DirectAddr()}
-		next = func(c net.Conn, br *bufio.Reader) ([]byte, bool, error) { return e.directAnswer(br) }
+		e := &engine{s: s, b: &s.Behavior, self: s.DirectAddr(), to: s.xfrTarget()}
+		open := true // until OUT or a hang-up, counted before the answer goes
+		s.direct.Add(1)
+		defer func() {
+			if open {
+				s.direct.Add(-1)
+			}
+		}()
+		next = func(c net.Conn, br *bufio.Reader) ([]byte, bool, error) {
+			line, err := readLine(br)
+			if err != nil {
+				return nil, false, err
+			}
+			reply, hangUp := e.answer(string(line))
+			if hangUp && open {
+				open = false
+				s.direct.Add(-1)
+			}
+			return []byte(reply), !hangUp, nil
+		}
 	}
 	for {
 		answer, keep, err := next(c, br)

@@ -1,8 +1,8 @@
 package probe_test
 
 import (
+	"cmp"
 	"context"
-	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -330,44 +330,25 @@ func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckF
 		port = f.server(t, "ns").Ports.Direct // a gateway check on the MSNP port
 	default:
 		s := f.server(t, c.server)
-		switch cmp := c.via; {
-		case c.port == "http" || cmp == "http":
+		switch {
+		case c.port == "http" || c.via == "http":
 			port = s.Ports.HTTP
-		case cmp == "https":
+		case c.via == "https":
 			port = s.Ports.HTTPS
 		default:
 			port = s.Ports.Direct
 		}
 	}
-	version := c.version
-	if version == "" {
-		version = "MSNP21"
-	}
-	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: version, Port: port, Scan: true}
-	if c.signin {
+	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: cmp.Or(c.version, "MSNP21"), Via: probe.Via(c.via), Port: port, Scan: true}
+	switch {
+	case c.via == "tcp":
+		check = probe.Check{Key: "tcp", Kind: probe.TCP, Port: port, Scan: true}
+	case c.signin:
 		check.Kind = probe.SignIn
 	}
-	var fn probe.CheckFunc
-	switch c.via {
-	case "tcp":
-		check = probe.Check{Key: "tcp", Kind: probe.TCP, Port: port, Scan: true}
-		fn = probe.ProbeTCP
-	case "direct":
-		check.Via = probe.Direct
-		fn = probe.ProbeMSNP
-	case "http":
-		check.Via = probe.HTTP
-		fn = probe.ProbeGateway
-	case "https":
-		check.Via = probe.HTTPS
-		fn = probe.ProbeGateway
-	}
-	dispatched, err := probe.CheckFor(check)
+	fn, err := probe.CheckFor(check)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if reflect.ValueOf(dispatched).Pointer() != reflect.ValueOf(fn).Pointer() {
-		t.Fatalf("CheckFor(%s via %s) is not the check the case expects", check.Kind, check.Via)
 	}
 	return probe.Target{Group: "g", Address: addr, Check: check}, fn
 }

@@ -152,12 +152,7 @@ func TestJudgeRefusal(t *testing.T) {
 		// The server says no and yes at once: not an MSN server's answer.
 		{"VER 1 0 MSNP22 MSNP21 MSNP20", Foreign, `VER reply refuses MSNP21 and offers it: "VER 1 0 MSNP22 MSNP21 MSNP20"`},
 		{"VER 1 0 MSNP21", Foreign, "refuses MSNP21 and offers it"},
-		// Junk after the 0. Something that otherwise looks like MSN, but
-		// the list is in no MSN grammar: "rejected" would claim an MSN
-		// server refused, which nothing here proves (any text that starts
-		// "VER 1 0 " would pass), while foreign is what every VER answer
-		// outside the two forms above has always been. The detail quotes
-		// the line, so that a reader sees what came.
+		// Junk after the 0 is in no MSN grammar: nothing proves an MSN server.
 		{"VER 1 0 junk", Foreign, `VER 1 0 with a list that is not versions: "VER 1 0 junk"`},
 		{"VER 1 0 MSNP18 CVR0", Foreign, "not versions"},
 		{"VER 1 0 MSNP18 msnp17", Foreign, "not versions"},

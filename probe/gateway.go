@@ -13,17 +13,14 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// The HTTP gateway carries MSNP in POST bodies. The first request opens a
-// session (?Action=open&Server=NS&IP=<address>); the answer's
-// X-MSN-Messenger header gives the SessionID that later requests name. An
-// empty body means the server has not spoken yet: the client polls
-// (?Action=poll&SessionID=…).
+// The HTTP gateway carries MSNP in POST bodies: ?Action=open&Server=NS&IP=<address>
+// opens a session, whose SessionID (in X-MSN-Messenger) the later requests
+// name. An empty body means "not yet": the client polls (Action=poll).
 
 const (
 	gatewayPath = "/gateway/gateway.dll"
@@ -41,14 +38,13 @@ var gatewayTLS = &tls.Config{
 	ClientSessionCache: tls.NewLRUClientSessionCache(1024),
 }
 
-// allCipherSuites are Go's TLS 1.0–1.2 suites and the RSA key exchange ones
-// with AES, which Go no longer offers by default.
+// allCipherSuites are Go's suites (those of TLS 1.3 are not configurable,
+// and ignored) and the RSA key exchange ones with AES, which Go no longer
+// offers by default.
 func allCipherSuites() []uint16 {
 	var ids []uint16
 	for _, s := range tls.CipherSuites() {
-		if !slices.Equal(s.SupportedVersions, []uint16{tls.VersionTLS13}) {
-			ids = append(ids, s.ID)
-		}
+		ids = append(ids, s.ID)
 	}
 	for _, s := range tls.InsecureCipherSuites() {
 		if strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {

@@ -120,41 +120,30 @@ const offersMax = 48
 // offerList is valid versions in short form, in the server's order: runs of
 // three or more as "MSNP21…MSNP2", cut after offersMax bytes with ", …".
 func offerList(versions []string) string {
-	num := versionNumber
-	var b strings.Builder
-	add := func(item string) bool {
-		if b.Len() > 0 {
-			item = ", " + item
-		}
-		if b.Len()+len(item) > offersMax {
-			b.WriteString(", …")
-			return false
-		}
-		b.WriteString(item)
-		return true
-	}
+	out, num := "", versionNumber
 	for i := 0; i < len(versions); {
-		j := i + 1 // versions[i:j] is a run
+		j, step := i+1, 0
 		if j < len(versions) {
-			if step := num(versions[j]) - num(versions[i]); step == 1 || step == -1 {
-				for j < len(versions) && num(versions[j])-num(versions[j-1]) == step {
-					j++
-				}
-			}
+			step = num(versions[j]) - num(versions[i])
 		}
-		if j-i < 3 {
-			j = i + 1
+		for (step == 1 || step == -1) && j < len(versions) && num(versions[j])-num(versions[j-1]) == step {
+			j++
 		}
 		item := versions[i]
 		if j-i >= 3 {
 			item += "…" + versions[j-1]
+		} else {
+			j = i + 1
 		}
-		if !add(item) {
-			break
+		if out != "" {
+			item = ", " + item
 		}
-		i = j
+		if len(out)+len(item) > offersMax {
+			return out + ", …"
+		}
+		out, i = out+item, j
 	}
-	return b.String()
+	return out
 }
 
 // versionNumber is n of a valid "MSNP<n>".
@@ -193,9 +182,6 @@ type conversation interface {
 	bye()                             // OUT, and a look at what comes back
 }
 
-// maxRedirects is how many XFRs a signin check follows.
-const maxRedirects = 2
-
 // converse holds t's conversation over x with the server at at, and with
 // those its XFRs name, and judges the last. The detail starts with the
 // hops: "via XFR to 10.1.2.3:1863: …" (see [Hops]).
@@ -227,33 +213,6 @@ func (a *attempt) converse(x conversation, t Target, at netip.AddrPort) (State, 
 		}
 		seen, at = append(seen, to), to
 	}
-}
-
-const (
-	viaPrefix  = "via XFR to "
-	thenPrefix = ", then "
-)
-
-// Hops splits a signin Result's Detail into the addresses its XFRs sent the
-// check to, in order, and what the last server answered.
-func Hops(detail string) (hops []string, last string) {
-	rest, ok := strings.CutPrefix(detail, viaPrefix)
-	if !ok {
-		return nil, detail
-	}
-	list, last, _ := strings.Cut(rest, ": ")
-	return strings.Split(list, thenPrefix), last
-}
-
-// mayRedirect reports whether an XFR from a server at from may send the
-// check to to: never from a public address to a loopback, private or
-// link-local one.
-func mayRedirect(from, to netip.Addr) bool {
-	internal := func(a netip.Addr) bool {
-		a = a.Unmap()
-		return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified()
-	}
-	return internal(from) || !internal(to)
 }
 
 // hop holds the conversation with one server: VER, CVR and, for signin,
@@ -293,45 +252,6 @@ func (a *attempt) hop(x conversation, t Target) (s State, detail string, to neti
 		return s, detail, netip.AddrPort{}
 	}
 	return Up, detail + got, to
-}
-
-// usrCommand starts signing in: SSO from MSNP15 on, TWN before.
-func usrCommand(version, account string) string {
-	if versionNumber(version) >= 15 {
-		return "USR 3 SSO I " + account + "\r\n"
-	}
-	return "USR 3 TWN I " + account + "\r\n"
-}
-
-var base64RE = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
-
-// judgeUSR reads the answer to usr: the challenge in its shape (got sums it
-// up), or an XFR to the notification server to sign in at (to).
-func judgeUSR(line []byte, usr string) (got string, to netip.AddrPort, err error) {
-	if string(line)+"\r\n" == usr {
-		return "", to, foreign("USR echoed back")
-	}
-	r, err := ParseReply(string(line))
-	method := strings.Fields(usr)[2]
-	switch {
-	case err != nil:
-		return "", to, foreign("not MSNP: %s", quote(line))
-	case r.IsError() && len(r.Params) <= 1 && r.TrID == 3:
-		return "", to, rejected("USR refused: %s", line)
-	case r.TrID != 3 || r.Command != "USR" && r.Command != "XFR":
-		return "", to, foreign("not a USR reply: %s", quote(line))
-	case r.Command == "XFR":
-		if len(r.Params) >= 2 && r.Params[0] == "NS" {
-			if to, err := netip.ParseAddrPort(r.Params[1]); err == nil && to.Port() != 0 {
-				return "", to, nil
-			}
-		}
-		return "", to, foreign("XFR not to a notification server: %s", quote(line))
-	case method == "SSO" && len(r.Params) == 4 && r.Params[0] == "SSO" && r.Params[1] == "S" && base64RE.MatchString(r.Params[3]),
-		method == "TWN" && len(r.Params) == 3 && r.Params[0] == "TWN" && r.Params[1] == "S":
-		return "USR " + method + " S " + r.Params[2], to, nil
-	}
-	return "", to, foreign("USR reply not a challenge: %s", quote(line))
 }
 
 // ProbeMSNP speaks MSNP on the target's port: VER with the check's

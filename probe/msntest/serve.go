@@ -39,8 +39,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 	next := s.gatewayAnswer
 	if t == direct {
 		e := &engine{s: s, b: &s.Behavior, self: s.DirectAddr(), to: s.xfrTarget()}
-		open := true // until OUT or a hang-up, counted before the answer goes
-		s.direct.Add(1)
+		var started, open bool // from the first command to OUT or a hang-up, counted before the answer goes
 		defer func() {
 			if open {
 				s.direct.Add(-1)
@@ -50,6 +49,10 @@ func (s *Server) serve(c net.Conn, t transport) {
 			line, err := readLine(br)
 			if err != nil {
 				return nil, false, err
+			}
+			if !started {
+				started, open = true, true
+				s.direct.Add(1)
 			}
 			reply, hangUp := e.answer(string(line))
 			if hangUp && open {

@@ -26,6 +26,7 @@ package probe
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -48,14 +49,7 @@ const (
 var States = []State{Up, Rejected, Foreign, Refused, Timeout, Error, Skipped}
 
 // Valid reports whether s is one of [States].
-func (s State) Valid() bool {
-	for _, v := range States {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
+func (s State) Valid() bool { return slices.Contains(States, s) }
 
 // Kind is what a check does: open a TCP connection, or speak MSNP.
 type Kind string
@@ -192,3 +186,17 @@ type Results struct {
 	Vantage  string    `json:"vantage"`
 	Results  []Result  `json:"results"`
 }
+
+// Key names one cell of the status tables: a check at a server of a group.
+// The history tracks each key, and merging matches results by it.
+type Key struct {
+	Group   string
+	Address string
+	Check   string
+}
+
+// KeyOf is the key of a result.
+func KeyOf(r Result) Key { return Key{r.Group, r.Address, r.Check} }
+
+// String is "group address check".
+func (k Key) String() string { return k.Group + " " + k.Address + " " + k.Check }

@@ -33,7 +33,7 @@ type gatewaySession struct {
 	sb      bool            // opened without Server=NS: a switchboard session, which ignores MSNP
 	pending strings.Builder // answers not yet sent (PollFirst)
 	ended   bool
-	last    time.Time // of the last request
+	last    time.Time // of the last request (under gatewaySessions.mu)
 }
 
 func (g *gatewaySessions) open(e engine, ip string, sb bool) (string, *gatewaySession) {
@@ -49,7 +49,8 @@ func (g *gatewaySessions) open(e engine, ip string, sb bool) (string, *gatewaySe
 	return id, gs
 }
 
-// get is the session id, nil when there is none or it expired.
+// get is the session id, nil when there is none or it expired, and
+// counts a request in it.
 func (g *gatewaySessions) get(id string) *gatewaySession {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -57,6 +58,9 @@ func (g *gatewaySessions) get(id string) *gatewaySession {
 	if gs != nil && time.Since(gs.last) > SessionLife {
 		delete(g.m, id)
 		return nil
+	}
+	if gs != nil {
+		gs.last = time.Now()
 	}
 	return gs
 }
@@ -127,7 +131,6 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	}
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
-	gs.last = time.Now()
 	for line := range strings.SplitSeq(body, "\r\n") {
 		switch {
 		case line == "" || gs.ended || gs.sb && line != "OUT":

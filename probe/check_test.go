@@ -102,6 +102,7 @@ var signinCases = []checkCase{
 	{server: "usr-payload", want: probe.Up, detail: "; USR SSO S MBI_KEY_OLD"},
 	{server: "usr-911", want: probe.Rejected, detail: "CVR 2 14.0.8117.0416; USR refused: 911 3"},
 	{server: "usr-echo", want: probe.Foreign, detail: "USR echoed back"},
+	{server: "garbage", want: probe.Foreign, detail: "not "},
 	{server: "echo-gateway", want: probe.Foreign, detail: "CVR echoed back"},
 	{server: "usr-shape", want: probe.Foreign, detail: `USR reply not a challenge: "USR 3 SSO S MBI_KEY_OLD not*base64"`},
 	{server: "usr-xfr-sb", want: probe.Foreign, detail: "XFR not to a notification server"},

@@ -121,7 +121,7 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 		if ns == nil || !slices.Contains([]Kind{NS, Dispatch, Revival, NumericError, Drip, EchoGateway}, ns.Behavior.Kind) {
 			return httpAnswer(502, "GW-IP="+q.Get("IP"), "text/plain", "no server at that IP\n", true), true
 		}
-		id, gs = s.sessions.open(engine{s: s, b: &ns.Behavior, self: ns.DirectAddr(), to: ns.xfrTarget()}, q.Get("IP"), q.Get("Server") != "NS")
+		id, gs = s.sessions.open(engine{s: s, ns: ns, b: &ns.Behavior}, q.Get("IP"), q.Get("Server") != "NS")
 	case q.Get("SessionID") != "":
 		id = q.Get("SessionID")
 		gs = s.sessions.get(id)

@@ -29,9 +29,8 @@ const maxLine = 4096
 // line at a time.
 type engine struct {
 	s       *Server   // where a second stage is reported
-	b       *Behavior // how it answers
-	self    string    // "host:port" it is reached at, for XFR
-	to      string    // "host:port" a Dispatch server's XFR names
+	ns      *Server   // the server it speaks for
+	b       *Behavior // ns's
 	version string    // the version VER settled on
 }
 
@@ -80,7 +79,7 @@ func (e *engine) answer(line string) (reply string, hangUp bool) {
 	case e.b.USRReply != "":
 		return e.b.USRReply + "\r\n", false
 	case e.b.Kind == Dispatch:
-		return "XFR " + trid + " NS " + e.to + " 0 " + e.self + "\r\n", true
+		return "XFR " + trid + " NS " + e.ns.xfrTarget() + " 0 " + e.ns.DirectAddr() + "\r\n", true
 	}
 	return challenge(f), false
 }

@@ -38,7 +38,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 	}
 	next := s.gatewayAnswer
 	if t == direct {
-		e := &engine{s: s, b: &s.Behavior, self: s.DirectAddr(), to: s.xfrTarget()}
+		e := &engine{s: s, ns: s, b: &s.Behavior}
 		var started, open bool // from the first command to OUT or a hang-up, counted before the answer goes
 		defer func() {
 			if open {

@@ -54,24 +54,20 @@ func allCipherSuites() []uint16 {
 	return ids
 }
 
-// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway on
-// the target's port, over TLS for via https (the detail then ends with the
-// certificate's name and expiry). An HTTP error status with X-MSN-Messenger
-// is rejected; an answer without that header is foreign. In a [Run], the
-// gateway checks of a server on one port share one kept-alive connection.
+// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway,
+// over TLS for via https (the detail then ends with the certificate's name
+// and expiry). An HTTP error status with X-MSN-Messenger is rejected, an
+// answer without that header foreign.
 func ProbeGateway(ctx context.Context, t Target) Result {
 	var l gatewayLine
 	defer l.hangUp()
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is a connection to one gateway port of one server, kept alive
-// for the gateway checks of that server on that port, which take turns on
-// it: one TLS handshake per server and port. Each check is its own gateway
-// session with its own deadline, and counts the connection's set-up only
-// when it made it. When the connection cannot be made, or a new one gets
-// no byte before the deadline, the checks after it in the same round of
-// attempts take that outcome without asking again ([gatewayLine.newRound]).
+// gatewayLine is a connection kept alive for the gateway checks of one
+// server on one port, in turn: one TLS handshake per server and port. When
+// it cannot be made, or a new one gets no byte before the deadline, the
+// checks after it in the round take that outcome ([gatewayLine.newRound]).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter

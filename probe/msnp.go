@@ -91,13 +91,9 @@ func judgeVER(line []byte, version string) error {
 	return foreign("VER reply offers what was not asked: %s", quote(line))
 }
 
-// judgeRefusal reads "VER 1 0", "none of those", and the versions revival
-// servers list after it:
-//
-//	VER 1 0                              rejected: "VER 1 0"
-//	VER 1 0 MSNP21 MSNP20 … MSNP2        rejected: "VER 1 0: offers MSNP21…MSNP2"
-//	VER 1 0 MSNP22 MSNP21                foreign: no and yes at once
-//	VER 1 0 junk                         foreign: the list is not versions
+// judgeRefusal reads "VER 1 0" ("none of those") and the versions revival
+// servers list after it: rejected ("VER 1 0: offers MSNP21…MSNP2"), or
+// foreign when the list is not versions or offers the version asked for.
 func judgeRefusal(r Reply, line []byte, version string) error {
 	offers := r.Params[1:]
 	if len(offers) == 0 {

@@ -55,13 +55,10 @@ func WithVantage(v string) Option {
 // connections; the gateway checks of one port count as one.
 const PerServer = 4
 
-// Run asks every server of cfg every check of its group: at most
-// cfg.Concurrency servers at once, each [PerServer] checks at a time, its
-// gateway checks on one port in turn over one kept-alive connection. A
-// check not up is tried again, up to cfg.Attempts; the last attempt counts.
-// A silent server costs one timeout per attempt. Scan false gives skipped.
-// Zero settings take the defaults. A bad config is an error before any
-// check; a cancelled ctx stops the run with ctx's error and no results.
+// Run asks every server of cfg every check of its group, cfg.Concurrency
+// servers at once, and tries a check not up again up to cfg.Attempts (the
+// last counts). Zero settings take the defaults. A bad config is an error
+// before any check; a cancelled ctx ends the run with its error.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {

@@ -344,31 +344,16 @@ func TestRunConcurrency(t *testing.T) {
 // connected to again, without a failed attempt.
 func TestRunSharesGatewayConnections(t *testing.T) {
 	t.Parallel()
-	ports := msntest.Ports{Direct: msntest.Off}
-	keep, err := msntest.StartFleet("127.0.78.1", ports, []msntest.Spec{
-		{Count: 3, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}}, // the others are retried
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keep.Close() })
-	quiet, err := msntest.StartFleet("127.0.78.11", ports, []msntest.Spec{
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, QuietClose: true}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { quiet.Close() })
+	keep := startFleet(t, "127.0.78.1",
+		msntest.Spec{Count: 3, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
+		msntest.Spec{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}}, // the others are retried
+	)
+	quiet := startFleet(t, "127.0.78.11", msntest.Spec{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, QuietClose: true}})
 	config := func(f *msntest.Fleet) probe.Config {
 		checks := map[string]probe.Check{}
 		var keys []string
 		for _, v := range msntest.DefaultVersions {
-			for _, via := range []probe.Via{probe.HTTP, probe.HTTPS} {
-				port := f.Ports.HTTP
-				if via == probe.HTTPS {
-					port = f.Ports.HTTPS
-				}
+			for via, port := range map[probe.Via]int{probe.HTTP: f.Ports.HTTP, probe.HTTPS: f.Ports.HTTPS} {
 				k := strings.ToLower(v) + string(via)
 				checks[k] = probe.Check{Kind: probe.MSNP, Version: v, Via: via, Port: port, Scan: true}
 				keys = append(keys, k)

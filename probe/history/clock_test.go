@@ -1,4 +1,4 @@
-package history
+package history_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 const (
@@ -20,8 +21,8 @@ const (
 )
 
 // TestReadAtFuture: a history holding a time after the clock (and its
-// skew) is refused by ReadAt with the file, the first such line and the
-// repair; Read, which has no clock, reads it.
+// skew) is refused by history.ReadAt with the file, the first such line and the
+// repair; history.Read, which has no clock, reads it.
 func TestReadAtFuture(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -40,23 +41,23 @@ func TestReadAtFuture(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTestFile(t, dir, FileName, tt.history)
-			writeTestFile(t, dir, LastRunFile, tt.last)
-			if _, err := Read(dir); err != nil {
+			writeTestFile(t, dir, history.FileName, tt.history)
+			writeTestFile(t, dir, history.LastRunFile, tt.last)
+			if _, err := history.Read(dir); err != nil {
 				t.Fatalf("Read: %v", err)
 			}
-			h, err := ReadAt(dir, now)
+			h, err := history.ReadAt(dir, now)
 			if tt.want == "" {
 				if err != nil || h == nil {
 					t.Fatalf("ReadAt: %v", err)
 				}
 				return
 			}
-			want := strings.NewReplacer("HISTORY", filepath.Join(dir, FileName), "LASTRUN", filepath.Join(dir, LastRunFile), "DIR", dir).Replace(tt.want)
-			var pe *ParseError
+			want := strings.NewReplacer("HISTORY", filepath.Join(dir, history.FileName), "LASTRUN", filepath.Join(dir, history.LastRunFile), "DIR", dir).Replace(tt.want)
+			var pe *history.ParseError
 			var fe *probe.FutureError
 			if !errors.As(err, &pe) || !errors.As(err, &fe) || h != nil {
-				t.Fatalf("got %v, want a *ParseError wrapping a *probe.FutureError", err)
+				t.Fatalf("got %v, want a *history.ParseError wrapping a *probe.FutureError", err)
 			}
 			if err.Error() != want {
 				t.Errorf("got  %s\nwant %s", err, want)
@@ -67,7 +68,7 @@ func TestReadAtFuture(t *testing.T) {
 
 // TestTrim: the lines and the last run after the time go, those at or
 // before it stay byte for byte, and the history then reads and records
-// again. A second Trim removes nothing, which is what makes it safe to run
+// again. A second history.Trim removes nothing, which is what makes it safe to run
 // again after a crash.
 func TestTrim(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
@@ -89,69 +90,69 @@ func TestTrim(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTestFile(t, dir, FileName, tt.history)
-			writeTestFile(t, dir, LastRunFile, tt.last)
-			n, err := Trim(dir, tt.after)
+			writeTestFile(t, dir, history.FileName, tt.history)
+			writeTestFile(t, dir, history.LastRunFile, tt.last)
+			n, err := history.Trim(dir, tt.after)
 			if err != nil || n != tt.removed {
-				t.Fatalf("Trim = %d, %v; want %d removed", n, err, tt.removed)
+				t.Fatalf("history.Trim = %d, %v; want %d removed", n, err, tt.removed)
 			}
 			files := readAll(t, dir)
-			if files[FileName] != tt.wantHistory || files[LastRunFile] != tt.wantLast {
+			if files[history.FileName] != tt.wantHistory || files[history.LastRunFile] != tt.wantLast {
 				t.Errorf("after Trim: %q\nwant history %q, last-run %q", files, tt.wantHistory, tt.wantLast)
 			}
 			if len(files) != 1+min(len(tt.wantLast), 1) {
 				t.Errorf("files in the folder: %q", files)
 			}
-			if n, err := Trim(dir, tt.after); n != 0 || err != nil {
+			if n, err := history.Trim(dir, tt.after); n != 0 || err != nil {
 				t.Errorf("a second Trim: %d, %v", n, err)
 			}
-			if again := readAll(t, dir); again[FileName] != files[FileName] || len(again) != len(files) {
-				t.Errorf("a second Trim changed the folder: %q", again)
+			if again := readAll(t, dir); again[history.FileName] != files[history.FileName] || len(again) != len(files) {
+				t.Errorf("a second history.Trim changed the folder: %q", again)
 			}
 			// The repaired history reads and takes a run of now.
-			if _, _, err := appendRun(dir, run{"2026-12-03 12:00", []string{k21 + "=up"}}.results(t)); err != nil {
+			if _, _, err := appendRun(dir, run("2026-12-03 12:00", k21+"=up")); err != nil {
 				t.Fatalf("recording after Trim: %v", err)
 			}
-			if _, err := ReadAt(dir, now); err != nil {
+			if _, err := history.ReadAt(dir, now); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
 }
 
-// TestTrimAfterCrash: a crash between Trim's two steps leaves the history
-// trimmed and last-run in the future. ReadAt reports last-run, and Trim
+// TestTrimAfterCrash: a crash between history.Trim's two steps leaves the history
+// trimmed and last-run in the future. history.ReadAt reports last-run, and history.Trim
 // run again finishes the repair.
 func TestTrimAfterCrash(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
-	writeTestFile(t, dir, FileName, pastLines) // trimmed already
-	writeTestFile(t, dir, LastRunFile, "9999-01-01T00:00:00Z\n")
-	_, err := ReadAt(dir, now)
-	var pe *ParseError
-	if !errors.As(err, &pe) || pe.File != filepath.Join(dir, LastRunFile) {
+	writeTestFile(t, dir, history.FileName, pastLines) // trimmed already
+	writeTestFile(t, dir, history.LastRunFile, "9999-01-01T00:00:00Z\n")
+	_, err := history.ReadAt(dir, now)
+	var pe *history.ParseError
+	if !errors.As(err, &pe) || pe.File != filepath.Join(dir, history.LastRunFile) {
 		t.Fatalf("got %v, want the future last-run named", err)
 	}
-	if n, err := Trim(dir, now); n != 0 || err != nil {
-		t.Fatalf("Trim = %d, %v", n, err)
+	if n, err := history.Trim(dir, now); n != 0 || err != nil {
+		t.Fatalf("history.Trim = %d, %v", n, err)
 	}
-	if _, err := ReadAt(dir, now); err != nil {
+	if _, err := history.ReadAt(dir, now); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestTrimRefusesBadHistory: Trim reads as strictly as Read and changes
+// TestTrimRefusesBadHistory: history.Trim reads as strictly as history.Read and changes
 // nothing of a history it cannot read.
 func TestTrimRefusesBadHistory(t *testing.T) {
 	dir := t.TempDir()
 	bad := pastLines + "{\"t\":\"9999-01-01T00:00:00Z\"\n"
-	writeTestFile(t, dir, FileName, bad)
-	_, err := Trim(dir, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
-	var pe *ParseError
+	writeTestFile(t, dir, history.FileName, bad)
+	_, err := history.Trim(dir, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	var pe *history.ParseError
 	if !errors.As(err, &pe) || pe.Line != 4 {
-		t.Fatalf("got %v, want a *ParseError on line 4", err)
+		t.Fatalf("got %v, want a *history.ParseError on line 4", err)
 	}
-	if data, _ := os.ReadFile(filepath.Join(dir, FileName)); string(data) != bad {
-		t.Errorf("Trim changed a history it could not read")
+	if data, _ := os.ReadFile(filepath.Join(dir, history.FileName)); string(data) != bad {
+		t.Errorf("history.Trim changed a history it could not read")
 	}
 }

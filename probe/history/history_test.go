@@ -1,4 +1,4 @@
-package history
+package history_test
 
 import (
 	"bytes"
@@ -11,58 +11,22 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
+	"deadyet/probe/history/historytest"
 )
 
-// at parses a test time like "2026-11-25 10:00".
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	tm, err := time.Parse("2006-01-02 15:04", s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
+const (
+	k21 = "bn2 127.0.2.1 msnp21"
+	k22 = "bn2 127.0.2.1 msnp22"
+	k2  = "bn2 127.0.2.2 tcp443"
+)
 
-// run is a simulated probe run: its time and, per key "group address
-// check", the state and detail it found, like "up" or "timeout: no answer".
-type run struct {
-	at    string
-	cells []string // "bn2 127.0.2.1 msnp21=up: CVR answered"
-}
+var run, at = historytest.Results, historytest.At
 
-// results turns a run into the Results a probe would have written.
-func (r run) results(t testing.TB) probe.Results {
-	t.Helper()
-	fin := at(t, r.at)
-	res := probe.Results{Version: probe.ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
-	for _, c := range r.cells {
-		key, st, ok := strings.Cut(c, "=")
-		f := strings.Fields(key)
-		if !ok || len(f) != 3 {
-			t.Fatalf("bad cell %q", c)
-		}
-		st, detail, _ := strings.Cut(st, ": ")
-		res.Results = append(res.Results, probe.Result{Group: f[0], Address: f[1], Check: f[2], State: probe.State(st), Detail: detail})
-	}
-	return res
-}
-
-// short prints a line compactly for comparisons.
-func short(l Line) string {
-	if l.Heartbeat {
-		return l.T.Format("01-02 15:04") + " heartbeat"
-	}
-	s := fmt.Sprintf("%s %s %s→%s", l.T.Format("01-02 15:04"), l.Key, l.From, l.To)
-	if l.Detail != "" {
-		s += ": " + l.Detail
-	}
-	return s
-}
-
-// appendRun records the run r in dir's history the way deadyet build does:
-// Read, Record, Write. It returns the history and the lines added.
-func appendRun(dir string, r probe.Results) (*History, []Line, error) {
-	h, err := Read(dir)
+// appendRun records r in dir's history the way deadyet build does: history.Read,
+// Record, Write. It returns the history and the lines added.
+func appendRun(dir string, r probe.Results) (*history.History, []history.Line, error) {
+	h, err := history.Read(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -70,25 +34,13 @@ func appendRun(dir string, r probe.Results) (*History, []Line, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := h.Write(); err != nil {
-		return nil, nil, err
-	}
-	return h, added, nil
+	return h, added, h.Write()
 }
 
-// allLines is every line of h, oldest first.
-func allLines(h *History) []Line {
-	out := make([]Line, len(h.entries))
-	for i := range h.entries {
-		out[i] = h.line(i)
-	}
-	return out
-}
-
-func shorts(ls []Line) []string {
+func shorts(ls []history.Line) []string {
 	out := make([]string, len(ls))
 	for i, l := range ls {
-		out[i] = short(l)
+		out[i] = historytest.Short(l)
 	}
 	return out
 }
@@ -100,20 +52,43 @@ func sameStrings(t *testing.T, what string, got, want []string) {
 	}
 }
 
-const (
-	k21 = "bn2 127.0.2.1 msnp21"
-	k22 = "bn2 127.0.2.1 msnp22"
-	k2  = "bn2 127.0.2.2 tcp443"
-)
+// writeTestFile writes dir/name, or nothing when data is "".
+func writeTestFile(t *testing.T, dir, name, data string) {
+	t.Helper()
+	if data == "" {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readAll is the content of every file in dir, by name.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, de := range des {
+		b, err := os.ReadFile(filepath.Join(dir, de.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[de.Name()] = string(b)
+	}
+	return out
+}
 
 func TestRecord(t *testing.T) {
 	tests := []struct {
 		name string
-		runs []run
+		runs []probe.Results
 		want [][]string // lines each run adds
 	}{{
 		name: "first run: heartbeat and first sightings",
-		runs: []run{{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k2 + "=timeout"}}},
+		runs: []probe.Results{run("2026-11-25 10:00", k21+"=up: CVR answered", k2+"=timeout")},
 		want: [][]string{{
 			"11-25 10:00 heartbeat",
 			"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
@@ -121,13 +96,13 @@ func TestRecord(t *testing.T) {
 		}},
 	}, {
 		name: "quiet runs write nothing, a new day a heartbeat",
-		runs: []run{
-			{"2026-11-25 10:00", []string{k21 + "=up"}},
-			{"2026-11-25 11:00", []string{k21 + "=up: another detail"}},
-			{"2026-11-25 23:59", []string{k21 + "=up"}},
-			{"2026-11-26 00:00", []string{k21 + "=up"}},
-			{"2026-11-26 01:00", []string{k21 + "=up"}},
-			{"2026-11-28 07:00", []string{k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-11-25 10:00", k21+"=up"),
+			run("2026-11-25 11:00", k21+"=up: another detail"),
+			run("2026-11-25 23:59", k21+"=up"),
+			run("2026-11-26 00:00", k21+"=up"),
+			run("2026-11-26 01:00", k21+"=up"),
+			run("2026-11-28 07:00", k21+"=up"),
 		},
 		want: [][]string{
 			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up"},
@@ -139,12 +114,12 @@ func TestRecord(t *testing.T) {
 		},
 	}, {
 		name: "flips",
-		runs: []run{
-			{"2026-11-25 10:00", []string{k21 + "=up", k2 + "=up"}},
-			{"2026-11-25 11:00", []string{k21 + "=timeout: no answer in 3s", k2 + "=up"}},
-			{"2026-11-25 12:00", []string{k21 + "=timeout: no answer in 3s", k2 + "=refused"}},
-			{"2026-11-25 13:00", []string{k21 + "=up", k2 + "=refused"}},
-			{"2026-11-25 14:00", []string{k21 + "=up", k2 + "=refused"}},
+		runs: []probe.Results{
+			run("2026-11-25 10:00", k21+"=up", k2+"=up"),
+			run("2026-11-25 11:00", k21+"=timeout: no answer in 3s", k2+"=up"),
+			run("2026-11-25 12:00", k21+"=timeout: no answer in 3s", k2+"=refused"),
+			run("2026-11-25 13:00", k21+"=up", k2+"=refused"),
+			run("2026-11-25 14:00", k21+"=up", k2+"=refused"),
 		},
 		want: [][]string{
 			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up", "11-25 10:00 bn2 127.0.2.2 tcp443 →up"},
@@ -155,11 +130,11 @@ func TestRecord(t *testing.T) {
 		},
 	}, {
 		name: "skipped is not tracked until it was",
-		runs: []run{
-			{"2026-11-25 10:00", []string{k21 + "=skipped", k22 + "=up"}},
-			{"2026-11-25 11:00", []string{k21 + "=skipped", k22 + "=skipped: not scanned"}},
-			{"2026-11-25 12:00", []string{k21 + "=skipped", k22 + "=skipped"}},
-			{"2026-11-25 13:00", []string{k21 + "=rejected: VER 1 0", k22 + "=up"}},
+		runs: []probe.Results{
+			run("2026-11-25 10:00", k21+"=skipped", k22+"=up"),
+			run("2026-11-25 11:00", k21+"=skipped", k22+"=skipped: not scanned"),
+			run("2026-11-25 12:00", k21+"=skipped", k22+"=skipped"),
+			run("2026-11-25 13:00", k21+"=rejected: VER 1 0", k22+"=up"),
 		},
 		want: [][]string{
 			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp22 →up"},
@@ -169,11 +144,11 @@ func TestRecord(t *testing.T) {
 		},
 	}, {
 		name: "a key that leaves the results becomes skipped, once",
-		runs: []run{
-			{"2026-11-25 10:00", []string{k21 + "=up", k2 + "=error: no such host"}},
-			{"2026-11-25 11:00", []string{k21 + "=up"}},
-			{"2026-11-25 12:00", []string{k21 + "=up"}},
-			{"2026-11-25 13:00", []string{k21 + "=up", k2 + "=error: no such host"}},
+		runs: []probe.Results{
+			run("2026-11-25 10:00", k21+"=up", k2+"=error: no such host"),
+			run("2026-11-25 11:00", k21+"=up"),
+			run("2026-11-25 12:00", k21+"=up"),
+			run("2026-11-25 13:00", k21+"=up", k2+"=error: no such host"),
 		},
 		want: [][]string{
 			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up", "11-25 10:00 bn2 127.0.2.2 tcp443 →error: no such host"},
@@ -183,10 +158,7 @@ func TestRecord(t *testing.T) {
 		},
 	}, {
 		name: "same second as the last line is fine",
-		runs: []run{
-			{"2026-11-25 10:00", []string{k21 + "=up"}},
-			{"2026-11-25 10:00", []string{k21 + "=foreign: HTTP/1.1 200 OK"}},
-		},
+		runs: []probe.Results{run("2026-11-25 10:00", k21+"=up"), run("2026-11-25 10:00", k21+"=foreign: HTTP/1.1 200 OK")},
 		want: [][]string{
 			{"11-25 10:00 heartbeat", "11-25 10:00 bn2 127.0.2.1 msnp21 →up"},
 			{"11-25 10:00 bn2 127.0.2.1 msnp21 up→foreign: HTTP/1.1 200 OK"},
@@ -197,170 +169,110 @@ func TestRecord(t *testing.T) {
 			dir := t.TempDir()
 			var all []string
 			for i, r := range tt.runs {
-				h, added, err := appendRun(dir, r.results(t))
+				h, added, err := appendRun(dir, r)
 				if err != nil {
 					t.Fatalf("run %d: %v", i, err)
 				}
-				sameStrings(t, fmt.Sprintf("run %d (%s) added", i, r.at), shorts(added), tt.want[i])
+				sameStrings(t, fmt.Sprintf("run %d added", i), shorts(added), tt.want[i])
 				all = append(all, tt.want[i]...)
 				if h.Changed() {
 					t.Errorf("run %d: history still has unwritten lines", i)
 				}
 			}
 			// What is on disk reads back as the same lines.
-			h, err := Read(dir)
+			h, err := history.Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameStrings(t, "read back", shorts(allLines(h)), all)
+			sameStrings(t, "read back", shorts(h.Lines()), all)
 		})
 	}
 }
 
 func TestQuietRunIsByteIdentical(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, FileName)
-	first := run{"2026-11-25 10:00", []string{k21 + "=up: CVR answered", k22 + "=timeout: no answer in 3s", k2 + "=skipped"}}
-	if _, _, err := appendRun(dir, first.results(t)); err != nil {
+	file := filepath.Join(dir, history.FileName)
+	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up: CVR answered", k22+"=timeout: no answer in 3s", k2+"=skipped")); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before, _ := os.ReadFile(file)
 	// Same states an hour later, with other details: nothing to write.
-	quiet := run{"2026-11-25 11:00", []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}}
-	_, added, err := appendRun(dir, quiet.results(t))
-	if err != nil {
-		t.Fatal(err)
+	quiet := []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}
+	_, added, err := appendRun(dir, run("2026-11-25 11:00", quiet...))
+	after, _ := os.ReadFile(file)
+	if err != nil || len(added) != 0 || !bytes.Equal(before, after) {
+		t.Errorf("a quiet run changed the history: %v, added %q;\nbefore:\n%s\nafter:\n%s", err, shorts(added), before, after)
 	}
-	after, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(added) != 0 || !bytes.Equal(before, after) {
-		t.Errorf("a quiet run changed the history: added %q;\nbefore:\n%s\nafter:\n%s", shorts(added), before, after)
-	}
-	t.Logf("quiet run: %d bytes added", len(after)-len(before))
-
 	// The next day's first run adds the heartbeat only.
-	nextDay := run{"2026-11-26 00:00", quiet.cells}
-	if _, _, err := appendRun(dir, nextDay.results(t)); err != nil {
+	if _, _, err := appendRun(dir, run("2026-11-26 00:00", quiet...)); err != nil {
 		t.Fatal(err)
 	}
-	after2, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := append(bytes.Clone(after), `{"t":"2026-11-26T00:00:00Z","heartbeat":true}`+"\n"...)
-	if !bytes.Equal(after2, want) {
+	after2, _ := os.ReadFile(file)
+	if want := string(after) + `{"t":"2026-11-26T00:00:00Z","heartbeat":true}` + "\n"; string(after2) != want {
 		t.Errorf("first run of a day:\ngot:\n%s\nwant:\n%s", after2, want)
 	}
-	t.Logf("first quiet run of a day: %d bytes added", len(after2)-len(after))
 }
 
 func TestLineFormat(t *testing.T) {
+	key := probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}
+	t0 := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
 	tests := []struct {
-		line Line
+		name string
+		line history.Line
 		want string
-	}{{
-		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Heartbeat: true},
-		`{"t":"2026-11-25T10:00:03Z","heartbeat":true}`,
-	}, {
-		Line{T: time.Date(2026, 11, 25, 11, 0, 3, 0, time.FixedZone("x", 3600)), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}, To: probe.Up, Detail: "CVR answered"},
-		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"","to":"up","detail":"CVR answered"}`,
-	}, {
-		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}, From: probe.Up, To: probe.Foreign, Detail: "said \"<b>\" & \x01"},
-		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"up","to":"foreign","detail":"said \"<b>\" & \u0001"}`,
-	}, {
-		Line{T: time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC), Key: probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "tcp443"}, From: probe.Up, To: probe.Timeout},
-		`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"tcp443","from":"up","to":"timeout"}`,
-	}}
+	}{
+		{"heartbeat", history.Line{T: t0, Heartbeat: true}, `{"t":"2026-11-25T10:00:03Z","heartbeat":true}`},
+		{"in UTC", history.Line{T: t0.In(time.FixedZone("x", 3600)), Key: key, To: probe.Up, Detail: "CVR answered"},
+			`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"","to":"up","detail":"CVR answered"}`},
+		{"escaped", history.Line{T: t0, Key: key, From: probe.Up, To: probe.Foreign, Detail: "said \"<b>\" & \x01"},
+			`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"up","to":"foreign","detail":"said \"<b>\" & \u0001"}`},
+		{"no detail", history.Line{T: t0, Key: key, From: probe.Up, To: probe.Timeout},
+			`{"t":"2026-11-25T10:00:03Z","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"up","to":"timeout"}`},
+	}
 	for _, tt := range tests {
-		got := string(appendLine(nil, tt.line))
-		if got != tt.want+"\n" {
-			t.Errorf("appendLine(%s):\ngot  %s\nwant %s", short(tt.line), got, tt.want)
-		}
-		t.Logf("%d bytes: %s", len(got), got)
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(history.AppendLine(nil, tt.line)); got != tt.want+"\n" {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }
 
-func TestDetailIsClipped(t *testing.T) {
-	h := newHistory(filepath.Join(t.TempDir(), FileName))
-	long := strings.Repeat("é", 300) // 600 bytes
-	r := run{"2026-11-25 10:00", []string{k21 + "=foreign: " + long}}.results(t)
-	added, err := h.Record(r)
-	if err != nil {
-		t.Fatal(err)
+// TestDetails: a detail is clipped to probe.MaxDetail and a control
+// character in it is shown visibly, whether it comes from a run or from the
+// file (10 MB there); reading leaves the file as it is.
+func TestDetails(t *testing.T) {
+	long := strings.Repeat("é", 5<<20)
+	clipped := func(d string) bool {
+		return len(d) <= probe.MaxDetail && strings.HasSuffix(d, "é…") && strings.HasPrefix(long, strings.TrimSuffix(d, "…"))
 	}
-	d := added[1].Detail
-	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(long, strings.TrimSuffix(d, "…")) {
-		t.Errorf("detail of %d bytes clipped to %d bytes: %q", len(long), len(d), d)
-	}
-}
-
-// TestReadClipsDetail: a detail longer than probe.MaxDetail in the file,
-// 10 MB here, is clipped on reading, so that the page and the feed do not
-// grow with it; the file itself is left as it is.
-func TestReadClipsDetail(t *testing.T) {
 	dir := t.TempDir()
-	huge := strings.Repeat("é", 5<<20)
 	data := "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n" +
-		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n" +
-		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"" + huge + "\"}\n"
-	writeTestFile(t, dir, FileName, data)
-	h, err := Read(dir)
+		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\",\"detail\":\"\\u001b[31m\\u0007\\u2028\"}\n" +
+		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"" + long + "\"}\n"
+	writeTestFile(t, dir, history.FileName, data)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recent := h.Recent(at(t, "2026-11-26 00:00"), 1)
-	if len(recent) != 1 {
-		t.Fatalf("Recent: %q", shorts(recent))
+	if l := h.Lines(); l[1].Detail != `\x1b[31m\x07\u2028` || !clipped(l[2].Detail) {
+		t.Errorf("read: %.60q", shorts(l))
 	}
-	d := recent[0].Detail
-	if len(d) > probe.MaxDetail || !strings.HasSuffix(d, "é…") || !strings.HasPrefix(huge, strings.TrimSuffix(d, "…")) {
-		t.Errorf("a detail of %d bytes read as %d bytes: %.40q", len(huge), len(d), d)
+	added, err := h.Record(run("2026-11-25 12:00", k21+"=error: bell \a and \x1b[0m", k2+"=foreign: "+long))
+	if err != nil || len(added) != 2 || added[0].Detail != `bell \x07 and \x1b[0m` || !clipped(added[1].Detail) {
+		t.Errorf("recorded: %v, %.60q", err, shorts(added))
 	}
-	if _, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=foreign"}}.results(t)); err != nil || h.Changed() {
-		t.Fatalf("quiet run: %v, changed %v", err, h.Changed())
-	}
-	if err := h.Write(); err != nil {
-		t.Fatal(err)
-	}
-	if back, _ := os.ReadFile(filepath.Join(dir, FileName)); string(back) != data {
+	if back, _ := os.ReadFile(filepath.Join(dir, history.FileName)); string(back) != data {
 		t.Error("reading rewrote the file")
 	}
 }
 
-// TestControlCharactersShown: a control character in a detail, written
-// escaped in the file or given to Record, is read and recorded visibly.
-func TestControlCharactersShown(t *testing.T) {
-	dir := t.TempDir()
-	writeTestFile(t, dir, FileName, "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n"+
-		"{\"t\":\"2026-11-25T10:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"\",\"to\":\"up\"}\n"+
-		"{\"t\":\"2026-11-25T11:00:00Z\",\"group\":\"bn2\",\"address\":\"127.0.2.1\",\"check\":\"msnp21\",\"from\":\"up\",\"to\":\"foreign\",\"detail\":\"\\u001b[31m\\u0007\\u2028\"}\n")
-	h, err := Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := h.Recent(at(t, "2026-11-26 00:00"), 1); len(got) != 1 || got[0].Detail != `\x1b[31m\x07\u2028` {
-		t.Errorf("read: %q", shorts(got))
-	}
-	added, err := h.Record(run{"2026-11-25 12:00", []string{k21 + "=error: bell \a and \x1b[0m"}}.results(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(added) != 1 || added[0].Detail != `bell \x07 and \x1b[0m` {
-		t.Errorf("recorded: %q", shorts(added))
-	}
-}
-
 func TestReadValidHistory(t *testing.T) {
-	h, err := readFile("testdata/valid.jsonl")
+	h, err := history.ReadFile("testdata/valid.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameStrings(t, "lines", shorts(allLines(h)), []string{
+	sameStrings(t, "lines", shorts(h.Lines()), []string{
 		"11-25 10:00 heartbeat",
 		"11-25 10:00 bn2 127.0.2.1 msnp21 →up: CVR answered",
 		"11-25 11:00 bn2 127.0.2.1 msnp21 up→timeout: no answer in 3s",
@@ -368,13 +280,9 @@ func TestReadValidHistory(t *testing.T) {
 		`11-26 00:00 services msn.example tcp443 →foreign: said "HTTP/1.1 200 OK" <html> & café ☃`,
 		"11-26 00:00 bn2 127.0.2.1 msnp21 timeout→up",
 	})
-	// Recording onto a history read from disk appends after its bytes.
-	data, _ := os.ReadFile("testdata/valid.jsonl")
-	if _, err := h.Record(run{"2026-11-26 01:00", []string{k21 + "=up", "services msn.example tcp443=foreign"}}.results(t)); err != nil {
-		t.Fatal(err)
-	}
-	if h.Changed() || !bytes.Equal(h.data, data) {
-		t.Errorf("a quiet run changed a history read from disk")
+	// A quiet run on a history read from disk changes nothing.
+	if _, err := h.Record(run("2026-11-26 01:00", k21+"=up", "services msn.example tcp443=foreign")); err != nil || h.Changed() {
+		t.Errorf("a quiet run: %v, changed %v", err, h.Changed())
 	}
 }
 
@@ -382,19 +290,19 @@ func TestReadHistoryErrors(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"empty-line", "2: empty line"},
 		{"truncated-file", "2: no newline at the end of the line (truncated?)"},
-		{"truncated-line", "2: unexpected end of line (truncated?)"},
-		{"not-object", "2: not a JSON object"},
-		{"bad-json", "1: bad JSON at column 6: want ':'"},
-		{"text-after", "2: text after the object at column 127"},
+		{"truncated-line", "2: unexpected end (truncated?)"},
+		{"not-object", `2: found [ where "{" is wanted`},
+		{"bad-json", "1: bad JSON: expected colon after object key"},
+		{"text-after", "2: text after the end of the object"},
 		{"unknown-field", `2: unknown field "vantage"`},
 		{"field-case", `1: unknown field "T"`},
 		{"duplicate-field", `2: field "to" given twice`},
 		{"missing-field", `2: missing field "to"`},
 		{"missing-time", `1: missing field "t"`},
 		{"empty-group", `2: empty "group"`},
-		{"not-string", `2: field "group" is not a string`},
-		{"control-char", "2: control character in the string at column 37"},
-		{"bad-utf8", "2: invalid UTF-8 in the string at column 37"},
+		{"not-string", `2: "group": number where string is wanted`},
+		{"control-char", `2: bad JSON: invalid character '\x01' in string literal`},
+		{"bad-utf8", "2: invalid UTF-8"},
 		{"control-key", `2: "group" "bn2\x1b[2J" is not printable text`},
 		{"bad-state", `2: unknown state "Up" in "to"`},
 		{"bad-from", `3: unknown state "down" in "from"`},
@@ -412,13 +320,10 @@ func TestReadHistoryErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			file := filepath.Join("testdata", tt.file+".jsonl")
-			_, err := readFile(file)
-			var he *ParseError
-			if !errors.As(err, &he) {
-				t.Fatalf("got %v, want a *ParseError", err)
-			}
-			if want := file + ":" + tt.want; err.Error() != want {
-				t.Errorf("got  %s\nwant %s", err, want)
+			_, err := history.ReadFile(file)
+			var pe *history.ParseError
+			if !errors.As(err, &pe) || err.Error() != file+":"+tt.want {
+				t.Errorf("got  %v\nwant %s:%s", err, file, tt.want)
 			}
 		})
 	}
@@ -426,111 +331,75 @@ func TestReadHistoryErrors(t *testing.T) {
 
 func TestReadHistoryFolder(t *testing.T) {
 	// A missing file, or folder, is an empty history.
-	h, err := Read(filepath.Join(t.TempDir(), "nothing-here"))
+	h, err := history.Read(filepath.Join(t.TempDir(), "nothing-here"))
 	if err != nil || h.Len() != 0 {
 		t.Fatalf("missing folder: %v, %d lines", err, h.Len())
 	}
-	// The error names the file inside the folder.
+	// The error names the file inside the folder, and nothing is recorded.
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("{}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Read(dir)
-	if want := filepath.Join(dir, FileName) + `:1: missing field "t"`; err == nil || err.Error() != want {
+	writeTestFile(t, dir, history.FileName, "{}\n")
+	_, _, err = appendRun(dir, run("2026-11-25 10:00", k21+"=up"))
+	if want := filepath.Join(dir, history.FileName) + `:1: missing field "t"`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
-	// A history that cannot be read is not recorded onto.
-	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err == nil {
-		t.Error("recorded onto a corrupt history")
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, FileName)); string(data) != "{}\n" {
-		t.Errorf("a corrupt history was rewritten: %q", data)
+	if files := readAll(t, dir); len(files) != 1 || files[history.FileName] != "{}\n" {
+		t.Errorf("a corrupt history was written to: %q", files)
 	}
 }
 
 func TestRecordErrors(t *testing.T) {
-	base := run{"2026-11-25 10:00", []string{k21 + "=up"}}
 	tests := []struct {
 		name string
-		r    func(t *testing.T) probe.Results
+		r    probe.Results
 		want string
-	}{{
-		name: "older run",
-		r: func(t *testing.T) probe.Results {
-			return run{"2026-11-25 09:59", []string{k21 + "=timeout"}}.results(t)
-		},
-		want: "results of 2026-11-25T09:59:00Z are older than the last run recorded, 2026-11-25T10:00:00Z",
-	}, {
-		name: "no time",
-		r: func(t *testing.T) probe.Results {
-			return probe.Results{Results: []probe.Result{{Group: "bn2", Address: "127.0.2.1", Check: "x", State: probe.Up}}}
-		},
-		want: "record history: the results have no time",
-	}, {
-		name: "two results for a key",
-		r: func(t *testing.T) probe.Results {
-			return run{"2026-11-26 10:00", []string{k21 + "=timeout", k21 + "=up"}}.results(t)
-		},
-		want: `record history: two results for "bn2 127.0.2.1 msnp21"`,
-	}, {
-		name: "control character in a key",
-		r: func(t *testing.T) probe.Results {
-			return run{"2026-11-26 10:00", []string{"bn2\x1b[2J 127.0.2.1 msnp21=up"}}.results(t)
-		},
-		want: `record history: result "bn2\x1b[2J 127.0.2.1 msnp21: up ()" has a group, address or check that is not printable text`,
-	}, {
-		name: "unknown state",
-		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "=dead"}}.results(t) },
-		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state "dead"`,
-	}, {
-		name: "empty state",
-		r:    func(t *testing.T) probe.Results { return run{"2026-11-26 10:00", []string{k21 + "="}}.results(t) },
-		want: `record history: "bn2 127.0.2.1 msnp21" has unknown state ""`,
-	}}
+	}{
+		{"older run", run("2026-11-25 09:59", k21+"=timeout"),
+			"results of 2026-11-25T09:59:00Z are older than the last run recorded, 2026-11-25T10:00:00Z"},
+		{"no time", probe.Results{Results: run("2026-11-26 10:00", k21+"=up").Results}, "record history: the results have no time"},
+		{"two results for a key", run("2026-11-26 10:00", k21+"=timeout", k21+"=up"), `record history: two results for "bn2 127.0.2.1 msnp21"`},
+		{"control character in a key", run("2026-11-26 10:00", "bn2\x1b[2J 127.0.2.1 msnp21=up"),
+			`record history: "bn2\x1b[2J 127.0.2.1 msnp21": "group" "bn2\x1b[2J" is not printable text`},
+		{"an empty address", probe.Results{Finished: at("2026-11-26 10:00"), Results: []probe.Result{{Group: "bn2", Check: "msnp21", State: probe.Up}}}, `record history: "bn2  msnp21": empty "address"`},
+		{"unknown state", run("2026-11-26 10:00", k21+"=dead"), `record history: "bn2 127.0.2.1 msnp21" has unknown state "dead"`},
+		{"empty state", run("2026-11-26 10:00", k21+"="), `record history: "bn2 127.0.2.1 msnp21" has unknown state ""`},
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			h, _, err := appendRun(dir, base.results(t))
+			h, _, err := appendRun(t.TempDir(), run("2026-11-25 10:00", k21+"=up"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines := shorts(allLines(h))
-			_, err = h.Record(tt.r(t))
-			want := strings.ReplaceAll(tt.want, "HISTORY", h.File())
-			if err == nil || err.Error() != want {
-				t.Errorf("got  %v\nwant %s", err, want)
+			lines := shorts(h.Lines())
+			if _, err = h.Record(tt.r); err == nil || err.Error() != tt.want {
+				t.Errorf("got  %v\nwant %s", err, tt.want)
 			}
 			if h.Changed() {
 				t.Error("a failed Record changed the history")
 			}
-			sameStrings(t, "lines after a failed Record", shorts(allLines(h)), lines)
+			sameStrings(t, "lines after a failed Record", shorts(h.Lines()), lines)
 		})
 	}
 }
 
 // TestFailedWrite: a Write that fails keeps the lines Record added, so that
 // a second Write can put them on disk. (atomicfile's tests make each step of
-// the write itself fail and check that the old file stays as it was.)
+// the write itself fail.)
 func TestFailedWrite(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, FileName)
-	h, err := Read(dir)
+	file := filepath.Join(dir, history.FileName)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Record(run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	if _, err := h.Record(run("2026-11-25 10:00", k21+"=up")); err != nil {
 		t.Fatal(err)
 	}
 	// A folder in the file's place: the rename over it fails.
 	if err := os.MkdirAll(filepath.Join(file, "in-the-way"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	err = h.Write()
-	if err == nil || !strings.HasPrefix(err.Error(), "write "+file+": ") {
-		t.Errorf("Write: got %v, want \"write %s: …\"", err, file)
-	}
-	if !h.Changed() {
-		t.Error("after a failed Write, the history says it is written")
+	if err := h.Write(); err == nil || !strings.HasPrefix(err.Error(), "write "+file+": ") || !h.Changed() {
+		t.Errorf("Write: got %v, changed %v; want \"write %s: …\"", err, h.Changed(), file)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("files left in the folder: %v", entries)
@@ -549,14 +418,10 @@ func TestFailedWrite(t *testing.T) {
 
 func TestWriteCreatesFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data", "deeper")
-	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o644 {
-		t.Errorf("history mode %v, want 0644", fi.Mode().Perm())
+	if fi, err := os.Stat(filepath.Join(dir, history.FileName)); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("history: %v, mode %v, want 0644", err, fi.Mode().Perm())
 	}
 }

@@ -1,69 +1,54 @@
-package history
+package history_test
 
 import (
-	"bytes"
+	"deadyet/probe"
+	"deadyet/probe/history"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
-// readAll is the content of every file in dir, by name.
-func readAll(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, de := range des {
-		b, err := os.ReadFile(filepath.Join(dir, de.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[de.Name()] = string(b)
-	}
-	return out
-}
-
 // TestQuietRunIsTheLastRun: a quiet run writes not a byte of history.jsonl
 // but its time to last-run, and a run older than it is then refused with a
-// *StaleError that leaves both files as they were. (Before last-run, the
+// *history.StaleError that leaves both files as they were. (Before last-run, the
 // older run was recorded: only the history's last line counted.)
 func TestQuietRunIsTheLastRun(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, FileName)
-	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	file := filepath.Join(dir, history.FileName)
+	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, added, err := appendRun(dir, run{"2026-11-25 11:00", []string{k21 + "=up"}}.results(t)); err != nil || len(added) != 0 {
+	if _, added, err := appendRun(dir, run("2026-11-25 11:00", k21+"=up")); err != nil || len(added) != 0 {
 		t.Fatalf("quiet run: %v, added %q", err, shorts(added))
 	}
 	files := readAll(t, dir)
-	if files[FileName] != string(before) {
-		t.Errorf("a quiet run changed history.jsonl:\n%s", files[FileName])
+	if files[history.FileName] != string(before) {
+		t.Errorf("a quiet run changed history.jsonl:\n%s", files[history.FileName])
 	}
-	if got, want := files[LastRunFile], "2026-11-25T11:00:00Z\n"; got != want {
+	if got, want := files[history.LastRunFile], "2026-11-25T11:00:00Z\n"; got != want {
 		t.Errorf("last-run = %q, want %q", got, want)
 	}
-	h, err := Read(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := at(t, "2026-11-25 11:00"); !h.LastRun().Equal(want) {
+	if want := at("2026-11-25 11:00"); !h.LastRun().Equal(want) {
 		t.Errorf("LastRun() = %v, want %v", h.LastRun(), want)
 	}
 
-	_, err = h.Record(run{"2026-11-25 10:30", []string{k21 + "=timeout"}}.results(t))
-	var se *StaleError
-	if !errors.As(err, &se) || !se.Run.Equal(at(t, "2026-11-25 10:30")) || !se.Last.Equal(at(t, "2026-11-25 11:00")) {
-		t.Fatalf("Record of an older run: got %v, want a *StaleError", err)
+	_, err = h.Record(run("2026-11-25 10:30", k21+"=timeout"))
+	var se *history.StaleError
+	if !errors.As(err, &se) || !se.Run.Equal(at("2026-11-25 10:30")) || !se.Last.Equal(at("2026-11-25 11:00")) {
+		t.Fatalf("Record of an older run: got %v, want a *history.StaleError", err)
 	}
 	if want := "results of 2026-11-25T10:30:00Z are older than the last run recorded, 2026-11-25T11:00:00Z"; err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
@@ -71,7 +56,7 @@ func TestQuietRunIsTheLastRun(t *testing.T) {
 	if err := h.Write(); err != nil {
 		t.Fatal(err)
 	}
-	if after := readAll(t, dir); after[FileName] != files[FileName] || after[LastRunFile] != files[LastRunFile] || len(after) != 2 {
+	if after := readAll(t, dir); after[history.FileName] != files[history.FileName] || after[history.LastRunFile] != files[history.LastRunFile] || len(after) != 2 {
 		t.Errorf("a refused run changed the folder: %q", after)
 	}
 }
@@ -80,47 +65,34 @@ func TestQuietRunIsTheLastRun(t *testing.T) {
 // in the state of the later, and the earlier, when it comes second, is
 // refused. Either run may be the quiet one.
 func TestRunsInEitherOrder(t *testing.T) {
-	first := run{"2026-11-25 10:00", []string{k21 + "=up"}}
 	tests := []struct {
 		name         string
-		early, later run
-	}{
-		{"the later run changes a state", run{"2026-11-25 11:00", []string{k21 + "=up"}}, run{"2026-11-25 12:00", []string{k21 + "=timeout"}}},
-		{"the later run is quiet", run{"2026-11-25 11:00", []string{k21 + "=timeout"}}, run{"2026-11-25 12:00", []string{k21 + "=up"}}},
-	}
+		early, later probe.State
+	}{{"the later run changes a state", probe.Up, probe.Timeout}, {"the later run is quiet", probe.Timeout, probe.Up}}
+	key := probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			first, early, later := run("2026-11-25 10:00", k21+"=up"), run("2026-11-25 11:00", k21+"="+string(tt.early)), run("2026-11-25 12:00", k21+"="+string(tt.later))
 			inOrder, reversed := t.TempDir(), t.TempDir()
+			for _, step := range []struct {
+				dir string
+				r   probe.Results
+			}{{inOrder, first}, {inOrder, early}, {inOrder, later}, {reversed, first}, {reversed, later}} {
+				if _, _, err := appendRun(step.dir, step.r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var se *history.StaleError
+			if _, _, err := appendRun(reversed, early); !errors.As(err, &se) {
+				t.Fatalf("the earlier run recorded second: got %v, want a *history.StaleError", err)
+			}
 			for _, dir := range []string{inOrder, reversed} {
-				if _, _, err := appendRun(dir, first.results(t)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for _, r := range []run{tt.early, tt.later} {
-				if _, _, err := appendRun(inOrder, r.results(t)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if _, _, err := appendRun(reversed, tt.later.results(t)); err != nil {
-				t.Fatal(err)
-			}
-			_, _, err := appendRun(reversed, tt.early.results(t))
-			var se *StaleError
-			if !errors.As(err, &se) {
-				t.Fatalf("the earlier run recorded second: got %v, want a *StaleError", err)
-			}
-			want := tt.later.cells[0][len(k21)+1:]
-			for name, dir := range map[string]string{"in order": inOrder, "reversed": reversed} {
-				h, err := Read(dir)
+				h, err := history.Read(dir)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := h.state[h.keyIndex[keyString(h.keys[0])]].state()
-				if string(got) != want {
-					t.Errorf("%s: the history ends in state %q, want the later run's %q", name, got, want)
-				}
-				if !h.LastRun().Equal(at(t, tt.later.at)) {
-					t.Errorf("%s: LastRun() = %v, want %s", name, h.LastRun(), tt.later.at)
+				if got := h.Stats(later.Finished)[key].State; got != tt.later || !h.LastRun().Equal(later.Finished) {
+					t.Errorf("%s: the history ends in state %q at %v, want the later run's %q at %v", dir, got, h.LastRun(), tt.later, later.Finished)
 				}
 			}
 		})
@@ -145,9 +117,9 @@ func TestLastRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTestFile(t, dir, FileName, tt.history)
-			writeTestFile(t, dir, LastRunFile, tt.last)
-			h, err := Read(dir)
+			writeTestFile(t, dir, history.FileName, tt.history)
+			writeTestFile(t, dir, history.LastRunFile, tt.last)
+			h, err := history.Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,41 +131,24 @@ func TestLastRun(t *testing.T) {
 }
 
 func TestBadLastRun(t *testing.T) {
-	for _, data := range []string{"", "\n", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z\n\n", "2026-11-25T10:00:00+01:00\n", "2026-11-25 10:00:00Z\n", "yesterday\n"} {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, LastRunFile), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Read(dir)
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.File != filepath.Join(dir, LastRunFile) || pe.Line != 1 {
-			t.Errorf("last-run %q: got %v, want a *ParseError on line 1", data, err)
-			continue
-		}
-		t.Log(err)
-	}
-	// A long file is shown cut.
-	dir := t.TempDir()
-	writeTestFile(t, dir, LastRunFile, string(bytes.Repeat([]byte("x"), 1000)))
-	_, err := Read(dir)
-	if want := filepath.Join(dir, LastRunFile) + `:1: bad last run "` + string(bytes.Repeat([]byte("x"), 40)) + `…": want one line, UTC to the second, like 2026-11-25T10:00:03Z`; err == nil || err.Error() != want {
-		t.Errorf("got  %v\nwant %s", err, want)
-	}
-}
-
-// writeTestFile writes dir/name, or nothing when data is "".
-func writeTestFile(t *testing.T, dir, name, data string) {
-	t.Helper()
-	if data == "" {
-		return
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
+	long := strings.Repeat("x", 1000)
+	for _, data := range []string{"\n", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z\n\n", "2026-11-25T10:00:00+01:00\n", "2026-11-25 10:00:00Z\n", "yesterday\n", long} {
+		t.Run(data[:min(len(data), 20)], func(t *testing.T) {
+			dir := t.TempDir()
+			writeTestFile(t, dir, history.LastRunFile, data)
+			_, err := history.Read(dir)
+			shown := strings.Replace(data, long, long[:40]+"…", 1)
+			want := fmt.Sprintf("%s:1: bad last run %q: want one line, UTC to the second, like 2026-11-25T10:00:03Z", filepath.Join(dir, history.LastRunFile), shown)
+			var pe *history.ParseError
+			if !errors.As(err, &pe) || err.Error() != want {
+				t.Errorf("got  %v\nwant %s", err, want)
+			}
+		})
 	}
 }
 
 // TestWriteRemovesLeftovers: Write removes the temporary files of the
-// history and of last-run that killed runs left, if older than the Read;
+// history and of last-run that killed runs left, if older than the history.Read;
 // newer ones (a write in flight) and other files stay.
 func TestWriteRemovesLeftovers(t *testing.T) {
 	dir := t.TempDir()
@@ -209,7 +164,7 @@ func TestWriteRemovesLeftovers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := appendRun(dir, run{"2026-11-25 10:00", []string{k21 + "=up"}}.results(t)); err != nil {
+	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -217,5 +172,5 @@ func TestWriteRemovesLeftovers(t *testing.T) {
 		got = append(got, name)
 	}
 	slices.Sort(got)
-	sameStrings(t, "files", got, []string{".history.jsonl.789.tmp", ".results.json.1.tmp", FileName, LastRunFile})
+	sameStrings(t, "files", got, []string{".history.jsonl.789.tmp", ".results.json.1.tmp", history.FileName, history.LastRunFile})
 }

@@ -1,7 +1,6 @@
-package history
+package history_test
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,27 +11,31 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
-// recordAll records runs into a fresh in-memory history.
-func recordAll(t testing.TB, runs []run) *History {
+// recordAll records runs into a new history, not written.
+func recordAll(t testing.TB, runs []probe.Results) *history.History {
 	t.Helper()
-	h := newHistory(filepath.Join(t.TempDir(), FileName))
+	h, err := history.Read(t.TempDir())
 	for _, r := range runs {
-		if _, err := h.Record(r.results(t)); err != nil {
-			t.Fatalf("run %s: %v", r.at, err)
+		if err == nil {
+			_, err = h.Record(r)
 		}
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	return h
 }
 
 // daily is one run a day at 00:00 from the first date for n days, each with
 // the cells cells(i) gives for day i.
-func daily(first string, n int, cells func(i int) []string) []run {
+func daily(first string, n int, cells func(i int) []string) []probe.Results {
 	d0, _ := time.Parse(time.DateOnly, first)
-	var out []run
+	var out []probe.Results
 	for i := 0; i < n; i++ {
-		out = append(out, run{d0.AddDate(0, 0, i).Format("2006-01-02 15:04"), cells(i)})
+		out = append(out, run(d0.AddDate(0, 0, i).Format("2006-01-02 15:04"), cells(i)...))
 	}
 	return out
 }
@@ -45,120 +48,119 @@ func TestStats(t *testing.T) {
 		up, known float64
 	}
 	tests := []struct {
-		name            string
-		runs            []run
-		now             string
-		state           probe.State
-		since, first    string
-		lastUp          string // "now", "" for never, or a time
-		month, year     Ratio
-		days            []dayWant // the days not listed have no data
-		changes         []string
-		missing         bool // the key is not in the stats
-		monthPct, ytPct string
+		name         string
+		runs         []probe.Results
+		now          string
+		state        probe.State
+		since, first string
+		lastUp       string // "now", "" for never, or a time
+		month, year  history.Ratio
+		days         []dayWant // the days not listed have no data
+		changes      []string
+		missing      bool // the key is not in the stats
 	}{{
 		name: "up on three covered days",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-02 00:00", []string{k21 + "=up"}},
-			{"2026-01-03 00:00", []string{k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-02 00:00", k21+"=up"),
+			run("2026-01-03 00:00", k21+"=up"),
 		},
 		now:   "2026-01-03 12:00",
 		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(60), hours(60)}, year: Ratio{hours(60), hours(60)},
+		month: history.Ratio{hours(60), hours(60)}, year: history.Ratio{hours(60), hours(60)},
 		days: []dayWant{{0, 12, 12}, {1, 24, 24}, {2, 24, 24}},
 	}, {
 		name: "a day without a run is no data",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-03 00:00", []string{k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-03 00:00", k21+"=up"),
 		},
 		now:   "2026-01-03 12:00",
 		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(36), hours(36)}, year: Ratio{hours(36), hours(36)},
+		month: history.Ratio{hours(36), hours(36)}, year: history.Ratio{hours(36), hours(36)},
 		days: []dayWant{{0, 12, 12}, {2, 24, 24}},
 	}, {
 		name: "flips within a day",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-01 06:00", []string{k21 + "=timeout"}},
-			{"2026-01-01 18:00", []string{k21 + "=up"}},
-			{"2026-01-02 00:00", []string{k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-01 06:00", k21+"=timeout"),
+			run("2026-01-01 18:00", k21+"=up"),
+			run("2026-01-02 00:00", k21+"=up"),
 		},
 		now:   "2026-01-02 00:00",
 		state: probe.Up, since: "2026-01-01 18:00", first: "2026-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(12), hours(24)}, year: Ratio{hours(12), hours(24)},
+		month: history.Ratio{hours(12), hours(24)}, year: history.Ratio{hours(12), hours(24)},
 		days:    []dayWant{{1, 12, 24}},
 		changes: []string{"01-01 18:00 bn2 127.0.2.1 msnp21 timeout→up", "01-01 06:00 bn2 127.0.2.1 msnp21 up→timeout"},
 	}, {
 		name: "down now: last up is the run that first saw it down",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-01 12:00", []string{k21 + "=timeout: no answer"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-01 12:00", k21+"=timeout: no answer"),
 		},
 		now:   "2026-01-01 18:00",
 		state: probe.Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
-		month: Ratio{hours(12), hours(18)}, year: Ratio{hours(12), hours(18)},
+		month: history.Ratio{hours(12), hours(18)}, year: history.Ratio{hours(12), hours(18)},
 		days:    []dayWant{{0, 12, 18}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→timeout: no answer"},
 	}, {
 		name: "never up",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=rejected"}},
-			{"2026-01-01 12:00", []string{k21 + "=timeout"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=rejected"),
+			run("2026-01-01 12:00", k21+"=timeout"),
 		},
 		now:   "2026-01-01 18:00",
 		state: probe.Timeout, since: "2026-01-01 12:00", first: "2026-01-01 00:00",
-		month: Ratio{0, hours(18)}, year: Ratio{0, hours(18)},
+		month: history.Ratio{0, hours(18)}, year: history.Ratio{0, hours(18)},
 		days:    []dayWant{{0, 0, 18}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 rejected→timeout"},
 	}, {
 		name: "skipped time is no data",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-01 12:00", []string{k21 + "=skipped"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-01 12:00", k21+"=skipped"),
 		},
 		now:   "2026-01-01 18:00",
 		state: probe.Skipped, since: "2026-01-01 12:00", first: "2026-01-01 00:00", lastUp: "2026-01-01 12:00",
-		month: Ratio{hours(12), hours(12)}, year: Ratio{hours(12), hours(12)},
+		month: history.Ratio{hours(12), hours(12)}, year: history.Ratio{hours(12), hours(12)},
 		days:    []dayWant{{0, 12, 12}},
 		changes: []string{"01-01 12:00 bn2 127.0.2.1 msnp21 up→skipped"},
 	}, {
 		name: "before the first sighting is no data",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k2 + "=up"}},
-			{"2026-01-01 12:00", []string{k2 + "=up", k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k2+"=up"),
+			run("2026-01-01 12:00", k2+"=up", k21+"=up"),
 		},
 		now:   "2026-01-01 18:00",
 		state: probe.Up, since: "2026-01-01 12:00", first: "2026-01-01 12:00", lastUp: "now",
-		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
+		month: history.Ratio{hours(6), hours(6)}, year: history.Ratio{hours(6), hours(6)},
 		days: []dayWant{{0, 6, 6}},
 	}, {
 		name: "lines after now are ignored",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-01 12:00", []string{k21 + "=timeout"}},
-			{"2026-01-02 01:00", []string{k21 + "=refused"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-01 12:00", k21+"=timeout"),
+			run("2026-01-02 01:00", k21+"=refused"),
 		},
 		now:   "2026-01-01 06:00",
 		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(6), hours(6)}, year: Ratio{hours(6), hours(6)},
+		month: history.Ratio{hours(6), hours(6)}, year: history.Ratio{hours(6), hours(6)},
 		days: []dayWant{{0, 6, 6}},
 	}, {
 		name: "today is not covered by a heartbeat later today",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k21 + "=up"}},
-			{"2026-01-02 12:00", []string{k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k21+"=up"),
+			run("2026-01-02 12:00", k21+"=up"),
 		},
 		now:   "2026-01-02 06:00",
 		state: probe.Up, since: "2026-01-01 00:00", first: "2026-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(24), hours(24)}, year: Ratio{hours(24), hours(24)},
+		month: history.Ratio{hours(24), hours(24)}, year: history.Ratio{hours(24), hours(24)},
 		days: []dayWant{{1, 24, 24}},
 	}, {
 		name: "not seen by now",
-		runs: []run{
-			{"2026-01-01 00:00", []string{k2 + "=up"}},
-			{"2026-01-01 12:00", []string{k2 + "=up", k21 + "=up"}},
+		runs: []probe.Results{
+			run("2026-01-01 00:00", k2+"=up"),
+			run("2026-01-01 12:00", k2+"=up", k21+"=up"),
 		},
 		now:     "2026-01-01 06:00",
 		missing: true,
@@ -172,10 +174,10 @@ func TestStats(t *testing.T) {
 		}),
 		now:   "2026-07-20 00:00", // day 200
 		state: probe.Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
-		month: Ratio{0, hours(30 * 24)}, year: Ratio{hours(100 * 24), hours(200 * 24)},
+		month: history.Ratio{0, hours(30 * 24)}, year: history.Ratio{hours(100 * 24), hours(200 * 24)},
 		days: func() []dayWant {
 			var d []dayWant
-			for i := 1; i < TimelineDays; i++ {
+			for i := 1; i < history.TimelineDays; i++ {
 				d = append(d, dayWant{i, 0, 24})
 			}
 			return d
@@ -187,24 +189,24 @@ func TestStats(t *testing.T) {
 		now:  "2026-02-04 06:00", // day 399
 		// The window starts at 2025-02-04 06:00: 365 days exactly, all covered.
 		state: probe.Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
-		month: Ratio{hours(30 * 24), hours(30 * 24)}, year: Ratio{hours(365 * 24), hours(365 * 24)},
+		month: history.Ratio{hours(30 * 24), hours(30 * 24)}, year: history.Ratio{hours(365 * 24), hours(365 * 24)},
 		days: func() []dayWant {
 			d := []dayWant{{0, 6, 6}}
-			for i := 1; i < TimelineDays; i++ {
+			for i := 1; i < history.TimelineDays; i++ {
 				d = append(d, dayWant{i, 24, 24})
 			}
 			return d
 		}(),
 	}, {
 		name:  "nothing known in the windows",
-		runs:  []run{{"2024-01-01 00:00", []string{k21 + "=timeout"}}},
+		runs:  []probe.Results{run("2024-01-01 00:00", k21+"=timeout")},
 		now:   "2026-01-01 00:00",
 		state: probe.Timeout, since: "2024-01-01 00:00", first: "2024-01-01 00:00",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := recordAll(t, tt.runs)
-			now := at(t, tt.now)
+			now := at(tt.now)
 			stats := h.Stats(now)
 			u, ok := stats[probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}]
 			if tt.missing {
@@ -223,7 +225,7 @@ func TestStats(t *testing.T) {
 				case "now":
 					return now
 				}
-				return at(t, s)
+				return at(s)
 			}
 			if u.State != tt.state || !u.Since.Equal(tm(tt.since)) || !u.First.Equal(tm(tt.first)) || !u.LastUp.Equal(tm(tt.lastUp)) {
 				t.Errorf("state %q since %v first %v last up %v;\nwant %q since %v first %v last up %v",
@@ -232,16 +234,16 @@ func TestStats(t *testing.T) {
 			if u.Month != tt.month || u.Year != tt.year {
 				t.Errorf("month %v year %v, want %v %v", u.Month, u.Year, tt.month, tt.year)
 			}
-			if len(u.Days) != TimelineDays {
-				t.Fatalf("%d days, want %d", len(u.Days), TimelineDays)
+			if len(u.Days) != history.TimelineDays {
+				t.Fatalf("%d days, want %d", len(u.Days), history.TimelineDays)
 			}
-			want := make([]Ratio, TimelineDays)
+			want := make([]history.Ratio, history.TimelineDays)
 			for _, d := range tt.days {
-				want[TimelineDays-1-d.back] = Ratio{hours(d.up), hours(d.known)}
+				want[history.TimelineDays-1-d.back] = history.Ratio{hours(d.up), hours(d.known)}
 			}
 			today := now.Truncate(24 * time.Hour)
 			for i, d := range u.Days {
-				if wantStart := today.AddDate(0, 0, i-TimelineDays+1); !d.Start.Equal(wantStart) {
+				if wantStart := today.AddDate(0, 0, i-history.TimelineDays+1); !d.Start.Equal(wantStart) {
 					t.Errorf("day %d starts %v, want %v", i, d.Start, wantStart)
 				}
 				if d.Ratio != want[i] {
@@ -255,19 +257,19 @@ func TestStats(t *testing.T) {
 
 func TestRatio(t *testing.T) {
 	tests := []struct {
-		r      Ratio
+		r      history.Ratio
 		pct    float64
 		ok     bool
 		dayPct float64
 	}{
-		{Ratio{}, 0, false, 0},
-		{Ratio{0, time.Hour}, 0, true, 0},
-		{Ratio{time.Hour, 4 * time.Hour}, 25, true, 0.25},
-		{Ratio{time.Hour, time.Hour}, 100, true, 1},
+		{history.Ratio{}, 0, false, 0},
+		{history.Ratio{0, time.Hour}, 0, true, 0},
+		{history.Ratio{time.Hour, 4 * time.Hour}, 25, true, 0.25},
+		{history.Ratio{time.Hour, time.Hour}, 100, true, 1},
 	}
 	for _, tt := range tests {
 		pct, ok := tt.r.Percent()
-		f, fok := Day{Ratio: tt.r}.Fraction()
+		f, fok := history.Day{Ratio: tt.r}.Fraction()
 		if pct != tt.pct || ok != tt.ok || f != tt.dayPct || fok != tt.ok {
 			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v, %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok, tt.dayPct)
 		}
@@ -275,36 +277,36 @@ func TestRatio(t *testing.T) {
 }
 
 func TestRecent(t *testing.T) {
-	h := recordAll(t, []run{
-		{"2026-01-01 00:00", []string{k21 + "=up", k2 + "=up"}},
-		{"2026-01-01 01:00", []string{k21 + "=timeout", k2 + "=up"}},
-		{"2026-01-01 02:00", []string{k21 + "=timeout", k2 + "=refused"}},
-		{"2026-01-02 03:00", []string{k21 + "=up", k2 + "=refused"}},
+	h := recordAll(t, []probe.Results{
+		run("2026-01-01 00:00", k21+"=up", k2+"=up"),
+		run("2026-01-01 01:00", k21+"=timeout", k2+"=up"),
+		run("2026-01-01 02:00", k21+"=timeout", k2+"=refused"),
+		run("2026-01-02 03:00", k21+"=up", k2+"=refused"),
 	})
-	sameStrings(t, "Recent(now, 2)", shorts(h.Recent(at(t, "2026-01-03 00:00"), 2)), []string{
+	sameStrings(t, "Recent(now, 2)", shorts(h.Recent(at("2026-01-03 00:00"), 2)), []string{
 		"01-02 03:00 bn2 127.0.2.1 msnp21 timeout→up",
 		"01-01 02:00 bn2 127.0.2.2 tcp443 up→refused",
 	})
-	sameStrings(t, "Recent(01-01 01:30, 5)", shorts(h.Recent(at(t, "2026-01-01 01:30"), 5)), []string{
+	sameStrings(t, "Recent(01-01 01:30, 5)", shorts(h.Recent(at("2026-01-01 01:30"), 5)), []string{
 		"01-01 01:00 bn2 127.0.2.1 msnp21 up→timeout",
 	})
-	first, last, ok := h.Span(at(t, "2026-01-01 02:30"))
-	if !ok || !first.Equal(at(t, "2026-01-01 00:00")) || !last.Equal(at(t, "2026-01-01 02:00")) {
+	first, last, ok := h.Span(at("2026-01-01 02:30"))
+	if !ok || !first.Equal(at("2026-01-01 00:00")) || !last.Equal(at("2026-01-01 02:00")) {
 		t.Errorf("Span: %v %v %v", first, last, ok)
 	}
-	if _, _, ok := h.Span(at(t, "2025-01-01 00:00")); ok {
+	if _, _, ok := h.Span(at("2025-01-01 00:00")); ok {
 		t.Error("Span before the first line is ok")
 	}
 }
 
 // TestStatsAgainstHourlyCount checks Stats on a random history of hourly
 // runs with gaps against a plain count, hour by hour, of the definition in
-// the package documentation ("Uptime"), kept by a model of its own.
+// the package documentation ("history.Uptime"), kept by a model of its own.
 func TestStatsAgainstHourlyCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	keys := []string{k21, k22, k2}
 	states := []probe.State{probe.Up, probe.Up, probe.Timeout, probe.Refused, probe.Rejected, probe.Skipped}
-	start := at(t, "2025-03-01 00:00")
+	start := at("2025-03-01 00:00")
 	const nHours = 500 * 24
 	// model[i][k]: the state of key k during hour i as the history should
 	// tell it ("" before its first sighting); firstRun[d]: the hour of day
@@ -313,7 +315,7 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 	firstRun := make([]int, nHours/24)
 	var cur, m [3]probe.State
 	present := [3]bool{true, true, true}
-	h := newHistory(filepath.Join(t.TempDir(), FileName))
+	h := recordAll(t, nil)
 	dayRuns := false
 	for i := 0; i < nHours; i++ {
 		if i%24 == 0 {
@@ -342,8 +344,7 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 					m[k] = probe.Skipped
 				}
 			}
-			r := run{start.Add(time.Duration(i) * time.Hour).Format("2006-01-02 15:04"), cells}
-			if _, err := h.Record(r.results(t)); err != nil {
+			if _, err := h.Record(run(start.Add(time.Duration(i)*time.Hour).Format("2006-01-02 15:04"), cells...)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -360,8 +361,8 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 		now := start.Add(time.Duration(nowH) * time.Hour)
 		stats := h.Stats(now)
 		for k, ks := range keys {
-			var month, year Ratio
-			days := make([]Ratio, TimelineDays)
+			var month, year history.Ratio
+			days := make([]history.Ratio, history.TimelineDays)
 			for i := 0; i < nowH; i++ {
 				st := model[i][k]
 				if fr := firstRun[i/24]; fr < 0 || fr > nowH || st == "" || st == probe.Skipped {
@@ -379,9 +380,9 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 					month.Known += time.Hour
 					month.Up += up
 				}
-				if d := nowH/24 - i/24; d < TimelineDays {
-					days[TimelineDays-1-d].Known += time.Hour
-					days[TimelineDays-1-d].Up += up
+				if d := nowH/24 - i/24; d < history.TimelineDays {
+					days[history.TimelineDays-1-d].Known += time.Hour
+					days[history.TimelineDays-1-d].Up += up
 				}
 			}
 			f := strings.Fields(ks)
@@ -435,7 +436,7 @@ func genHistory(nKeys int, years int, maxFlip float64, seed uint64) ([]byte, tim
 			t := d.Add(time.Duration(hr)*time.Hour + 3*time.Second)
 			last = t
 			if hr == 0 {
-				b = appendLine(b, Line{T: t, Heartbeat: true})
+				b = history.AppendLine(b, history.Line{T: t, Heartbeat: true})
 			}
 			for i, k := range keys {
 				if cur[i] != "" && rng.Float64() >= flip[i] {
@@ -445,7 +446,7 @@ func genHistory(nKeys int, years int, maxFlip float64, seed uint64) ([]byte, tim
 				if to == cur[i] {
 					continue
 				}
-				b = appendLine(b, Line{T: t, Key: k, From: cur[i], To: to, Detail: details[to]})
+				b = history.AppendLine(b, history.Line{T: t, Key: k, From: cur[i], To: to, Detail: details[to]})
 				cur[i] = to
 			}
 		}
@@ -462,7 +463,7 @@ func writeBig(b *testing.B) (dir string, now time.Time) {
 	b.Helper()
 	data, last := bigHistory()
 	dir = b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, history.FileName), data, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir, last.Add(30 * time.Minute)
@@ -474,10 +475,10 @@ func BenchmarkReadHistory(b *testing.B) {
 	data, _ := bigHistory()
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
-	var h *History
+	var h *history.History
 	for b.Loop() {
 		var err error
-		if h, err = Read(dir); err != nil {
+		if h, err = history.Read(dir); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -487,7 +488,7 @@ func BenchmarkReadHistory(b *testing.B) {
 // BenchmarkStats computes every key's stats from ten years of hourly runs.
 func BenchmarkStats(b *testing.B) {
 	dir, now := writeBig(b)
-	h, err := Read(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -500,24 +501,11 @@ func BenchmarkStats(b *testing.B) {
 	}
 }
 
-// BenchmarkReadAndStats is what a render with --history costs.
-func BenchmarkReadAndStats(b *testing.B) {
-	dir, now := writeBig(b)
-	for b.Loop() {
-		h, err := Read(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.Stats(now)
-		h.Recent(now, 20)
-	}
-}
-
 // BenchmarkAppendQuietRun is an hourly run that changes nothing: read,
 // record, no write.
 func BenchmarkAppendQuietRun(b *testing.B) {
 	dir, now := writeBig(b)
-	h, err := Read(dir)
+	h, err := history.Read(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -525,9 +513,9 @@ func BenchmarkAppendQuietRun(b *testing.B) {
 	for k, u := range h.Stats(now) {
 		r.Results = append(r.Results, probe.Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, FileName))
+	data, _ := os.ReadFile(filepath.Join(dir, history.FileName))
 	for b.Loop() {
-		h, err := Read(dir)
+		h, err := history.Read(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -539,40 +527,6 @@ func BenchmarkAppendQuietRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, FileName))
+	after, _ := os.ReadFile(filepath.Join(dir, history.FileName))
 	b.ReportMetric(float64(len(after)-len(data)), "bytes-added")
-}
-
-var genTo = flag.String("history.gen", "", "write a generated history of ten years of hourly runs into this folder, for trying the page with")
-
-// TestGenerateHistory writes the benchmarks' history for other uses:
-//
-//	go test ./probe/history -run TestGenerateHistory -history.gen /tmp/bighist
-func TestGenerateHistory(t *testing.T) {
-	if *genTo == "" {
-		t.Skip("set -history.gen DIR to write a generated history")
-	}
-	data, last := bigHistory()
-	if err := os.MkdirAll(*genTo, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(*genTo, FileName), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s: %d bytes, last run %s", filepath.Join(*genTo, FileName), len(data), last.Format(time.RFC3339))
-}
-
-func TestGeneratedHistoryReads(t *testing.T) {
-	data, _ := genHistory(12, 1, 0.1, 7)
-	file := filepath.Join(t.TempDir(), FileName)
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, err := readFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h.Len() < 1000 {
-		t.Errorf("generated only %d lines", h.Len())
-	}
 }

@@ -1,16 +1,9 @@
 // Package results reads and writes results.json, what one probe run found,
-// merges the results of several vantage points, and prints a summary of
-// them. The types are package probe's: a [probe.Results] holds one
-// [probe.Result] per (group, server, check).
+// merges the results of several vantage points, and prints their summary.
+// The types are package probe's: one [probe.Result] per (group, server, check).
 //
-// [Write] replaces a results file atomically, [Read] reads one back, strictly,
-// [Merge] merges several into one, and [WriteSummary] prints the counts that
-// "deadyet probe" and "deadyet build" show.
-//
-// # The file
-//
-// results.json is written one result a line, so that a diff shows what
-// changed and an error names the line of the result it is about:
+// [Write] replaces a file atomically and [Read] reads one back. The file holds
+// one result a line, so that a diff shows what changed:
 //
 //	{
 //	  "version": 1,
@@ -22,39 +15,14 @@
 //	  ]
 //	}
 //
-// The same results give the same bytes. Reading is strict: an unknown,
-// repeated or missing field, another version, no start time or a finish
-// before it, an unknown state, a negative "ms", attempts that do not fit the
-// state (none when skipped, at least one otherwise, at most
-// [probe.MaxAttempts]), a (group, address, check) listed twice, or a group,
-// address, check, vantage or detail that is not one line of printable text
-// is an error
-// "path:line: what is wrong", with the line of the result it is about. A
-// detail is at most [probe.MaxDetail] bytes: a longer one is clipped, when
-// written and when read.
+// Reading is strict: a field name matches exactly and once, and an unknown or
+// missing field, an unknown state, attempts that do not fit the state, a key
+// listed twice or text that is not one printable line is "path:line: what is
+// wrong". A detail longer than [probe.MaxDetail] is clipped.
 //
-// # Merging
-//
-// The hourly workflow may probe from more than one place; each place writes a
-// results.json with its own "vantage". A server is as alive as the best any
-// vantage point saw: if one place negotiated MSNP21 with it, an MSN server
-// answered that version, and a timeout elsewhere says more about the network
-// in between. So the merged state is the first of
-//
-//	up, rejected, foreign, refused, timeout, error
-//
-// that any vantage point reported: the states ranked by how much of an MSN
-// server showed itself (that is the order of [probe.States]). "rejected"
-// outranks "foreign" because only an MSN server can reject a version, while
-// anything on the path can answer in a foreign way. Skipped comes from the
-// config, which every vantage point shares: a key skipped by one and probed by
-// another is an error.
-//
-// When the vantage points disagree, the merged result has Disagree set and a
-// Detail naming them, best state first:
-//
-//	up from github-eu; timeout from github-us, github-asia
-//
-// Its MS and Attempts are those of the first vantage point (in input order)
-// that saw the merged state; when they agree, so is its Detail.
+// [Merge] makes one result of what every vantage point saw of a cell: the
+// best state, in the order of [probe.States] (up, rejected, foreign, refused,
+// timeout, error), since an MSN server that answered one vantage point is
+// alive whatever the network did to another. Where they disagree, the result
+// has Disagree set and a Detail like "up from github-eu; timeout from github-us".
 package results

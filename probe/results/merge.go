@@ -3,18 +3,15 @@ package results
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"deadyet/probe"
 )
 
-// Merge merges the results of several vantage points into one, as the
-// package documentation describes ("Merging"). Every input must have a distinct, non-empty vantage, the
-// current version and the same (group, address, check) keys; the merged
-// results follow the order of the first input. The merged Started is the
-// earliest, Finished the latest, and Vantage the names joined by ", ".
-// One input is returned as it is.
+// Merge merges the results of vantage points with distinct names and the
+// same keys, in the first one's order: Started is the earliest, Finished the
+// latest, Vantage the names joined by ", ". One input is returned as it is.
 func Merge(rs []probe.Results) (probe.Results, error) {
 	if len(rs) == 0 {
 		return probe.Results{}, errors.New("merge results: no results")
@@ -28,10 +25,8 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 		if r.Vantage == "" {
 			return probe.Results{}, fmt.Errorf("merge results: results number %d have no vantage", i+1)
 		}
-		for _, n := range names[:i] {
-			if n == r.Vantage {
-				return probe.Results{}, fmt.Errorf("merge results: vantage %q given twice", r.Vantage)
-			}
+		if slices.Contains(names[:i], r.Vantage) {
+			return probe.Results{}, fmt.Errorf("merge results: vantage %q given twice", r.Vantage)
 		}
 		names[i] = r.Vantage
 		index[i] = make(map[probe.Key]int, len(r.Results))
@@ -49,25 +44,17 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 	if len(rs) == 1 {
 		return rs[0], nil
 	}
-	for i := 1; i < len(rs); i++ {
-		if len(rs[i].Results) != len(rs[0].Results) {
-			for _, res := range rs[i].Results {
-				if _, ok := index[0][probe.KeyOf(res)]; !ok {
-					return probe.Results{}, fmt.Errorf("merge results: vantage %q has a result for %q that vantage %q lacks", names[i], probe.KeyOf(res).String(), names[0])
-				}
+	out := probe.Results{Version: probe.ResultsVersion, Started: rs[0].Started, Finished: rs[0].Finished,
+		Vantage: strings.Join(names, ", "), Results: make([]probe.Result, 0, len(rs[0].Results))}
+	for i, r := range rs[1:] {
+		for _, res := range r.Results {
+			if _, ok := index[0][probe.KeyOf(res)]; !ok {
+				return probe.Results{}, fmt.Errorf("merge results: vantage %q has a result for %q that vantage %q lacks", names[i+1], probe.KeyOf(res).String(), names[0])
 			}
 		}
-	}
-
-	out := probe.Results{
-		Version:  probe.ResultsVersion,
-		Started:  rs[0].Started,
-		Finished: rs[0].Finished,
-		Vantage:  strings.Join(names, ", "),
-		Results:  make([]probe.Result, 0, len(rs[0].Results)),
-	}
-	for _, r := range rs[1:] {
-		out.Started = earliest(out.Started, r.Started)
+		if out.Started.IsZero() || (!r.Started.IsZero() && r.Started.Before(out.Started)) {
+			out.Started = r.Started // a zero time is unknown
+		}
 		if r.Finished.After(out.Finished) {
 			out.Finished = r.Finished
 		}
@@ -91,14 +78,6 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 	return out, nil
 }
 
-// earliest is the earlier of two times, a zero time counting as unknown.
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
-}
-
 // mergeOne merges what each vantage point (names[i]) saw of one key.
 func mergeOne(names []string, seen []probe.Result) (probe.Result, error) {
 	best := 0
@@ -111,17 +90,12 @@ func mergeOne(names []string, seen []probe.Result) (probe.Result, error) {
 			return probe.Result{}, fmt.Errorf("merge results: %q is skipped by vantage %q but probed by vantage %q: the vantage points used different configs",
 				probe.KeyOf(r).String(), names[s], names[p])
 		}
-		if rank(r.State) < rank(seen[best].State) {
-			best = i
+		if slices.Index(probe.States, r.State) < slices.Index(probe.States, seen[best].State) {
+			best = i // the states are in order, best first
 		}
 	}
 	m := seen[best]
-	for _, r := range seen {
-		if r.State != m.State {
-			m.Disagree = true
-			break
-		}
-	}
+	m.Disagree = slices.ContainsFunc(seen, func(r probe.Result) bool { return r.State != m.State })
 	if !m.Disagree {
 		return m, nil
 	}
@@ -139,14 +113,4 @@ func mergeOne(names []string, seen []probe.Result) (probe.Result, error) {
 	}
 	m.Detail = probe.ClipDetail(strings.Join(parts, "; "))
 	return m, nil
-}
-
-// rank orders the states for merging: lower is better.
-func rank(s probe.State) int {
-	for i, v := range probe.States {
-		if s == v {
-			return i
-		}
-	}
-	return len(probe.States)
 }

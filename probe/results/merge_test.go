@@ -6,42 +6,8 @@ import (
 	"time"
 
 	"deadyet/probe"
+	"deadyet/probe/history/historytest"
 )
-
-// at parses a test time like "2026-11-25 10:00".
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	tm, err := time.Parse("2006-01-02 15:04", s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
-
-// run is one vantage point's probe run: its time and, per key "group
-// address check", the state and detail it found, like "up" or "timeout: no
-// answer".
-type run struct {
-	at    string
-	cells []string // "bn2 127.0.2.1 msnp21=up: CVR answered"
-}
-
-// results turns a run into the Results a probe would have written.
-func (r run) results(t testing.TB) probe.Results {
-	t.Helper()
-	fin := at(t, r.at)
-	res := probe.Results{Version: probe.ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
-	for _, c := range r.cells {
-		key, st, ok := strings.Cut(c, "=")
-		f := strings.Fields(key)
-		if !ok || len(f) != 3 {
-			t.Fatalf("bad cell %q", c)
-		}
-		st, detail, _ := strings.Cut(st, ": ")
-		res.Results = append(res.Results, probe.Result{Group: f[0], Address: f[1], Check: f[2], State: probe.State(st), Detail: detail})
-	}
-	return res
-}
 
 func sameStrings(t *testing.T, what string, got, want []string) {
 	t.Helper()
@@ -58,11 +24,10 @@ const (
 
 // vantage builds one vantage point's results from cells "group address
 // check=state: detail", with ms the index of the cell plus base.
-func vantage(t *testing.T, name string, started string, base int64, cells ...string) probe.Results {
-	t.Helper()
-	r := run{started, cells}.results(t)
+func vantage(name string, started string, base int64, cells ...string) probe.Results {
+	r := historytest.Results(started, cells...)
 	r.Vantage = name
-	r.Started = at(t, started)
+	r.Started = historytest.At(started)
 	r.Finished = r.Started.Add(time.Duration(base) * time.Second)
 	for i := range r.Results {
 		r.Results[i].MS = base + int64(i)
@@ -74,34 +39,28 @@ func vantage(t *testing.T, name string, started string, base int64, cells ...str
 func TestMergeResults(t *testing.T) {
 	tests := []struct {
 		name string
-		in   func(t *testing.T) []probe.Results
+		in   []probe.Results
 		want []string // Result.String() of each merged result, "!" appended when Disagree
 	}{{
 		name: "agree",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{
-				vantage(t, "eu", "2026-11-25 10:00", 100, k21+"=up: CVR answered", k2+"=timeout: no answer in 3s"),
-				vantage(t, "us", "2026-11-25 10:00", 200, k21+"=up: CVR answered", k2+"=timeout: no answer in 3.1s"),
-			}
+		in: []probe.Results{
+			vantage("eu", "2026-11-25 10:00", 100, k21+"=up: CVR answered", k2+"=timeout: no answer in 3s"),
+			vantage("us", "2026-11-25 10:00", 200, k21+"=up: CVR answered", k2+"=timeout: no answer in 3.1s"),
 		},
 		want: []string{"bn2 127.0.2.1 msnp21: up (CVR answered) 100ms", "bn2 127.0.2.2 tcp443: timeout (no answer in 3s) 101ms"},
 	}, {
 		name: "up anywhere is up",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{
-				vantage(t, "github-us", "2026-11-25 10:00", 100, k21+"=timeout: no answer in 3s"),
-				vantage(t, "github-eu", "2026-11-25 10:00", 200, k21+"=up: CVR answered"),
-			}
+		in: []probe.Results{
+			vantage("github-us", "2026-11-25 10:00", 100, k21+"=timeout: no answer in 3s"),
+			vantage("github-eu", "2026-11-25 10:00", 200, k21+"=up: CVR answered"),
 		},
 		want: []string{"bn2 127.0.2.1 msnp21: up (up from github-eu; timeout from github-us) 200ms !"},
 	}, {
 		name: "rejected beats foreign beats refused beats timeout beats error",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{
-				vantage(t, "a", "2026-11-25 10:00", 100, k21+"=error", k22+"=timeout", k2+"=refused"),
-				vantage(t, "b", "2026-11-25 10:00", 200, k21+"=timeout", k22+"=refused", k2+"=foreign"),
-				vantage(t, "c", "2026-11-25 10:00", 300, k21+"=timeout", k22+"=timeout", k2+"=rejected: VER 1 0"),
-			}
+		in: []probe.Results{
+			vantage("a", "2026-11-25 10:00", 100, k21+"=error", k22+"=timeout", k2+"=refused"),
+			vantage("b", "2026-11-25 10:00", 200, k21+"=timeout", k22+"=refused", k2+"=foreign"),
+			vantage("c", "2026-11-25 10:00", 300, k21+"=timeout", k22+"=timeout", k2+"=rejected: VER 1 0"),
 		},
 		want: []string{
 			"bn2 127.0.2.1 msnp21: timeout (timeout from b, c; error from a) 200ms !",
@@ -110,23 +69,19 @@ func TestMergeResults(t *testing.T) {
 		},
 	}, {
 		name: "order of the first input; the others may differ",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{
-				vantage(t, "a", "2026-11-25 10:00", 100, k2+"=up", k21+"=skipped"),
-				vantage(t, "b", "2026-11-25 10:00", 200, k21+"=skipped", k2+"=up"),
-			}
+		in: []probe.Results{
+			vantage("a", "2026-11-25 10:00", 100, k2+"=up", k21+"=skipped"),
+			vantage("b", "2026-11-25 10:00", 200, k21+"=skipped", k2+"=up"),
 		},
 		want: []string{"bn2 127.0.2.2 tcp443: up () 100ms", "bn2 127.0.2.1 msnp21: skipped () 101ms"},
 	}, {
 		name: "one input is itself",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 100, k21+"=foreign: echo")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 100, k21+"=foreign: echo")},
 		want: []string{"bn2 127.0.2.1 msnp21: foreign (echo) 100ms"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := tt.in(t)
+			in := tt.in
 			got, err := Merge(in)
 			if err != nil {
 				t.Fatal(err)
@@ -152,9 +107,9 @@ func TestMergeResults(t *testing.T) {
 }
 
 func TestMergeResultsTimes(t *testing.T) {
-	a := vantage(t, "a", "2026-11-25 10:01", 5, k21+"=up")
-	b := vantage(t, "b", "2026-11-25 10:00", 3, k21+"=up")
-	c := vantage(t, "c", "2026-11-25 10:00", 1, k21+"=up")
+	a := vantage("a", "2026-11-25 10:01", 5, k21+"=up")
+	b := vantage("b", "2026-11-25 10:00", 3, k21+"=up")
+	c := vantage("c", "2026-11-25 10:00", 1, k21+"=up")
 	c.Started = time.Time{} // unknown: ignored
 	got, err := Merge([]probe.Results{a, b, c})
 	if err != nil {
@@ -168,66 +123,48 @@ func TestMergeResultsTimes(t *testing.T) {
 func TestMergeResultsErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		in   func(t *testing.T) []probe.Results
+		in   []probe.Results
 		want string
 	}{{
 		name: "nothing",
-		in:   func(t *testing.T) []probe.Results { return nil },
+		in:   nil,
 		want: "merge results: no results",
 	}, {
 		name: "no vantage",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "", "2026-11-25 10:00", 1, k21+"=up")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("", "2026-11-25 10:00", 1, k21+"=up")},
 		want: "merge results: results number 2 have no vantage",
 	}, {
 		name: "same vantage twice",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("a", "2026-11-25 10:00", 1, k21+"=up")},
 		want: `merge results: vantage "a" given twice`,
 	}, {
 		name: "version",
-		in: func(t *testing.T) []probe.Results {
-			r := vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up")
-			r.Version = 2
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), r}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), {Version: 2, Vantage: "b"}},
 		want: `merge results: vantage "b" has version 2, want 1`,
 	}, {
 		name: "a key missing",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up", k2+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up", k2+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up")},
 		want: `merge results: vantage "b" has no result for "bn2 127.0.2.2 tcp443"`,
 	}, {
 		name: "a key more",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")},
 		want: `merge results: vantage "b" has a result for "bn2 127.0.2.1 msnp22" that vantage "a" lacks`,
 	}, {
 		name: "a key twice",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=up", k21+"=up")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up", k21+"=up")},
 		want: `merge results: vantage "b" has two results for "bn2 127.0.2.1 msnp21"`,
 	}, {
 		name: "unknown state",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=alive")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=alive")},
 		want: `merge results: vantage "b" has unknown state "alive" for "bn2 127.0.2.1 msnp21"`,
 	}, {
 		name: "skipped by one only",
-		in: func(t *testing.T) []probe.Results {
-			return []probe.Results{vantage(t, "a", "2026-11-25 10:00", 1, k21+"=up"), vantage(t, "b", "2026-11-25 10:00", 1, k21+"=skipped")}
-		},
+		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=skipped")},
 		want: `merge results: "bn2 127.0.2.1 msnp21" is skipped by vantage "b" but probed by vantage "a": the vantage points used different configs`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Merge(tt.in(t))
+			_, err := Merge(tt.in)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("got  %v\nwant %s", err, tt.want)
 			}

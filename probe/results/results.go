@@ -13,10 +13,11 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/internal/atomicfile"
+	"deadyet/probe/internal/jsonobj"
 )
 
-// Marshal is the results.json form of r: the same Results give the
-// same bytes. It fails when r would not read back (see [Read]).
+// Marshal is the results.json form of r, the same bytes for the same
+// results. It fails when r would not read back.
 func Marshal(r probe.Results) ([]byte, error) {
 	if err := checkHeader(r); err != nil {
 		return nil, err
@@ -57,11 +58,8 @@ func Marshal(r probe.Results) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Write writes r to path as results.json, atomically: to a
-// temporary file in the same folder, synced, then renamed over path. On any
-// error the file at path is left as it was. The temporary files that
-// earlier runs, killed while writing, left next to path (".NAME.*.tmp",
-// older than r.Started) are removed first.
+// Write replaces path with r's results.json atomically, or leaves it as it
+// was. It first removes the temporary files that killed writes left.
 func Write(path string, r probe.Results) error {
 	data, err := Marshal(r)
 	if err != nil {
@@ -71,12 +69,8 @@ func Write(path string, r probe.Results) error {
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 
-// Read reads a results.json. It is strict: an unknown or repeated
-// field, a missing one, another version, an unknown state, more than
-// [probe.MaxAttempts] attempts, a result listed twice or a detail that
-// is not one printable line is an error "path:line: what is wrong". A detail
-// longer than [probe.MaxDetail] is clipped to it. Read needs no clock: see
-// [probe.CheckTime] for results stamped in the future.
+// Read reads a results.json, strictly (see the package documentation):
+// what is wrong is one error "path:line: what is wrong".
 func Read(path string) (probe.Results, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -85,164 +79,96 @@ func Read(path string) (probe.Results, error) {
 	return Parse(path, data)
 }
 
-// Parse is [Read] of data already read; name is the file
-// name its errors give.
+// Parse is [Read] of data already read; name is the file its errors give.
 func Parse(name string, data []byte) (probe.Results, error) {
-	p := resultsParser{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	p.dec.DisallowUnknownFields()
-	r, err := p.parse()
-	if err != nil {
-		var pe *parseError
-		if errors.As(err, &pe) {
-			return probe.Results{}, fmt.Errorf("%s:%d: %s", name, p.line(pe.off), pe.msg)
-		}
-		return probe.Results{}, err
+	r, err := parse(data)
+	var e *jsonobj.Error
+	if errors.As(err, &e) {
+		return probe.Results{}, fmt.Errorf("%s:%d: %s", name, lineAt(data, e.Off), e.Msg)
 	}
-	return r, nil
+	return r, err
 }
 
-type parseError struct {
-	off int64
-	msg string
-}
-
-func (e *parseError) Error() string { return e.msg }
-
-type resultsParser struct {
-	name string
-	data []byte
-	dec  *json.Decoder
-}
-
-// line is the line number of the first token at or after off.
-func (p *resultsParser) line(off int64) int {
-	off = min(max(off, 0), int64(len(p.data)))
-	for off < int64(len(p.data)) && strings.IndexByte(" \t\r\n,:", p.data[off]) >= 0 {
+// lineAt is the line of the first token at or after off; -1 is the end.
+func lineAt(data []byte, off int64) int {
+	if off < 0 || off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	for off < int64(len(data)) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
 		off++
 	}
-	return 1 + bytes.Count(p.data[:off], []byte("\n"))
+	return 1 + bytes.Count(data[:off], []byte("\n"))
 }
 
-// fail turns a decoding error at off into a parseError, using the JSON
-// error's own offset when it has one.
-func (p *resultsParser) fail(off int64, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return &parseError{syn.Offset - 1, "bad JSON: " + syn.Error()}
-	case errors.As(err, &typ):
-		return &parseError{off, fmt.Sprintf("%s: %s where %s is wanted", fieldName(typ), typ.Value, typ.Type)}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return &parseError{int64(len(p.data)), "unexpected end of file (truncated?)"}
-	}
-	return &parseError{off, strings.TrimPrefix(err.Error(), "json: ")}
-}
+var (
+	headerNames = []string{"version", "started", "finished", "vantage", "results"}
+	resultNames = []string{"group", "address", "check", "state", "ms", "attempts", "detail", "disagree"}
+)
 
-func fieldName(e *json.UnmarshalTypeError) string {
-	if e.Field != "" {
-		return fmt.Sprintf("%q", e.Field)
-	}
-	return "value"
-}
-
-func (p *resultsParser) delim(want json.Delim) error {
-	off := p.dec.InputOffset()
-	tok, err := p.dec.Token()
-	if err != nil {
-		return p.fail(off, err)
-	}
-	if tok != want {
-		return &parseError{off, fmt.Sprintf("found %v where %q is wanted", tok, string(want))}
-	}
-	return nil
-}
-
-func (p *resultsParser) parse() (probe.Results, error) {
+func parse(data []byte) (probe.Results, error) {
 	var r probe.Results
-	if err := p.delim('{'); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	has, err := jsonobj.Read(dec, headerNames, func(i int) error {
+		off := dec.InputOffset()
+		switch i {
+		case 0:
+			if err := dec.Decode(&r.Version); err != nil || r.Version == probe.ResultsVersion {
+				return err
+			}
+			return &jsonobj.Error{Off: off, Msg: fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
+		case 1:
+			return dec.Decode(&r.Started)
+		case 2:
+			return dec.Decode(&r.Finished)
+		case 3:
+			return dec.Decode(&r.Vantage)
+		}
+		var err error
+		r.Results, err = readResults(dec, data)
+		return err
+	})
+	if err != nil {
 		return r, err
 	}
-	seen := map[string]bool{}
-	for p.dec.More() {
-		off := p.dec.InputOffset()
-		tok, err := p.dec.Token()
-		if err != nil {
-			return r, p.fail(off, err)
-		}
-		key, _ := tok.(string)
-		if seen[key] {
-			return r, &parseError{off, fmt.Sprintf("field %q repeated", key)}
-		}
-		seen[key] = true
-		valOff := p.dec.InputOffset()
-		switch key {
-		case "version":
-			err = p.dec.Decode(&r.Version)
-			if err == nil && r.Version != probe.ResultsVersion {
-				return r, &parseError{valOff, fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
-			}
-		case "started":
-			err = p.dec.Decode(&r.Started)
-		case "finished":
-			err = p.dec.Decode(&r.Finished)
-		case "vantage":
-			err = p.dec.Decode(&r.Vantage)
-		case "results":
-			r.Results, err = p.results()
-		default:
-			return r, &parseError{off, fmt.Sprintf("unknown field %q", key)}
-		}
-		if err != nil {
-			var pe *parseError
-			if errors.As(err, &pe) {
-				return r, err
-			}
-			return r, p.fail(valOff, fmt.Errorf("%q: %w", key, err))
-		}
-	}
-	if err := p.delim('}'); err != nil {
+	if err := jsonobj.End(dec, data); err != nil {
 		return r, err
 	}
-	end := p.dec.InputOffset()
-	if _, err := p.dec.Token(); err != io.EOF {
-		return r, &parseError{end, "text after the end of the results"}
-	}
-	for _, f := range []string{"version", "started", "finished", "vantage", "results"} {
-		if !seen[f] {
-			return r, &parseError{0, fmt.Sprintf("field %q missing", f)}
+	for i, n := range headerNames {
+		if has&(1<<i) == 0 {
+			return r, &jsonobj.Error{Msg: fmt.Sprintf("field %q missing", n)}
 		}
 	}
 	if err := checkHeader(r); err != nil {
-		return r, &parseError{0, err.Error()}
+		return r, &jsonobj.Error{Msg: err.Error()}
 	}
 	return r, nil
 }
 
-func (p *resultsParser) results() ([]probe.Result, error) {
-	if err := p.delim('['); err != nil {
+func readResults(dec *json.Decoder, data []byte) ([]probe.Result, error) {
+	if err := jsonobj.Delim(dec, '['); err != nil {
 		return nil, err
 	}
 	list := []probe.Result{}
 	first := map[probe.Key]int64{} // the offset of each key's result
-	for p.dec.More() {
-		off := p.dec.InputOffset()
+	for dec.More() {
+		off := dec.InputOffset()
 		var res probe.Result
-		if err := p.dec.Decode(&res); err != nil {
-			return nil, p.fail(off, err)
+		fields := []any{&res.Group, &res.Address, &res.Check, &res.State, &res.MS, &res.Attempts, &res.Detail, &res.Disagree}
+		if _, err := jsonobj.Read(dec, resultNames, func(i int) error { return dec.Decode(fields[i]) }); err != nil {
+			return nil, err
 		}
 		if err := checkResult(res); err != nil {
-			return nil, &parseError{off, err.Error()}
+			return nil, &jsonobj.Error{Off: off, Msg: err.Error()}
 		}
 		k := probe.KeyOf(res)
 		if at, dup := first[k]; dup {
-			return nil, &parseError{off, fmt.Sprintf("result for %s is listed twice (first on line %d)", k, p.line(at))}
+			return nil, &jsonobj.Error{Off: off, Msg: fmt.Sprintf("result for %s is listed twice (first on line %d)", k, lineAt(data, at))}
 		}
 		first[k] = off
 		res.Detail = probe.ClipDetail(res.Detail)
 		list = append(list, res)
 	}
-	return list, p.delim(']')
+	return list, jsonobj.Delim(dec, ']')
 }
 
 // checkHeader checks the fields of r around its results.
@@ -283,59 +209,36 @@ func checkResult(r probe.Result) error {
 	return nil
 }
 
-// Tally counts the states of one check across one group's servers.
-type Tally struct {
-	Group  string
-	Check  string
-	Up     int
-	Total  int
-	States map[probe.State]int // every state seen, Up included
-}
-
-// others counts the states but up, e.g. "12 rejected, 7 timeout".
-func (t Tally) others() string {
-	var parts []string
-	for _, s := range probe.States {
-		if n := t.States[s]; n > 0 && s != probe.Up {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// Summary counts the results by group and check, in the order in which
-// they first appear (config order for the results of [probe.Run]).
-func Summary(r probe.Results) []Tally {
-	var out []Tally
-	index := map[[2]string]int{}
-	for _, res := range r.Results {
-		k := [2]string{res.Group, res.Check}
-		i, ok := index[k]
-		if !ok {
-			i = len(out)
-			index[k] = i
-			out = append(out, Tally{Group: res.Group, Check: res.Check, States: map[probe.State]int{}})
-		}
-		t := &out[i]
-		t.Total++
-		t.States[res.State]++
-		if res.State == probe.Up {
-			t.Up++
-		}
-	}
-	return out
-}
-
-// WriteSummary prints [Summary] as an aligned table, one group and check a
-// line:
-//
-//	bn2  tcp443  22/22 up
-//	bn2  msnp21  3/22 up   12 rejected, 7 timeout
+// WriteSummary prints the results counted by group and check, in the order
+// they first appear, aligned: "bn2  msnp21  3/22 up  12 rejected, 7 timeout".
 func WriteSummary(w io.Writer, r probe.Results) error {
+	type tally struct {
+		group, check string
+		total        int
+		states       map[probe.State]int
+	}
+	var rows []*tally
+	index := map[[2]string]*tally{}
+	for _, res := range r.Results {
+		t := index[[2]string{res.Group, res.Check}]
+		if t == nil {
+			t = &tally{group: res.Group, check: res.Check, states: map[probe.State]int{}}
+			index[[2]string{res.Group, res.Check}] = t
+			rows = append(rows, t)
+		}
+		t.total++
+		t.states[res.State]++
+	}
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, t := range Summary(r) {
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", t.Group, t.Check, t.Up, t.Total, t.others())
+	for _, t := range rows {
+		var others []string
+		for _, s := range probe.States {
+			if n := t.states[s]; n > 0 && s != probe.Up {
+				others = append(others, fmt.Sprintf("%d %s", n, s))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", t.group, t.check, t.states[probe.Up], t.total, strings.Join(others, ", "))
 	}
 	tw.Flush()
 	var out strings.Builder

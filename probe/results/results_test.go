@@ -124,8 +124,10 @@ func TestReadResultsErrors(t *testing.T) {
 	}{
 		{"bad state", strings.Replace(g, `"state":"rejected"`, `"state":"upp"`, 1), `results.json:8: unknown state "upp"`},
 		{"unknown result field", strings.Replace(g, `"ms":41,`, `"ms":41,"colour":"red",`, 1), `results.json:8: unknown field "colour"`},
+		{"name in another case", strings.Replace(g, `"state":"rejected"`, `"state":"rejected","STATE":"timeout"`, 1), `results.json:8: unknown field "STATE"`},
+		{"result field twice", strings.Replace(g, `"state":"rejected"`, `"state":"rejected","state":"up"`, 1), `results.json:8: field "state" given twice`},
 		{"unknown field", strings.Replace(g, `"vantage"`, `"vantagepoint"`, 1), `results.json:5: unknown field "vantagepoint"`},
-		{"repeated field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, `"vantage": "a", "vantage": "b",`, 1), `results.json:5: field "vantage" repeated`},
+		{"repeated field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, `"vantage": "a", "vantage": "b",`, 1), `results.json:5: field "vantage" given twice`},
 		{"version", strings.Replace(g, `"version": 1`, `"version": 2`, 1), `results.json:2: version 2; this program reads version 1`},
 		{"missing field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, ``, 1), `results.json:1: field "vantage" missing`},
 		{"wrong type", strings.Replace(g, `"ms":41`, `"ms":"41"`, 1), `results.json:8: "ms": string where int64 is wanted`},
@@ -143,10 +145,10 @@ func TestReadResultsErrors(t *testing.T) {
 		{"bad time", strings.Replace(g, `"2026-11-25T10:00:00Z"`, `"yesterday"`, 1), `results.json:3: "started": parsing time`},
 		{"finished first", strings.Replace(g, `"2026-11-25T10:00:03Z"`, `"2026-11-25T09:00:00Z"`, 1), `results.json:1: finished 2026-11-25T09:00:00Z before it started 2026-11-25T10:00:00Z`},
 		{"syntax", strings.Replace(g, `"ms":41,`, `"ms":41,,`, 1), `results.json:8: bad JSON: invalid character ','`},
-		{"truncated", g[:len(g)/2], `unexpected end of file (truncated?)`},
-		{"text after", g + "{}", `results.json:14: text after the end of the results`},
+		{"truncated", g[:len(g)/2], `unexpected end (truncated?)`},
+		{"text after", g + "{}", `results.json:14: text after the end of the object`},
 		{"not an object", `[1, 2]`, `results.json:1: found [ where "{" is wanted`},
-		{"empty", ``, `results.json:1: unexpected end of file (truncated?)`},
+		{"empty", ``, `results.json:1: unexpected end (truncated?)`},
 		{"results not a list", strings.Replace(g, `"results": [`, `"results": {`, 1), `results.json:6: found { where "[" is wanted`},
 	}
 	for _, tt := range tests {
@@ -211,16 +213,6 @@ func TestSummary(t *testing.T) {
 	r.Results = append(r.Results,
 		probe.Result{Group: "bn2", Address: "127.0.2.3", Check: "tcp443", State: probe.Timeout, Attempts: 2},
 		probe.Result{Group: "db5", Address: "127.0.2.4", Check: "tcp443", State: probe.Up, Attempts: 1})
-	want := []results.Tally{
-		{Group: "bn2", Check: "tcp443", Up: 1, Total: 2, States: map[probe.State]int{probe.Up: 1, probe.Timeout: 1}},
-		{Group: "bn2", Check: "msnp21", Up: 0, Total: 2, States: map[probe.State]int{probe.Rejected: 1, probe.Foreign: 1}},
-		{Group: "bn2", Check: "msnp22", Up: 0, Total: 1, States: map[probe.State]int{probe.Skipped: 1}},
-		{Group: "db3", Check: "tcp443", Up: 0, Total: 1, States: map[probe.State]int{probe.Error: 1}},
-		{Group: "db5", Check: "tcp443", Up: 1, Total: 1, States: map[probe.State]int{probe.Up: 1}},
-	}
-	if got := results.Summary(r); !reflect.DeepEqual(got, want) {
-		t.Errorf("Summary:\n%+v\nwant:\n%+v", got, want)
-	}
 	var b strings.Builder
 	if err := results.WriteSummary(&b, r); err != nil {
 		t.Fatal(err)

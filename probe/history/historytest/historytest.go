@@ -1,13 +1,12 @@
-// Package historytest makes up a past: a series of runs at a fixed step,
-// each seeing what a function of its time says, recorded into a
-// [history.History] as real runs would be. The tests and benchmarks build
-// their histories with it, and "deadyet demo" the made-up past of its page,
-// the way package msntest simulates the servers.
+// Package historytest makes up a past for tests, benchmarks and "deadyet
+// demo": [Runs] is a series of runs recorded into a [history.History] as real
+// runs would be, and [Results] and [Short] write runs and lines compactly.
 package historytest
 
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"deadyet/probe"
@@ -15,29 +14,21 @@ import (
 )
 
 // Runs is a made-up series of runs: one every Step from First while before
-// Until. Each run is Base with its time set to the run's (Started and
-// Finished both) and the results See gives.
+// Until, each Base at the run's time with the results See gives.
 type Runs struct {
 	Base  probe.Results // what every run starts from: version, vantage, results
 	First time.Time     // the first run
 	Until time.Time     // the end, not included
 	Step  time.Duration // the time between two runs; more than 0
-	// See is what the run at t saw. It gets a copy of Base.Results, its own
-	// to change until the next call, and returns the run's results: that
-	// copy, changed or not, or another slice. It returns false when no run
-	// happened at t. It is called in time order, once for each step. Nil:
-	// every run sees Base.Results.
+	// See is what the run at t saw, called in time order: it may change and
+	// return rs, a copy of Base.Results, or return false for no run at t.
+	// Nil: every run sees Base.Results.
 	See func(t time.Time, rs []probe.Result) ([]probe.Result, bool)
 }
 
-// Record records the runs into h, oldest first, and stops at the first
-// error [history.History.Record] returns (or at a Step that is not more
-// than 0). Nothing is written to disk: see
-// [history.History.Write].
-//
-// A run that sees the same states as the run recorded before it, on the
-// same UTC day, would add no line: it is not recorded, which makes years of
-// hourly runs cheap to make up.
+// Record records the runs into h, oldest first, up to the first error. A
+// run that would add no line (the same states on the same UTC day) is left
+// out, which makes years of hourly runs cheap. Nothing is written to disk.
 func (r Runs) Record(h *history.History) error {
 	if r.Step <= 0 {
 		return fmt.Errorf("made-up runs: step %v, want more than 0", r.Step)
@@ -73,4 +64,43 @@ func sameStates(a, b []probe.Result) bool {
 	return slices.EqualFunc(a, b, func(x, y probe.Result) bool {
 		return x.State == y.State && probe.KeyOf(x) == probe.KeyOf(y)
 	})
+}
+
+// At is a time written "2026-11-25 10:00", UTC; it panics on another form.
+func At(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Results is a run finished at [At](at), 3 seconds long, by vantage "test",
+// one result per cell "group address check=state: detail" (": detail" may
+// be left out). It panics on a cell of another form.
+func Results(at string, cells ...string) probe.Results {
+	fin := At(at)
+	r := probe.Results{Version: probe.ResultsVersion, Started: fin.Add(-3 * time.Second), Finished: fin, Vantage: "test"}
+	for _, c := range cells {
+		key, st, ok := strings.Cut(c, "=")
+		f := strings.Fields(key)
+		if !ok || len(f) != 3 {
+			panic(fmt.Sprintf("historytest: bad cell %q", c))
+		}
+		st, detail, _ := strings.Cut(st, ": ")
+		r.Results = append(r.Results, probe.Result{Group: f[0], Address: f[1], Check: f[2], State: probe.State(st), Detail: detail})
+	}
+	return r
+}
+
+// Short is l in one short line, like "11-25 10:00 bn2 127.0.2.1 msnp21 up→timeout: no answer".
+func Short(l history.Line) string {
+	if l.Heartbeat {
+		return l.T.Format("01-02 15:04") + " heartbeat"
+	}
+	s := fmt.Sprintf("%s %s %s→%s", l.T.Format("01-02 15:04"), l.Key, l.From, l.To)
+	if l.Detail != "" {
+		s += ": " + l.Detail
+	}
+	return s
 }

@@ -28,11 +28,10 @@ func tempPrefix(name string) string { return "." + name + "." }
 
 const tempSuffix = ".tmp"
 
-// WriteFile replaces the file at path with data, or leaves it as it was. It
-// writes a temporary file ".NAME.*.tmp" in the same folder, syncs it to disk,
-// renames it over path and syncs the folder, so that the rename too survives
-// a crash. On any error the temporary file is removed and the old file, if
-// any, is untouched; the error reads "write PATH: …".
+// WriteFile replaces the file at path with data, or leaves it as it was: it
+// writes ".NAME.*.tmp" in the same folder, syncs it, renames it over path and
+// syncs the folder. On error the temporary file is removed; the error reads
+// "write PATH: …".
 func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	dir, name := filepath.Split(path)
 	if dir == "" {
@@ -79,13 +78,10 @@ func SyncDir(dir string) {
 	}
 }
 
-// RemoveLeftovers removes the temporary files that [WriteFile] of path
-// leaves when the process is killed before its rename: the regular files
-// ".NAME.*.tmp" next to path (the * being the digits WriteFile puts there)
-// last modified before olderThan. Give the time the run started, so that a
-// write in flight, whose file is newer, is left alone. It returns how many
-// it removed, and the first error met (reading the folder, or removing a
-// file); a folder that does not exist has nothing to remove.
+// RemoveLeftovers removes the temporary files ".NAME.*.tmp" that killed
+// WriteFiles of path left, those last modified before olderThan (the run's
+// start, so that a write in flight stays). It returns how many it removed
+// and the first error met.
 func RemoveLeftovers(path string, olderThan time.Time) (removed int, err error) {
 	dir, name := filepath.Split(path)
 	if dir == "" {

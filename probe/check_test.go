@@ -22,43 +22,24 @@ const (
 	ample = 10 * time.Second       // for the others: never reached
 )
 
-// fleet is a set of simulated servers, one per behaviour, each on all
-// three transports, on 127.0.0.1 with ports of its own; started on first
-// use, closed when the test that made the fleet ends.
-type fleet struct {
-	mu sync.Mutex
-	m  map[string]*msntest.Server
-}
-
-func newFleet(t *testing.T) *fleet {
-	f := &fleet{m: map[string]*msntest.Server{}}
-	t.Cleanup(func() {
-		for _, s := range f.m {
-			if err := s.Close(); err != nil {
-				t.Error(err) // a second stage of sign-in
-			}
+// startServers starts one server of each behaviour, on all three
+// transports of 127.0.0.1, closed (and failing the test on a second stage
+// of sign-in) when the test ends.
+func startServers(t *testing.T) map[string]*msntest.Server {
+	m := map[string]*msntest.Server{}
+	for name, b := range behaviours {
+		s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
-	return f
-}
-
-func (f *fleet) server(t *testing.T, name string) *msntest.Server {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if s, ok := f.m[name]; ok {
-		return s
+		m[name] = s
+		t.Cleanup(func() {
+			if err := s.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	b, ok := behaviours[name]
-	if !ok {
-		t.Fatalf("no behaviour %q", name)
-	}
-	s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.m[name] = s
-	return s
+	return m
 }
 
 // behaviours are the servers the cases name.
@@ -244,7 +225,7 @@ var checkCases = []checkCase{
 // table takes little more than one), then judges each in a subtest.
 func TestChecks(t *testing.T) {
 	t.Parallel() // it waits on timeouts and pauses, on servers of its own
-	f := newFleet(t)
+	f := startServers(t)
 	type outcome struct {
 		target  probe.Target
 		r       probe.Result
@@ -321,16 +302,19 @@ func sameBudget(detail string, timeout time.Duration) string {
 }
 
 // caseTarget builds the target and picks the check function for c.
-func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckFunc) {
+func caseTarget(t *testing.T, f map[string]*msntest.Server, c checkCase) (probe.Target, probe.CheckFunc) {
 	t.Helper()
 	addr, port := "127.0.0.1", 0
 	switch c.server {
 	case "bad host":
 		addr, port = "bad host!", 1863
 	case "direct-port":
-		port = f.server(t, "ns").Ports.Direct // a gateway check on the MSNP port
+		port = f["ns"].Ports.Direct // a gateway check on the MSNP port
 	default:
-		s := f.server(t, c.server)
+		s, ok := f[c.server]
+		if !ok {
+			t.Fatalf("no behaviour %q", c.server)
+		}
 		switch {
 		case c.port == "http" || c.via == "http":
 			port = s.Ports.HTTP

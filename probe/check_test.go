@@ -1,8 +1,8 @@
 package probe_test
 
 import (
+	"cmp"
 	"context"
-	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,41 +22,24 @@ const (
 	ample = 10 * time.Second       // for the others: never reached
 )
 
-// fleet is a set of simulated servers, one per behaviour, each on all
-// three transports, on 127.0.0.1 with ports of its own; started on first
-// use, closed when the test that made the fleet ends.
-type fleet struct {
-	mu sync.Mutex
-	m  map[string]*msntest.Server
-}
-
-func newFleet(t *testing.T) *fleet {
-	f := &fleet{m: map[string]*msntest.Server{}}
-	t.Cleanup(func() {
-		for _, s := range f.m {
-			s.Close()
+// startServers starts one server of each behaviour, on all three
+// transports of 127.0.0.1, closed (and failing the test on a second stage
+// of sign-in) when the test ends.
+func startServers(t *testing.T) map[string]*msntest.Server {
+	m := map[string]*msntest.Server{}
+	for name, b := range behaviours {
+		s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
-	return f
-}
-
-func (f *fleet) server(t *testing.T, name string) *msntest.Server {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if s, ok := f.m[name]; ok {
-		return s
+		m[name] = s
+		t.Cleanup(func() {
+			if err := s.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	b, ok := behaviours[name]
-	if !ok {
-		t.Fatalf("no behaviour %q", name)
-	}
-	s, err := msntest.Start("127.0.0.1", msntest.Ports{}, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.m[name] = s
-	return s
+	return m
 }
 
 // behaviours are the servers the cases name.
@@ -84,6 +67,29 @@ var behaviours = map[string]msntest.Behavior{
 	"gateway-503":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, GatewayStatus: 503},
 	"revival":      {Kind: msntest.Revival}, // MSNP21 down to MSNP2; a refusal lists them
 	"closed":       {Kind: msntest.Closed},
+	"usr-911":      {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "911 3"},
+	"usr-echo":     {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "USR 3 SSO I probe@example.com"},
+	"usr-shape":    {Kind: msntest.Revival, USRReply: "USR 3 SSO S MBI_KEY_OLD not*base64"},
+	"usr-xfr-sb":   {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "XFR 3 SB 127.0.0.1:1863 CKI 1"},
+	"usr-payload":  {Kind: msntest.NS, Versions: msntest.DefaultVersions, USRReply: "GCF 0 6\r\nabcd\r\nUSR 3 SSO S MBI_KEY_OLD " + msntest.SSONonce},
+}
+
+// signinCases are the states of a signin check, on every transport.
+var signinCases = []checkCase{
+	{server: "revival", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD"},
+	{server: "revival", version: "MSNP8", want: probe.Up, detail: "VER 1 MSNP8; CVR 2 15.4.3508.1109; USR TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"},
+	{server: "revival", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
+	{server: "ns", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; USR SSO S MBI_KEY_OLD"},
+	{server: "usr-payload", want: probe.Up, detail: "; USR SSO S MBI_KEY_OLD"},
+	{server: "usr-911", want: probe.Rejected, detail: "CVR 2 14.0.8117.0416; USR refused: 911 3"},
+	{server: "usr-echo", want: probe.Foreign, detail: "USR echoed back"},
+	{server: "garbage", want: probe.Foreign, detail: "not "},
+	{server: "echo-gateway", want: probe.Foreign, detail: "CVR echoed back"},
+	{server: "usr-shape", want: probe.Foreign, detail: `USR reply not a challenge: "USR 3 SSO S MBI_KEY_OLD not*base64"`},
+	{server: "usr-xfr-sb", want: probe.Foreign, detail: "XFR not to a notification server"},
+	{server: "dispatch", want: probe.Error, detail: ": redirect loop"}, // its XFR names itself
+	{server: "closed", want: probe.Refused, detail: "connection refused"},
+	{server: "silent", want: probe.Timeout, detail: "no ", slow: true},
 }
 
 // impostors answer VER or CVR almost as MSN does, but not quite: none may
@@ -106,6 +112,12 @@ var impostors = []struct {
 }
 
 func init() {
+	for _, c := range signinCases {
+		for _, via := range []string{"direct", "http", "https"} {
+			c.via, c.signin = via, true
+			checkCases = append(checkCases, c)
+		}
+	}
 	for _, imp := range impostors {
 		b := imp.b
 		b.Kind, b.Versions = msntest.NS, msntest.DefaultVersions
@@ -124,6 +136,7 @@ type checkCase struct {
 	want    probe.State
 	detail  string // a part of the detail
 	slow    bool   // time out after slow, not short: the detail says how far the check got
+	signin  bool   // kind signin instead of msnp
 }
 
 var checkCases = []checkCase{
@@ -140,7 +153,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "direct", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "direct", want: probe.Rejected, detail: "500 1"},
 	{server: "revival", via: "direct", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
-	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416"},
+	{server: "revival", via: "direct", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109"},
 	{server: "error-715", via: "direct", want: probe.Rejected, detail: "715 1"},
 	{server: "echo", via: "direct", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
 	{server: "webpage", via: "direct", want: probe.Foreign, detail: `not MSNP: "HTTP/1.1 200 OK"`},
@@ -164,7 +177,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "http", want: probe.Rejected, detail: "VER 1 0"},
 	{server: "error-500", via: "http", want: probe.Rejected, detail: "500 1"},
 	{server: "revival", via: "http", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2"},
-	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18 CVR0"},
+	{server: "revival", via: "http", version: "MSNP18", want: probe.Up, detail: "VER 1 MSNP18; CVR 2 15.4.3508.1109"},
 	{server: "gateway-503", via: "http", want: probe.Rejected, detail: "gateway answered HTTP 503"},
 	{server: "echo", via: "http", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "echo-gateway", via: "http", want: probe.Foreign, detail: "VER 1 MSNP21 CVR0; CVR echoed back"},
@@ -190,7 +203,7 @@ var checkCases = []checkCase{
 	{server: "ns-msnp18", via: "https", want: probe.Rejected, detail: "VER 1 0; cert CN=msntest"},
 	{server: "error-715", via: "https", want: probe.Rejected, detail: "715 1"},
 	{server: "revival", via: "https", version: "MSNP22", want: probe.Rejected, detail: "VER 1 0: offers MSNP21…MSNP2; cert CN=msntest"},
-	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21 CVR0; CVR 2 14.0.8117.0416; cert CN=msntest"},
+	{server: "revival", via: "https", want: probe.Up, detail: "VER 1 MSNP21; CVR 2 15.4.3508.1109; cert CN=msntest"},
 	{server: "gateway-503", via: "https", want: probe.Rejected, detail: "gateway answered HTTP 503; cert CN=msntest"},
 	{server: "echo", via: "https", want: probe.Foreign, detail: `not HTTP: "POST /gateway/gateway.dll?Action=open`},
 	{server: "longline", via: "https", want: probe.Foreign, detail: "HTTP answer longer than 16384 bytes"},
@@ -212,7 +225,7 @@ var checkCases = []checkCase{
 // table takes little more than one), then judges each in a subtest.
 func TestChecks(t *testing.T) {
 	t.Parallel() // it waits on timeouts and pauses, on servers of its own
-	f := newFleet(t)
+	f := startServers(t)
 	type outcome struct {
 		target  probe.Target
 		r       probe.Result
@@ -242,6 +255,9 @@ func TestChecks(t *testing.T) {
 	wg.Wait()
 	for i, c := range checkCases {
 		name := c.via + "/" + c.server
+		if c.signin {
+			name = "signin-" + name
+		}
 		if c.version != "" {
 			name += "/" + c.version
 		}
@@ -286,51 +302,38 @@ func sameBudget(detail string, timeout time.Duration) string {
 }
 
 // caseTarget builds the target and picks the check function for c.
-func caseTarget(t *testing.T, f *fleet, c checkCase) (probe.Target, probe.CheckFunc) {
+func caseTarget(t *testing.T, f map[string]*msntest.Server, c checkCase) (probe.Target, probe.CheckFunc) {
 	t.Helper()
 	addr, port := "127.0.0.1", 0
 	switch c.server {
 	case "bad host":
 		addr, port = "bad host!", 1863
 	case "direct-port":
-		port = f.server(t, "ns").Ports.Direct // a gateway check on the MSNP port
+		port = f["ns"].Ports.Direct // a gateway check on the MSNP port
 	default:
-		s := f.server(t, c.server)
-		switch cmp := c.via; {
-		case c.port == "http" || cmp == "http":
+		s, ok := f[c.server]
+		if !ok {
+			t.Fatalf("no behaviour %q", c.server)
+		}
+		switch {
+		case c.port == "http" || c.via == "http":
 			port = s.Ports.HTTP
-		case cmp == "https":
+		case c.via == "https":
 			port = s.Ports.HTTPS
 		default:
 			port = s.Ports.Direct
 		}
 	}
-	version := c.version
-	if version == "" {
-		version = "MSNP21"
-	}
-	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: version, Port: port, Scan: true}
-	var fn probe.CheckFunc
-	switch c.via {
-	case "tcp":
+	check := probe.Check{Key: "k-" + c.via, Label: c.via, Kind: probe.MSNP, Version: cmp.Or(c.version, "MSNP21"), Via: probe.Via(c.via), Port: port, Scan: true}
+	switch {
+	case c.via == "tcp":
 		check = probe.Check{Key: "tcp", Kind: probe.TCP, Port: port, Scan: true}
-		fn = probe.ProbeTCP
-	case "direct":
-		check.Via = probe.Direct
-		fn = probe.ProbeMSNP
-	case "http":
-		check.Via = probe.HTTP
-		fn = probe.ProbeGateway
-	case "https":
-		check.Via = probe.HTTPS
-		fn = probe.ProbeGateway
+	case c.signin:
+		check.Kind = probe.SignIn
 	}
-	dispatched, err := probe.CheckFor(check)
+	fn, err := probe.CheckFor(check)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if reflect.ValueOf(dispatched).Pointer() != reflect.ValueOf(fn).Pointer() {
-		t.Fatalf("CheckFor(%s via %s) is not the check the case expects", check.Kind, check.Via)
 	}
 	return probe.Target{Group: "g", Address: addr, Check: check}, fn
 }

@@ -87,23 +87,3 @@ func TestOutcome(t *testing.T) {
 		}
 	}
 }
-
-// TestSleep checks that a pause (between polls, between attempts) ends as
-// soon as its context does.
-func TestSleep(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	done := make(chan error, 1)
-	go func() { done <- sleep(ctx, time.Hour) }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("sleep on a cancelled context: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("sleep did not end with its context")
-	}
-	if err := sleep(context.Background(), 0); err != nil {
-		t.Errorf("sleep(0): %v", err)
-	}
-}

@@ -13,17 +13,14 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// The HTTP gateway carries MSNP in POST bodies. The first request opens a
-// session (?Action=open&Server=NS&IP=<address>); the answer's
-// X-MSN-Messenger header gives the SessionID that later requests name. An
-// empty body means the server has not spoken yet: the client polls
-// (?Action=poll&SessionID=…).
+// The HTTP gateway carries MSNP in POST bodies: ?Action=open&Server=NS&IP=<address>
+// opens a session, whose SessionID (in X-MSN-Messenger) the later requests
+// name. An empty body means "not yet": the client polls (Action=poll).
 
 const (
 	gatewayPath = "/gateway/gateway.dll"
@@ -41,14 +38,13 @@ var gatewayTLS = &tls.Config{
 	ClientSessionCache: tls.NewLRUClientSessionCache(1024),
 }
 
-// allCipherSuites are Go's TLS 1.0–1.2 suites and the RSA key exchange ones
-// with AES, which Go no longer offers by default.
+// allCipherSuites are Go's suites (those of TLS 1.3 are not configurable,
+// and ignored) and the RSA key exchange ones with AES, which Go no longer
+// offers by default.
 func allCipherSuites() []uint16 {
 	var ids []uint16
 	for _, s := range tls.CipherSuites() {
-		if !slices.Equal(s.SupportedVersions, []uint16{tls.VersionTLS13}) {
-			ids = append(ids, s.ID)
-		}
+		ids = append(ids, s.ID)
 	}
 	for _, s := range tls.InsecureCipherSuites() {
 		if strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
@@ -58,24 +54,20 @@ func allCipherSuites() []uint16 {
 	return ids
 }
 
-// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway on
-// the target's port, over TLS for via https (the detail then ends with the
-// certificate's name and expiry). An HTTP error status with X-MSN-Messenger
-// is rejected; an answer without that header is foreign. In a [Run], the
-// gateway checks of a server on one port share one kept-alive connection.
+// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway,
+// over TLS for via https (the detail then ends with the certificate's name
+// and expiry). An HTTP error status with X-MSN-Messenger is rejected, an
+// answer without that header foreign.
 func ProbeGateway(ctx context.Context, t Target) Result {
 	var l gatewayLine
 	defer l.hangUp()
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is a connection to one gateway port of one server, kept alive
-// for the gateway checks of that server on that port, which take turns on
-// it: one TLS handshake per server and port. Each check is its own gateway
-// session with its own deadline, and counts the connection's set-up only
-// when it made it. When the connection cannot be made, or a new one gets
-// no byte before the deadline, the checks after it in the same round of
-// attempts take that outcome without asking again ([gatewayLine.newRound]).
+// gatewayLine is a connection kept alive for the gateway checks of one
+// server on one port, in turn: one TLS handshake per server and port. When
+// it cannot be made, or a new one gets no byte before the deadline, the
+// checks after it in the round take that outcome ([gatewayLine.newRound]).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -99,14 +91,14 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
 		return r
 	}
-	g := &gateway{a: a, ctx: ctx, t: t, line: l}
+	g := &gateway{a: a, ctx: ctx, t: t, line: l, ip: t.Address}
 	defer g.release()
 	if err := g.take(); err != nil {
 		r := a.fail(err, "connection")
 		l.failed = &r
 		return r
 	}
-	s, detail := a.converse(g, t.Check.Version)
+	s, detail := a.converse(g, t, remote(l.conn, 1863))
 	if g.mute {
 		r := a.done(s, detail)
 		l.failed = &r // the next check would meet the same silence
@@ -135,7 +127,9 @@ type gateway struct {
 	t       Target
 	line    *gatewayLine
 	stop    func() bool // releases the watch of ctx on the connection
+	ip      string      // the session's IP=: the target's address, or an XFR's
 	session string      // from X-MSN-Messenger; "" before the session is open
+	closed  bool        // the server ended the session (Session=close)
 	mute    bool        // a new connection got no answer at all
 }
 
@@ -209,24 +203,54 @@ func (g *gateway) tlsError(err error) error {
 }
 
 func (g *gateway) exchange(cmd string) ([]byte, error) {
-	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
+	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.ip)
 	if g.session != "" {
 		query = "SessionID=" + g.session
 	}
 	body, err := g.send(query, cmd)
-	for err == nil && len(body) == 0 {
+	for err == nil {
+		line, ok, bad := firstReply(body)
+		if bad != nil || ok {
+			return line, bad
+		}
 		if err = g.a.pause(g.ctx, pollEvery); err == nil {
 			body, err = g.send("Action=poll&SessionID="+g.session, "")
 		}
 	}
-	if err != nil {
-		return nil, err
+	return nil, err
+}
+
+// firstReply is the first line of a gateway body that is not a payload
+// command; ok is false when there is none.
+func firstReply(body []byte) (line []byte, ok bool, err error) {
+	for len(body) > 0 {
+		line, rest, found := bytes.Cut(body, []byte("\r\n"))
+		if !found {
+			return nil, false, foreign("gateway body not MSNP: %s", quote(body))
+		}
+		n, payload := payloadLength(line)
+		if !payload {
+			return line, true, nil
+		}
+		if n > len(rest) {
+			return nil, false, foreign("gateway body cut short in a payload: %s", quote(line))
+		}
+		body = rest[n:]
 	}
-	line, _, ok := bytes.Cut(body, []byte("\r\n"))
-	if !ok {
-		return nil, foreign("gateway body not MSNP: %s", quote(body))
+	return nil, false, nil
+}
+
+func (g *gateway) redirect(to netip.AddrPort) error {
+	g.ip, g.session, g.closed = to.Addr().String(), "", false
+	return nil
+}
+
+func (g *gateway) bye() {
+	if g.session != "" && !g.closed && g.ctx.Err() == nil {
+		mute := g.mute
+		g.send("SessionID="+g.session, "OUT\r\n")
+		g.mute = mute
 	}
-	return line, nil
 }
 
 // send posts one request, on a new connection when the last answer did not
@@ -292,7 +316,7 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	if !ok {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
-	g.session = id
+	g.session, g.closed = id, strings.Contains(hdr, "Session=close")
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, g.readError(err, "gateway body cut short")

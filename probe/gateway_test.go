@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,8 +42,9 @@ func converseScript(answers string, long time.Duration, slow bool) (State, strin
 	l.m.r = l.conn
 	l.br = bufio.NewReaderSize(&l.m, maxLine)
 	defer l.hangUp()
-	g := &gateway{a: a, ctx: context.Background(), t: Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}, line: l}
-	s, d := a.converse(g, "MSNP21")
+	t := Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}
+	g := &gateway{a: a, ctx: context.Background(), t: t, line: l, ip: t.Address}
+	s, d := a.converse(g, t, netip.AddrPort{})
 	return s, CleanDetail(d)
 }
 

@@ -2,14 +2,18 @@ package probe
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Every msnp check holds this conversation, directly or through a gateway:
@@ -23,7 +27,9 @@ import (
 // three version numbers and two URLs.
 
 // cvrCommand is the CVR line of Windows Live Messenger 2009 (15.4.3508.1109).
-const cvrCommand = "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR probe@example.com\r\n"
+func cvrCommand(account string) string {
+	return "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR " + account + "\r\n"
+}
 
 func verCommand(version string) string { return "VER 1 " + version + " CVR0\r\n" }
 
@@ -85,13 +91,9 @@ func judgeVER(line []byte, version string) error {
 	return foreign("VER reply offers what was not asked: %s", quote(line))
 }
 
-// judgeRefusal reads "VER 1 0", "none of those", and the versions revival
-// servers list after it:
-//
-//	VER 1 0                              rejected: "VER 1 0"
-//	VER 1 0 MSNP21 MSNP20 … MSNP2        rejected: "VER 1 0: offers MSNP21…MSNP2"
-//	VER 1 0 MSNP22 MSNP21                foreign: no and yes at once
-//	VER 1 0 junk                         foreign: the list is not versions
+// judgeRefusal reads "VER 1 0" ("none of those") and the versions revival
+// servers list after it: rejected ("VER 1 0: offers MSNP21…MSNP2"), or
+// foreign when the list is not versions or offers the version asked for.
 func judgeRefusal(r Reply, line []byte, version string) error {
 	offers := r.Params[1:]
 	if len(offers) == 0 {
@@ -114,50 +116,39 @@ const offersMax = 48
 // offerList is valid versions in short form, in the server's order: runs of
 // three or more as "MSNP21…MSNP2", cut after offersMax bytes with ", …".
 func offerList(versions []string) string {
-	num := versionNumber
-	var b strings.Builder
-	add := func(item string) bool {
-		if b.Len() > 0 {
-			item = ", " + item
-		}
-		if b.Len()+len(item) > offersMax {
-			b.WriteString(", …")
-			return false
-		}
-		b.WriteString(item)
-		return true
-	}
+	out, num := "", versionNumber
 	for i := 0; i < len(versions); {
-		j := i + 1 // versions[i:j] is a run
+		j, step := i+1, 0
 		if j < len(versions) {
-			if step := num(versions[j]) - num(versions[i]); step == 1 || step == -1 {
-				for j < len(versions) && num(versions[j])-num(versions[j-1]) == step {
-					j++
-				}
-			}
+			step = num(versions[j]) - num(versions[i])
 		}
-		if j-i < 3 {
-			j = i + 1
+		for (step == 1 || step == -1) && j < len(versions) && num(versions[j])-num(versions[j-1]) == step {
+			j++
 		}
 		item := versions[i]
 		if j-i >= 3 {
 			item += "…" + versions[j-1]
+		} else {
+			j = i + 1
 		}
-		if !add(item) {
-			break
+		if out != "" {
+			item = ", " + item
 		}
-		i = j
+		if len(out)+len(item) > offersMax {
+			return out + ", …"
+		}
+		out, i = out+item, j
 	}
-	return b.String()
+	return out
 }
 
 // versionNumber is n of a valid "MSNP<n>".
 func versionNumber(v string) int { n, _ := strconv.Atoi(v[len("MSNP"):]); return n }
 
-// judgeCVR reads the answer to [cvrCommand]: nil for an MSN server's
+// judgeCVR reads the answer to cvr: nil for an MSN server's
 // "CVR 2 <version> <version> <version> <url> <url>".
-func judgeCVR(line []byte) error {
-	if string(line)+"\r\n" == cvrCommand {
+func judgeCVR(line []byte, cvr string) error {
+	if string(line)+"\r\n" == cvr {
 		return foreign("CVR echoed back")
 	}
 	r, err := ParseReply(string(line))
@@ -177,63 +168,186 @@ func judgeCVR(line []byte) error {
 	return nil
 }
 
-// exchanger carries one MSNP command to the server and brings back the
-// first line of its answer, without the CRLF.
-type exchanger interface {
+// conversation carries MSNP commands to one server and back, directly or
+// through a gateway.
+type conversation interface {
+	// exchange sends cmd and returns the first line of the answer that is
+	// not a payload command, without its CRLF.
 	exchange(cmd string) ([]byte, error)
+	redirect(to netip.AddrPort) error // go on with the server at to
+	bye()                             // OUT, and a look at what comes back
 }
 
-// converse holds the VER/CVR conversation over x and judges it.
-func (a *attempt) converse(x exchanger, version string) (State, string) {
-	line, err := x.exchange(verCommand(version))
-	if err == nil {
-		err = judgeVER(line, version)
+// converse holds t's conversation over x with the server at at, and with
+// those its XFRs name, and judges the last. The detail starts with the
+// hops: "via XFR to 10.1.2.3:1863: …" (see [Hops]).
+func (a *attempt) converse(x conversation, t Target, at netip.AddrPort) (State, string) {
+	seen := []netip.AddrPort{at}
+	var via string
+	for {
+		s, d, to := a.hop(x, t)
+		x.bye()
+		if !to.IsValid() {
+			return s, via + d
+		}
+		if via == "" {
+			via = viaPrefix + to.String() + ": "
+		} else {
+			via = strings.TrimSuffix(via, ": ") + thenPrefix + to.String() + ": "
+		}
+		switch {
+		case slices.Contains(seen, to):
+			return Error, via + "redirect loop"
+		case len(seen) > maxRedirects:
+			return Error, via + "too many redirects"
+		case !mayRedirect(at.Addr(), to.Addr()):
+			return Error, via + "not followed: from a public address to a private one"
+		}
+		if err := x.redirect(to); err != nil {
+			s, d := a.outcome(err, "connection")
+			return s, via + d
+		}
+		seen, at = append(seen, to), to
 	}
-	if err != nil {
-		return a.outcome(err, "VER reply")
+}
+
+// hop holds the conversation with one server: VER, CVR and, for signin,
+// USR. A valid to is an XFR's address, to go on with.
+func (a *attempt) hop(x conversation, t Target) (s State, detail string, to netip.AddrPort) {
+	step := func(cmd, what string, judge func([]byte) error) ([]byte, bool) {
+		line, err := x.exchange(cmd)
+		if err == nil {
+			err = judge(line)
+		}
+		if err != nil {
+			var d string
+			s, d = a.outcome(err, what)
+			detail += d
+		}
+		return line, err == nil
 	}
-	ver := string(line)
-	line, err = x.exchange(cvrCommand)
-	if err == nil {
-		err = judgeCVR(line)
+	v := t.Check.Version
+	line, ok := step(verCommand(v), "VER reply", func(l []byte) error { return judgeVER(l, v) })
+	if !ok {
+		return s, detail, to
 	}
-	if err != nil {
-		s, d := a.outcome(err, "CVR reply")
-		return s, ver + "; " + d
+	detail = string(line) + "; "
+	cvr := cvrCommand(t.account())
+	if line, ok = step(cvr, "CVR reply", func(l []byte) error { return judgeCVR(l, cvr) }); !ok {
+		return s, detail, to
 	}
-	cvr, _ := ParseReply(string(line))
-	return Up, ver + "; CVR 2 " + cvr.Params[0]
+	r, _ := ParseReply(string(line))
+	detail += "CVR 2 " + r.Params[0]
+	if t.Check.Kind != SignIn {
+		return Up, detail, to
+	}
+	detail += "; "
+	usr := usrCommand(v, t.account())
+	var got string
+	if _, ok = step(usr, "USR reply", func(l []byte) (err error) { got, to, err = judgeUSR(l, usr); return err }); !ok {
+		return s, detail, netip.AddrPort{}
+	}
+	return Up, detail + got, to
 }
 
 // ProbeMSNP speaks MSNP on the target's port: VER with the check's
-// version, then CVR. The states are the package's; a refusal's detail
-// names what the server offers.
+// version, then CVR and, for signin, USR, with XFRs followed. The states
+// are the package's; a refusal's detail names what the server offers.
 func ProbeMSNP(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
 	if !ValidVersion(t.Check.Version) {
 		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
 	}
-	conn, stop, err := a.dial(ctx, t)
-	if err != nil {
+	d := &direct{a: a, ctx: ctx}
+	defer d.hangUp()
+	if err := d.connect(t); err != nil {
 		return a.fail(err, "connection")
 	}
-	defer conn.Close()
-	defer stop()
-	d := &direct{conn: conn, br: bufio.NewReaderSize(conn, maxLine)}
-	return a.done(a.converse(d, t.Check.Version))
+	return a.done(a.converse(d, t, remote(d.conn, 0)))
+}
+
+// remote is c's peer, on port when not 0.
+func remote(c net.Conn, port uint16) netip.AddrPort {
+	a, _ := c.RemoteAddr().(*net.TCPAddr)
+	if a == nil {
+		return netip.AddrPort{}
+	}
+	ap := a.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), cmp.Or(port, ap.Port()))
 }
 
 // direct is an MSNP connection on the protocol's own port.
 type direct struct {
+	a    *attempt
+	ctx  context.Context
 	conn net.Conn
+	stop func() bool
 	br   *bufio.Reader
+}
+
+func (d *direct) connect(t Target) (err error) {
+	d.conn, d.stop, err = d.a.dial(d.ctx, t)
+	if err == nil {
+		d.br = bufio.NewReaderSize(d.conn, maxLine)
+	}
+	return err
+}
+
+func (d *direct) hangUp() {
+	if d.conn != nil {
+		d.stop()
+		d.conn.Close()
+	}
+}
+
+func (d *direct) redirect(to netip.AddrPort) error {
+	d.hangUp()
+	d.conn = nil
+	return d.connect(Target{Address: to.Addr().String(), Check: Check{Kind: TCP, Port: int(to.Port())}})
+}
+
+// byeWait bounds the wait for a server's answer to OUT.
+const byeWait = time.Second
+
+func (d *direct) bye() {
+	if _, err := io.WriteString(d.conn, "OUT\r\n"); err == nil && d.ctx.Err() == nil {
+		if dl := time.Now().Add(byeWait); dl.Before(d.a.deadline) {
+			d.conn.SetReadDeadline(dl)
+		}
+		d.br.ReadSlice('\n') // the server's OUT, or its hang-up
+	}
 }
 
 func (d *direct) exchange(cmd string) ([]byte, error) {
 	if _, err := io.WriteString(d.conn, cmd); err != nil {
 		return nil, err
 	}
-	return readLine(d.br)
+	for {
+		line, err := readLine(d.br)
+		if err != nil {
+			return nil, err
+		}
+		n, ok := payloadLength(line)
+		if !ok {
+			return line, nil
+		}
+		if _, err := d.br.Discard(n); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// payloadCommands are the commands a payload of n bytes follows: "GCF 0 n".
+const payloadCommands = "GCF MSG NOT UBX UUX ADL RML FQY IPG SDG NFY PUT DEL"
+
+// payloadLength is n of a payload command that ends in its length n.
+func payloadLength(line []byte) (int, bool) {
+	r, err := ParseReply(string(line))
+	if err != nil || len(r.Params) == 0 || !strings.Contains(payloadCommands, r.Command) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(r.Params[len(r.Params)-1])
+	return n, err == nil && n >= 0 && n <= maxHTTP
 }
 
 // readLine reads one CRLF-ended line of at most maxLine bytes, without the

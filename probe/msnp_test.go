@@ -3,12 +3,15 @@ package probe
 import (
 	"bufio"
 	"errors"
+	"io"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestParseReply(t *testing.T) {
@@ -69,7 +72,7 @@ func replyLine(r Reply) string {
 }
 
 func TestJudge(t *testing.T) {
-	cvrEcho := strings.TrimSuffix(cvrCommand, "\r\n")
+	cvrEcho := strings.TrimSuffix(cvrCommand(DefaultAccount), "\r\n")
 	tests := []struct {
 		step string // VER or CVR
 		line string
@@ -113,7 +116,7 @@ func TestJudge(t *testing.T) {
 		if tt.step == "VER" {
 			err = judgeVER([]byte(tt.line), "MSNP21")
 		} else {
-			err = judgeCVR([]byte(tt.line))
+			err = judgeCVR([]byte(tt.line), cvrCommand(DefaultAccount))
 		}
 		got := Up
 		var v *verdict
@@ -149,12 +152,7 @@ func TestJudgeRefusal(t *testing.T) {
 		// The server says no and yes at once: not an MSN server's answer.
 		{"VER 1 0 MSNP22 MSNP21 MSNP20", Foreign, `VER reply refuses MSNP21 and offers it: "VER 1 0 MSNP22 MSNP21 MSNP20"`},
 		{"VER 1 0 MSNP21", Foreign, "refuses MSNP21 and offers it"},
-		// Junk after the 0. Something that otherwise looks like MSN, but
-		// the list is in no MSN grammar: "rejected" would claim an MSN
-		// server refused, which nothing here proves (any text that starts
-		// "VER 1 0 " would pass), while foreign is what every VER answer
-		// outside the two forms above has always been. The detail quotes
-		// the line, so that a reader sees what came.
+		// Junk after the 0 is in no MSN grammar: nothing proves an MSN server.
 		{"VER 1 0 junk", Foreign, `VER 1 0 with a list that is not versions: "VER 1 0 junk"`},
 		{"VER 1 0 MSNP18 CVR0", Foreign, "not versions"},
 		{"VER 1 0 MSNP18 msnp17", Foreign, "not versions"},
@@ -220,7 +218,7 @@ func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{
 		"VER 1 MSNP21 CVR0", "VER 1 0", "500 1", "VER 1 MSNP21",
 		"CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/",
-		strings.TrimSuffix(cvrCommand, "\r\n"),
+		strings.TrimSuffix(cvrCommand(DefaultAccount), "\r\n"),
 		"XFR 3 NS 127.0.0.2:1863 0 127.0.0.1:1863",
 		"VER 1 0 MSNP21 MSNP20 MSNP2", "VER 1 0 MSNP20 MSNP19 MSNP18", "VER 1 0 junk",
 		"HTTP/1.1 200 OK", "VER 01 MSNP21 CVR0", "VER 1  MSNP21", "\x00\xff", "",
@@ -240,7 +238,7 @@ func FuzzParseReply(f *testing.F) {
 			(!refusalShape.MatchString(line) || slices.Contains(strings.Fields(line), "MSNP21")) {
 			t.Fatalf("VER reply %q judged a refusal (%q)", line, v.detail)
 		}
-		if judgeCVR([]byte(line)) == nil && !cvrShape.MatchString(line) {
+		if judgeCVR([]byte(line), cvrCommand(DefaultAccount)) == nil && !cvrShape.MatchString(line) {
 			t.Fatalf("CVR reply %q judged good", line)
 		}
 		if s := CleanDetail(line); len(s) > MaxDetail || !PrintableLine(s) {
@@ -316,6 +314,87 @@ func TestSessionID(t *testing.T) {
 		got, ok := sessionID(hdr)
 		if got != want || ok != (want != "") {
 			t.Errorf("sessionID(%q) = %q, %v; want %q", hdr, got, ok, want)
+		}
+	}
+}
+
+// script is a conversation whose servers answer with lines, in turn.
+type script struct {
+	lines []string
+	to    []netip.AddrPort // the redirects taken
+}
+
+func (s *script) exchange(string) ([]byte, error) {
+	if len(s.lines) == 0 {
+		return nil, io.EOF
+	}
+	line := s.lines[0]
+	s.lines = s.lines[1:]
+	return []byte(line), nil
+}
+func (s *script) redirect(to netip.AddrPort) error { s.to = append(s.to, to); return nil }
+func (s *script) bye()                             {}
+
+// TestConverseRedirects follows XFRs from a public and a private address.
+func TestConverseRedirects(t *testing.T) {
+	ver, cvr := "VER 1 MSNP21 CVR0", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/"
+	challenge := "USR 3 SSO S MBI_KEY_OLD AAAA"
+	xfr := func(to string) []string { return []string{ver, cvr, "XFR 3 NS " + to + " 0 203.0.113.1:1863"} }
+	tests := []struct {
+		from   string
+		lines  []string
+		want   State
+		detail string
+	}{
+		{"203.0.113.1:1863", append(xfr("203.0.113.2:1863"), ver, cvr, challenge), Up, "via XFR to 203.0.113.2:1863: VER 1 MSNP21 CVR0; CVR 2 14.0.8117; USR SSO S MBI_KEY_OLD"},
+		{"203.0.113.1:1863", xfr("10.1.2.3:1863"), Error, "via XFR to 10.1.2.3:1863: not followed: from a public address to a private one"},
+		{"203.0.113.1:1863", xfr("127.0.0.1:1863"), Error, "not followed"},
+		{"203.0.113.1:1863", xfr("[fe80::1]:1863"), Error, "not followed"},
+		{"10.0.0.1:1863", append(xfr("10.1.2.3:1863"), ver, cvr, challenge), Up, "via XFR to 10.1.2.3:1863: VER"},
+		{"203.0.113.1:1863", xfr("203.0.113.1:1863"), Error, "via XFR to 203.0.113.1:1863: redirect loop"},
+		{"203.0.113.1:1863", slices.Concat(xfr("203.0.113.2:1863"), xfr("203.0.113.3:1863"), xfr("203.0.113.4:1863")), Error, "too many redirects"},
+		{"203.0.113.1:1863", []string{ver, cvr, "XFR 3 NS nowhere:1863 0 x"}, Foreign, "XFR not to a notification server"},
+	}
+	for _, tt := range tests {
+		a := &attempt{budget: time.Second}
+		tg := Target{Check: Check{Kind: SignIn, Version: "MSNP21"}}
+		if s, d := a.converse(&script{lines: tt.lines}, tg, netip.MustParseAddrPort(tt.from)); s != tt.want || !strings.Contains(d, tt.detail) {
+			t.Errorf("from %s, %q: got %s %q, want %s with %q", tt.from, tt.lines, s, d, tt.want, tt.detail)
+		}
+	}
+}
+
+func TestJudgeUSR(t *testing.T) {
+	sso, twn := usrCommand("MSNP21", DefaultAccount), usrCommand("MSNP8", DefaultAccount)
+	tests := []struct {
+		usr, line, want string // want: the summary, "xfr", or the state
+	}{
+		{sso, "USR 3 SSO S MBI_KEY_OLD 8CLhG/xfgYZ7TyRQ/jIAWyDmd/w4R4GF2yKLS6tYrnjzi4cFag/Nr+hxsfg5zlCf", "USR SSO S MBI_KEY_OLD"},
+		{twn, "USR 3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1", "USR TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"},
+		{sso, "XFR 3 NS 10.1.2.3:1863 0 10.1.2.1:1863", "xfr"},
+		{sso, "911 3", "rejected"},
+		{sso, "911 4", "foreign"},
+		{sso, strings.TrimSuffix(sso, "\r\n"), "foreign"},
+		{sso, "USR 3 TWN S ct=1", "foreign"},
+		{twn, "USR 3 SSO S MBI_KEY_OLD AAAA", "foreign"},
+		{sso, "USR 3 SSO S MBI_KEY_OLD", "foreign"},
+		{sso, "USR 3 SSO S MBI_KEY_OLD not-base64!", "foreign"},
+		{sso, "USR 2 SSO S MBI_KEY_OLD AAAA", "foreign"},
+		{sso, "XFR 3 SB 10.1.2.3:1863 CKI x", "foreign"},
+		{sso, "XFR 3 NS 10.1.2.3 0 x", "foreign"},
+		{sso, "hello", "foreign"},
+	}
+	for _, tt := range tests {
+		got, to, err := judgeUSR([]byte(tt.line), tt.usr)
+		var v *verdict
+		switch {
+		case errors.As(err, &v):
+			got = string(v.state)
+		case to.IsValid():
+			got = "xfr"
+		}
+		if got != tt.want {
+			t.Errorf("judgeUSR(%q) = %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }

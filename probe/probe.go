@@ -3,17 +3,20 @@
 // A [Config] lists checks (what to ask) and groups of servers (whom to ask).
 // [Run] asks them all and returns one [Result] per (group, server, check), in
 // config order. A check is a [CheckFunc]: [ProbeTCP] opens a connection,
-// [ProbeMSNP] speaks MSNP on the protocol's port (VER, then CVR),
-// [ProbeGateway] does the same through the HTTP(S) gateway.
+// [ProbeMSNP] speaks MSNP on the protocol's port (VER, CVR, and for kind
+// signin the first stage of USR, following XFR redirects), [ProbeGateway]
+// does the same through the HTTP(S) gateway. Every conversation ends with
+// OUT. No check sends a second stage of sign-in, a ticket or a password.
 //
 // A Result has a [State] and a short Detail saying why:
 //
-//	up        tcp: connected; msnp: the version accepted and CVR answered
-//	rejected  an MSN server answered but refused the version, or sent an error code
+//	up        tcp: connected; msnp: the version accepted and CVR answered;
+//	          signin: the same, and USR answered with the challenge
+//	rejected  an MSN server refused the version, or answered an error code
 //	foreign   something answered that is not an MSN server
 //	refused   the connection was refused or reset
 //	timeout   no (complete) answer before the deadline
-//	error     anything else (no such host, TLS failure, …)
+//	error     anything else (no such host, TLS failure, a redirect loop, …)
 //	skipped   the check has scan = false
 //
 // Package deadyet/probe/results reads and writes results.json;
@@ -23,6 +26,7 @@ package probe
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -45,14 +49,7 @@ const (
 var States = []State{Up, Rejected, Foreign, Refused, Timeout, Error, Skipped}
 
 // Valid reports whether s is one of [States].
-func (s State) Valid() bool {
-	for _, v := range States {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
+func (s State) Valid() bool { return slices.Contains(States, s) }
 
 // Kind is what a check does: open a TCP connection, or speak MSNP.
 type Kind string
@@ -189,3 +186,17 @@ type Results struct {
 	Vantage  string    `json:"vantage"`
 	Results  []Result  `json:"results"`
 }
+
+// Key names one cell of the status tables: a check at a server of a group.
+// The history tracks each key, and merging matches results by it.
+type Key struct {
+	Group   string
+	Address string
+	Check   string
+}
+
+// KeyOf is the key of a result.
+func KeyOf(r Result) Key { return Key{r.Group, r.Address, r.Check} }
+
+// String is "group address check".
+func (k Key) String() string { return k.Group + " " + k.Address + " " + k.Check }

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,7 @@ func CheckFor(c Check) (CheckFunc, error) {
 	switch {
 	case c.Kind == TCP:
 		return ProbeTCP, nil
-	case c.Kind != MSNP && c.Kind != SignIn: // signin: msnp's check until its own lands
+	case c.Kind != MSNP && c.Kind != SignIn:
 		return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
 	case c.Via == Direct || c.Via == "":
 		return ProbeMSNP, nil
@@ -54,13 +55,10 @@ func WithVantage(v string) Option {
 // connections; the gateway checks of one port count as one.
 const PerServer = 4
 
-// Run asks every server of cfg every check of its group: at most
-// cfg.Concurrency servers at once, each [PerServer] checks at a time, its
-// gateway checks on one port in turn over one kept-alive connection. A
-// check not up is tried again, up to cfg.Attempts; the last attempt counts.
-// A silent server costs one timeout per attempt. Scan false gives skipped.
-// Zero settings take the defaults. A bad config is an error before any
-// check; a cancelled ctx stops the run with ctx's error and no results.
+// Run asks every server of cfg every check of its group, cfg.Concurrency
+// servers at once, and tries a check not up again up to cfg.Attempts (the
+// last counts). Zero settings take the defaults. A bad config is an error
+// before any check; a cancelled ctx ends the run with its error.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {
@@ -211,6 +209,9 @@ type runPlan struct {
 // checks of a port still make one lane.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
+	if a := cfg.Account; a != "" && !accountRE.MatchString(a) {
+		return p, fmt.Errorf("account %q is not an address", a)
+	}
 	type port struct {
 		address string
 		via     Via
@@ -271,6 +272,8 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	return p, nil
 }
 
+var accountRE = regexp.MustCompile(`^[!-~]+@[!-~]+$`)
+
 // checkTarget reports what would make every target of c fail the same way.
 func checkTarget(c Check) error {
 	if p := c.EffectivePort(); p < 1 || p > 65535 {
@@ -278,6 +281,9 @@ func checkTarget(c Check) error {
 	}
 	if c.Kind != TCP && !ValidVersion(c.Version) {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
+	}
+	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
+		return fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,14 +16,72 @@ import (
 	"deadyet/probe/msntest"
 )
 
+// startFleet starts a fleet that fails the test if it ever receives a
+// second stage of sign-in.
 func startFleet(t *testing.T, base string, specs ...msntest.Spec) *msntest.Fleet {
 	t.Helper()
 	f, err := msntest.StartFleet(base, msntest.Ports{}, specs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() {
+		if err := f.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return f
+}
+
+// TestRunSignIn runs signin checks on every transport against chains of
+// dispatch servers, and checks that the run leaves no session open.
+func TestRunSignIn(t *testing.T) {
+	t.Parallel()
+	dispatch := func(to string) msntest.Spec {
+		return msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: msntest.DefaultVersions, Redirect: to}}
+	}
+	f := startFleet(t, "127.0.79.1",
+		dispatch(""), // to the next: 127.0.79.2
+		msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.Revival}},
+		dispatch("127.0.79.4"), dispatch("127.0.79.3"), // a loop
+		dispatch("127.0.79.6"), msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.Closed}},
+		dispatch("127.0.79.8"), dispatch("127.0.79.9"), dispatch("127.0.79.10"), msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
+	)
+	a, port := f.Addresses(), ":"+strconv.Itoa(f.Ports.Direct)
+	checks := map[string]probe.Check{}
+	for _, via := range []probe.Via{probe.Direct, probe.HTTP, probe.HTTPS} {
+		checks[string(via)] = probe.Check{Kind: probe.SignIn, Version: "MSNP21", Via: via, Port: map[probe.Via]int{probe.Direct: f.Ports.Direct, probe.HTTP: f.Ports.HTTP, probe.HTTPS: f.Ports.HTTPS}[via], Scan: true}
+	}
+	cfg := probe.Config{Timeout: ample, Attempts: 1, Checks: checks,
+		Groups: []probe.Group{{Name: "g", Checks: []string{"direct", "http", "https"}, Servers: servers(a[0], a[1], a[2], a[4], a[6])}}}
+	res, err := probe.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ // address/via: state and detail
+		a[0] + "/direct": "up via XFR to " + a[1] + port + ": VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD",
+		a[0] + "/http":   "up via XFR to " + a[1] + port + ": VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD",
+		a[0] + "/https":  "up via XFR to " + a[1] + port + ": VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD; cert CN=msntest",
+		a[1] + "/direct": "up VER 1 MSNP21; CVR 2 15.4.3508.1109; USR SSO S MBI_KEY_OLD",
+		a[2] + "/direct": "error via XFR to " + a[3] + port + ", then " + a[2] + port + ": redirect loop",
+		a[2] + "/https":  "error via XFR to " + a[3] + port + ", then " + a[2] + port + ", then " + a[3] + port + ": redirect loop",
+		a[4] + "/direct": "refused via XFR to " + a[5] + port + ": connection refused",
+		a[4] + "/http":   "rejected via XFR to " + a[5] + port + ": gateway answered HTTP 502",
+		a[6] + "/direct": "error via XFR to " + a[7] + port + ", then " + a[8] + port + ", then " + a[9] + port + ": too many redirects",
+		a[6] + "/https":  "error via XFR to " + a[7] + port + ", then " + a[8] + port + ", then " + a[9] + port + ": too many redirects",
+	}
+	for _, r := range res.Results {
+		if w, ok := want[r.Address+"/"+r.Check]; ok && !strings.HasPrefix(string(r.State)+" "+r.Detail, w) {
+			t.Errorf("%s: got %s %q, want %q", r.Address+"/"+r.Check, r.State, r.Detail, w)
+		}
+	}
+	if hops, last := probe.Hops(res.Results[0].Detail); len(hops) != 1 || hops[0] != a[1]+port || !strings.HasPrefix(last, "VER 1 MSNP21;") {
+		t.Errorf("Hops(%q) = %q, %q", res.Results[0].Detail, hops, last)
+	}
+	for _, s := range f.Servers {
+		if n := s.OpenSessions(); n != 0 {
+			t.Errorf("%s: %d sessions left open", s.Addr, n)
+		}
+	}
 }
 
 func servers(addrs ...string) []probe.Server {
@@ -86,6 +145,9 @@ func TestRun(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := f.OpenSessions(); n != 0 {
+		t.Errorf("%d sessions left open: a conversation did not end with OUT", n)
 	}
 	// A timeout names the configured timeout, however late the check began.
 	if r := res.Results[11]; r.Detail != "no VER reply within 1s" {
@@ -282,31 +344,16 @@ func TestRunConcurrency(t *testing.T) {
 // connected to again, without a failed attempt.
 func TestRunSharesGatewayConnections(t *testing.T) {
 	t.Parallel()
-	ports := msntest.Ports{Direct: msntest.Off}
-	keep, err := msntest.StartFleet("127.0.78.1", ports, []msntest.Spec{
-		{Count: 3, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}}, // the others are retried
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keep.Close() })
-	quiet, err := msntest.StartFleet("127.0.78.11", ports, []msntest.Spec{
-		{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, QuietClose: true}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { quiet.Close() })
+	keep := startFleet(t, "127.0.78.1",
+		msntest.Spec{Count: 3, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}},
+		msntest.Spec{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: []string{"MSNP18"}}}, // the others are retried
+	)
+	quiet := startFleet(t, "127.0.78.11", msntest.Spec{Count: 2, Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, QuietClose: true}})
 	config := func(f *msntest.Fleet) probe.Config {
 		checks := map[string]probe.Check{}
 		var keys []string
 		for _, v := range msntest.DefaultVersions {
-			for _, via := range []probe.Via{probe.HTTP, probe.HTTPS} {
-				port := f.Ports.HTTP
-				if via == probe.HTTPS {
-					port = f.Ports.HTTPS
-				}
+			for via, port := range map[probe.Via]int{probe.HTTP: f.Ports.HTTP, probe.HTTPS: f.Ports.HTTPS} {
 				k := strings.ToLower(v) + string(via)
 				checks[k] = probe.Check{Kind: probe.MSNP, Version: v, Via: via, Port: port, Scan: true}
 				keys = append(keys, k)
@@ -347,11 +394,10 @@ func TestRunSharesGatewayConnections(t *testing.T) {
 		}
 	}
 	for _, s := range quiet.Servers {
-		// Closed after every answer: each of the 12 requests needs a
-		// connection of its own (found closed before the request is sent
-		// or when it fails without a byte of answer).
-		if a := s.Accepted(); a != 12 {
-			t.Errorf("%s saw %d connections, want 12: one per request", s.Addr, a)
+		// Closed after every answer: each of the 18 requests (VER, CVR
+		// and OUT of 6 checks) needs a connection of its own.
+		if a := s.Accepted(); a != 18 {
+			t.Errorf("%s saw %d connections, want 18: one per request", s.Addr, a)
 		}
 	}
 }
@@ -539,6 +585,7 @@ func TestRunBadConfig(t *testing.T) {
 		"port":  {Kind: probe.TCP, Port: 0, Scan: true},
 		"high":  {Kind: probe.MSNP, Version: "MSNP21", Port: 70000, Scan: true},
 		"ver":   {Kind: probe.MSNP, Version: "MSNP 21\r\n", Scan: true},
+		"old":   {Kind: probe.SignIn, Version: "MSNP7", Scan: true},
 	}
 	for key, want := range map[string]string{
 		"missing": `group "g": unknown check "missing"`,
@@ -548,6 +595,7 @@ func TestRunBadConfig(t *testing.T) {
 		"port":    `check "port": port 0 outside 1-65535`,
 		"high":    `check "high": port 70000 outside 1-65535`,
 		"ver":     `check "ver": version "MSNP 21\r\n" is not MSNP<n>`,
+		"old":     `check "old": signin needs MSNP8 or later, not MSNP7`,
 	} {
 		cfg := probe.Config{Checks: checks, Groups: []probe.Group{{Name: "g", Checks: []string{"ok", key}, Servers: servers("127.0.0.1")}}}
 		_, err := probe.Run(context.Background(), cfg, probe.WithCheckFunc(func(context.Context, probe.Target) probe.Result {
@@ -557,6 +605,10 @@ func TestRunBadConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("check %q: got %v, want %q", key, err, want)
 		}
+	}
+	cfg := probe.Config{Account: "probe @example.com", Checks: checks, Groups: []probe.Group{{Name: "g", Checks: []string{"ok"}, Servers: servers("127.0.0.1")}}}
+	if _, err := probe.Run(context.Background(), cfg); err == nil || err.Error() != `account "probe @example.com" is not an address` {
+		t.Errorf("a bad account: %v", err)
 	}
 }
 

@@ -51,6 +51,9 @@ func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 			addr = addr.Next()
 		}
 	}
+	for _, s := range f.Servers {
+		s.fleet.Store(f)
+	}
 	return f, nil
 }
 
@@ -84,6 +87,14 @@ func (f *Fleet) Group(g string) []*Server {
 		}
 	}
 	return out
+}
+
+// OpenSessions is the sum of the servers' [Server.OpenSessions].
+func (f *Fleet) OpenSessions() (n int) {
+	for _, s := range f.Servers {
+		n += s.OpenSessions()
+	}
+	return n
 }
 
 // Close stops every server and waits for them all.

@@ -9,13 +9,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
-// maxSessions bounds the sessions a server remembers.
-const maxSessions = 1024
+// SessionLife is how long a gateway session lasts after its last request.
+const SessionLife = 30 * time.Second
 
 // gatewaySessions are the open sessions of a server's HTTP gateways.
 type gatewaySessions struct {
@@ -27,39 +29,58 @@ type gatewaySessions struct {
 type gatewaySession struct {
 	mu      sync.Mutex
 	e       engine
+	ip      string          // the IP= it was opened with
+	sb      bool            // opened without Server=NS: a switchboard session, which ignores MSNP
 	pending strings.Builder // answers not yet sent (PollFirst)
 	ended   bool
+	last    time.Time // of the last request (under gatewaySessions.mu)
 }
 
-func (g *gatewaySessions) open(s *Server) (string, *gatewaySession) {
+func (g *gatewaySessions) open(e engine, ip string, sb bool) (string, *gatewaySession) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.m == nil {
 		g.m = map[string]*gatewaySession{}
 	}
-	if len(g.m) >= maxSessions {
-		for old := range g.m { // forget one: clients that never came back
-			delete(g.m, old)
-			break
-		}
-	}
 	g.next++
 	id := strconv.Itoa(g.next) + ".1"
-	gs := &gatewaySession{e: engine{b: &s.Behavior, self: s.DirectAddr()}}
+	gs := &gatewaySession{e: e, ip: ip, sb: sb, last: time.Now()}
 	g.m[id] = gs
 	return id, gs
 }
 
+// get is the session id, nil when there is none or it expired, and
+// counts a request in it.
 func (g *gatewaySessions) get(id string) *gatewaySession {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.m[id]
+	gs := g.m[id]
+	if gs != nil && time.Since(gs.last) > SessionLife {
+		delete(g.m, id)
+		return nil
+	}
+	if gs != nil {
+		gs.last = time.Now()
+	}
+	return gs
 }
 
 func (g *gatewaySessions) end(id string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	delete(g.m, id)
+}
+
+// count is the sessions open and not expired.
+func (g *gatewaySessions) count() (n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, gs := range g.m {
+		if time.Since(gs.last) <= SessionLife {
+			n++
+		}
+	}
+	return n
 }
 
 // gatewayAnswer reads one request on a gateway port (TLS is done) and
@@ -96,7 +117,11 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	var gs *gatewaySession
 	switch {
 	case q.Get("Action") == "open":
-		id, gs = s.sessions.open(s)
+		ns := s.peer(q.Get("IP"))
+		if ns == nil || !slices.Contains([]Kind{NS, Dispatch, Revival, NumericError, Drip, EchoGateway}, ns.Behavior.Kind) {
+			return httpAnswer(502, "GW-IP="+q.Get("IP"), "text/plain", "no server at that IP\n", true), true
+		}
+		id, gs = s.sessions.open(engine{s: s, ns: ns, b: &ns.Behavior}, q.Get("IP"), q.Get("Server") != "NS")
 	case q.Get("SessionID") != "":
 		id = q.Get("SessionID")
 		gs = s.sessions.get(id)
@@ -107,23 +132,22 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
 	for line := range strings.SplitSeq(body, "\r\n") {
-		if line == "" || gs.ended {
-			continue
-		}
-		if s.Behavior.Kind == EchoGateway {
+		switch {
+		case line == "" || gs.ended || gs.sb && line != "OUT":
+		case s.Behavior.Kind == EchoGateway:
 			gs.pending.WriteString(line + "\r\n")
-			continue
+		default:
+			reply, hangUp := gs.e.answer(line)
+			gs.pending.WriteString(reply)
+			gs.ended = gs.ended || hangUp
 		}
-		reply, hangUp := gs.e.answer(line)
-		gs.pending.WriteString(reply)
-		gs.ended = gs.ended || hangUp
 	}
 	out := ""
 	if !s.Behavior.PollFirst || q.Get("Action") == "poll" {
 		out = gs.pending.String()
 		gs.pending.Reset()
 	}
-	hdr := "SessionID=" + id + "; GW-IP=" + s.Addr
+	hdr := "SessionID=" + id + "; GW-IP=" + gs.ip
 	if gs.ended && gs.pending.Len() == 0 {
 		hdr += "; Session=close"
 		s.sessions.end(id)

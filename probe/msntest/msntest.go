@@ -36,13 +36,16 @@ type Kind string
 // The kinds of server. NS, Dispatch, Revival and Drip speak MSNP.
 const (
 	// NS is a notification server: it accepts Behavior.Versions ("VER 1 0"
-	// and a hang-up for others), answers CVR as MSN did and USR with 911.
+	// and a hang-up for others), answers CVR as MSN did and USR … I with
+	// the challenge ([SSONonce], [TWNPolicy]).
 	NS Kind = "ns"
-	// Dispatch is NS that answers USR with an XFR to Behavior.Redirect.
+	// Dispatch is NS that answers USR … I with an XFR to Behavior.Redirect
+	// and hangs up.
 	Dispatch Kind = "dispatch"
-	// Revival is NS as the revival servers run it: it speaks
-	// [RevivalVersions] when Versions is empty, and lists what it speaks
-	// in a refusal: "VER 1 0 MSNP21 MSNP20 … MSNP2".
+	// Revival answers as a real revival server (Escargot) does: it speaks
+	// [RevivalVersions] when Versions is empty, lists them in a refusal
+	// ("VER 1 0 MSNP21 … MSNP2") and goes on, answers CVR with the
+	// client's version, and ignores unknown commands.
 	Revival Kind = "revival"
 	// NumericError answers every command with Behavior.ErrorCode (500).
 	NumericError Kind = "error"
@@ -97,8 +100,9 @@ type Behavior struct {
 	Versions []string
 	// ErrorCode is the error NumericError sends; 0 means 500.
 	ErrorCode int
-	// Redirect is the "host:port" a Dispatch server's XFR names; empty
-	// means its own direct port.
+	// Redirect is the "host:port" a Dispatch server's XFR names (a host
+	// alone: on the server's direct port). Empty means, in a fleet, the
+	// next NS or Revival server after it, else itself.
 	Redirect string
 	// Drip is the pause between the bytes of a Drip server; 0 means 100ms.
 	Drip time.Duration
@@ -114,6 +118,8 @@ type Behavior struct {
 	// Dispatch answer VER and CVR with: an impostor that gets one thing wrong.
 	VERReply string
 	CVRReply string
+	// USRReply, when set, is the line the MSNP kinds answer USR … I with.
+	USRReply string
 	// GatewayStatus, when not 0, is the gateways' HTTP status instead of 200.
 	GatewayStatus int
 	// ExpiredCert gives the HTTPS gateway a certificate that expired on
@@ -146,7 +152,10 @@ type Server struct {
 
 	accepted   atomic.Int64
 	handshakes atomic.Int64
+	direct     atomic.Int64 // direct sessions open
 	sessions   gatewaySessions
+	fleet      atomic.Pointer[Fleet]
+	stages     []string // second stages received (under mu)
 
 	mu        sync.Mutex
 	closed    bool
@@ -236,7 +245,53 @@ func (s *Server) Accepted() int64 { return s.accepted.Load() }
 // Handshakes is how many TLS handshakes the HTTPS gateway has completed.
 func (s *Server) Handshakes() int64 { return s.handshakes.Load() }
 
-// Close stops the server and waits for its goroutines. Closing twice is harmless.
+// OpenSessions is how many sessions are open: direct connections not yet
+// ended, gateway sessions not ended by OUT (or a hang-up) nor expired.
+func (s *Server) OpenSessions() int { return int(s.direct.Load()) + s.sessions.count() }
+
+// secondStage records a second stage of sign-in (USR … S), which no probe
+// may send: Close reports it.
+func (s *Server) secondStage(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stages = append(s.stages, line)
+}
+
+// peer is the server at ip in s's fleet (s itself for its own address).
+func (s *Server) peer(ip string) *Server {
+	if ip == s.Addr {
+		return s
+	}
+	if f := s.fleet.Load(); f != nil {
+		for _, p := range f.Servers {
+			if p.Addr == ip {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// xfrTarget is the "host:port" a Dispatch server's XFR names.
+func (s *Server) xfrTarget() string {
+	if r := s.Behavior.Redirect; r != "" {
+		if _, _, err := net.SplitHostPort(r); err != nil {
+			return net.JoinHostPort(r, strconv.Itoa(s.Ports.Direct))
+		}
+		return r
+	}
+	if f := s.fleet.Load(); f != nil {
+		for _, p := range f.Servers[slices.Index(f.Servers, s)+1:] {
+			if p.Behavior.Kind == NS || p.Behavior.Kind == Revival {
+				return p.DirectAddr()
+			}
+		}
+	}
+	return s.DirectAddr()
+}
+
+// Close stops the server and waits for its goroutines. Closing twice is
+// harmless. Its error names any second stage of sign-in it received.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -261,6 +316,9 @@ func (s *Server) Close() error {
 		if err := release(); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	for _, l := range s.stages {
+		errs = append(errs, fmt.Errorf("msntest: %s received a second stage of sign-in: %q", s.Addr, l))
 	}
 	s.mu.Unlock()
 	s.wg.Wait()

@@ -3,6 +3,7 @@ package msntest
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,13 +20,18 @@ func start(t *testing.T, addr string, ports Ports, b Behavior) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return s
 }
 
 // converse sends lines to addr and returns the lines answered, until the
-// server hangs up or all lines are answered. A connection reset before
-// the dial returns (as a Reset server may do) answers nothing.
+// server hangs up or all lines are answered; a line ending in "!" is sent
+// without waiting for an answer. A connection reset before the dial
+// returns (as a Reset server may do) answers nothing.
 func converse(t *testing.T, addr string, lines ...string) []string {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
@@ -40,7 +46,11 @@ func converse(t *testing.T, addr string, lines ...string) []string {
 	br := bufio.NewReader(c)
 	var got []string
 	for _, l := range lines {
+		l, noAnswer := strings.CutSuffix(l, "!")
 		io.WriteString(c, l+"\r\n")
+		if noAnswer {
+			continue
+		}
 		reply, err := br.ReadString('\n')
 		if err != nil {
 			break
@@ -59,15 +69,15 @@ func TestDirect(t *testing.T) {
 	}{
 		{"ns accepts", Behavior{Kind: NS, Versions: DefaultVersions},
 			[]string{"VER 1 MSNP21 CVR0", "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR a@example.com", "USR 3 SSO I a@example.com"},
-			[]string{"VER 1 MSNP21 CVR0", "CVR 2 14.0.8117.0416 14.0.8117.0416 14.0.8117.0416 http://download.messenger.test/wlsetup-web.exe http://messenger.test/", "911 3"}},
+			[]string{"VER 1 MSNP21 CVR0", "CVR 2 14.0.8117.0416 14.0.8117.0416 14.0.8117.0416 http://download.messenger.test/wlsetup-web.exe http://messenger.test/", "USR 3 SSO S MBI_KEY_OLD " + SSONonce}},
+		{"ns twn", Behavior{Kind: NS, Versions: []string{"MSNP8"}},
+			[]string{"VER 1 MSNP8 CVR0", "USR 2 TWN I a@example.com", "OUT"}, []string{"VER 1 MSNP8 CVR0", "USR 2 TWN S " + TWNPolicy, "OUT"}},
+		{"usr reply", Behavior{Kind: NS, Versions: DefaultVersions, USRReply: "911 2"},
+			[]string{"VER 1 MSNP21 CVR0", "USR 2 SSO I a@example.com"}, []string{"VER 1 MSNP21 CVR0", "911 2"}},
 		{"ns picks the first it knows", Behavior{Kind: NS, Versions: []string{"MSNP18"}},
 			[]string{"VER 7 MSNP22 MSNP18 CVR0"}, []string{"VER 7 MSNP18 CVR0"}},
 		{"ns refuses", Behavior{Kind: NS, Versions: []string{"MSNP18"}},
 			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 0"}},
-		{"revival accepts what it speaks", Behavior{Kind: Revival},
-			[]string{"VER 1 MSNP21 CVR0", "CVR 2 x"}, []string{"VER 1 MSNP21 CVR0", "CVR 2 14.0.8117.0416 "}},
-		{"revival lists what it speaks", Behavior{Kind: Revival},
-			[]string{"VER 1 MSNP22 CVR0", "CVR 2 x"}, []string{"VER 1 0 MSNP21 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2"}},
 		{"revival with versions of its own", Behavior{Kind: Revival, Versions: []string{"MSNP18", "MSNP15"}},
 			[]string{"VER 3 MSNP21 CVR0"}, []string{"VER 3 0 MSNP18 MSNP15"}},
 		{"cvr before ver", Behavior{Kind: NS, Versions: DefaultVersions},
@@ -318,5 +328,122 @@ func TestCloseStopsDrip(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close did not stop a dripping connection")
+	}
+}
+
+// revivalCVR is what the probe sends, and a revival server's answer to it.
+const (
+	revivalCVR       = "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR probe@example.com"
+	revivalCVRAnswer = "CVR 2 15.4.3508.1109 15.4.3508.1109 15.4.3508.1109 https://escargot.log1p.xyz https://escargot.log1p.xyz"
+	revivalRefusal   = "VER 1 0 MSNP21 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2"
+	revivalSSO       = "USR 3 SSO S MBI_KEY_OLD 8CLhG/xfgYZ7TyRQ/jIAWyDmd/w4R4GF2yKLS6tYrnjzi4cFag/Nr+hxsfg5zlCf"
+)
+
+// TestRevivalTranscripts replays what a real revival server (Escargot)
+// answered on its direct port, line by line ("!": no answer).
+func TestRevivalTranscripts(t *testing.T) {
+	tests := []struct {
+		name        string
+		lines, want []string
+	}{
+		{"MSNP18", []string{"VER 1 MSNP18 CVR0", revivalCVR, "USR 3 SSO I someone@example.com"}, []string{"VER 1 MSNP18", revivalCVRAnswer, revivalSSO}},
+		{"unknown account", []string{"VER 1 MSNP18 CVR0", "USR 3 SSO I nobody.at.all@example.invalid"}, []string{"VER 1 MSNP18", revivalSSO}},
+		{"TWN", []string{"VER 1 MSNP18 CVR0", "USR 3 TWN I someone@example.com"}, []string{"VER 1 MSNP18", "USR 3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"}},
+		{"MSNP8", []string{"VER 1 MSNP8 CVR0", "USR 3 TWN I someone@example.com"}, []string{"VER 1 MSNP8", "USR 3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"}},
+		{"MSNP21", []string{"VER 1 MSNP21 CVR0", revivalCVR, "USR 3 SSO I someone@example.com"}, []string{"VER 1 MSNP21", revivalCVRAnswer, revivalSSO}},
+		{"MSNP22 refused, the rest answered", []string{"VER 1 MSNP22 CVR0", revivalCVR, "USR 3 SSO I someone@example.com"}, []string{revivalRefusal, revivalCVRAnswer, revivalSSO}},
+		{"XFR", []string{"VER 1 MSNP18 CVR0", "XFR 3 NS"}, []string{"VER 1 MSNP18", "201 3"}},
+		{"unknown commands ignored", []string{"VER 1 MSNP18 CVR0", "FOO 2!", "BAR 3 x!", revivalCVR}, []string{"VER 1 MSNP18", revivalCVRAnswer}},
+		{"CVR before VER", []string{revivalCVR}, []string{revivalCVRAnswer}},
+	}
+	s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Revival})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := converse(t, s.DirectAddr(), tt.lines...); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSecondStage checks that a second stage of sign-in gets 911 and makes
+// Close fail: no test may send one.
+func TestSecondStage(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{HTTP: Off, HTTPS: Off}, Behavior{Kind: Revival})
+	got := converse(t, s.DirectAddr(), "VER 1 MSNP18 CVR0", "USR 3 SSO I someone@example.com", "USR 4 SSO S t=bogus0000000000000000 AAAA")
+	if len(got) != 3 || got[2] != "911 4" {
+		t.Errorf("got %q, want 911 4 last", got)
+	}
+	if err := s.Close(); err == nil || !strings.Contains(err.Error(), "second stage") {
+		t.Errorf("Close: %v, want the second stage named", err)
+	}
+}
+
+// TestRevivalGateway replays a revival server's HTTP gateway.
+func TestRevivalGateway(t *testing.T) {
+	s := start(t, "127.0.0.1", Ports{Direct: Off, HTTPS: Off}, Behavior{Kind: Revival})
+	client := &http.Client{Timeout: 5 * time.Second}
+	defer client.CloseIdleConnections()
+	var id string
+	post := func(method, query, body string) (int, string, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+s.hostPort(s.Ports.HTTP)+"/gateway/gateway.dll?"+strings.ReplaceAll(query, "{id}", id), strings.NewReader(body))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("X-MSN-Messenger"), string(data)
+	}
+	code, hdr, body := post("POST", "Action=open&Server=NS&IP=127.0.0.1", "VER 1 MSNP18 CVR0\r\n")
+	id = strings.TrimPrefix(strings.Split(hdr, ";")[0], "SessionID=")
+	if code != 200 || hdr != "SessionID="+id+"; GW-IP=127.0.0.1" || body != "VER 1 MSNP18\r\n" {
+		t.Errorf("open: %d %q %q", code, hdr, body)
+	}
+	for _, tt := range []struct{ method, query, body, want string }{
+		{"POST", "SessionID={id}", revivalCVR + "\r\n", revivalCVRAnswer + "\r\n"},
+		{"POST", "SessionID={id}", "USR 3 SSO I someone@example.com\r\n", revivalSSO + "\r\n"},
+		{"POST", "Action=poll&SessionID={id}", "", ""},
+		{"GET", "SessionID={id}", "", "404 not found\n"},
+		{"POST", "Action=open&IP=127.0.0.1", "VER 1 MSNP18 CVR0\r\n", ""}, // a switchboard session
+		{"POST", "SessionID={id}", "OUT\r\n", "OUT\r\n"},
+		{"POST", "SessionID={id}", "VER 1 MSNP18 CVR0\r\n", "400 no such session\n"},
+	} {
+		code, hdr, body := post(tt.method, tt.query, tt.body)
+		if code != 200 && hdr != "" || fmt.Sprint(code, " ", body) != tt.want && (code != 200 || body != tt.want) {
+			t.Errorf("%s %s %q: %d %q %q, want %q", tt.method, tt.query, tt.body, code, hdr, body, tt.want)
+		}
+	}
+	if n := s.OpenSessions(); n != 1 {
+		t.Errorf("%d sessions open, want 1 (the switchboard one)", n)
+	}
+	for _, gs := range s.sessions.m {
+		gs.last = gs.last.Add(-SessionLife - time.Second) // as if 31 s had passed
+	}
+	if n := s.OpenSessions(); n != 0 {
+		t.Errorf("%d sessions open after %s, want 0", n, SessionLife)
+	}
+}
+
+// TestDispatchInFleet checks that a Dispatch server without a Redirect
+// sends clients to the next notification server of its fleet.
+func TestDispatchInFleet(t *testing.T) {
+	f, err := StartFleet("127.0.103.40", Ports{HTTP: Off, HTTPS: Off}, []Spec{
+		{Behavior: Behavior{Kind: Dispatch, Versions: DefaultVersions}},
+		{Behavior: Behavior{Kind: Silent}},
+		{Behavior: Behavior{Kind: Revival}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got := converse(t, f.Servers[0].DirectAddr(), "VER 1 MSNP21 CVR0", "USR 2 SSO I a@example.com")
+	want := "XFR 2 NS " + f.Servers[2].DirectAddr() + " 0 " + f.Servers[0].DirectAddr()
+	if len(got) != 2 || got[1] != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if n := f.OpenSessions(); n != 0 {
+		t.Errorf("%d sessions open after the dispatch hung up", n)
 	}
 }

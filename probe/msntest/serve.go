@@ -38,8 +38,29 @@ func (s *Server) serve(c net.Conn, t transport) {
 	}
 	next := s.gatewayAnswer
 	if t == direct {
-		e := &engine{b: &s.Behavior, self: s.DirectAddr()}
-		next = func(c net.Conn, br *bufio.Reader) ([]byte, bool, error) { return e.directAnswer(br) }
+		e := &engine{s: s, ns: s, b: &s.Behavior}
+		var started, open bool // from the first command to OUT or a hang-up, counted before the answer goes
+		defer func() {
+			if open {
+				s.direct.Add(-1)
+			}
+		}()
+		next = func(c net.Conn, br *bufio.Reader) ([]byte, bool, error) {
+			line, err := readLine(br)
+			if err != nil {
+				return nil, false, err
+			}
+			if !started {
+				started, open = true, true
+				s.direct.Add(1)
+			}
+			reply, hangUp := e.answer(string(line))
+			if hangUp && open {
+				open = false
+				s.direct.Add(-1)
+			}
+			return []byte(reply), !hangUp, nil
+		}
 	}
 	for {
 		answer, keep, err := next(c, br)

@@ -38,7 +38,7 @@ type serveLimits struct {
 var defaultServeLimits = serveLimits{header: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 10 * time.Second, conns: 64}
 
 // NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
-// serveRun (tests).
+// serve (tests).
 func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
@@ -56,7 +56,7 @@ A site rendered into --dir while it runs is served from the next request on.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return serveRun(cmd.Context(), opts)
+			return serve(cmd.Context(), opts, nil)
 		},
 	}
 	f := cmd.Flags()
@@ -66,13 +66,8 @@ A site rendered into --dir while it runs is served from the next request on.`,
 	return cmd
 }
 
-// serveRun serves until ctx ends, then shuts down.
-func serveRun(ctx context.Context, opts *ServeOptions) error {
-	return serve(ctx, opts, nil)
-}
-
-// serve is serveRun; ready, when not nil, gets the address it listens on
-// once it does (tests).
+// serve serves until ctx ends, then shuts down; ready, when not nil, gets
+// the address it listens on once it does (tests).
 func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {

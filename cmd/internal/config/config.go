@@ -8,6 +8,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -82,10 +83,7 @@ func read(path string) ([]byte, error) {
 // Parse validates data, the site.toml named file in messages, as Load does.
 func Parse(ctx context.Context, file string, data []byte) (*Site, error) {
 	s, err := parse(file, data)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return s, err
+	return s, cmp.Or(ctx.Err(), err)
 }
 
 func parse(file string, data []byte) (*Site, error) {

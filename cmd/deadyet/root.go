@@ -42,7 +42,7 @@ but prints "panic:" or "fatal error:" and a stack: bad input is one line.`,
 		NewCmdBuild(ios, nil),
 		NewCmdDemo(ios),
 		NewCmdCheck(ios),
-		NewCmdServe(ios, nil),
+		NewCmdServe(ios),
 		NewCmdNews(ios, nil),
 		NewCmdHistory(ios, nil),
 	)

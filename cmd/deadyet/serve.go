@@ -37,9 +37,8 @@ type serveLimits struct {
 
 var defaultServeLimits = serveLimits{header: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 10 * time.Second, conns: 64}
 
-// NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
-// serve (tests).
-func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+// NewCmdServe makes "deadyet serve".
+func NewCmdServe(ios *IOStreams) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
@@ -52,12 +51,7 @@ A site rendered into --dir while it runs is served from the next request on.`,
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return serve(cmd.Context(), opts, nil)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return serve(cmd.Context(), opts, nil) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", "public", "`folder` of the rendered site")

@@ -92,34 +92,6 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func TestServeRunRefuses(t *testing.T) {
-	dir := t.TempDir()
-	for _, tt := range []struct{ addr, dir, want string }{
-		{"0.0.0.0:8080", dir, `serve address "0.0.0.0:8080" is not a loopback address; pass --public to serve it to others`},
-		{":8080", dir, `serve address ":8080" is not a loopback address; pass --public to serve it to others`},
-		{"example.com:80", dir, `serve address "example.com:80" is not a loopback address; pass --public to serve it to others`},
-		{"127.0.0.1", dir, `serve address "127.0.0.1": address 127.0.0.1: missing port in address`},
-		{"127.0.0.1:0", filepath.Join(dir, "missing"), `site folder "` + filepath.Join(dir, "missing") + `": no such folder (render one first)`},
-	} {
-		err := serve(context.Background(), &ServeOptions{IO: quiet, Dir: tt.dir, Addr: tt.addr}, nil)
-		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
-			t.Errorf("%s: err = %v, want %q", tt.addr, err, tt.want)
-		}
-	}
-}
-
-func TestNewCmdServe(t *testing.T) {
-	var got *ServeOptions
-	cmd := NewCmdServe(quiet, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
-	cmd.SetArgs(nil)
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	if got.Dir != "public" || got.Addr != "127.0.0.1:8080" || got.Public {
-		t.Errorf("defaults %+v", got)
-	}
-}
-
 // TestServeFollowsRebuild: serve serves the site folder by its path, so a
 // site rendered into it while it runs (a new folder swapped in whole) is
 // what the next request gets: 200 for / before and after, with the new

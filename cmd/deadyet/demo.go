@@ -123,7 +123,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		fmt.Fprintf(opts.IO.Out, "or serve it: deadyet serve --dir %s\n", opts.Out)
 		return nil
 	}
-	return serve(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve}, nil)
+	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve}, nil)
 }
 
 // seedHistory gives an empty demo history h a made-up past of 90 daily

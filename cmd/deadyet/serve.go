@@ -51,7 +51,7 @@ A site rendered into --dir while it runs is served from the next request on.`,
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return serve(cmd.Context(), opts, nil) },
+		RunE: func(cmd *cobra.Command, args []string) error { return serveRun(cmd.Context(), opts, nil) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", "public", "`folder` of the rendered site")
@@ -60,9 +60,9 @@ A site rendered into --dir while it runs is served from the next request on.`,
 	return cmd
 }
 
-// serve serves until ctx ends, then shuts down; ready, when not nil, gets
+// serveRun serves until ctx ends, then shuts down; ready, when not nil, gets
 // the address it listens on once it does (tests).
-func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
+func serveRun(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
 		return badInput(fmt.Errorf("serve address %q: %w", opts.Addr, err))

@@ -63,7 +63,7 @@ func startServe(t *testing.T, opts *ServeOptions) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serve(ctx, opts, ready) }()
+	go func() { done <- serveRun(ctx, opts, ready) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -126,6 +126,10 @@ func TestReadResultsErrors(t *testing.T) {
 		{"unknown result field", strings.Replace(g, `"ms":41,`, `"ms":41,"colour":"red",`, 1), `results.json:8: unknown field "colour"`},
 		{"name in another case", strings.Replace(g, `"state":"rejected"`, `"state":"rejected","STATE":"timeout"`, 1), `results.json:8: unknown field "STATE"`},
 		{"result field twice", strings.Replace(g, `"state":"rejected"`, `"state":"rejected","state":"up"`, 1), `results.json:8: field "state" given twice`},
+		{"long vantage", strings.Replace(g, `"github-ubuntu-latest"`, `"`+strings.Repeat("a", 1<<20)+`"`, 1),
+			`results.json:1: vantage "` + strings.Repeat("a", 80) + `": want at most 64 ASCII letters, digits, spaces and -_.,:()/`},
+		{"vantage of 65", strings.Replace(g, `"github-ubuntu-latest"`, `"`+strings.Repeat("a", 65)+`"`, 1), `results.json:1: vantage "a`},
+		{"vantage with markup", strings.Replace(g, `"github-ubuntu-latest"`, `"eu<b>"`, 1), `results.json:1: vantage "eu<b>": want at most 64`},
 		{"unknown field", strings.Replace(g, `"vantage"`, `"vantagepoint"`, 1), `results.json:5: unknown field "vantagepoint"`},
 		{"repeated field", strings.Replace(g, `"vantage": "github-ubuntu-latest",`, `"vantage": "a", "vantage": "b",`, 1), `results.json:5: field "vantage" given twice`},
 		{"version", strings.Replace(g, `"version": 1`, `"version": 2`, 1), `results.json:2: version 2; this program reads version 1`},
@@ -170,8 +174,17 @@ func TestReadResultsErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := results.Read(filepath.Join(t.TempDir(), "none.json")); err == nil {
+	dir := t.TempDir()
+	if _, err := results.Read(filepath.Join(dir, "none.json")); err == nil {
 		t.Error("reading a missing file did not fail")
+	}
+	// A symbolic link is refused, as the history's and the site's are.
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("testdata/sample.json", link); err != nil {
+		t.Skip(err)
+	}
+	if _, err := results.Read(link); err == nil || err.Error() != "read results: "+link+": a symbolic link, not a regular file" {
+		t.Errorf("a symbolic link: %v", err)
 	}
 }
 

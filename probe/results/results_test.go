@@ -179,8 +179,8 @@ func TestReadResultsErrors(t *testing.T) {
 		t.Error("reading a missing file did not fail")
 	}
 	// A symbolic link is refused, as the history's and the site's are.
-	link := filepath.Join(dir, "link.json")
-	if err := os.Symlink("testdata/sample.json", link); err != nil {
+	link, target := filepath.Join(dir, "link.json"), filepath.Join(dir, "results.json")
+	if err := results.Write(target, sampleResults()); err != nil || os.Symlink(target, link) != nil {
 		t.Skip(err)
 	}
 	if _, err := results.Read(link); err == nil || err.Error() != "read results: "+link+": a symbolic link, not a regular file" {

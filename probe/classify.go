@@ -18,12 +18,10 @@ const (
 	maxHTTP    = 16 << 10 // one HTTP answer: status line, headers and body
 	maxBody    = maxLine  // the body of a gateway answer
 	quoteBytes = 40       // bytes of a server's text quoted in a Detail
-	noDeadline = DefaultTimeout
 )
 
-// verdict is an error that already knows its state: the checks return it
-// from deep inside a conversation ("not HTTP", "line longer than …") and
-// attempt.outcome passes it through unchanged.
+// verdict is an error that already knows its state and detail: the checks
+// return it from deep inside a conversation, and outcome passes it through.
 type verdict struct {
 	state  State
 	detail string
@@ -39,28 +37,24 @@ func rejected(format string, args ...any) error {
 	return &verdict{Rejected, fmt.Sprintf(format, args...)}
 }
 
-// attempt is the bookkeeping of one check: when it started, how long it may
-// take, and the Result it fills in.
+// attempt is the bookkeeping of one check: its start, its deadline, the
+// budget a timeout's detail names, and the Result it fills in.
 type attempt struct {
 	start    time.Time
 	deadline time.Time
-	own      bool          // ctx had no deadline: the dial must add one
-	budget   time.Duration // deadline - start, for "no … within 3s"
+	own      bool // ctx had no deadline: the dial must add one
+	budget   time.Duration
 	r        Result
 }
 
-// begin starts a check of t. The deadline is ctx's; a context without one
-// gets [DefaultTimeout], so that no check can run unbounded.
-//
-// The budget a timeout's detail names is the attempt's timeout when ctx
-// carries it (see [withAttemptTimeout]), else what is left of ctx's
-// deadline, which depends on how soon the check got to run.
+// begin starts a check of t. The deadline is ctx's, or [DefaultTimeout]
+// from now. The budget is the attempt's timeout when ctx carries it (see
+// [withAttemptTimeout]), else what is left of ctx's deadline.
 func begin(ctx context.Context, t Target) *attempt {
 	a := &attempt{start: time.Now()}
 	dl, ok := ctx.Deadline()
 	if !ok {
-		dl = a.start.Add(noDeadline)
-		a.own = true
+		dl, a.own = a.start.Add(DefaultTimeout), true
 	}
 	a.deadline = dl
 	a.budget = roundBudget(dl.Sub(a.start))
@@ -74,8 +68,7 @@ func begin(ctx context.Context, t Target) *attempt {
 type attemptTimeoutKey struct{}
 
 // withAttemptTimeout is ctx with a deadline timeout from now, which the
-// check's details name as such: "no VER reply within 3s", whatever the
-// moments lost between this call and the check's start.
+// check's details name as such ("no VER reply within 3s").
 func withAttemptTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	if dl, ok := ctx.Deadline(); ok && dl.Before(time.Now().Add(timeout)) {
 		return context.WithCancel(ctx) // ctx ends first: the check counts what is left
@@ -105,8 +98,7 @@ func (a *attempt) done(s State, detail string) Result {
 
 // fail finishes the Result from an error met while waiting for what.
 func (a *attempt) fail(err error, what string) Result {
-	s, d := a.outcome(err, what)
-	return a.done(s, d)
+	return a.done(a.outcome(err, what))
 }
 
 // incomplete is a read cut short after n bytes of an answer had arrived.
@@ -131,8 +123,7 @@ func (a *attempt) outcome(err error, what string) (State, string) {
 	switch {
 	case errors.As(err, &v):
 		return v.state, v.detail
-	case errors.As(err, &dns):
-		// Before the timeouts: a slow resolver is no fault of the server.
+	case errors.As(err, &dns): // before the timeouts: a slow resolver is no fault of the server
 		if dns.IsNotFound {
 			return Error, "no such host"
 		}
@@ -198,32 +189,25 @@ func quote(b []byte) string {
 	return strconv.QuoteToASCII(string(b[:quoteBytes])) + "…"
 }
 
-// dial opens a TCP connection to t, bounded by ctx. The connection's
-// deadline is the attempt's, and cancelling ctx (Ctrl-C) moves it to now, so
-// that every read and write in flight returns at once. The returned stop
-// releases that watch; call it before closing.
-func (a *attempt) dial(ctx context.Context, t Target) (net.Conn, func() bool, error) {
+// dial opens a TCP connection to t with the attempt's deadline set on it;
+// cancelling ctx moves the deadline to now. Call stop before closing.
+func (a *attempt) dial(ctx context.Context, t Target) (conn net.Conn, stop func() bool, err error) {
 	if !ValidHost(t.Address) {
 		return nil, nil, &verdict{Error, fmt.Sprintf("invalid host name %q", t.Address)}
 	}
-	// No TCP keep-alive: every read and write has a deadline, which finds
-	// a dead peer long before keep-alive would, and setting it up costs
-	// four system calls per connection.
-	d := net.Dialer{KeepAlive: -1}
 	dctx := ctx
 	if a.own {
 		var cancel context.CancelFunc
 		dctx, cancel = context.WithDeadline(ctx, a.deadline)
 		defer cancel()
 	}
-	conn, err := d.DialContext(dctx, "tcp", t.HostPort())
-	if err != nil {
+	var d net.Dialer
+	if conn, err = d.DialContext(dctx, "tcp", t.HostPort()); err != nil {
 		return nil, nil, err
 	}
 	if err := conn.SetDeadline(a.deadline); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
-	return conn, stop, nil
+	return conn, context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) }), nil
 }

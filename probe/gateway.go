@@ -9,59 +9,40 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// The HTTP gateway carries MSNP in POST bodies, for clients behind
-// firewalls that allow only web traffic. The first request opens a session
-// with the notification server named by IP=; the answer's X-MSN-Messenger
-// header carries the session id that every later request names:
-//
-//	POST /gateway/gateway.dll?Action=open&Server=NS&IP=<address> HTTP/1.1
-//	Content-Type: application/x-msn-messenger
-//
-//	VER 1 MSNP21 CVR0
-//
-//	HTTP/1.1 200 OK
-//	X-MSN-Messenger: SessionID=<id>; GW-IP=<address>
-//	Content-Type: application/x-msn-messenger
-//
-//	VER 1 MSNP21 CVR0
-//
-// then POST /gateway/gateway.dll?SessionID=<id> with the CVR line. An answer
-// with an empty body means the server has not spoken yet: the client polls
-// with Action=poll until it does.
+// The HTTP gateway carries MSNP in POST bodies. The first request opens a
+// session (?Action=open&Server=NS&IP=<address>); the answer's
+// X-MSN-Messenger header gives the SessionID that later requests name. An
+// empty body means the server has not spoken yet: the client polls
+// (?Action=poll&SessionID=…).
 
 const (
 	gatewayPath = "/gateway/gateway.dll"
 	pollEvery   = 100 * time.Millisecond // pause between polls of a silent session
 )
 
-// gatewayTLS is the TLS set-up of the HTTPS gateway check. Certificates are
-// not verified: the gateways' expired years ago, and the check asks whether
-// MSNP still answers, not whether the certificate is good. The detail shows
-// the certificate's name and expiry instead. Old protocol versions and
-// cipher suites are allowed for the same reason. Sessions are resumed, so
-// that a connection made again (the server closed the kept one) skips the
-// certificate and the key exchange.
+// gatewayTLS verifies no certificate: the gateways' expired years ago, and
+// the detail shows the name and expiry instead. It allows the old versions
+// and suites of their time.
 var gatewayTLS = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
 	CipherSuites:       allCipherSuites(),
 	CurvePreferences:   []tls.CurveID{tls.CurveP256, tls.CurveP384},
-	ClientSessionCache: tls.NewLRUClientSessionCache(4096),
+	ClientSessionCache: tls.NewLRUClientSessionCache(1024),
 }
 
-// allCipherSuites are Go's TLS 1.0–1.2 suites, and the RSA key exchange
-// ones with AES that Go no longer offers by default but that servers of
-// the gateways' time may need. TLS 1.3 suites are not configurable.
+// allCipherSuites are Go's TLS 1.0–1.2 suites and the RSA key exchange ones
+// with AES, which Go no longer offers by default.
 func allCipherSuites() []uint16 {
 	var ids []uint16
 	for _, s := range tls.CipherSuites() {
@@ -77,63 +58,37 @@ func allCipherSuites() []uint16 {
 	return ids
 }
 
-// ProbeGateway speaks MSNP through the HTTP gateway on the target's port,
-// in plain HTTP (check via "http", port 80 by default) or over TLS ("https",
-// 443): it opens a session with VER and sends CVR in it, as [ProbeMSNP] does
-// directly. The CVR request goes on the same connection when the server
-// keeps it open, else on a new one. In a [Run], the gateway checks of one
-// server on one port share one kept-alive connection (see [gatewayLine]);
-// called alone, ProbeGateway makes its own and closes it.
-//
-//	up        HTTP 200 with X-MSN-Messenger, the version accepted, CVR answered
-//	rejected  "VER 1 0" (with the versions offered, or not) or a numeric
-//	          error in the body, or an HTTP error status that carries
-//	          X-MSN-Messenger
-//	foreign   not HTTP, no X-MSN-Messenger, a body that is not MSNP, …
-//	refused   connection refused or reset
-//	timeout   no complete answer before ctx's deadline
-//	error     a TLS failure, no such host, …
-//
-// Over TLS the detail ends with the certificate's subject and expiry.
+// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway on
+// the target's port, over TLS for via https (the detail then ends with the
+// certificate's name and expiry). An HTTP error status with X-MSN-Messenger
+// is rejected; an answer without that header is foreign. In a [Run], the
+// gateway checks of a server on one port share one kept-alive connection.
 func ProbeGateway(ctx context.Context, t Target) Result {
 	var l gatewayLine
-	defer l.close()
+	defer l.hangUp()
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is a connection to one gateway port of one server, kept
-// alive (HTTP/1.1) for the gateway checks of that server on that port,
-// which take turns on it: one TLS handshake per server and port in a run.
-// Each check is still its own gateway session (Action=open …), with its
-// own deadline set on the connection while it holds it, and its own time:
-// a check's ms counts the connection only when it made it.
-//
-// When the server has closed the connection since the last answer, the
-// next request goes on a new one: that redial is part of the check that
-// needed it, not a failed attempt. When the connection cannot be made at
-// all (refused, no answer, a TLS failure), or a new one gets not a byte of
-// answer before the deadline, the checks that follow in the same round of
-// attempts ([gatewayLine.newRound]) take that outcome without asking
-// again: they would need the very same connection, and a silent server
-// must cost one timeout per attempt, not one per check.
+// gatewayLine is a connection to one gateway port of one server, kept alive
+// for the gateway checks of that server on that port, which take turns on
+// it: one TLS handshake per server and port. Each check is its own gateway
+// session with its own deadline, and counts the connection's set-up only
+// when it made it. When the connection cannot be made, or a new one gets
+// no byte before the deadline, the checks after it in the same round of
+// attempts take that outcome without asking again ([gatewayLine.newRound]).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
-	lim     capReader
+	m       meter
 	br      *bufio.Reader
 	reuse   bool   // the last answer left conn ready for another request
 	answers int    // answers read on conn
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
 	failed  *Result
-	req     []byte // scratch space: the request being sent,
-	hbuf    []byte // a folded header line,
-	body    []byte // the answer's body
 }
 
-// newRound forgets that the connection could not be made: the next check
-// tries again.
+// newRound forgets that the connection could not be made.
 func (l *gatewayLine) newRound() { l.failed = nil }
 
-// probe is ProbeGateway on l.
 func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
 	if !ValidVersion(t.Check.Version) {
@@ -144,10 +99,12 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
 		return r
 	}
-	g := &gateway{a: a, ctx: ctx, t: t, secure: t.Check.Via == HTTPS, line: l}
+	g := &gateway{a: a, ctx: ctx, t: t, line: l}
 	defer g.release()
 	if err := g.take(); err != nil {
-		return g.connectFailed(err)
+		r := a.fail(err, "connection")
+		l.failed = &r
+		return r
 	}
 	s, detail := a.converse(g, t.Check.Version)
 	if g.mute {
@@ -161,33 +118,11 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	return a.done(s, detail)
 }
 
-// connectFailed is the Result of a check whose connection could not be
-// made, which the line keeps for the checks after it in this round. (A
-// connection made again in the middle of a check, that fails, is that
-// check's outcome alone: the next check tries for itself.)
-func (g *gateway) connectFailed(err error) Result {
-	r := g.a.fail(err, "connection")
-	g.line.failed = &r
-	return r
-}
-
-// close closes the connection (without a TLS close_notify: nothing is
-// left to say) and returns the reader to its pool.
-func (l *gatewayLine) close() {
-	l.hangUp()
-	if l.br != nil {
-		putReader(l.br)
-		l.br = nil
-	}
-}
-
+// hangUp closes the connection, without a TLS close_notify.
 func (l *gatewayLine) hangUp() {
-	if l.conn == nil {
-		return
-	}
 	if tc, ok := l.conn.(*tls.Conn); ok {
 		tc.NetConn().Close()
-	} else {
+	} else if l.conn != nil {
 		l.conn.Close()
 	}
 	l.conn, l.reuse = nil, false
@@ -198,7 +133,6 @@ type gateway struct {
 	a       *attempt
 	ctx     context.Context
 	t       Target
-	secure  bool
 	line    *gatewayLine
 	stop    func() bool // releases the watch of ctx on the connection
 	session string      // from X-MSN-Messenger; "" before the session is open
@@ -209,11 +143,7 @@ type gateway struct {
 // check's deadline and the watch of its context, else a new one is made.
 func (g *gateway) take() error {
 	l := g.line
-	if l.conn == nil || !l.reuse {
-		return g.connect()
-	}
-	if err := l.conn.SetDeadline(g.a.deadline); err != nil {
-		l.hangUp()
+	if !l.reuse || l.conn.SetDeadline(g.a.deadline) != nil {
 		return g.connect()
 	}
 	conn := l.conn
@@ -221,8 +151,8 @@ func (g *gateway) take() error {
 	return nil
 }
 
-// release gives the connection back to the line: kept when the last
-// answer left it ready for another request, else closed.
+// release gives the connection back to the line, or closes it when the
+// last answer did not leave it ready for another request.
 func (g *gateway) release() {
 	if g.stop != nil && !g.stop() {
 		g.line.reuse = false // ctx ended: its watch moved the deadline
@@ -233,7 +163,7 @@ func (g *gateway) release() {
 	}
 }
 
-// connect opens a new connection, and does the TLS handshake for https. Its
+// connect opens a new connection, with the TLS handshake for https. Its
 // errors are *verdicts that say which step failed.
 func (g *gateway) connect() error {
 	l := g.line
@@ -248,7 +178,7 @@ func (g *gateway) connect() error {
 		return &verdict{s, d}
 	}
 	l.conn, g.stop = raw, stop
-	if g.secure {
+	if g.t.Check.Via == HTTPS {
 		cfg := gatewayTLS
 		if _, err := netip.ParseAddr(g.t.Address); err != nil {
 			cfg = cfg.Clone()
@@ -261,12 +191,8 @@ func (g *gateway) connect() error {
 		l.cert = certSummary(tc.ConnectionState())
 		l.conn = tc
 	}
-	l.lim.r = l.conn
-	if l.br == nil {
-		l.br = getReader(&l.lim)
-	} else {
-		l.br.Reset(&l.lim)
-	}
+	l.m.r = l.conn
+	l.br = bufio.NewReaderSize(&l.m, maxLine)
 	l.reuse, l.answers = true, 0
 	return nil
 }
@@ -279,21 +205,19 @@ func (g *gateway) tlsError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &verdict{Error, "TLS handshake: closed by the server"}
 	}
-	msg := strings.TrimPrefix(shortError(err), "tls: ")
-	return &verdict{Error, "TLS: " + msg}
+	return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
 }
 
 func (g *gateway) exchange(cmd string) ([]byte, error) {
-	target := gatewayPath + "?Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
+	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.t.Address)
 	if g.session != "" {
-		target = gatewayPath + "?SessionID=" + g.session
+		query = "SessionID=" + g.session
 	}
-	body, err := g.send(target, cmd)
+	body, err := g.send(query, cmd)
 	for err == nil && len(body) == 0 {
-		if err = g.a.pause(g.ctx, pollEvery); err != nil {
-			break
+		if err = g.a.pause(g.ctx, pollEvery); err == nil {
+			body, err = g.send("Action=poll&SessionID="+g.session, "")
 		}
-		body, err = g.send(gatewayPath+"?Action=poll&SessionID="+g.session, "")
 	}
 	if err != nil {
 		return nil, err
@@ -305,12 +229,11 @@ func (g *gateway) exchange(cmd string) ([]byte, error) {
 	return line, nil
 }
 
-// send posts one request, on a new connection when the last answer did
-// not leave the connection open. A connection kept open after an answer
-// may have been closed by the server since, as web servers close the ones
-// they think idle: when it fails before a byte of the answer has come, the
-// request goes once more, on a new connection.
-func (g *gateway) send(target, body string) ([]byte, error) {
+// send posts one request, on a new connection when the last answer did not
+// leave one open. A kept connection that fails before a byte of the answer
+// came was closed by the server as idle: the request goes once more, on a
+// new connection.
+func (g *gateway) send(query, body string) ([]byte, error) {
 	l := g.line
 	if !l.reuse {
 		if err := g.connect(); err != nil {
@@ -318,128 +241,105 @@ func (g *gateway) send(target, body string) ([]byte, error) {
 		}
 	}
 	kept := l.answers > 0
-	data, err := g.post(target, body)
-	if err != nil && kept && l.lim.n == 0 && closedOrReset(err) {
+	data, err := g.post(query, body)
+	if err != nil && kept && l.m.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
 		if err := g.connect(); err != nil {
 			return nil, err
 		}
-		data, err = g.post(target, body)
+		data, err = g.post(query, body)
 	}
 	return data, err
 }
 
-// closedOrReset reports whether err is the end of a connection the other
-// side closed.
-func closedOrReset(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
 // post sends one request and reads the answer's body, at most maxBody
-// bytes. It checks what makes the answer a gateway's: HTTP, status 200 and
-// an X-MSN-Messenger header with a session id. The body is valid until
-// the next post on the line.
-func (g *gateway) post(target, body string) ([]byte, error) {
+// bytes, after checking that the answer is a gateway's: HTTP/1, status 200
+// and an X-MSN-Messenger header with a session id.
+func (g *gateway) post(query, body string) ([]byte, error) {
 	l := g.line
-	host := g.t.Address
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+	u := &url.URL{Scheme: "http", Host: g.t.Address, Path: gatewayPath, RawQuery: query}
+	if strings.Contains(g.t.Address, ":") {
+		u.Host = "[" + g.t.Address + "]"
 	}
-	req := append(l.req[:0], "POST "...)
-	req = append(req, target...)
-	req = append(req, " HTTP/1.1\r\nHost: "...)
-	req = append(req, host...)
-	req = append(req, "\r\n"+
-		"User-Agent: MSMSGS\r\n"+
-		"Accept: */*\r\n"+
-		"Content-Type: application/x-msn-messenger\r\n"+
-		"Content-Length: "...)
-	req = strconv.AppendInt(req, int64(len(body)), 10)
-	req = append(req, "\r\n"+
-		"Connection: Keep-Alive\r\n"+
-		"Cache-Control: no-cache\r\n"+
-		"\r\n"...)
-	req = append(req, body...)
-	l.req = req
-	l.reuse = false // until the answer is read whole
-	l.lim.start(maxHTTP)
-	if _, err := l.conn.Write(req); err != nil {
+	req, err := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(body))
+	if err != nil {
 		return nil, err
 	}
-	resp, hbuf, err := readHTTPHead(l.br, l.hbuf)
-	l.hbuf = hbuf
+	req.Header.Set("User-Agent", "MSMSGS")
+	req.Header.Set("Content-Type", "application/x-msn-messenger")
+	l.reuse = false // until the answer is read whole
+	l.m.start(maxHTTP)
+	if err := req.Write(l.conn); err != nil {
+		return nil, err
+	}
+	resp, err := http.ReadResponse(l.br, req)
 	if err != nil {
-		err = g.httpError(err, "not HTTP")
+		err = g.readError(err, "not HTTP")
 		// Not a byte on a new connection before the deadline: the port
 		// takes connections and says nothing, whatever is asked.
-		g.mute = l.answers == 0 && l.lim.n == 0 && isTimeout(err)
+		g.mute = l.answers == 0 && l.m.n == 0 && isTimeout(err)
 		return nil, err
 	}
-	code := resp.code
-	hdr := resp.messenger
+	hdr := resp.Header.Get("X-MSN-Messenger")
 	switch {
-	case resp.major != 1:
-		return nil, foreign("not HTTP/1: %s", quote([]byte(resp.proto)))
+	case resp.ProtoMajor != 1:
+		return nil, foreign("not HTTP/1: %s", quote([]byte(resp.Proto)))
 	case hdr == "":
-		return nil, foreign("HTTP %d without X-MSN-Messenger", code)
-	case code != 200:
-		return nil, rejected("gateway answered HTTP %d", code)
+		return nil, foreign("HTTP %d without X-MSN-Messenger", resp.StatusCode)
+	case resp.StatusCode != http.StatusOK:
+		return nil, rejected("gateway answered HTTP %d", resp.StatusCode)
 	}
 	id, ok := sessionID(hdr)
 	if !ok {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
 	g.session = id
-	data, err := readHTTPBody(l.br, resp, l.body, maxBody)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, g.httpError(err, "gateway body cut short")
+		return nil, g.readError(err, "gateway body cut short")
 	}
-	l.body = data
 	if len(data) > maxBody {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
 	}
-	l.reuse = !resp.close
+	l.reuse = !resp.Close
 	l.answers++
 	return data, nil
 }
 
-// httpError judges an error met while reading an HTTP answer. The error
-// of the connection itself comes from the capReader: the HTTP reader takes
-// a line cut short by a timeout for a whole one, and complains of it.
-func (g *gateway) httpError(err error, what string) error {
-	lim := &g.line.lim
-	if lim.err != nil {
-		err = lim.err
+// readError judges an error met while reading an HTTP answer. The
+// connection's own error comes from the meter: net/http takes a line cut
+// short by a timeout for a whole one, and complains of its form.
+func (g *gateway) readError(err error, what string) error {
+	m := &g.line.m
+	if m.err != nil {
+		err = m.err
 	}
 	var op *net.OpError
 	switch {
-	case lim.over:
+	case m.left <= 0:
 		return foreign("HTTP answer longer than %d bytes", maxHTTP)
 	case isTimeout(err):
-		return &incomplete{lim.n, err}
+		return &incomplete{m.n, err}
 	case errors.As(err, &op):
 		return err // reset, …
-	case lim.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+	case m.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		return io.EOF // closed without a word
 	}
-	return foreign("%s: %s", what, quote(lim.head))
+	return foreign("%s: %s", what, quote(m.head))
 }
 
 // sessionID finds SessionID=<id> in an X-MSN-Messenger header. The id goes
 // back into a request line, so only plain characters pass.
 func sessionID(hdr string) (string, bool) {
-	for _, part := range strings.Split(hdr, ";") {
+	for part := range strings.SplitSeq(hdr, ";") {
 		id, ok := strings.CutPrefix(strings.TrimSpace(part), "SessionID=")
 		if !ok {
 			continue
 		}
-		if id == "" || len(id) > 100 {
-			return "", false
+		odd := func(c rune) bool {
+			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-_{}:", c))
 		}
-		for i := 0; i < len(id); i++ {
-			c := id[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(".-_{}:", c) >= 0) {
-				return "", false
-			}
+		if id == "" || len(id) > 100 || strings.ContainsFunc(id, odd) {
+			return "", false
 		}
 		return id, true
 	}
@@ -463,43 +363,31 @@ func certSummary(cs tls.ConnectionState) string {
 	return "cert CN=" + name + ", expires " + c.NotAfter.UTC().Format(time.DateOnly)
 }
 
-// capReader bounds what one HTTP answer may read from the connection and
-// keeps its first bytes, to show in a detail when it is not HTTP.
-type capReader struct {
+// meter bounds what one HTTP answer may read from the connection, counts
+// it, keeps its first bytes for a detail, and keeps the connection's error.
+type meter struct {
 	r    io.Reader
 	left int
 	n    int
-	over bool
-	err  error // the connection's error, if any
+	err  error
 	head []byte
-	buf  [quoteBytes]byte
 }
 
-func (c *capReader) start(limit int) {
-	c.left, c.n, c.over, c.err, c.head = limit, 0, false, nil, c.buf[:0]
-}
+func (m *meter) start(limit int) { m.left, m.n, m.err, m.head = limit, 0, nil, m.head[:0] }
 
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		c.over = true
-		return 0, errTooLong
+func (m *meter) Read(p []byte) (int, error) {
+	if m.left <= 0 {
+		return 0, errors.New("answer too long")
 	}
-	if len(p) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.r.Read(p)
+	n, err := m.r.Read(p[:min(len(p), m.left)])
 	if err != nil && err != io.EOF {
-		c.err = err
+		m.err = err
 	}
-	c.left -= n
-	c.n += n
-	if room := cap(c.head) - len(c.head); room > 0 {
-		c.head = append(c.head, p[:min(n, room)]...)
-	}
+	m.left -= n
+	m.n += n
+	m.head = append(m.head, p[:min(n, quoteBytes-len(m.head))]...)
 	return n, err
 }
-
-var errTooLong = errors.New("answer too long")
 
 // pause waits d, or returns a timeout when the attempt's deadline or ctx
 // comes first.

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -23,17 +25,22 @@ func (c *scriptConn) Write(p []byte) (int, error) { return len(p), nil }
 func (c *scriptConn) Close() error                { return nil }
 
 // converseScript holds a gateway check's conversation with a server that
-// sends answers, whatever is asked, and returns its state and detail. A
-// second connection, should the check want one, fails without a dial: the
-// target's address is not a host name. The attempt's deadline is ahead by
-// long, which leaves time for polls ([pollEvery]) when over 100ms.
-func converseScript(answers string, long time.Duration) (State, string) {
+// sends answers, whatever is asked, a byte at a time when slow, and returns
+// its state and detail. A second connection, should the check want one,
+// fails without a dial: the target's address is not a host name. The
+// attempt's deadline is long ahead, which leaves time for polls when over
+// 100ms.
+func converseScript(answers string, long time.Duration, slow bool) (State, string) {
 	now := time.Now()
 	a := &attempt{start: now, deadline: now.Add(long), budget: time.Second}
-	l := &gatewayLine{conn: &scriptConn{r: strings.NewReader(answers)}, reuse: true}
-	l.lim.r = l.conn
-	l.br = getReader(&l.lim)
-	defer l.close()
+	var r io.Reader = strings.NewReader(answers)
+	if slow {
+		r = iotest.OneByteReader(r)
+	}
+	l := &gatewayLine{conn: &scriptConn{r: r}, reuse: true}
+	l.m.r = l.conn
+	l.br = bufio.NewReaderSize(&l.m, maxLine)
+	defer l.hangUp()
 	g := &gateway{a: a, ctx: context.Background(), t: Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}, line: l}
 	s, d := a.converse(g, "MSNP21")
 	return s, CleanDetail(d)
@@ -75,9 +82,10 @@ func TestGatewayScript(t *testing.T) {
 		if tt.polls {
 			long = 10 * time.Second
 		}
-		s, d := converseScript(tt.answers, long)
-		if s != tt.want || !strings.Contains(d, tt.detail) {
-			t.Errorf("answers %.60q: got %s %q, want %s with %q", tt.answers, s, d, tt.want, tt.detail)
+		for _, slow := range []bool{false, true} {
+			if s, d := converseScript(tt.answers, long, slow); s != tt.want || !strings.Contains(d, tt.detail) {
+				t.Errorf("answers %.60q (a byte at a time: %v): got %s %q, want %s with %q", tt.answers, slow, s, d, tt.want, tt.detail)
+			}
 		}
 	}
 }
@@ -99,7 +107,7 @@ func FuzzGateway(f *testing.F) {
 		"HTTP/0.0 200 \nX-MSN-Messenger:SessionID=00\n\nCVR 2 0.0 00.0 0.0 http://0 http://0\r\n") // found by the fuzzer: HTTP/0.0
 	f.Add("HTTP/1.1 200 OK\r\nX-MSN-Messenger: SessionID=a\r\nTransfer-Encoding: chunked\r\n\r\n13\r\nVER 1 MSNP21 CVR0\r\n\r\n0\r\n\r\n", goodCVR)
 	f.Fuzz(func(t *testing.T, ver, cvr string) {
-		s, d := converseScript(ver+cvr, 50*time.Millisecond)
+		s, d := converseScript(ver+cvr, 50*time.Millisecond, len(ver)%2 == 1)
 		if !s.Valid() || s == Skipped {
 			t.Fatalf("state %q", s)
 		}

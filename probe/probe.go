@@ -1,26 +1,23 @@
 // Package probe asks MSN Messenger servers whether they still answer.
 //
 // A [Config] lists checks (what to ask) and groups of servers (whom to ask).
-// [Run] turns it into one [Result] per (group, server, check), in config
-// order, asking at most Config.Concurrency servers at once and each at
-// most [PerServer] checks at once. Each check is a plain function of a
-// context and a [Target]; its deadline comes from the context and is set
-// on the connection, and every read is bounded in size.
+// [Run] asks them all and returns one [Result] per (group, server, check), in
+// config order. A check is a [CheckFunc]: [ProbeTCP] opens a connection,
+// [ProbeMSNP] speaks MSNP on the protocol's port (VER, then CVR),
+// [ProbeGateway] does the same through the HTTP(S) gateway.
 //
-// A result carries a [State] and a short Detail saying why: the status page
-// shows both. The states:
+// A Result has a [State] and a short Detail saying why:
 //
-//	up        tcp: connected; msnp: the version was negotiated and CVR answered
-//	rejected  an MSN server answered but refused the version
+//	up        tcp: connected; msnp: the version accepted and CVR answered
+//	rejected  an MSN server answered but refused the version, or sent an error code
 //	foreign   something answered that is not an MSN server
 //	refused   the connection was refused or reset
 //	timeout   no (complete) answer before the deadline
-//	error     anything else (no such host, TLS failure, …), said in Detail
+//	error     anything else (no such host, TLS failure, …)
 //	skipped   the check has scan = false
 //
-// This package only probes. Package deadyet/probe/results reads and writes
-// the results as results.json, and deadyet/probe/history keeps what runs saw
-// over time.
+// Package deadyet/probe/results reads and writes results.json;
+// deadyet/probe/history keeps what runs saw over time.
 package probe
 
 import (
@@ -94,9 +91,9 @@ type Check struct {
 	Key     string // the site.toml table key; the results.json "check"
 	Label   string // the column heading, e.g. "MSNP21"
 	Kind    Kind
-	Port    int    // tcp: required; msnp: 0 means Via.DefaultPort
-	Version string // msnp: "MSNP<n>"
-	Via     Via    // msnp: Direct when empty
+	Port    int    // tcp: required; msnp, signin: 0 means Via.DefaultPort
+	Version string // msnp, signin: "MSNP<n>" (signin: MSNP8 or later)
+	Via     Via    // msnp, signin: Direct when empty
 	Scan    bool   // false: the column stays, every cell Skipped
 	About   string // markdown for the page's Reference legend
 }
@@ -149,11 +146,19 @@ type Target struct {
 	Group   string
 	Address string
 	Check   Check
+	Account string // CVR and signin's USR name it; DefaultAccount when empty
 }
 
 // HostPort is the address the check dials.
 func (t Target) HostPort() string {
 	return net.JoinHostPort(t.Address, strconv.Itoa(t.Check.EffectivePort()))
+}
+
+func (t Target) account() string {
+	if t.Account == "" {
+		return DefaultAccount
+	}
+	return t.Account
 }
 
 // Result is what one check found at one server: a results.json "results" entry.
@@ -162,7 +167,7 @@ type Result struct {
 	Address  string `json:"address"`
 	Check    string `json:"check"`
 	State    State  `json:"state"`
-	MS       int64  `json:"ms"`       // duration of the last attempt: its own exchange (a shared connection's set-up counts for the check that made it)
+	MS       int64  `json:"ms"`       // the last attempt's own time (a shared connection counts for the check that made it)
 	Attempts int    `json:"attempts"` // attempts made (0 when skipped)
 	Detail   string `json:"detail,omitempty"`
 	Disagree bool   `json:"disagree,omitempty"` // merged: the vantage points saw different states (Detail says which)

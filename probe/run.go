@@ -9,27 +9,23 @@ import (
 	"time"
 )
 
-// CheckFunc asks one server one thing. It fills every field of the Result
-// but Attempts; its deadline is ctx's. [ProbeTCP], [ProbeMSNP] and
-// [ProbeGateway] are the CheckFuncs of the three kinds of check.
+// CheckFunc asks one server one thing, by ctx's deadline. It fills every
+// field of the Result but Attempts.
 type CheckFunc func(ctx context.Context, t Target) Result
 
-// CheckFor is the CheckFunc that carries out c: [ProbeTCP] for kind tcp,
-// [ProbeMSNP] for msnp direct, [ProbeGateway] for msnp via http or https.
+// CheckFor is the CheckFunc that carries out c.
 func CheckFor(c Check) (CheckFunc, error) {
-	switch c.Kind {
-	case TCP:
+	switch {
+	case c.Kind == TCP:
 		return ProbeTCP, nil
-	case MSNP:
-		switch c.Via {
-		case Direct, "":
-			return ProbeMSNP, nil
-		case HTTP, HTTPS:
-			return ProbeGateway, nil
-		}
-		return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
+	case c.Kind != MSNP:
+		return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
+	case c.Via == Direct || c.Via == "":
+		return ProbeMSNP, nil
+	case c.Via == HTTP || c.Via == HTTPS:
+		return ProbeGateway, nil
 	}
-	return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
+	return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
 }
 
 // Option changes how [Run] works.
@@ -41,10 +37,9 @@ type runOptions struct {
 	check    CheckFunc // instead of each check's own: set by the tests (export_test.go)
 }
 
-// WithProgress has Run call f after each result, with the number of results
-// done and their total (skipped ones count as done from the start; the
-// first call, 0 or more done, comes before any check). Calls never overlap
-// and done only grows.
+// WithProgress has Run call f before the first check and after each result,
+// with the results done (skipped ones from the start) and their total.
+// Calls never overlap.
 func WithProgress(f func(done, total int)) Option {
 	return func(o *runOptions) { o.progress = f }
 }
@@ -56,36 +51,18 @@ func WithVantage(v string) Option {
 }
 
 // PerServer is how many checks [Run] asks one server at once, on as many
-// connections. The gateway checks of a server on one port count as one:
-// they take turns on one kept-alive connection.
+// connections; the gateway checks of one port count as one.
 const PerServer = 4
 
-// Run asks every server of cfg every check of its group and returns one
-// Result per (group, server, check), in config order. Checks with Scan false
-// are not asked: they get state skipped and 0 attempts.
-//
-// At most cfg.Concurrency servers are asked at once. A server is asked its
-// checks [PerServer] at a time: each tcp and direct msnp check on a
-// connection of its own, and its gateway checks on one port one after
-// another, over one connection kept alive between them (one TLS handshake
-// per server and port), each in a gateway session of its own. So a server
-// sees at most PerServer connections from a run at once.
-//
-// Each attempt may take cfg.Timeout; a check is tried again, up to
-// cfg.Attempts times, while it is not up (after a short pause when it
-// failed at once), and the last attempt's result is kept with the number
-// of attempts made. Gateway checks that share a connection are tried in
-// rounds: when the connection cannot be made, or a new one gets no answer
-// at all, the checks that wait for it in that round take that outcome, so
-// that a silent server costs one timeout per attempt, not one per check. Zero or negative settings take
-// the package defaults.
-//
-// When ctx is cancelled, Run stops the checks in flight and returns ctx's
-// error and no results. An unknown check or a bad check kind is an error
-// before anything is asked. Every server found dead is not an error: that
-// is data.
+// Run asks every server of cfg every check of its group: at most
+// cfg.Concurrency servers at once, each [PerServer] checks at a time, its
+// gateway checks on one port in turn over one kept-alive connection. A
+// check not up is tried again, up to cfg.Attempts; the last attempt counts.
+// A silent server costs one timeout per attempt. Scan false gives skipped.
+// Zero settings take the defaults. A bad config is an error before any
+// check; a cancelled ctx stops the run with ctx's error and no results.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
-	o := runOptions{vantage: "local"}
+	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -105,39 +82,20 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	if err := ctx.Err(); err != nil {
 		return Results{}, err
 	}
-
 	started := time.Now()
-	total := len(plan.results)
 	var mu sync.Mutex
-	done := total - plan.toAsk
-	report := func() {
-		if o.progress == nil {
-			return
-		}
+	done, total := len(plan.results)-plan.toAsk, len(plan.results)
+	o.progress(done, total)
+	r := runner{cfg: cfg, results: plan.results, report: func() {
 		mu.Lock()
+		defer mu.Unlock()
 		done++
 		o.progress(done, total)
-		mu.Unlock()
-	}
-	if o.progress != nil {
-		o.progress(done, total)
-	}
-
-	r := runner{cfg: cfg, results: plan.results, report: report}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(cfg.Concurrency, len(plan.servers)) {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(plan.servers) {
-					return
-				}
-				r.server(ctx, plan.servers[i])
-			}
-		})
-	}
-	wg.Wait()
+	}}
+	parallel(ctx, len(plan.servers), cfg.Concurrency, func(i int) {
+		lanes := plan.servers[i]
+		parallel(ctx, len(lanes), PerServer, func(j int) { r.lane(ctx, lanes[j]) })
+	})
 	if err := ctx.Err(); err != nil {
 		return Results{}, err
 	}
@@ -150,6 +108,20 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	}, nil
 }
 
+// parallel calls f(0) … f(n-1), at most workers at once, until ctx ends.
+func parallel(ctx context.Context, n, workers int, f func(int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, workers) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // maxRetryGap bounds the pause between two attempts of a check.
 const maxRetryGap = 250 * time.Millisecond
 
@@ -160,42 +132,15 @@ type runner struct {
 	report  func() // after each result
 }
 
-// server asks one server its lanes, PerServer at a time.
-func (r *runner) server(ctx context.Context, lanes []lane) {
-	if len(lanes) == 1 {
-		r.lane(ctx, lanes[0])
-		return
-	}
-	var next atomic.Int64
-	work := func() {
-		for ctx.Err() == nil {
-			i := int(next.Add(1) - 1)
-			if i >= len(lanes) {
-				return
-			}
-			r.lane(ctx, lanes[i])
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(PerServer, len(lanes)) - 1 {
-		wg.Go(work)
-	}
-	work() // this goroutine is one of the PerServer
-	wg.Wait()
-}
-
-// lane asks its checks in rounds of attempts: each check not yet up is
-// tried once a round, up to cfg.Attempts rounds. An attempt that failed in
-// less than a tenth of the timeout (at most [maxRetryGap]) is followed by
-// a pause of that length before the check's next: a refusal or a reset
-// comes back at once, and what caused it (a server that restarts, a
-// middlebox that lost its state) needs a moment to pass. After a slower
-// attempt the next goes on at once.
+// lane asks its checks in rounds of attempts, each check not yet up once a
+// round. After an attempt that failed in less than a tenth of the timeout
+// (at most [maxRetryGap]), the check's next waits that long: what caused a
+// refusal or a reset needs a moment to pass.
 func (r *runner) lane(ctx context.Context, l lane) {
 	var line *gatewayLine
 	if l.shared {
 		line = &gatewayLine{}
-		defer line.close()
+		defer line.hangUp()
 	}
 	gap := min(r.cfg.Timeout/10, maxRetryGap)
 	type try struct {
@@ -216,12 +161,12 @@ func (r *runner) lane(ctx context.Context, l lane) {
 			if n > 1 && t.took < gap && sleep(ctx, time.Until(t.ended.Add(gap))) != nil {
 				return
 			}
+			began := time.Now()
+			actx, cancel := withAttemptTimeout(ctx, r.cfg.Timeout)
 			check := t.check
 			if line != nil {
 				check = line.probe
 			}
-			began := time.Now()
-			actx, cancel := withAttemptTimeout(ctx, r.cfg.Timeout)
 			res := check(actx, t.target)
 			cancel()
 			t.ended = time.Now()
@@ -229,8 +174,7 @@ func (r *runner) lane(ctx context.Context, l lane) {
 			if ctx.Err() != nil {
 				return
 			}
-			res.Group, res.Address, res.Check = t.target.Group, t.target.Address, t.target.Check.Key
-			res.Attempts = n
+			res.Group, res.Address, res.Check, res.Attempts = t.target.Group, t.target.Address, t.target.Check.Key, n
 			r.results[t.slot] = res
 			if res.State == Up || n == r.cfg.Attempts {
 				r.report()
@@ -250,10 +194,10 @@ type job struct {
 }
 
 // lane is checks of one server asked one after another: one check, or the
-// gateway checks of one port (shared), which share a connection.
+// gateway checks of one port, which share a connection (shared).
 type lane struct {
 	jobs   []job
-	shared bool // gateway checks: ask them on one gatewayLine
+	shared bool
 }
 
 type runPlan struct {
@@ -262,10 +206,9 @@ type runPlan struct {
 	toAsk   int
 }
 
-// planRun lays out the results in config order and groups the checks to
-// ask by server (an address that several groups list is one server), and
-// a server's into lanes. With an override (tests), the gateway checks of a
-// port still make one lane, asked with the override.
+// planRun lays out the results in config order and the checks to ask by
+// server (one per address) and lane. With an override (tests), the gateway
+// checks of a port still make one lane.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
 	type port struct {
@@ -300,17 +243,15 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				if override != nil {
 					f = override
 				}
-				t := Target{Group: g.Name, Address: s.Address, Check: c}
 				slot := len(p.results)
 				p.results = append(p.results, Result{Group: g.Name, Address: s.Address, Check: c.Key})
 				if !c.Scan {
-					p.results[slot].State = Skipped
-					p.results[slot].Detail = "not scanned"
+					p.results[slot].State, p.results[slot].Detail = Skipped, "not scanned"
 					continue
 				}
-				j := job{target: t, check: f, slot: slot}
 				p.toAsk++
-				if c.Kind != MSNP || (c.Via != HTTP && c.Via != HTTPS) {
+				j := job{target: Target{Group: g.Name, Address: s.Address, Check: c, Account: cfg.Account}, check: f, slot: slot}
+				if c.Kind == TCP || c.Via != HTTP && c.Via != HTTPS {
 					lanes = append(lanes, lane{jobs: []job{j}})
 					continue
 				}
@@ -335,7 +276,7 @@ func checkTarget(c Check) error {
 	if p := c.EffectivePort(); p < 1 || p > 65535 {
 		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
 	}
-	if c.Kind == MSNP && !ValidVersion(c.Version) {
+	if c.Kind != TCP && !ValidVersion(c.Version) {
 		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
 	}
 	return nil

@@ -4,8 +4,6 @@ package render
 // documentation, "History", for what the page says and why.
 
 import (
-	"html"
-	"html/template"
 	"math"
 	"net/url"
 	"strconv"
@@ -22,19 +20,13 @@ const (
 	FeedChangeRuns = 20 // runs with changes that feed.xml carries
 )
 
-// recentScan is how many history lines are read back for the feed's runs
-// at first (a variable for tests).
-var recentScan = 1000
-
 // StaleAfter is the age of the last run past which the page, with a
 // history, warns that the hourly job may have stopped.
 const StaleAfter = 3 * time.Hour
 
-// History is what earlier runs saw, as of the run shown: the page's "Recent
-// changes" and the range of its timelines. The per-cell and per-row parts
-// are in [Cell] (Title, Text) and [Row] (Timeline).
+// History is what earlier runs saw, as of the run shown; the per-cell and
+// per-row parts are [Cell.History] and [Row.Timeline].
 type History struct {
-	Now      time.Time   // the run's time: everything is as of it
 	Start    time.Time   // the history's first line; zero when it has none
 	From, To time.Time   // the first and the last day of the timelines (00:00 UTC)
 	Days     int         // days in a timeline
@@ -102,70 +94,59 @@ func dayOf(t time.Time) time.Time {
 }
 
 // buildHistory adds the history of h, as of now, to the view: the cells'
-// screen-reader texts and their history, the rows' timelines, the changes.
+// history, the rows' timelines, the changes and the feed's runs.
 func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) {
 	stats := h.Stats(now)
-	hv := &History{Now: now, Days: history.TimelineDays, To: dayOf(now)}
+	hv := &History{Days: history.TimelineDays, To: dayOf(now)}
 	hv.From = hv.To.AddDate(0, 0, 1-history.TimelineDays)
-	if first, _, ok := h.Span(now); ok {
-		hv.Start = first
-	}
-	titles := map[string]string{}
+	titles, pages := map[string]string{}, map[[2]string]string{}
 	cols := make([][]int, len(v.Tables))
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
-		titles[t.Name] = t.Title
+		if _, ok := titles[t.Name]; !ok {
+			titles[t.Name] = t.Title
+		}
 		cols[ti], t.Timeline = timelineChecks(cfg, t)
+		for _, r := range t.Rows {
+			pages[[2]string{t.Name, r.Address}] = r.Page
+		}
 	}
 	ch := newChronicle(h.Lines(), now, v.Tables, cols, v.allNews())
 	v.chron = ch
+	if len(ch.lines) > 0 {
+		hv.Start = ch.lines[0].T
+	}
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		for ri := range t.Rows {
 			row := &t.Rows[ri]
 			for ci := range row.Cells {
-				c := &row.Cells[ci]
-				if c.State == "" || c.State == probe.Skipped {
-					continue
-				}
-				u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]
-				annotate(c, u, ok, now)
-			}
-			var days [][]history.Day
-			for _, ci := range cols[ti] {
-				if u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]; ok {
-					days = append(days, u.Days)
+				if c := &row.Cells[ci]; c.State != "" && c.State != probe.Skipped {
+					u, ok := stats[probe.Key{Group: t.Name, Address: row.Address, Check: t.Columns[ci].Key}]
+					annotate(c, u, ok, now)
 				}
 			}
-			changed := make([]bool, history.TimelineDays)
-			rc := ch.rows[ti][ri]
-			for i := range changed {
-				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.changed)) {
-					changed[i] = rc.drawn[d]
+			days, changed := make([]dayClass, hv.Days), make([]bool, hv.Days)
+			rc := &ch.rows[ti][ri]
+			for i := range days {
+				days[i] = noData
+				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.class)) {
+					days[i], changed[i] = clsName[rc.class[d]], rc.drawn[d]
 				}
 			}
-			row.Timeline = timelineSVG(bestDays(days, history.TimelineDays), hv.From, changed, "")
+			row.Timeline = timeline(days, hv.From, changed, "")
 		}
 	}
-
-	checkLabel := func(key string) string {
-		if c, ok := cfg.Checks[key]; ok && c.Label != "" {
-			return c.Label
-		}
-		return key
-	}
-	pages := map[[2]string]string{}
-	for _, t := range v.Tables {
-		for _, r := range t.Rows {
-			pages[[2]string{t.Name, r.Address}] = r.Page
-		}
-	}
-	change := func(l history.Line) Change {
+	v.changeOf = func(l history.Line) Change {
 		g, ok := titles[l.Group]
 		if !ok {
 			g = l.Group
 		}
-		c := Change{T: l.T, Group: g, Address: l.Address, Check: checkLabel(l.Check), Host: !isIP(l.Address),
+		label := l.Check
+		if c, ok := cfg.Checks[l.Check]; ok && c.Label != "" {
+			label = c.Label
+		}
+		c := Change{T: l.T, Group: g, Address: l.Address, Check: label, Host: !isIP(l.Address),
 			From: l.From, To: l.To, Detail: l.Detail,
 			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {
@@ -173,33 +154,24 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		}
 		return c
 	}
-	v.changeOf = change
-	for _, l := range h.Recent(now, ChangesShown) {
-		hv.Changes = append(hv.Changes, change(l))
-	}
-	// The runs, each whole: read back until the lines hold more than one
-	// run (or all there is), and leave out the last run read unless the
-	// history has no more.
-	scan := recentScan
-	lines := h.Recent(now, scan)
-	for len(lines) == scan && lines[0].T.Equal(lines[len(lines)-1].T) {
-		scan *= 4
-		lines = h.Recent(now, scan)
-	}
-	for i := 0; i < len(lines) && len(hv.Runs) < FeedChangeRuns; {
-		j := i
-		for j < len(lines) && lines[j].T.Equal(lines[i].T) {
-			j++
+	// The newest changes, and the newest runs with their changes in file order.
+	for i := len(ch.lines) - 1; i >= 0; i-- {
+		l := ch.lines[i]
+		if l.Heartbeat || l.From == "" {
+			continue
 		}
-		if j == len(lines) && len(lines) == scan {
-			break // the run may go on past what was read: leave it out rather than cut it
+		if n := len(hv.Runs); n == 0 || !hv.Runs[n-1].T.Equal(l.T) {
+			if n == FeedChangeRuns {
+				break
+			}
+			hv.Runs = append(hv.Runs, ChangeRun{T: l.T})
 		}
-		run := ChangeRun{T: lines[i].T}
-		for k := j - 1; k >= i; k-- { // Recent is newest first; a run reads best in file order
-			run.Changes = append(run.Changes, change(lines[k]))
+		c := v.changeOf(l)
+		if len(hv.Changes) < ChangesShown {
+			hv.Changes = append(hv.Changes, c)
 		}
-		hv.Runs = append(hv.Runs, run)
-		i = j
+		r := &hv.Runs[len(hv.Runs)-1]
+		r.Changes = append([]Change{c}, r.Changes...)
 	}
 	v.History = hv
 	v.Script = true
@@ -244,32 +216,6 @@ type CellHistory struct {
 	LastUp  string // when it was last up, as Since; "" when up, or never up
 	NeverUp bool   // never seen up
 	Uptime  string // "up 17% of the time checked in the last 30 days, 4% in the last 365"
-}
-
-// Phrases says it all, a phrase each: the lag, since when, the uptime,
-// when last up.
-func (h *CellHistory) Phrases() []string {
-	var out []string
-	add := func(s string) {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	add(h.Lag)
-	switch {
-	case h.First:
-		add("since its first check, " + h.Since)
-	case h.Since != "":
-		add("since " + h.Since)
-	}
-	add(h.Uptime)
-	switch {
-	case h.NeverUp:
-		add("never seen up")
-	case h.LastUp != "":
-		add("last up " + h.LastUp)
-	}
-	return out
 }
 
 // annotate adds what the history knows of a cell, as of now.
@@ -361,49 +307,27 @@ const (
 	downDay dayClass = 'd' // never up
 )
 
-// bestDays is, for each of n days, the best fraction up of any of the
-// checks' timelines, as a class: one check up all day makes the day up.
-func bestDays(checks [][]history.Day, n int) []dayClass {
-	out := make([]dayClass, n)
-	for i := range out {
-		best, known := 0.0, false
-		for _, days := range checks {
-			if i >= len(days) {
-				continue
-			}
-			if f, ok := days[i].Fraction(); ok {
-				best, known = max(best, f), true
-				if days[i].Up >= days[i].Known {
-					best = 1
-				}
-			}
-		}
-		switch {
-		case !known:
-			out[i] = noData
-		case best >= 1:
-			out[i] = upDay
-		case best > 0:
-			out[i] = partDay
-		default:
-			out[i] = downDay
-		}
-	}
-	return out
+// Timeline is a row's last days, drawn by the template "timeline": a
+// path per class of day, each run of equal days one segment, and a link
+// to the day's page under each day the row changed.
+type Timeline struct {
+	Days  int
+	Label string // the days in words, for screen readers
+	Paths []TimelinePath
+	Links []TimelineLink
 }
 
-// timelineSVG draws days as an inline SVG, one unit a day, oldest on the
-// left: a path per kind of day, each run of equal days one segment of it
-// (a line 8 units thick, drawn by the style sheet), so that a timeline
-// costs a few bytes per change rather than per day. Days with no data are
-// a thin grey line, never green or red. A day on which the row changed
-// (changed[i]) gets a mark under it that links to its day page (root is
-// the way from the page to the site's root); other days have no change
-// to show. Its aria-label says the same in words, for screen readers; the
-// server's page has it all as text (a tooltip would be for mice only).
-// What the days are of (their dates, and which columns they follow) the
-// column's header says, once for every row.
-func timelineSVG(days []dayClass, from time.Time, changed []bool, root string) template.HTML {
+// TimelinePath is the segments of one class of day: "M0 4h3M7 4h1".
+type TimelinePath struct{ Class, D string }
+
+// TimelineLink is the mark under day X, a link to its page.
+type TimelineLink struct {
+	X    int
+	Href string
+}
+
+// timeline draws days from from on, oldest first; changed[i] links day i.
+func timeline(days []dayClass, from time.Time, changed []bool, root string) *Timeline {
 	kinds := []struct {
 		c    dayClass
 		name string
@@ -420,59 +344,29 @@ func timelineSVG(days []dayClass, from time.Time, changed []bool, root string) t
 		segs[d] = append(append(append(append(segs[d], 'M'), strconv.Itoa(i)...), " 4h"...), strconv.Itoa(j-i)...)
 		i = j
 	}
+	tl := &Timeline{Days: len(days)}
 	var said []string
 	for _, k := range kinds {
 		if n := count[k.c]; n > 0 {
 			said = append(said, k.name+" "+plural(n, "day", "days"))
+			tl.Paths = append(tl.Paths, TimelinePath{string(k.c), string(segs[k.c])})
 		}
 	}
-	var links []int
 	for i, c := range changed {
 		if c && i < len(days) {
-			links = append(links, i)
+			tl.Links = append(tl.Links, TimelineLink{i, root + dayPage(from.AddDate(0, 0, i))})
 		}
 	}
-	text := strings.Join(said, ", ")
-	switch len(links) {
+	tl.Label = strings.Join(said, ", ")
+	switch len(tl.Links) {
 	case 0:
-		text += "; no change"
+		tl.Label += "; no change"
 	case 1:
-		text += "; a change on " + from.AddDate(0, 0, links[0]).Format(time.DateOnly) + ", linked"
+		tl.Label += "; a change on " + from.AddDate(0, 0, tl.Links[0].X).Format(time.DateOnly) + ", linked"
 	default:
-		text += "; changes on " + strconv.Itoa(len(links)) + " days, linked"
+		tl.Label += "; changes on " + strconv.Itoa(len(tl.Links)) + " days, linked"
 	}
-	label := html.EscapeString(text)
-	var b strings.Builder
-	b.WriteString(`<svg class=tl viewBox="0 0 `)
-	b.WriteString(strconv.Itoa(len(days)))
-	b.WriteString(` 12" width=90 height=16 preserveAspectRatio=none role=`)
-	if len(links) > 0 {
-		b.WriteString("group")
-	} else {
-		b.WriteString("img")
-	}
-	b.WriteString(` aria-label="`)
-	b.WriteString(label)
-	b.WriteString(`">`)
-	for _, k := range kinds {
-		if len(segs[k.c]) > 0 {
-			b.WriteString(`<path class=`)
-			b.WriteByte(byte(k.c))
-			b.WriteString(` d="`)
-			b.Write(segs[k.c])
-			b.WriteString(`"/>`)
-		}
-	}
-	for _, i := range links {
-		day := from.AddDate(0, 0, i)
-		b.WriteString(`<a`)
-		writeAttr(&b, "href", root+dayPage(day))
-		b.WriteString(`><path d="M`)
-		b.WriteString(strconv.Itoa(i))
-		b.WriteString(` 9h1v3h-1z"/></a>`)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return tl
 }
 
 func plural(n int, one, many string) string {
@@ -482,28 +376,6 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// staleScriptFile is the file of the page's one script, at the site's
-// root, written with a history only.
+// staleScriptFile is the page's one script, a file of the static
+// folder, in the site with a history only.
 const staleScriptFile = "stale.js"
-
-// staleScript is the page's one script, present only with a history. It
-// adds "(N minutes ago)" to the time of the last run and, when that is
-// more than StaleAfter ago, reveals the notice #stale. Without it the page
-// is complete: the time of the last run is always shown. It is a file of
-// its own (the CSP allows the site's own scripts on the index only), not
-// in the page: a page of a hundred servers with ten years of history is
-// near its size goal, and the browser keeps the file.
-const staleScript = `(() => {
-  const run = document.getElementById("last-run"), stale = document.getElementById("stale");
-  if (!run || !stale) return;
-  const min = Math.floor((Date.now() - Date.parse(run.dateTime)) / 60000);
-  if (!(min >= 0)) return;
-  const h = Math.floor(min / 60), n = (v, unit) => v + " " + unit + (v === 1 ? "" : "s");
-  const ago = min < 1 ? "less than a minute" : min < 120 ? n(min, "minute") : h < 48 ? n(h, "hour") : n(Math.floor(h / 24), "day");
-  run.after(" (" + ago + " ago)");
-  if (min > 180) {
-    stale.querySelector(".age").textContent = ago;
-    stale.hidden = false;
-  }
-})();
-`

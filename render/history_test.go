@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/probe/history"
+	"deadyet/static"
 )
 
 // TestFixtureHistoryFile keeps testdata/history/history.jsonl what the
@@ -160,7 +162,7 @@ func TestCellHistory(t *testing.T) {
 			if c.History == nil {
 				t.Fatal("no history")
 			}
-			said := strings.Join(c.History.Phrases(), ";\n") + ";\n" + c.Text
+			said := strings.Join(phrases(c.History), ";\n") + ";\n" + c.Text
 			for _, w := range tt.want {
 				if !strings.Contains(said, w) {
 					t.Errorf("lacks %q:\n%s", w, said)
@@ -174,8 +176,8 @@ func TestCellHistory(t *testing.T) {
 		})
 	}
 	// Not scanned: nothing from the history.
-	if c := cellOf(t, v, "bn2", "127.2.0.1", "msnp18"); c.Title != "not scanned" || c.Text != "not scanned" || c.History != nil {
-		t.Errorf("skipped cell: %q / %q / %v", c.Title, c.Text, c.History)
+	if c := cellOf(t, v, "bn2", "127.2.0.1", "msnp18"); c.Text != "not scanned" || c.History != nil {
+		t.Errorf("skipped cell: %q / %v", c.Text, c.History)
 	}
 }
 
@@ -201,10 +203,10 @@ func TestHistoryLags(t *testing.T) {
 		t.Errorf("lagging history: %+v", h)
 	}
 	c = cellOf(t, v, "bn2", "127.2.9.9", "msnp21")
-	if h := c.History; h == nil || !slices.Equal(h.Phrases(), []string{"not in the history yet"}) {
+	if h := c.History; h == nil || !slices.Equal(phrases(h), []string{"not in the history yet"}) {
 		t.Errorf("new server: %+v", h)
 	}
-	if tl := string(rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
+	if tl := execute(t, "timeline", rowOf(t, v, "bn2", "127.2.9.9").Timeline); !strings.Contains(tl, "no data 90 days") || strings.Contains(tl, `<path class="u"`) || strings.Contains(tl, `<path class="d"`) {
 		t.Errorf("new server's timeline: %s", tl)
 	}
 }
@@ -261,31 +263,49 @@ func days(pattern string) []history.Day {
 	return out
 }
 
-func TestBestDays(t *testing.T) {
-	tests := []struct {
-		name   string
-		checks []string
-		want   string
-	}{
-		{"none", nil, "nnnn"},
-		{"one", []string{"udpn"}, "udpn"},
-		{"best wins", []string{"dddn", "udpn"}, "udpn"},
-		{"no data is not down", []string{"nnnn", "dnnd"}, "dnnd"},
-		{"a known day beats no data", []string{"nnnn", "pnnn"}, "pnnn"},
-		{"partly beats down", []string{"dpdd", "ddpd"}, "dppd"},
+// phrases is what the history says of a cell, a phrase each.
+func phrases(h *CellHistory) []string {
+	var out []string
+	add := func(ok bool, s string) {
+		if ok {
+			out = append(out, s)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var checks [][]history.Day
-			for _, p := range tt.checks {
-				checks = append(checks, days(p))
+	add(h.Lag != "", h.Lag)
+	add(h.First, "since its first check, "+h.Since)
+	add(!h.First && h.Since != "", "since "+h.Since)
+	add(h.Uptime != "", h.Uptime)
+	add(h.NeverUp, "never seen up")
+	add(h.LastUp != "", "last up "+h.LastUp)
+	return out
+}
+
+// bestDays is, for each of n days, the best fraction up of any of the
+// checks' days, as a class: what the chronicle must draw.
+func bestDays(checks [][]history.Day, n int) []dayClass {
+	out := make([]dayClass, n)
+	for i := range out {
+		best, known := 0.0, false
+		for _, days := range checks {
+			if f, ok := days[i].Fraction(); ok {
+				best, known = max(best, f), true
+				if days[i].Up >= days[i].Known {
+					best = 1
+				}
 			}
-			got := bestDays(checks, 4)
-			if string(dayClassBytes(got)) != tt.want {
-				t.Errorf("bestDays = %s, want %s", dayClassBytes(got), tt.want)
-			}
-		})
+		}
+		switch {
+		case !known:
+			out[i] = noData
+		case best >= 1:
+			out[i] = upDay
+		case best > 0:
+			out[i] = partDay
+		default:
+			out[i] = downDay
+		}
 	}
+	return out
 }
 
 func dayClassBytes(d []dayClass) []byte {
@@ -322,7 +342,7 @@ func TestTimelineSVG(t *testing.T) {
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := string(timelineSVG(classes, from, nil, ""))
+			svg := execute(t, "timeline", timeline(classes, from, nil, ""))
 			wantLabel := tt.label + "; no change"
 			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
 				t.Errorf("label: want %q in\n%s", wantLabel, svg)
@@ -395,7 +415,7 @@ func TestTimelineLinks(t *testing.T) {
 		for _, d := range tt.days {
 			changed[d] = true
 		}
-		svg := string(timelineSVG(classes, from, changed, tt.root))
+		svg := execute(t, "timeline", timeline(classes, from, changed, tt.root))
 		if got := strings.Count(svg, "<a "); got != len(tt.links) {
 			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
 		}
@@ -451,7 +471,7 @@ func TestTimelineOfRows(t *testing.T) {
 		{"co4", "127.3.0.2", "the best of MSNP21 and MSNP22 each day", "down 85 days, no data 5 days; no change"},
 	}
 	for _, tt := range tests {
-		tl := string(rowOf(t, v, tt.group, tt.address).Timeline)
+		tl := execute(t, "timeline", rowOf(t, v, tt.group, tt.address).Timeline)
 		if !strings.Contains(tl, `aria-label="`+tt.label+`"`) {
 			t.Errorf("%s %s: want label %q in\n%s", tt.group, tt.address, tt.label, tl)
 		}
@@ -472,7 +492,7 @@ func TestTimelineOfRows(t *testing.T) {
 		t.Error("the timelines' headers do not say their dates and what they follow")
 	}
 	// The links are to the days of the changes.
-	tl := string(rowOf(t, v, "services", "login.live.example").Timeline)
+	tl := execute(t, "timeline", rowOf(t, v, "services", "login.live.example").Timeline)
 	if !strings.Contains(tl, `<a href=day/2026-11-10/index.html>`) || !strings.Contains(tl, `<a href=day/2026-11-22/index.html>`) || strings.Count(tl, "<a ") != 2 {
 		t.Errorf("login.live.example's links: %s", tl)
 	}
@@ -499,7 +519,11 @@ func TestStaleNotice(t *testing.T) {
 	if n := strings.Count(page, "<script"); n != 1 || !strings.Contains(page, `<script src="stale.js"></script>`) {
 		t.Fatalf("want the one script stale.js, found %d scripts", n)
 	}
-	if !bytes.Equal(fileOf(t, files, "stale.js"), []byte(staleScript)) {
+	staleScript, err := fs.ReadFile(static.FS, staleScriptFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fileOf(t, files, "stale.js"), staleScript) {
 		t.Error("the site's stale.js is not the script")
 	}
 	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`).FindStringSubmatch(page)
@@ -848,8 +872,6 @@ func TestUptimeWords(t *testing.T) {
 // TestChangeRunsWhole: a feed entry has every change of its run, however
 // many history lines that takes to read.
 func TestChangeRunsWhole(t *testing.T) {
-	defer func(n int) { recentScan = n }(recentScan)
-	recentScan = 3
 	h, err := history.Read(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -882,16 +904,10 @@ func TestChangeRunsWhole(t *testing.T) {
 		}
 		return out
 	}
-	// The newest run alone is more than three lines: read on.
+	// Every run whole, newest first.
 	if got, want := strings.Join(runs(at.Add(3*time.Hour)), " "), "03:5 02:2 01:2"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
 	}
-	// Three lines hold the 02 run and part of the 01 run: the 01 run is
-	// left out rather than cut.
-	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2"; got != want {
-		t.Errorf("runs %s, want %s", got, want)
-	}
-	recentScan = 1000
 	if got, want := strings.Join(runs(at.Add(2*time.Hour)), " "), "02:2 01:2"; got != want {
 		t.Errorf("runs %s, want %s", got, want)
 	}

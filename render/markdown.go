@@ -14,12 +14,8 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// md is the one Markdown converter of the package: CommonMark plus the GFM
-// tables, strikethrough and autolinks (linkify). Raw HTML is written out as
-// text by [rawHTMLAsText] (and the renderer's unsafe mode stays off, so
-// goldmark would omit it rather than pass it through), and [linkPolicy]
-// rewrites the tree before rendering. goldmark converters are safe for
-// concurrent use.
+// md is the package's Markdown converter, safe for concurrent use: raw
+// HTML is text ([rawHTMLAsText]) and [linkPolicy] rewrites the tree.
 var md = goldmark.New(
 	goldmark.WithExtensions(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
@@ -33,45 +29,28 @@ var md = goldmark.New(
 	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLAsText{}, 100))),
 )
 
-// Markdown renders src as HTML safe to put in a page: raw HTML comes out as
-// text, shown as written (an HTML block as a paragraph), links and autolinks whose scheme is not http, https or mailto become
-// their text, images become links to the picture (so the page never loads a
-// third party's file), and headings move down two levels (# is <h3>) so that
-// they sit under the page's own sections.
-func Markdown(src string) template.HTML {
-	if strings.TrimSpace(src) == "" {
-		return ""
-	}
-	var buf bytes.Buffer
-	// Convert only fails when the writer does; a bytes.Buffer does not.
-	if err := md.Convert([]byte(src), &buf); err != nil {
-		panic("render: markdown into a buffer: " + err.Error())
-	}
-	return template.HTML(buf.String()) // #nosec: escaped by goldmark, links filtered by linkPolicy
-}
+// Markdown renders src as HTML safe to put in a page: raw HTML comes out
+// as text, links keep only http, https, mailto or relative destinations,
+// images become links, and headings move down two levels (# is <h3>).
+func Markdown(src string) template.HTML { return MarkdownAt(src, "") }
 
-// rootKey holds, in a parse's context, the way from the page the Markdown
-// goes in back to the site's root, for [MarkdownAt].
+// rootKey holds, in a parse's context, the way back to the site's root.
 var rootKey = parser.NewContextKey()
 
-// MarkdownAt renders src like [Markdown] for a page beneath the site's
-// root: root ("../../") is the way back to it, and a relative link, made
-// for the index ("#faq", "status.json"), is rebased on it
-// ("../../index.html#faq", "../../status.json").
+// MarkdownAt renders src like [Markdown] for a page at root ("../../")
+// beneath the site's root: links made for the index are rebased on it.
 func MarkdownAt(src, root string) template.HTML {
-	if root == "" {
-		return Markdown(src)
-	}
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
 	var buf bytes.Buffer
 	ctx := parser.NewContext()
 	ctx.Set(rootKey, root)
+	// Convert only fails when the writer does; a bytes.Buffer does not.
 	if err := md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		panic("render: markdown into a buffer: " + err.Error())
 	}
-	return template.HTML(buf.String()) // #nosec: as Markdown
+	return template.HTML(buf.String()) // #nosec: escaped by goldmark, links filtered by linkPolicy
 }
 
 // rebase is dest, a link of the index, as a page at root must write it.
@@ -93,13 +72,11 @@ func rebase(dest []byte, root string) []byte {
 	return []byte(root + d)
 }
 
-// MarkdownInline renders src like [Markdown], dropping the <p> around a text
-// of a single paragraph, for places that are already a block (a table cell,
-// a list item's first line).
+// MarkdownInline renders src like [Markdown] without the <p> around a
+// single paragraph, for places already a block.
 func MarkdownInline(src string) template.HTML { return MarkdownInlineAt(src, "") }
 
-// MarkdownInlineAt is [MarkdownInline] for a page beneath the site's root,
-// as [MarkdownAt] is.
+// MarkdownInlineAt is [MarkdownInline] at root, as [MarkdownAt] is.
 func MarkdownInlineAt(src, root string) template.HTML {
 	h := strings.TrimSpace(string(MarkdownAt(src, root)))
 	if strings.HasPrefix(h, "<p>") && strings.HasSuffix(h, "</p>") && strings.Count(h, "<p>") == 1 {
@@ -108,11 +85,8 @@ func MarkdownInlineAt(src, root string) template.HTML {
 	return template.HTML(h)
 }
 
-// allowedURL reports whether a link destination may become a link: one with
-// the scheme http, https or mailto, or a reference without a scheme (a
-// relative path or #fragment of this site). It reads the scheme the way a
-// browser does, ignoring tabs and newlines inside it and leading spaces and
-// control characters.
+// allowedURL reports whether a link destination has the scheme http,
+// https or mailto, or none; the scheme read as a browser reads it.
 func allowedURL(dest string) bool {
 	s := strings.TrimLeft(dest, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
 	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
@@ -131,9 +105,8 @@ func allowedURL(dest string) bool {
 	return false
 }
 
-// allowedDestination applies allowedURL to a link's destination as the HTML
-// renderer will write it: with backslash escapes and character references
-// resolved, so that "javascript&#58;x" is seen for what it is.
+// allowedDestination is allowedURL of a destination as the renderer
+// writes it: "javascript&#58;x" is seen for what it is.
 func allowedDestination(dest []byte) bool {
 	return allowedURL(string(util.URLEscape(dest, true)))
 }
@@ -207,9 +180,7 @@ func unwrap(n ast.Node) {
 	parent.RemoveChild(parent, n)
 }
 
-// rawHTMLAsText renders raw HTML, inline or as a block, as the text it is:
-// escaped, so that "<b>" or "<Ctrl>" shows as written rather than vanishing
-// or becoming markup.
+// rawHTMLAsText renders raw HTML, inline or a block, as the text it is.
 type rawHTMLAsText struct{}
 
 func (rawHTMLAsText) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"slices"
 	"strings"
 	"time"
@@ -147,7 +146,7 @@ func absolute(site, rel string) string {
 // changed something, newest first. The feed's updated is the newest entry's
 // time (or the run's time when there is none), so the feed only changes
 // when its entries do.
-func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
+func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, error)) ([]byte, error) {
 	site := v.Page.URL
 	f := atomFeedDoc{
 		Title:  v.Page.Title,
@@ -183,6 +182,10 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 	}
 	if v.History != nil {
 		for _, r := range v.History.Runs {
+			body, err := exec("feed-changes", r)
+			if err != nil {
+				return nil, err
+			}
 			id := "urn:deadyet:" + r.ID()
 			if site != "" {
 				id = absolute(site, "#"+r.ID())
@@ -192,7 +195,7 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 				ID:      id,
 				Updated: r.T.UTC().Format(time.RFC3339),
 				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(r.T) + "#" + r.ID())},
-				Content: atomText{Type: "html", Body: changesHTML(r)},
+				Content: atomText{Type: "html", Body: string(body)},
 			}})
 		}
 	}
@@ -215,72 +218,4 @@ func atomFeed(v *View, entries []news.Entry) ([]byte, error) {
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
-}
-
-// changesHTML is the content of a run's feed entry: a list of its changes.
-func changesHTML(r ChangeRun) string {
-	var b strings.Builder
-	b.WriteString("<ul>")
-	for _, c := range r.Changes {
-		b.WriteString("<li>")
-		b.WriteString(html.EscapeString(c.Sentence()))
-		if c.Detail != "" {
-			b.WriteString(" (" + html.EscapeString(c.Detail) + ")")
-		}
-		b.WriteString("</li>")
-	}
-	b.WriteString("</ul>")
-	return b.String()
-}
-
-// badgeLook is the message and colour of the badge, by verdict.
-var badgeLook = map[Verdict]struct{ message, color string }{
-	Dead:    {"dead", "#c0392b"},
-	Alive:   {"alive", "#2e8540"},
-	Partial: {"partly alive", "#b8650b"},
-	Unknown: {"unknown", "#6c757d"},
-}
-
-// badge renders badge.svg: "MSN | dead", in the manner of shields.io.
-func badge(v Verdict) []byte {
-	look, ok := badgeLook[v]
-	if !ok {
-		look = badgeLook[Unknown]
-	}
-	const label = "MSN"
-	lw, mw := textWidth(label)+12, textWidth(look.message)+12
-	w := lw + mw
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="20" role="img" aria-label="%s: %s">`, w, label, look.message)
-	fmt.Fprintf(&b, `<title>%s: %s</title>`, label, look.message)
-	b.WriteString(`<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`)
-	fmt.Fprintf(&b, `<clipPath id="r"><rect width="%d" height="20" rx="3" fill="#fff"/></clipPath>`, w)
-	fmt.Fprintf(&b, `<g clip-path="url(#r)"><rect width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/><rect width="%d" height="20" fill="url(#s)"/></g>`, lw, lw, mw, look.color, w)
-	b.WriteString(`<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">`)
-	for _, t := range []struct {
-		x    float64
-		text string
-	}{{float64(lw) / 2, label}, {float64(lw) + float64(mw)/2, look.message}} {
-		fmt.Fprintf(&b, `<text x="%.1f" y="15" fill="#010101" fill-opacity=".3">%s</text><text x="%.1f" y="14">%s</text>`, t.x, t.text, t.x, t.text)
-	}
-	b.WriteString("</g></svg>\n")
-	return b.Bytes()
-}
-
-// textWidth estimates the width in pixels of s in 11px Verdana.
-func textWidth(s string) int {
-	w := 0.0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("iljtf.,:;'!| ", r):
-			w += 3.9
-		case strings.ContainsRune("mwMW", r):
-			w += 10.5
-		case r >= 'A' && r <= 'Z':
-			w += 7.6
-		default:
-			w += 6.6
-		}
-	}
-	return int(w + 0.5)
 }

@@ -5,11 +5,10 @@ import (
 	"strings"
 )
 
-// Page is the text of the page: the top-level title and url of site.toml,
-// and its [page] table (package cmd/internal/config reads it). Every text is
-// Markdown unless said otherwise. [Page.WithDefaults] gives an empty title,
-// language and verdict words a neutral fallback; the other texts have none,
-// and the page leaves out what is empty.
+// Page is the text of the page: site.toml's top-level title and url and
+// its [page] table. Texts are Markdown unless said otherwise;
+// [Page.WithDefaults] gives the title, language and verdict words a
+// fallback, and the page leaves out the other texts when empty.
 type Page struct {
 	Title string // site.toml's top-level title, set by the config loader
 	URL   string // site.toml's top-level url: the absolute address of the site, ending in /

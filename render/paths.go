@@ -1,15 +1,7 @@
 package render
 
-// Where the pages of the site are, and how they link to each other.
-//
-//	index.html                          the page
-//	server/<group>/<address>/index.html a page per server of the config
-//	day/YYYY-MM-DD/index.html           a page per UTC day with a change or a news entry
-//	archive/index.html                  the months and their days
-//
-// Links are relative (they work from a file:// folder as well as from any
-// path a host serves the site at) and name index.html itself, which a
-// folder opened from disk does not serve by itself.
+// Where the pages of the site are. Links are relative and name
+// index.html, so that the site works from any path and from disk.
 
 import (
 	"strings"
@@ -26,13 +18,9 @@ const (
 // maxSegment bounds the length of a path segment made of a name.
 const maxSegment = 100
 
-// pathSegment makes s one segment of a path and of a URL that means the
-// same on every file system and needs no escaping: ASCII letters in lower
-// case, digits, '.', '_' and '-'; anything else (the colons of an IPv6
-// address, a '%' zone, markup) becomes '-'. It is never empty, "." or
-// "..", and at most maxSegment bytes. Different names can make the same
-// segment ("A.example" and "a.example", "::1" and "--1"): the callers make
-// them unique with [uniqueID].
+// pathSegment makes s a path segment that needs no escaping anywhere:
+// a-z, 0-9, '.', '_' and '-', the rest '-'; never empty, "." or "..", at
+// most maxSegment bytes. Names can meet ("::1", "--1"): see [uniqueID].
 func pathSegment(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s) && b.Len() < maxSegment; i++ {

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"html"
+	"html/template"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 
 	"deadyet/probe"
 	"deadyet/render/news"
+	"deadyet/templates"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -37,6 +39,20 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file; run go test ./render -update and review the diff", name)
 	}
+}
+
+// execute runs the embedded template name on data.
+func execute(t testing.TB, name string, data any) string {
+	t.Helper()
+	ts, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := ts.ExecuteTemplate(&b, name, data); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func fileOf(t testing.TB, files []File, name string) []byte {
@@ -426,12 +442,12 @@ func TestPageDefaults(t *testing.T) {
 }
 
 func TestBadge(t *testing.T) {
-	for _, v := range []Verdict{Dead, Alive, Partial, Unknown} {
-		b := badge(v)
+	for v, message := range map[Verdict]string{Dead: "dead", Alive: "alive", Partial: "partly alive", Unknown: "unknown", "other": "unknown"} {
+		b := []byte(execute(t, "badge.svg", v))
 		if err := xml.Unmarshal(b, new(struct{})); err != nil {
 			t.Errorf("%s: badge is not XML: %v", v, err)
 		}
-		if !bytes.Contains(b, []byte(">"+badgeLook[v].message+"<")) {
+		if !bytes.Contains(b, []byte(">"+message+"<")) {
 			t.Errorf("%s: badge lacks its message", v)
 		}
 	}

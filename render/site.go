@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"deadyet/probe"
-	"deadyet/render/news"
 	"deadyet/static"
 	"deadyet/templates"
 )
@@ -75,7 +73,6 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 		return buf.Bytes(), nil
 	}
 
-	var files []File
 	index, err := exec("index.html", v)
 	if err != nil {
 		return nil, err
@@ -91,26 +88,25 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed, err := atomFeed(v, append(append([]news.Entry(nil), v.News...), v.Older...))
+	feed, err := atomFeed(v, v.allNews(), exec)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files,
-		File{"404.html", notFound},
-		File{"badge.svg", badge(v.Verdict)},
-		File{"feed.xml", feed},
-		File{"index.html", index},
-		File{"status.json", status},
-	)
+	badge, err := exec("badge.svg", v.Verdict)
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{"404.html", notFound}, {"badge.svg", badge}, {"feed.xml", feed}, {"index.html", index}, {"status.json", status}}
 	pages, err := v.subPages(exec)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, pages...)
+	names := staticFiles
 	if v.Script {
-		files = append(files, File{staleScriptFile, []byte(staleScript)})
+		names = append(names[:len(names):len(names)], staleScriptFile)
 	}
-	for _, name := range staticFiles {
+	for _, name := range names {
 		data, err := fs.ReadFile(sfs, name)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("static files: %s is missing", name)
@@ -130,8 +126,8 @@ var funcs = template.FuncMap{
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
-	"wbr":        wbr,
-	"change":     func(from, to probe.State) template.HTML { return template.HTML(changeHTML(from, to)) },
+	"labels":     func(host string) []string { return strings.Split(host, ".") },
+	"stateName":  stateName,
 	"jobHelp":    jobHelp,
 	"plural":     plural,
 	"pageDay":    func(file string) string { return path.Base(path.Dir(file)) },
@@ -152,11 +148,6 @@ func webURL(u string) string {
 	return u
 }
 
-// wbr escapes a host name and lets it break after its dots.
-func wbr(host string) template.HTML {
-	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(host), ".", ".<wbr>"))
-}
-
 // A SiteDirError says why a folder may not be replaced by a site: it holds
 // what deadyet did not write. Its text is one line, "site folder "dir" …".
 type SiteDirError struct {
@@ -166,14 +157,9 @@ type SiteDirError struct {
 
 func (e *SiteDirError) Error() string { return fmt.Sprintf("site folder %q %s", e.Dir, e.Reason) }
 
-// CheckSiteDir reports whether the folder dir may be replaced by a site
-// (as [WriteFiles] replaces it, whole): it does not exist
-// yet, or is empty, or holds a site deadyet wrote: an index.html, a
-// status.json of this package and no file but those of a site (not a
-// CNAME, a .git or a folder), so that nothing else is ever deleted. The
-// current folder and those that hold it are never replaced. Otherwise the
-// error is a *SiteDirError; one that cannot tell (a folder it may not
-// read) is returned as it is.
+// CheckSiteDir reports whether dir may be replaced by a site, whole: it
+// does not exist, is empty, or holds only a site deadyet wrote (never the
+// current folder or one holding it). A refusal is a *[SiteDirError].
 func CheckSiteDir(dir string) error {
 	refuse := func(format string, args ...any) error {
 		return &SiteDirError{Dir: dir, Reason: fmt.Sprintf(format, args...)}

@@ -8,11 +8,8 @@ import (
 )
 
 // swapIn puts the folder tmp in place of dir and returns where the old
-// site now is ("" for none). On Linux both are swapped in one step,
-// renameat2 with RENAME_EXCHANGE, so that dir names either the old site or
-// the new one at every instant; the old one is then at tmp. Where dir does
-// not exist yet, tmp is renamed to it; where the file system or the
-// kernel cannot exchange, this falls back to [swapByRenames].
+// site now is ("" for none): on Linux in one step (RENAME_EXCHANGE),
+// else, or where the file system cannot, by [swapByRenames].
 func swapIn(tmp, dir string) (old string, err error) {
 	err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE)
 	switch {

@@ -2,11 +2,8 @@
 
 package render
 
-// swapIn puts the folder tmp in place of dir and returns where the old
-// site now is ("" for none): elsewhere than on Linux, with two renames
-// ([swapByRenames]), so a crash between them leaves no folder at dir (the
-// old site is then at ".<base>.old-<digits>", and the next write removes
-// it).
+// swapIn puts the folder tmp in place of dir by [swapByRenames]; a crash
+// between its renames leaves the old site at ".<base>.old-<digits>".
 func swapIn(tmp, dir string) (old string, err error) {
 	return swapByRenames(tmp, dir)
 }

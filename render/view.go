@@ -2,13 +2,13 @@ package render
 
 import (
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"deadyet/probe"
@@ -54,7 +54,6 @@ type View struct {
 	Older    []news.Entry // the rest, newest first
 	Tables   []Table      // one per group, in config order
 	Checks   []CheckInfo  // the Reference legend: every check the tables use, in first-use order
-	States   []StateInfo  // the symbols' legend
 	History  *History     // nil without a history
 	Disagree bool         // some cell's vantage points disagree: the legend explains the mark
 	Base     string       // the URL's path ("/repo/"): 404.html is served at any path
@@ -66,9 +65,11 @@ type View struct {
 	Script bool
 
 	config   probe.Config
-	chron    *chronicle                // with a history: the history day by day
-	rowHeads [][]string                // the rows' starts in the day tables; see rowHeadsHTML
-	dayKeys  []string                  // by key of chron, its cells in the day pages' changes; see dayKeysHTML
+	chron    *chronicle // with a history: the history day by day
+	exec     func(string, any) ([]byte, error)
+	dayCells []template.HTML           // by stateCode: a day table's cell
+	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
+	dayKeys  []DayKey                  // by key of chron: as the day pages name it
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
 
@@ -122,9 +123,9 @@ type Row struct {
 	Address  string
 	Main     bool
 	Note     string
-	Page     string        // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
-	Cells    []Cell        // one per column
-	Timeline template.HTML // with a history: the last days as an inline SVG
+	Page     string    // the server's page, from the site's root: "server/bn2/65.52.108.75/index.html"
+	Cells    []Cell    // one per column
+	Timeline *Timeline // with a history: the last days
 }
 
 // Cell is what one check found at one server.
@@ -132,7 +133,6 @@ type Cell struct {
 	State    probe.State // "" when the results hold none for it: no data
 	Symbol   string      // what the cell shows
 	Text     string      // the state in words, for screen readers
-	Title    string      // the tooltip: state, detail, time taken
 	Class    string      // "up", "down", "rejected", "foreign", "skipped" or "none" (no data)
 	Href     string      // the check's line on the server's page, from the site's root
 	MS       int64
@@ -152,11 +152,6 @@ type CheckInfo struct {
 	About   string // Markdown
 }
 
-// StateInfo is one symbol of the legend.
-type StateInfo struct {
-	Symbol, Class, Name, About string
-}
-
 // cellLooks is the symbol, class and screen-reader text of each state.
 var cellLooks = map[probe.State]struct{ symbol, class, text string }{
 	probe.Up:       {"✔", "up", "up"},
@@ -169,24 +164,6 @@ var cellLooks = map[probe.State]struct{ symbol, class, text string }{
 	"":             {"no data", "none", "no data: the results hold no result for this check"},
 }
 
-// stateLegend explains the symbols, in the order of the legend.
-var stateLegend = []StateInfo{
-	{"✔", "up", "up", "The port is open, or an MSN server negotiated that protocol version and answered the next command as MSN does."},
-	{"⊘", "rejected", "rejected", "An MSN server answered but refused that protocol version."},
-	{"not MSN", "foreign", "foreign", "Something answered, but not an MSN server: a web page, an echo, noise."},
-	{"✘", "down", "down", "The connection was refused or reset, timed out, or failed otherwise; the cell's words and its server's page say which."},
-	{"–", "skipped", "not scanned", "The column is kept for the record but no longer checked."},
-	{"no data", "none", "no data", noDataAbout},
-}
-
-// noDataAbout explains a cell with no data, in the legend and on the
-// server's page.
-const noDataAbout = "The results hold no result for this check at this server: a results file lacks it, or the server was added since. It counts neither as up nor as down."
-
-// disagreeLegend explains the mark of a cell whose vantage points disagree.
-var disagreeLegend = StateInfo{"✔*", "up", "vantage points disagree",
-	"The checks ran from several places, which saw different things. The cell shows the best of them; its words and its server's page say which place saw what."}
-
 // Build makes the view model of the page. It fails when the config names a
 // check it does not define or the results hold two results for one cell.
 func Build(opts Options) (*View, error) {
@@ -194,7 +171,6 @@ func Build(opts Options) (*View, error) {
 	v := &View{
 		Page:   page,
 		Run:    Run{Started: opts.Results.Started, Finished: opts.Results.Finished, Vantage: opts.Results.Vantage},
-		States: stateLegend,
 		Base:   basePath(page.URL),
 		config: opts.Config,
 	}
@@ -299,9 +275,6 @@ func Build(opts Options) (*View, error) {
 		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), Question: f.Question, Answer: f.Answer})
 	}
 
-	if v.Disagree {
-		v.States = append(slices.Clone(v.States), disagreeLegend)
-	}
 	if opts.History != nil {
 		now := opts.Results.Finished
 		if now.IsZero() {
@@ -334,34 +307,6 @@ func uniqueID(ids map[string]bool, id string) string {
 	return out
 }
 
-// CellsHTML is the row's cells as <td> elements: each is a link to the
-// check's line on the server's page, where its details, timing and
-// history are text (the index stays compact, and nothing is left to a
-// tooltip), classed by the state, whose symbol the style sheet draws; its
-// text is the state in words, for screen readers. It is written here rather than in the
-// template because a page of ten thousand servers spends most of its time
-// in the template engine escaping cells one field at a time. Every value
-// is escaped.
-func (r Row) CellsHTML() template.HTML {
-	var b strings.Builder
-	for _, c := range r.Cells {
-		// The link first, then the state: its class and its words, which
-		// are the same in every cell of that state, so that a page of a
-		// hundred rows compresses well.
-		b.WriteString(`<td><a`)
-		writeAttr(&b, "href", c.Href)
-		if c.Disagree {
-			writeAttr(&b, "class", c.Class+" disagree")
-		} else {
-			writeAttr(&b, "class", c.Class)
-		}
-		b.WriteString(`><span class=vh>`)
-		b.WriteString(html.EscapeString(c.Text))
-		b.WriteString(`</span></a>`)
-	}
-	return template.HTML(b.String())
-}
-
 func newCell(r probe.Result) Cell {
 	look, ok := cellLooks[r.State]
 	if !ok {
@@ -369,22 +314,11 @@ func newCell(r probe.Result) Cell {
 	}
 	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Attempts: r.Attempts, Detail: r.Detail,
 		Disagree: r.Disagree && r.State != probe.Skipped && r.State != ""}
-	parts := []string{stateName(r.State)}
 	if c.Disagree {
 		// The mark: the symbol starred, the places named in words.
 		c.Symbol += "*"
 		c.Text += "; the vantage points disagree: " + r.Detail
-		parts = append(parts, "vantage points disagree: "+r.Detail)
-	} else if r.Detail != "" {
-		parts = append(parts, r.Detail)
 	}
-	if r.State != "" && r.State != probe.Skipped {
-		parts = append(parts, strconv.FormatInt(r.MS, 10)+" ms")
-		if r.Attempts > 1 {
-			parts = append(parts, strconv.Itoa(r.Attempts)+" attempts")
-		}
-	}
-	c.Title = strings.Join(parts, " · ")
 	return c
 }
 
@@ -422,12 +356,9 @@ func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
 // is.
 type colSeen struct{ data, mainData, up, mainUp bool }
 
-// verdictOf computes the verdict and the headline of tables whose MSNP
-// columns show, through seen, what their servers answered: alive when a
-// main server is up; else unknown when no main server has data (no
-// server, in tables without main servers) or no MSNP column is scanned;
-// else partial when a server is up, dead when none is. A column without
-// data counts for nothing, its version included.
+// verdictOf computes the verdict and headline from what each MSNP column
+// shows (seen): alive when a main server is up; unknown when no main
+// server has data; else partial when a server is up, dead when none is.
 func verdictOf(cfg probe.Config, tables []Table, seen func(table, column int) colSeen) (Verdict, string) {
 	var versions, groups, known []string // up; the groups up; with data
 	mainUp, mainData, anyData, hasMain, msnp := false, false, false, false, false

@@ -68,30 +68,10 @@ const (
 	oldInfix = ".old-"
 )
 
-// WriteFiles puts files in the folder dir in place of what was there, so
-// that a crash at any instant leaves either the old site or the new one,
-// never neither and never half of one:
-//
-//  1. it removes what killed runs left next to dir (see below);
-//  2. it writes the files into a new folder next to dir,
-//     ".<base>.new-<digits>", and syncs every file and every folder of it;
-//  3. it swaps that folder and dir in one step (on Linux renameat2 with
-//     RENAME_EXCHANGE; where that is missing, dir is renamed aside to
-//     ".<base>.old-<digits>" and the new folder into its place, and for a
-//     crash between the two renames a moment with no dir), or when dir
-//     does not exist yet renames the new folder to dir;
-//  4. it syncs dir's parent, and removes the old site.
-//
-// A run killed before step 3 leaves a ".<base>.new-*" folder, one killed
-// during step 4 one holding the old site; WriteFiles removes such folders
-// of dir's, and only those whose time is before its own start, so never
-// one a run still writes (the commands take a lock next to dir, so that
-// only one writes at a time). Nothing else next to dir is touched.
-//
-// When anything fails, dir is left as it was and the new folder is
-// removed. Since the whole folder is replaced, dir must be one
-// [CheckSiteDir] accepts; the error of one it refuses wraps a
-// *[SiteDirError], and every other error is a *[WriteError].
+// WriteFiles writes files into a new folder ".<base>.new-*" beside dir,
+// syncs it, and swaps it with dir, so a crash at any instant leaves the
+// old site or the new one; it removes what killed writes left. The error
+// wraps a *[SiteDirError] when [CheckSiteDir] refuses dir, else *[WriteError].
 func WriteFiles(dir string, files []File) error {
 	start := time.Now()
 	if err := CheckSiteDir(dir); err != nil {
@@ -145,13 +125,13 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 			return err
 		}
 	}
-	if err := parallel(len(files), func(i int) error {
+	if err := parallel(len(files), writeWorkers, func(i int) error {
 		return writeFile(filepath.Join(tmp, filepath.FromSlash(files[i].Name)), files[i].Data, 0o644)
 	}); err != nil {
 		return err
 	}
 	order = append(order, ".")
-	if err := parallel(len(order), func(i int) error {
+	if err := parallel(len(order), writeWorkers, func(i int) error {
 		return syncDir(filepath.Join(tmp, filepath.FromSlash(order[i])))
 	}); err != nil {
 		return fmt.Errorf("sync the new site: %w", err)
@@ -172,16 +152,16 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	return nil
 }
 
-// parallel calls do(0), …, do(n-1) on at most writeWorkers goroutines, and
+// parallel calls do(0), …, do(n-1) on at most workers goroutines, and
 // returns the first error; after one, no new call begins.
-func parallel(n int, do func(i int) error) error {
+func parallel(n, workers int, do func(i int) error) error {
 	var (
 		mu    sync.Mutex
 		next  int
 		first error
 		wg    sync.WaitGroup
 	)
-	for range min(n, writeWorkers) {
+	for range min(n, workers) {
 		wg.Go(func() {
 			for {
 				mu.Lock()

@@ -38,25 +38,15 @@ func NewCmdBuild(ios *IOStreams, runF func(context.Context, *BuildOptions) error
 with --results, merges the results.json files that probe runs elsewhere wrote),
 records what changed in the history, and renders the site into --out.
 
-Everything is read and checked before anything is written: bad config, news or
-history stop the run with exit status 2 before a single probe. The site and the
-history are each written to a temporary file or folder, synced, and put in
-place in one step; a failed or killed run leaves the previous ones as they were. A quiet run (nothing
-changed) leaves the history byte for byte the same, except for one heartbeat
-line on the first run of each UTC day.
+Everything is read and checked before anything is written or probed (bad input:
+exit status 2). The site and the history are each put in place in one step: a
+failed or killed run leaves the previous ones. A quiet run leaves the history
+as it was, but for one heartbeat line on the first run of each UTC day. The
+--history folder must exist; --out is replaced whole (see "deadyet render").
 
-The --history folder must exist; history.jsonl in it is made on the first run.
-Since the site replaces --out whole, --out must be a new or empty folder or a
-site deadyet wrote, holding nothing else; any other folder is refused with exit
-status 2, before probing, and so is a symbolic link, which the new folder would
-replace: give the folder it points to.
-
-One run at a time writes a history or a site: build locks the history folder
-(its file .lock) and the site folder (.NAME.lock next to it, .public.lock for
-public) from before it reads the history until it has written both. A second
-run waits for the first, up to --lock-wait, then gives up with exit status 1
-and a line saying which run holds the lock. (The locks are flock(2)'s, on
-Linux, macOS and the BSDs; elsewhere none is taken.)`,
+One run at a time: build locks the history folder (.lock in it) and the site
+folder (.public.lock next to public). A second run waits up to --lock-wait,
+then exits 1 saying which run holds the lock.`,
 		Example: `  deadyet build --config site.toml --history data --news news --out public
   deadyet build --config site.toml --history data --news news --out public \
       --results results/eu.json --results results/us.json`,

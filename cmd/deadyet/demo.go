@@ -37,19 +37,12 @@ func NewCmdDemo(ios *IOStreams, runF func(context.Context, *DemoOptions) error) 
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Build a site from a simulated MSN fleet on loopback",
-		Long: `Demo builds the shipped site.toml's site from simulated servers. Its config is
-the site.toml deadyet was built with (a copy is built in): the same checks,
-groups and page text, with every server's address moved to a loopback address
-(from --base on) and every port to one of the simulated servers' unprivileged
-ports. The servers are modelled on the last regions of the real fleet: they
-answer, refuse a version, are not MSN at all, stay silent or hang up. Demo then
-runs "deadyet build" against them, writes the site into --out and tells where
-it is; with --serve it serves the site until interrupted. It connects to
-nothing outside 127.0.0.0/8, needs no privileges, and stops its servers on
-exit.
-
-The demo keeps its history next to the site (demo-site-history/ for the
-default --out), so running it again shows what changed between runs.`,
+		Long: `Demo builds the site of the site.toml deadyet was built with (a copy is built
+in) from simulated servers: every address moved to loopback (from --base on),
+every port to the simulated servers' own. They answer, refuse a version, are
+not MSN, stay silent or hang up, like the last of the real fleet. Demo connects
+to nothing outside 127.0.0.0/8 and needs no privileges. It keeps its history
+next to the site (demo-site-history/), so a second run shows what changed.`,
 		Example: `  deadyet demo
   deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
 		Args: noArgs,
@@ -139,13 +132,10 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve})
 }
 
-// seedHistory gives an empty demo history h a made-up past, so that the
-// page's timelines, uptimes and recent changes have something to show: 90
-// daily runs up to yesterday in which every cell was up until a day of its
-// own and has been in today's state since, some cells that are up now had
-// an outage, and three days had no run at all. A history that has lines
-// already is left alone: it is the record of earlier demos. Nothing is
-// written: h is the build's, written with its run.
+// seedHistory gives an empty demo history h a made-up past of 90 daily
+// runs, so that the page has timelines and changes to show: each cell up
+// until a day of its own, a few outages, three days without a run. A
+// history with lines (earlier demos) is left alone; nothing is written.
 func seedHistory(h *history.History, now probe.Results) error {
 	if h.Len() > 0 {
 		return nil

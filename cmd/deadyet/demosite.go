@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -11,11 +12,8 @@ import (
 	"deadyet/probe/msntest"
 )
 
-// The demo is the shipped site.toml on loopback: its checks, groups and
-// page, with every server a simulated one of the demo's fleet and every
-// port the fleet's. shipped-site.toml is a copy of ../../site.toml (embed
-// cannot reach above this folder); TestShippedSiteCopy fails when the two
-// differ, and go generate makes the copy again.
+// shipped-site.toml is a copy of ../../site.toml, which embed cannot reach;
+// TestShippedSiteCopy fails when they differ, and go generate copies it.
 //
 //go:generate cp ../../site.toml shipped-site.toml
 //go:embed shipped-site.toml
@@ -24,11 +22,9 @@ var shippedSiteTOML []byte
 // shippedSiteName names the embedded copy in errors.
 const shippedSiteName = "site.toml (the copy built into deadyet demo)"
 
-// demoBehaviors are the servers of the demo's fleet, by group: the
-// behaviours of a group's servers in the order site.toml lists them
-// (repeated from the start when the group has more servers than they
-// count, cut short when it has fewer). A group not named here (one a fork
-// added) gets demoOtherBehaviors.
+// demoBehaviors are the behaviours of each group's servers, in the order
+// site.toml lists them, repeated or cut to the group's size. A group not
+// named here (one a fork added) gets demoOtherBehaviors.
 var demoBehaviors = map[string][]msntest.Spec{
 	"bn2": { // alive: the main server and most others answer MSNP21 and MSNP22
 		{Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: []string{"MSNP21", "MSNP22"}}},
@@ -96,12 +92,9 @@ func demoFleetSpecs(s *site) []msntest.Spec {
 	return specs
 }
 
-// demoSite is s, the shipped site, moved onto the fleet f that
-// demoFleetSpecs(s) started: each server's address is its simulated
-// server's, each check's port the fleet's (the HTTP gateway's for port 80,
-// the HTTPS gateway's for 443, the MSNP port's for 1863; an MSNP check's by
-// its via), and the timeout the demo's. The page keeps the shipped text,
-// with a title, an address and a line of fine print of the demo's own.
+// demoSite is the shipped site s moved onto the fleet f that
+// demoFleetSpecs(s) started: its servers' addresses and ports (demoPort),
+// the demo's timeout, and a title, URL and fine print of the demo's own.
 func demoSite(s *site, f *msntest.Fleet, timeout time.Duration) (*site, error) {
 	d := *s
 	d.Probe.Timeout = timeout
@@ -140,22 +133,10 @@ func demoSite(s *site, f *msntest.Fleet, timeout time.Duration) (*site, error) {
 // demoPort is the port of the fleet's that stands for the check c's.
 func demoPort(c probe.Check, p msntest.Ports) (int, error) {
 	if c.Kind == probe.MSNP {
-		switch c.Via {
-		case probe.Direct, "":
-			return p.Direct, nil
-		case probe.HTTP:
-			return p.HTTP, nil
-		case probe.HTTPS:
-			return p.HTTPS, nil
-		}
+		return cmp.Or(map[probe.Via]int{probe.HTTP: p.HTTP, probe.HTTPS: p.HTTPS}[c.Via], p.Direct), nil
 	}
-	switch c.EffectivePort() {
-	case 80:
-		return p.HTTP, nil
-	case 443:
-		return p.HTTPS, nil
-	case 1863:
-		return p.Direct, nil
+	if port, ok := map[int]int{80: p.HTTP, 443: p.HTTPS, 1863: p.Direct}[c.EffectivePort()]; ok {
+		return port, nil
 	}
 	return 0, fmt.Errorf("demo: check %q is on port %d, which the simulated servers do not have (80, 443 and 1863)", c.Key, c.EffectivePort())
 }

@@ -65,11 +65,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// subcommandArgs is the Args of a command that only holds others (deadyet,
-// deadyet news): an argument is a mistyped command, said in one line with
-// cobra's suggestions:
-//
-//	unknown command "rendr" for "deadyet" (did you mean "render"? see "deadyet --help")
+// subcommandArgs is the Args of a command that only holds others: an
+// argument is a mistyped command, said in one line with cobra's suggestions
+// (unknown command "rendr" for "deadyet" (did you mean "render"? …)).
 func subcommandArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil

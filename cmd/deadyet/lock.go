@@ -8,23 +8,20 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
-// defaultLockWait is how long a run waits for another that holds a lock
-// it needs (--lock-wait).
+// One writer at a time: build and render lock the site folder, build and
+// "history trim" the history folder, with advisory locks (gofrs/flock) on
+// lock files that stay between runs. The kernel releases a lock when its
+// holder exits, however it ends.
+
+// defaultLockWait is how long a run waits for a lock (--lock-wait).
 const defaultLockWait = 2 * time.Minute
 
 // lockPoll is how often a waiting run tries the lock again.
 const lockPoll = 50 * time.Millisecond
-
-// One writer at a time: build and render lock the site folder, build and
-// "history trim" the history folder, for as long as they read and write
-// them, so that two runs never interleave (a run would lose another's
-// lines). The locks are advisory flock(2) locks on lock files that stay
-// between runs: historyLockName in the history folder, and .NAME.lock next
-// to a site folder NAME (siteLockPath). The kernel releases a lock when its
-// holder exits, however it ends. Where flock is missing (lock_other.go), no
-// lock is taken.
 
 // historyLockName is the history folder's lock file.
 const historyLockName = ".lock"
@@ -36,8 +33,7 @@ func siteLockPath(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".lock")
 }
 
-// lockHolder is what a lock file says of the run that holds it, written
-// there once the lock is taken.
+// lockHolder is what a lock file says of the run that holds it.
 type lockHolder struct {
 	PID     int       `json:"pid"`
 	Command string    `json:"command"` // "deadyet build"
@@ -52,79 +48,61 @@ func (h lockHolder) String() string {
 }
 
 // A heldLock is a lock taken; unlock releases it.
-type heldLock struct{ f *os.File }
+type heldLock struct{ f *flock.Flock }
 
 func (l *heldLock) unlock() {
 	if l != nil {
-		l.f.Close() // closing the file releases its lock
+		l.f.Unlock()
 	}
 }
 
-// takeLock takes the lock of the lock file path (made if missing) for
-// command, waiting up to wait while another run holds it, and telling
-// ErrOut once that it waits. Waiting in vain is a failed run (exit 1),
-// with one line that says who holds the lock; what names what is locked
-// ("history folder \"data\""). It stops waiting when ctx ends.
+// takeLock takes the lock file path (made if missing) for command, waiting
+// up to wait and saying once on ErrOut that it waits. Waiting in vain is a
+// failed run (exit 1) whose error says who holds the lock; what names what
+// is locked ("history folder \"data\"").
 func takeLock(ctx context.Context, ios *IOStreams, path, what, command string, wait time.Duration) (*heldLock, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(wait)
-	var tick *time.Ticker
-	var f *os.File
-	for {
-		var err error
-		if f == nil {
-			if f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
-				return nil, fmt.Errorf("%s: cannot make its lock file: %w", what, err)
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	for said := false; ; {
+		f := flock.New(path)
+		ok, err := f.TryLock()
+		if !ok && err == nil && wait > 0 {
+			if !said {
+				fmt.Fprintf(ios.ErrOut, "%s is locked by another run, %s; waiting up to %s\n", what, readHolder(path), wait)
+				said = true
 			}
+			ok, err = f.TryLockContext(waitCtx, lockPoll)
 		}
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded) || !ok && err == nil:
+			return nil, fmt.Errorf("%s is locked by another run, %s; gave up after %s (--lock-wait)", what, readHolder(path), wait)
+		case errors.Is(err, errors.ErrUnsupported): // Plan 9, wasm: no lock; keep runs apart yourself
+			return &heldLock{f}, nil
+		case err != nil:
 			return nil, fmt.Errorf("%s: cannot lock %q: %w", what, path, err)
 		}
-		if ok {
-			// A run that made the folder and failed removes its lock
-			// file (makeFolder): a lock on a file no longer at path is no
-			// lock. Open it anew.
-			if held, err := f.Stat(); err == nil {
-				if now, err := os.Stat(path); err == nil && os.SameFile(held, now) {
-					break
-				}
-			}
-			f.Close()
-			f = nil
-			continue
+		// A run that made the folder and failed removes its lock file
+		// (makeFolder): a lock on a file no longer at path is no lock.
+		held, err1 := f.Stat()
+		now, err2 := os.Stat(path)
+		if err1 == nil && err2 == nil && os.SameFile(held, now) {
+			me, _ := json.Marshal(lockHolder{PID: os.Getpid(), Command: command, Started: time.Now().UTC().Truncate(time.Second)})
+			os.WriteFile(path, append(me, '\n'), 0o644) // only information: a failure costs nothing
+			return &heldLock{f}, nil
 		}
-		if !time.Now().Before(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("%s is locked by another run, %s; gave up after %s (--lock-wait)", what, readHolder(path), wait)
-		}
-		if tick == nil {
-			fmt.Fprintf(ios.ErrOut, "%s is locked by another run, %s; waiting up to %s\n", what, readHolder(path), wait)
-			tick = time.NewTicker(lockPoll)
-			defer tick.Stop()
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-tick.C:
-		}
+		f.Unlock()
 	}
-	me, _ := json.Marshal(lockHolder{PID: os.Getpid(), Command: command, Started: time.Now().UTC().Truncate(time.Second)})
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt(append(me, '\n'), 0) // only information: a failure costs nothing
-	}
-	return &heldLock{f}, nil
 }
 
 // readHolder reads who holds the lock of path.
 func readHolder(path string) lockHolder {
 	var h lockHolder
-	data, err := os.ReadFile(path)
-	if err == nil {
+	if data, err := os.ReadFile(path); err == nil {
 		json.Unmarshal(data, &h) // a half-written file reads as no one
 	}
 	return h

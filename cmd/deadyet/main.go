@@ -1,12 +1,6 @@
-// Command deadyet generates the static status page "Is MSN dead yet?".
-//
-// It probes the MSN Messenger servers listed in site.toml, keeps a history
-// of what changed, and renders the results with the news log into a static
-// site. Run "deadyet --help" for the commands.
-//
-// Exit status: 0 done; 1 the run failed; 2 bad usage or bad input (config,
-// news, history), with one line per problem naming the file and line; 130
-// or 143 stopped by SIGINT or SIGTERM before writing anything.
+// Command deadyet probes the MSN Messenger servers of site.toml, keeps a
+// history of what changed and renders the status page "Is MSN dead yet?".
+// Run "deadyet --help" for the commands and the exit statuses.
 package main
 
 import (

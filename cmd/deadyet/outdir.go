@@ -12,11 +12,9 @@ import (
 )
 
 // checkSiteOut checks, before any work, that a site may replace the folder
-// dir (see [render.CheckSiteDir]): a folder it refuses is bad input, and so
-// is a symbolic link. The site replaces the folder dir names whole, by
-// renaming a new one into its place: through a link, that would replace
-// the link with a folder and leave the old site where the link pointed.
-// The user is told to give the folder it points to instead.
+// dir (see [render.CheckSiteDir]); a symbolic link is refused too, since
+// the new site would replace the link and leave the old site where it
+// pointed. Both are bad input.
 func checkSiteOut(dir string) error {
 	if fi, err := os.Lstat(filepath.Clean(dir)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		if target, err := filepath.EvalSymlinks(dir); err == nil {
@@ -37,14 +35,10 @@ func checkSiteOut(dir string) error {
 	return nil
 }
 
-// makeParent makes the folder that will hold path (a results file or a
-// site folder), so that --out may name a place that is not there yet, such
-// as the workflow's results/<vantage>.json in a fresh clone. Commands call
-// it before the work, so that an output that cannot be written costs no
-// probe. Failing is a failed run (exit 1), as failing to write is; what
-// names path in the error. undo removes again the folders it made, those
-// still empty, and the lock files (lock.go) in them: a run that fails or is
-// interrupted before it writes calls it, and leaves nothing behind.
+// makeParent makes the folder that will hold path, before the work, so that
+// an output that cannot be written costs no probe (exit 1); what names path
+// in the error. A run that fails before it writes calls undo, which removes
+// the folders it made and the lock files in them (makeFolder).
 func makeParent(what, path string, lockFiles ...string) (undo func(), err error) {
 	undo, err = makeFolder(filepath.Dir(filepath.Clean(path)), lockFiles...)
 	if err != nil {
@@ -53,11 +47,9 @@ func makeParent(what, path string, lockFiles ...string) (undo func(), err error)
 	return undo, nil
 }
 
-// makeFolder makes the folder dir and those that hold it, as missing; undo
-// removes again those it made that are still empty, once it has removed
-// those of lockFiles that are in them. On failure it has removed them
-// already. (A lock file is removed only from a folder this run made: any
-// other run opened it after that, and takeLock sees that it was removed.)
+// makeFolder makes dir and the folders that hold it, as missing; undo
+// removes those of lockFiles in folders it made, then those folders, if
+// empty (takeLock sees a removed lock file). On failure it has undone.
 func makeFolder(dir string, lockFiles ...string) (undo func(), err error) {
 	made, err := mkdirAll(dir)
 	undo = func() {

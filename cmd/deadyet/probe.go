@@ -32,12 +32,9 @@ func NewCmdProbe(ios *IOStreams, runF func(context.Context, *ProbeOptions) error
 		Use:   "probe",
 		Short: "Ask every configured server whether it still answers; write results.json",
 		Long: `Probe runs every check of site.toml against every server of every group and
-writes one result per (group, server, check) to results.json, atomically: an
-interrupted or failed run leaves the previous file as it was. It then prints
-how many servers answered, per group and check. A run that finds every server
-dead has succeeded: that is data. On a terminal it shows its progress on
-stderr; elsewhere (a pipe, a CI log) it says there in one line what it probes,
-as it starts.`,
+writes one result per (group, server, check) to results.json, atomically, then
+prints how many servers answered. A run that finds every server dead has
+succeeded: that is data. On a terminal it shows its progress on stderr.`,
 		Example: `  deadyet probe --config site.toml --out results.json
   deadyet probe --config site.toml --out results/eu.json --vantage github-eu`,
 		Args: noArgs,

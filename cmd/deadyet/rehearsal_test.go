@@ -1,47 +1,110 @@
 package main
 
+// The workflow rehearsal: site.yml and pr.yml run on this machine. Every
+// run: step runs with bash -e, as on GitHub, in a checkout of a local bare
+// origin; the actions are small stand-ins below. What actionlint checks
+// (make lint: syntax, action inputs, expressions' types) has no model here.
+
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
-	"deadyet/probe/history"
 	"deadyet/probe/msntest"
 )
 
-// TestWorkflowRehearsal runs the workflows' jobs on a stand-in for GitHub
-// (runner_test.go), in a clone of a bare repository that holds this
-// repository as it is on disk:
-//
-//   - site.yml, every job (vantages, probe once per entry of
-//     .github/vantage.json, site, deploy), on a main branch whose site.toml
-//     names simulated servers on 127.0.30.x, for three hours: the first run
-//     creates and pushes status-data; a quiet rerun pushes nothing (or, when
-//     a UTC day began in between, just its heartbeat) but hands a later
-//     last-run on through the Actions cache; after one server stops, a run
-//     pushes its changes and the deployed page shows them.
-//   - the same site.yml, broken in copies, fails the rehearsal and pushes
-//     and deploys nothing.
-//   - pr.yml, on a pull request holding the shipped site.toml, but for the
-//     steps that need the network (prSkips).
+// repoRoot is the repository, seen from this package's folder.
+const repoRoot = "../.."
+
+// TestWorkflowRehearsal runs site.yml for three hours against simulated
+// servers (hour 1 creates status-data, hour 2 restores hour 1's last-run
+// from the cache and pushes no change, hour 3 pushes a stopped server),
+// then broken copies of the workflows, each of which must fail, then pr.yml.
 func TestWorkflowRehearsal(t *testing.T) {
 	if os.Getenv("DEADYET_REHEARSAL") != "" {
-		t.Fatal("a rehearsed workflow step ran the tests again: skip that step in the rehearsal")
+		t.Fatal("a rehearsed step ran the tests again: skip it in the rehearsal")
+	}
+	for _, tool := range []string{"bash", "git", "make", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the rehearsal needs %s, as GitHub's runners have it: %v", tool, err)
+		}
 	}
 	r := newRunner(t)
-	src := newOrigin(t, r)
+	site, err := os.ReadFile(filepath.Join(repoRoot, ".github/workflows/site.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.rehearse(t, "127.0.30.1", string(site)); err != nil {
+		t.Fatal(err)
+	}
 
-	fleet, err := msntest.StartFleet("127.0.30.1", msntest.Ports{}, []msntest.Spec{
+	broken := []struct{ name, old, new, want string }{
+		{"a failing command in a script", "          make site RESULTS", "          false\n          make site RESULTS", "bash -e: exit status 1"},
+		{"a misspelt branch in the push", "HEAD:refs/heads/status-data", "HEAD:refs/heads/status-dat", "origin has no status-data"},
+		{"a misspelt branch in the fetch", "--depth=1 origin status-data", "--depth=1 origin status-dat", "couldn't find remote ref status-dat"},
+		{"a misspelt path in the upload", "path: results/${{ matrix.vantage.name }}.json", "path: results/${{ matrix.vantage.name }}.jsn", "no files at"},
+		{"a misspelt cache path", "path: data/last-run\n          key", "path: data/last-runs\n          key", "hour 2 restored no last-run"},
+		{"a push without contents: write", "contents: write", "contents: read", "no-credentials"},
+		{"a deploy without pages: write", "pages: write", "pages: read", "needs pages: write"},
+	}
+	for i, tt := range broken {
+		t.Run("site.yml broken/"+tt.name, func(t *testing.T) {
+			wf := strings.Replace(string(site), tt.old, tt.new, 1)
+			if wf == string(site) {
+				t.Fatalf("site.yml has no %q to break", tt.old)
+			}
+			err := r.rehearse(t, fmt.Sprintf("127.0.%d.1", 31+i), wf)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("the rehearsal of the broken copy: %v; want an error containing %q", err, tt.want)
+			}
+			t.Log(strings.SplitN(err.Error(), "\n", 2)[0])
+		})
+	}
+
+	t.Run("pr.yml", func(t *testing.T) {
+		pr, err := os.ReadFile(filepath.Join(repoRoot, ".github/workflows/pr.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.newOrigin(t, "")
+		for _, tt := range []struct{ name, old, new, want string }{
+			{"", "", "", ""},
+			{"a misspelt preview path", "path: public", "path: publik", "no files at"},
+		} {
+			run, err := r.run(strings.Replace(string(pr), tt.old, tt.new, 1), "pull_request", "refs/pull/1/merge")
+			switch {
+			case tt.want != "":
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: %v; want an error containing %q", tt.name, err, tt.want)
+				}
+			case err != nil:
+				t.Fatal(err)
+			default:
+				page, err := os.ReadFile(filepath.Join(run.artifacts, "site-preview", "index.html"))
+				if err != nil || !strings.Contains(string(page), "65.52.108.75") {
+					t.Errorf("the preview does not show the shipped site.toml's servers (%v)", err)
+				}
+			}
+		}
+	})
+}
+
+// rehearse runs the site workflow wf for three hours on a new origin whose
+// site.toml names a simulated fleet at base, and returns the first failure.
+func (r *runner) rehearse(t *testing.T, base, wf string) error {
+	fleet, err := msntest.StartFleet(base, msntest.Ports{}, []msntest.Spec{
 		{Group: "bn2", Main: true, Behavior: msntest.Behavior{Kind: msntest.Dispatch, Versions: msntest.DefaultVersions}},
 		{Group: "bn2", Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions}}, // stops before hour 3
 		{Group: "bn2", Behavior: msntest.Behavior{Kind: msntest.NS}},                                    // refuses every version
@@ -49,237 +112,79 @@ func TestWorkflowRehearsal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fleet.Close() })
+	defer fleet.Close()
 	stopping := fleet.Servers[1]
-	commitFile(t, r, src, "site.toml", rehearsalConfig(fleet), "site.toml: simulated servers on loopback, as a fork would have its own")
-	r.mustGit(t, src, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-	r.build(t, "refs/heads/main")
-
-	siteYML := filepath.Join(workflowDir, "site.yml")
-	hourly := ghEvent{name: "schedule", ref: "refs/heads/main"}
-	history := func(t *testing.T) string {
-		t.Helper()
-		return r.mustGit(t, r.origin, "show", "refs/heads/status-data:history.jsonl")
+	r.newOrigin(t, rehearsalConfig(fleet))
+	history := func() string {
+		h, _ := r.git(r.origin, "show", "status-data:history.jsonl")
+		return h
 	}
 
-	var hist1, hist2 string
-	var lastRun1 time.Time
-	steps := []struct {
-		name string
-		f    func(t *testing.T)
-	}{
-		{"site.yml hour 1 creates status-data", func(t *testing.T) {
-			if _, err := r.git(r.origin, "rev-parse", "--verify", "refs/heads/status-data"); err == nil {
-				t.Fatal("status-data exists before the first run")
-			}
-			run := runOK(t, r, siteYML, hourly, runOptions{})
-			if !strings.Contains(run.log.String(), "No status-data branch yet") {
-				t.Error("the first run did not start an empty history")
-			}
-			hist1 = history(t)
-			for _, s := range fleet.Servers {
-				if !strings.Contains(hist1, `"address":"`+s.Addr+`"`) {
-					t.Errorf("the pushed history.jsonl has no line for %s:\n%s", s.Addr, hist1)
-				}
-			}
-			if msg := r.mustGit(t, r.origin, "log", "-1", "--format=%s", "status-data"); msg != fmt.Sprintf("history: run %d", run.id) {
-				t.Errorf("status-data's commit says %q", msg)
-			}
-			lastRun1 = cachedLastRun(t, r, run)
-			page := deployedPage(t, run)
-			if !strings.Contains(page, stopping.Addr) {
-				t.Errorf("the deployed page does not name %s", stopping.Addr)
-			}
-			if rows := stoppedRows(page, stopping.Addr); len(rows) > 0 {
-				t.Errorf("the page shows %s refused before it stopped: %q", stopping.Addr, rows)
-			}
-		}},
-		{"site.yml hour 2 a quiet run pushes nothing", func(t *testing.T) {
-			before := r.refs(t)
-			run := runOK(t, r, siteYML, hourly, runOptions{})
-			deployedPage(t, run)
-			// The quiet run restored hour 1's last-run and saved its own,
-			// later one: the guard against older runs holds with nothing
-			// pushed.
-			if want := fmt.Sprintf("Cache restored from key: last-run-%d-1", run.id-1); !strings.Contains(run.log.String(), want) {
-				t.Errorf("the quiet run did not say %q", want)
-			}
-			if lastRun2 := cachedLastRun(t, r, run); !lastRun2.After(lastRun1) {
-				t.Errorf("hour 2 cached last-run %v, want later than hour 1's %v", lastRun2, lastRun1)
-			}
-			if after := r.refs(t); after == before {
-				if !strings.Contains(run.log.String(), "The history did not change.") {
-					t.Error(`the quiet run did not say "The history did not change."`)
-				}
-				hist2 = hist1
-				return
-			}
-			// A UTC day began between the runs: its heartbeat, and only
-			// that, is pushed.
-			hist2 = history(t)
-			added := addedLines(t, hist1, hist2)
-			if len(added) != 1 || !added[0].Heartbeat || added[0].T[:10] == lastLine(t, hist1).T[:10] {
-				t.Fatalf("the quiet run pushed %+v, want nothing (or one heartbeat of a new day)", added)
-			}
-			t.Logf("a UTC day began between hour 1 and hour 2: the run pushed its heartbeat %+v", added[0])
-		}},
-		{"site.yml hour 3 a stopped server is pushed and shown", func(t *testing.T) {
-			if err := stopping.Close(); err != nil {
-				t.Fatal(err)
-			}
-			run := runOK(t, r, siteYML, hourly, runOptions{})
-			hist3 := history(t)
-			refused := map[string]bool{}
-			for _, l := range addedLines(t, hist2, hist3) {
-				switch {
-				case l.Heartbeat:
-				case l.Address == stopping.Addr && l.From == "up" && l.To == "refused":
-					refused[l.Check] = true
-				default:
-					t.Errorf("hour 3 pushed an unexpected change: %+v", l)
-				}
-			}
-			if len(refused) != 3 {
-				t.Errorf("hour 3 pushed %s up → refused for %v, want tcp443, msnp18 and msnp21:\n%s", stopping.Addr, refused, hist3)
-			}
-			rows := stoppedRows(deployedPage(t, run), stopping.Addr)
-			if len(rows) != 3 {
-				t.Errorf("the page's recent changes show %d rows of %s up → refused, want 3: %q", len(rows), stopping.Addr, rows)
-			}
-		}},
-	}
-	for _, s := range steps {
-		if !t.Run(s.name, s.f) {
-			t.Fatalf("%s failed: the later hours would be meaningless", s.name)
-		}
-	}
-
-	t.Run("site.yml broken copies fail", func(t *testing.T) {
-		tests := []struct {
-			name, job, before, step, want string
-		}{
-			{"a step that fails", "site", "Save the history",
-				"name: Broken on purpose\nrun: 'false'", `step "Broken on purpose"`},
-			{"deadyet run before it is built", "probe", "Probe",
-				"run: bin/deadyet --help", "bin/deadyet: No such file or directory"},
-			// The rest break the first job, so that they fail soon.
-			{"a failing command in a script (bash -e)", "vantages", "",
-				"name: Half broken\nrun: |\n  false\n  echo not reached", `step "Half broken"`},
-			{"a push from a job without credentials", "vantages", "Read .github/vantage.json",
-				"run: git push origin HEAD:refs/heads/elsewhere", "no-push-credentials' does not appear to be a git repository"},
-			{"an action without a stand-in", "vantages", "",
-				"uses: actions/cache@v4\nwith:\n  path: x\n  key: y", `uses "actions/cache@v4": no local stand-in`},
-			{"an action option the stand-in does not know", "vantages", "",
-				"uses: actions/checkout@v6\nwith:\n  submodules: true", `with submodules: the stand-in does not know it`},
-			{"a context that is not set", "vantages", "",
-				"run: echo ${{ secrets.TOKEN }}", "secrets is not set"},
-			{"an output nobody set", "vantages", "",
-				"run: echo ${{ steps.read.outputs.list }}", "steps.read is not set"},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				broken := brokenCopy(t, siteYML, tt.job, tt.before, tt.step)
-				before := r.refs(t)
-				run, err := r.run(broken, hourly, runOptions{})
-				if err == nil || !strings.Contains(err.Error(), tt.want) {
-					t.Fatalf("the rehearsal of the broken copy: error %v, want one containing %q", err, tt.want)
-				}
-				if strings.Contains(run.log.String(), "not reached") {
-					t.Error("bash went on after a failing command")
-				}
-				if after := r.refs(t); after != before {
-					t.Errorf("the broken run pushed:\nbefore %s\nafter  %s", before, after)
-				}
-				if run.deployed != "" {
-					t.Error("the broken run deployed")
-				}
-			})
-		}
-	})
-
-	t.Run("pr.yml", func(t *testing.T) {
-		prSkips := map[string]string{
-			"Test (installs vnu-jar with sudo; the runner has Chrome and Java)": "make test runs this test itself, and its browser step installs what is missing from the network",
-			"Lint (staticcheck, actionlint)":                                    "go run tool@version fetches staticcheck and actionlint from the Go module proxy",
-		}
-		pr := ghEvent{name: "pull_request", ref: "refs/pull/1/merge"}
-		run := runOK(t, r, filepath.Join(workflowDir, "pr.yml"), pr, runOptions{skip: prSkips, noProbe: true})
-		page, err := os.ReadFile(filepath.Join(run.artifacts, "site-preview", "index.html"))
-		if err != nil {
-			t.Fatalf("no preview: %v", err)
-		}
-		if !bytes.Contains(page, []byte("65.52.108.75")) {
-			t.Error("the preview does not show the shipped site.toml's servers")
-		}
-	})
-}
-
-// runOK runs a workflow and fails the test, with the run's log, when the
-// run fails.
-func runOK(t *testing.T, r *ghRunner, wf string, ev ghEvent, opts runOptions) *ghRun {
-	t.Helper()
-	run, err := r.run(wf, ev, opts)
+	run1, err := r.run(wf, "schedule", "refs/heads/main")
 	if err != nil {
-		log := ""
-		if run != nil {
-			log = tail(run.log.String(), 60)
-		}
-		t.Fatalf("%v\n\nthe run's log, its end:\n%s", err, log)
+		return fmt.Errorf("hour 1: %w", err)
 	}
-	return run
-}
+	hist1 := history()
+	if hist1 == "" {
+		return errors.New("hour 1: origin has no status-data with a history.jsonl")
+	}
+	for _, s := range fleet.Servers {
+		if !strings.Contains(hist1, `"address":"`+s.Addr+`"`) {
+			return fmt.Errorf("hour 1: the history has no line for %s:\n%s", s.Addr, hist1)
+		}
+	}
+	if err := deployed(run1, stopping.Addr); err != nil {
+		return fmt.Errorf("hour 1: %w", err)
+	}
 
-// newOrigin makes the origin: the repository's files as they are on disk
-// (tracked and new, not ignored), committed on main and as the merge
-// commit of pull request 1. It returns the folder the commit was made in.
-func newOrigin(t *testing.T, r *ghRunner) string {
-	t.Helper()
-	list, err := exec.Command("git", "-C", repoRoot, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	run2, err := r.run(wf, "schedule", "refs/heads/main")
 	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
+		return fmt.Errorf("hour 2: %w", err)
 	}
-	src := filepath.Join(r.dir, "src")
-	for _, f := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
-		from := filepath.Join(repoRoot, filepath.FromSlash(f))
-		if fi, err := os.Lstat(from); err != nil || !fi.Mode().IsRegular() {
-			continue // deleted, or not a file
-		}
-		if err := copyFile(from, filepath.Join(src, filepath.FromSlash(f))); err != nil {
-			t.Fatal(err)
-		}
+	if want := fmt.Sprintf("last-run-%d-1", run1.id); run2.restored != want {
+		return fmt.Errorf("hour 2 restored no last-run of hour 1 (key %q), got %q", want, run2.restored)
 	}
-	r.mustGit(t, r.dir, "init", "--quiet", "--bare", "--initial-branch=main", r.origin)
-	r.mustGit(t, src, "init", "--quiet", "--initial-branch=main")
-	r.mustGit(t, src, "add", "-A")
-	r.mustGit(t, src, "commit", "--quiet", "-m", "the repository as tested")
-	r.mustGit(t, src, "remote", "add", "origin", r.origin)
-	r.mustGit(t, src, "push", "--quiet", "origin", "HEAD:refs/heads/main", "HEAD:refs/pull/1/merge")
-	return src
-}
+	hist2 := history()
+	added, ok := strings.CutPrefix(hist2, hist1)
+	if !ok || strings.Count(added, `"heartbeat":true`) != strings.Count(added, "\n") {
+		return fmt.Errorf("hour 2, a quiet run, pushed more than a new day's heartbeat:\n%s", added)
+	}
 
-func commitFile(t *testing.T, r *ghRunner, src, name, content, msg string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o644); err != nil {
+	if err := stopping.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r.mustGit(t, src, "commit", "--quiet", "-am", msg)
+	run3, err := r.run(wf, "schedule", "refs/heads/main")
+	if err != nil {
+		return fmt.Errorf("hour 3: %w", err)
+	}
+	added, _ = strings.CutPrefix(history(), hist2)
+	if n := strings.Count(added, `"address":"`+stopping.Addr+`","check"`); n != 3 || !strings.Contains(added, `"to":"refused"`) {
+		return fmt.Errorf("hour 3 pushed %d changes of %s, want its 3 cells up → refused:\n%s", n, stopping.Addr, added)
+	}
+	return deployed(run3, stopping.Addr)
 }
 
-// rehearsalConfig is a site.toml for the fleet: small timeouts, one
-// attempt (a stopped server refuses at once), every transport.
+// deployed checks that the run deployed a page that names addr.
+func deployed(run *ghRun, addr string) error {
+	page, err := os.ReadFile(filepath.Join(run.deployed, "index.html"))
+	if run.deployed == "" || err != nil || !strings.Contains(string(page), addr) {
+		return fmt.Errorf("no page naming %s was deployed (%v)", addr, err)
+	}
+	return nil
+}
+
+// rehearsalConfig is a site.toml for the fleet: short timeouts, one
+// attempt (a stopped server refuses at once), direct and via HTTPS.
 func rehearsalConfig(f *msntest.Fleet) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `# The rehearsal's site.toml: simulated servers on loopback.
-title = "Is MSN dead yet? (rehearsal)"
+	fmt.Fprintf(&b, `title = "Is MSN dead yet? (rehearsal)"
 url = "https://example.github.io/deadyet/"
 
 [probe]
 timeout = "500ms"
 attempts = 1
-concurrency = 8
 
 [checks.tcp443]
-label = ":443"
 kind = "tcp"
 port = %d
 
@@ -307,179 +212,437 @@ servers = [
 	return b.String()
 }
 
-// histLine is a line of history.jsonl, as README.md describes it.
-type histLine struct {
-	T         string `json:"t"`
-	Heartbeat bool   `json:"heartbeat"`
-	Group     string `json:"group"`
-	Address   string `json:"address"`
-	Check     string `json:"check"`
-	From      string `json:"from"`
-	To        string `json:"to"`
-	Detail    string `json:"detail"`
+// runner is GitHub and its hosted runner: a bare origin, one workspace
+// (the same path for every job, as on GitHub) and the Actions cache.
+type runner struct {
+	dir, origin, work string
+	env               []string
+	runs              int
+	cache             map[string]string // key → the folder holding what was saved
+	cacheKeys         []string          // oldest first
 }
 
-func parseHistLine(t *testing.T, l string) histLine {
-	t.Helper()
-	var h histLine
-	if err := json.Unmarshal([]byte(l), &h); err != nil || len(h.T) < 10 {
-		t.Fatalf("history line %q: %v", l, err)
-	}
-	return h
+// ghRun is one run of a workflow.
+type ghRun struct {
+	id        int
+	artifacts string // a folder per artifact
+	restored  string // the cache key actions/cache/restore found
+	deployed  string // the folder actions/deploy-pages deployed
+	log       strings.Builder
 }
 
-// addedLines are the lines new has after old, which it must begin with:
-// the history only grows.
-func addedLines(t *testing.T, old, new string) []histLine {
-	t.Helper()
-	rest, ok := strings.CutPrefix(new, old)
-	if !ok {
-		t.Fatalf("the history was rewritten, not appended to:\nbefore:\n%s\nafter:\n%s", old, new)
+// newRunner finds Go and builds deadyet once; a go shim on the steps' PATH
+// copies that build where "go build -o FILE ./cmd/deadyet" is to write a
+// missing FILE, and the real go build then finds it up to date: linking
+// anew in every job would take seconds.
+func newRunner(t *testing.T) *runner {
+	dir := t.TempDir()
+	r := &runner{dir: dir, work: filepath.Join(dir, "work", "deadyet")}
+	out, err := exec.Command("go", "env", "-json", "GOROOT", "GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS").Output()
+	var goEnv map[string]string
+	if err == nil {
+		err = json.Unmarshal(out, &goEnv)
 	}
-	var out []histLine
-	for _, l := range strings.Split(strings.TrimSpace(rest), "\n") {
-		if l != "" {
-			out = append(out, parseHistLine(t, l))
-		}
-	}
-	return out
-}
-
-func lastLine(t *testing.T, hist string) histLine {
-	t.Helper()
-	lines := strings.Split(strings.TrimSpace(hist), "\n")
-	return parseHistLine(t, lines[len(lines)-1])
-}
-
-// cachedLastRun is the time in the last-run the run saved in the Actions
-// cache, under the key of its run.
-func cachedLastRun(t *testing.T, r *ghRunner, run *ghRun) time.Time {
-	t.Helper()
-	key := fmt.Sprintf("last-run-%d-1", run.id)
-	i := slices.IndexFunc(r.caches, func(c cacheEntry) bool { return c.key == key })
-	if i < 0 {
-		t.Fatalf("the run saved no cache entry %q (entries: %+v)", key, r.caches)
-	}
-	data, err := os.ReadFile(filepath.Join(r.caches[i].dir, "data", history.LastRunFile))
 	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	bin, tools := filepath.Join(dir, "deadyet"), filepath.Join(dir, "tools")
+	shim := fmt.Sprintf("#!/bin/bash\nif [ $# = 4 ] && [ \"$1 $2 $4\" = 'build -o ./cmd/deadyet' ] && [ ! -e \"$3\" ]; then\n\tmkdir -p \"$(dirname \"$3\")\" && cp %q \"$3\"\nfi\nexec %q \"$@\"\n",
+		bin, filepath.Join(goEnv["GOROOT"], "bin", "go"))
+	if err := os.MkdirAll(tools, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	when, err := time.Parse(time.RFC3339, strings.TrimSpace(string(data)))
-	if err != nil {
-		t.Fatalf("cached last-run %q: %v", data, err)
+	if err := os.WriteFile(filepath.Join(tools, "go"), []byte(shim), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	return when
+	r.env = []string{
+		"PATH=" + tools + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"HOME=" + filepath.Join(dir, "home"), "LANG=C.UTF-8", "CI=true", "GITHUB_ACTIONS=true",
+		"GOCACHE=" + goEnv["GOCACHE"], "GOMODCACHE=" + goEnv["GOMODCACHE"], "GOPATH=" + goEnv["GOPATH"], "GOFLAGS=" + goEnv["GOFLAGS"],
+		"GOENV=off", "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local", // offline, with this machine's caches
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "DEADYET_REHEARSAL=1",
+	}
+	r.newOrigin(t, "")
+	if _, err := r.git(dir, "clone", "--quiet", "--branch", "main", "file://"+r.origin, r.work); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", bin, "./cmd/deadyet")
+	build.Dir, build.Env = r.work, r.env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return r
 }
 
-// deployedPage is the index.html the run deployed.
-func deployedPage(t *testing.T, run *ghRun) string {
+// newOrigin makes a new origin and empties the cache. Its main holds the
+// repository's files as they are on disk (tracked and new), with siteTOML
+// as site.toml unless empty; refs/pull/1/merge holds them unchanged.
+func (r *runner) newOrigin(t *testing.T, siteTOML string) {
 	t.Helper()
-	if run.deployed == "" {
-		t.Fatal("the run deployed nothing")
-	}
-	page, err := os.ReadFile(filepath.Join(run.deployed, "index.html"))
+	list, err := exec.Command("git", "-C", repoRoot, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("git ls-files: %v", err)
 	}
-	return string(page)
-}
-
-var (
-	tagRE     = regexp.MustCompile(`<[^>]*>`)
-	refusedRE = regexp.MustCompile(`\bup (→ )?to refused\b`)
-)
-
-// stoppedRows are the rows of the page's "Recent changes" table, as text,
-// that show addr going from up to refused.
-func stoppedRows(page, addr string) []string {
-	i := strings.Index(page, `<table class="changes">`)
-	if i < 0 {
-		return nil
-	}
-	table, _, _ := strings.Cut(page[i:], "</table>")
-	var out []string
-	for _, row := range strings.Split(table, "<tr>")[1:] {
-		row = strings.ReplaceAll(row, "<wbr>", "") // line-break hints inside an address
-		text := strings.Join(strings.Fields(tagRE.ReplaceAllString(row, " ")), " ")
-		if strings.Contains(text, addr) && refusedRE.MatchString(text) {
-			out = append(out, text)
-		}
-	}
-	return out
-}
-
-// brokenCopy writes a copy of the workflow at wf with step (YAML) added to
-// job, before the step titled before ("": first), and returns its path.
-func brokenCopy(t *testing.T, wf, job, before, step string) string {
-	t.Helper()
-	data, err := os.ReadFile(wf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, add yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal([]byte(step), &add); err != nil {
-		t.Fatal(err)
-	}
-	steps := mapValue(mapValue(mapValue(docRoot(&root), "jobs"), job), "steps")
-	if steps == nil {
-		t.Fatalf("%s has no job %s with steps", wf, job)
-	}
-	at := -1
-	for i, s := range steps.Content {
-		if name := mapValue(s, "name"); before == "" || name != nil && name.Value == before {
-			at = i
-			break
-		}
-	}
-	if at < 0 {
-		t.Fatalf("%s: job %s has no step %q", wf, job, before)
-	}
-	steps.Content = append(steps.Content[:at], append([]*yaml.Node{docRoot(&add)}, steps.Content[at:]...)...)
-	out, err := yaml.Marshal(&root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), filepath.Base(wf))
-	if err := os.WriteFile(p, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// TestWorkflowFileCommands pins the reader of GITHUB_OUTPUT and
-// GITHUB_ENV files.
-func TestWorkflowFileCommands(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     map[string]string
-		err      string
-	}{
-		{"lines", "a=1\nlist=[{\"x\":\"=\"}]\n\n", map[string]string{"a": "1", "list": `[{"x":"="}]`}, ""},
-		{"a block", "a<<EOF\none\ntwo\nEOF\nb=2\n", map[string]string{"a": "one\ntwo", "b": "2"}, ""},
-		{"the last value wins", "a=1\na=2\n", map[string]string{"a": "2"}, ""},
-		{"an empty file", "", map[string]string{}, ""},
-		{"no =", "a\n", nil, `line 1: "a": want NAME=value or NAME<<DELIMITER`},
-		{"an open block", "a<<EOF\none\n", nil, "a: no closing EOF"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := filepath.Join(t.TempDir(), "out")
-			if err := os.WriteFile(f, []byte(tt.in), 0o644); err != nil {
+	src := t.TempDir()
+	for _, f := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
+		if fi, err := os.Lstat(filepath.Join(repoRoot, f)); err == nil && fi.Mode().IsRegular() {
+			if err := copyPath(filepath.Join(repoRoot, f), filepath.Join(src, f)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := fileCommands(f)
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err {
-					t.Fatalf("error %v, want %q", err, tt.err)
-				}
-				return
-			}
-			if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
-		})
+		}
 	}
+	r.origin, r.cache, r.cacheKeys = filepath.Join(t.TempDir(), "deadyet.git"), map[string]string{}, nil
+	for i, s := range [][]string{
+		{"init", "--quiet", "--bare", r.origin},
+		{"-C", src, "init", "--quiet"},
+		{"-C", src, "add", "-A"},
+		{"-C", src, "commit", "--quiet", "-m", "as tested"},
+		{"-C", src, "push", "--quiet", r.origin, "HEAD:refs/heads/main", "HEAD:refs/pull/1/merge"},
+		{"-C", src, "commit", "--quiet", "-am", "simulated servers"},
+		{"-C", src, "push", "--quiet", r.origin, "HEAD:refs/heads/main"},
+	} {
+		if i == 5 && siteTOML == "" {
+			break
+		}
+		if i == 5 {
+			if err := os.WriteFile(filepath.Join(src, "site.toml"), []byte(siteTOML), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := r.git(r.dir, s...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// git runs git in dir and returns its output, trimmed.
+func (r *runner) git(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(slices.Clip(r.env), "GIT_AUTHOR_NAME=r", "GIT_AUTHOR_EMAIL=r@example.com", "GIT_COMMITTER_NAME=r", "GIT_COMMITTER_EMAIL=r@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// The workflow, as far as the runner reads it.
+type (
+	wfFile struct {
+		Permissions map[string]string
+		Jobs        map[string]*wfJob
+	}
+	wfJob struct {
+		Needs       string
+		Permissions map[string]string
+		Strategy    struct{ Matrix map[string]string }
+		Outputs     map[string]string
+		Steps       []wfStep
+	}
+	wfStep struct {
+		ID, Name, Uses, Run string
+		With, Env           map[string]string
+		Dir                 string `yaml:"working-directory"`
+	}
+)
+
+// prSkips are the steps of pr.yml the rehearsal does not run.
+var prSkips = map[string]string{
+	"Test (installs vnu-jar with sudo; the runner has Chrome and Java)": "make test runs this test itself",
+	"Lint (staticcheck, actionlint)":                                    "it fetches the linters from the network",
+}
+
+// probeRE finds a step that probes the checked-out site.toml: refused in
+// pull requests, whose site.toml lists public addresses.
+var probeRE = regexp.MustCompile(`\bmake\b.*\b(probe|site)\b|deadyet\s+(probe|build)\b`)
+
+// run runs the workflow text wf for an event on ref, its jobs after those
+// they need. The run is returned with an error too, for its log.
+func (r *runner) run(wf, event, ref string) (*ghRun, error) {
+	var w wfFile
+	if err := yaml.Unmarshal([]byte(wf), &w); err != nil {
+		return nil, err
+	}
+	r.runs++
+	run := &ghRun{id: 9000 + r.runs, artifacts: filepath.Join(r.dir, "runs", strconv.Itoa(r.runs))}
+	gh := map[string]any{"run_id": strconv.Itoa(run.id), "run_attempt": "1", "event_name": event, "ref": ref}
+	needs := map[string]any{}
+	skipped := 0
+	for len(needs) < len(w.Jobs) {
+		ready := ""
+		for _, id := range sortedKeys(w.Jobs) {
+			if _, done := needs[id]; !done && (w.Jobs[id].Needs == "" || needs[w.Jobs[id].Needs] != nil) {
+				ready = id
+				break
+			}
+		}
+		job := w.Jobs[ready]
+		if job == nil {
+			return run, errors.New("no job can run: their needs name no job or make a cycle")
+		}
+		perms := job.Permissions
+		if perms == nil {
+			perms = w.Permissions
+		}
+		ctx := ctxMap{"github": gh, "needs": needs, "matrix": map[string]any{}}
+		matrix := []map[string]any{{}}
+		if len(job.Strategy.Matrix) > 1 {
+			return run, fmt.Errorf("job %s: a matrix of more than one key: teach rehearsal_test.go", ready)
+		}
+		for k, expr := range job.Strategy.Matrix {
+			v, err := ctx.value(expr)
+			list, ok := v.([]any)
+			if err != nil || !ok || len(list) == 0 {
+				return run, fmt.Errorf("job %s: matrix %s: %v, want a list (%v)", ready, k, v, err)
+			}
+			matrix = nil
+			for _, x := range list {
+				matrix = append(matrix, map[string]any{k: x})
+			}
+		}
+		outputs := map[string]any{}
+		for _, m := range matrix {
+			steps := map[string]any{}
+			ctx := ctxMap{"github": gh, "needs": needs, "matrix": m, "steps": steps}
+			fmt.Fprintf(&run.log, "=== job %s %v\n", ready, m)
+			if err := os.RemoveAll(r.work); err != nil {
+				return run, err
+			}
+			if err := os.MkdirAll(r.work, 0o755); err != nil {
+				return run, err
+			}
+			for _, s := range job.Steps {
+				if event == "pull_request" && prSkips[s.Name] != "" {
+					skipped++
+					continue
+				}
+				out, err := r.step(run, ctx, perms, s, ref)
+				if err != nil {
+					return run, fmt.Errorf("job %s, step %q: %w\n%s", ready, cmp.Or(s.Name, s.Uses, s.Run), err, run.log.String()[max(0, run.log.Len()-3000):])
+				}
+				if s.ID != "" {
+					steps[s.ID] = map[string]any{"outputs": out}
+				}
+			}
+			for k, v := range job.Outputs {
+				if outputs[k], _ = ctx.value(v); outputs[k] == nil {
+					return run, fmt.Errorf("job %s: output %s: %s is not set", ready, k, v)
+				}
+			}
+		}
+		needs[ready] = map[string]any{"outputs": outputs}
+	}
+	if event == "pull_request" && skipped != len(prSkips) {
+		return run, fmt.Errorf("skipped %d steps of %d in prSkips: was one renamed?", skipped, len(prSkips))
+	}
+	return run, nil
+}
+
+// step runs one step and returns its outputs: what a run: step wrote to
+// GITHUB_OUTPUT (NAME=value lines), or its stand-in's.
+func (r *runner) step(run *ghRun, ctx ctxMap, perms map[string]string, s wfStep, ref string) (map[string]any, error) {
+	with := map[string]string{}
+	for k, v := range s.With {
+		var err error
+		if with[k], err = ctx.expand(v); err != nil {
+			return nil, err
+		}
+	}
+	if s.Uses != "" {
+		return r.action(run, perms, s.Uses, with, ref)
+	}
+	script, err := ctx.expand(s.Run)
+	if err != nil {
+		return nil, err
+	}
+	if ref == "refs/pull/1/merge" && probeRE.MatchString(script) {
+		return nil, fmt.Errorf("%q would probe the public addresses of the shipped site.toml", script)
+	}
+	temp := filepath.Join(r.dir, "temp")
+	outFile := filepath.Join(temp, "output")
+	if err := os.MkdirAll(temp, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(outFile, nil, 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("bash", "--noprofile", "--norc", "-e", "-c", script)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = filepath.Join(r.work, s.Dir), &run.log, &run.log
+	cmd.Env = append(slices.Clip(r.env), "GITHUB_OUTPUT="+outFile, "RUNNER_TEMP="+temp, "GITHUB_WORKSPACE="+r.work,
+		"GITHUB_RUN_ID="+strconv.Itoa(run.id), "GITHUB_REF="+ref)
+	for k, v := range s.Env {
+		v, err := ctx.expand(v)
+		if err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("bash -e: %w", err)
+	}
+	data, err := os.ReadFile(outFile)
+	out := map[string]any{}
+	for l := range strings.Lines(string(data)) {
+		k, v, ok := strings.Cut(strings.TrimSuffix(l, "\n"), "=")
+		if !ok {
+			return nil, fmt.Errorf("GITHUB_OUTPUT %q: want NAME=value", l)
+		}
+		out[k] = v
+	}
+	return out, err
+}
+
+// action runs the stand-in of the action uses. Each does what the
+// workflows need of it, in the workspace, and fails where GitHub would.
+func (r *runner) action(run *ghRun, perms map[string]string, uses string, with map[string]string, ref string) (map[string]any, error) {
+	name, _, _ := strings.Cut(uses, "@")
+	in := func(p string) string { return filepath.Join(r.work, p) }
+	switch name {
+	case "actions/checkout":
+		dir := in(with["path"])
+		cmds := [][]string{{"init", "--quiet", dir}, {"-C", dir, "remote", "add", "origin", "file://" + r.origin}}
+		if sparse := with["sparse-checkout"]; sparse != "" {
+			mode := map[string]string{"false": "--no-cone"}[with["sparse-checkout-cone-mode"]]
+			cmds = append(cmds, append([]string{"-C", dir, "sparse-checkout", "set", cmp.Or(mode, "--cone")}, strings.Fields(sparse)...))
+		}
+		cmds = append(cmds, []string{"-C", dir, "fetch", "--quiet", "--no-tags", "--depth=1", "origin", ref},
+			[]string{"-C", dir, "checkout", "--quiet", "--detach", "FETCH_HEAD"})
+		// GitHub takes a push only with the token it persists and "contents: write".
+		if with["persist-credentials"] == "false" || perms["contents"] != "write" {
+			cmds = append(cmds, []string{"-C", dir, "remote", "set-url", "--push", "origin", filepath.Join(r.dir, "no-credentials")})
+		}
+		for _, c := range cmds {
+			if _, err := r.git(r.dir, c...); err != nil {
+				return nil, err
+			}
+		}
+	case "actions/setup-go": // the go on the PATH
+	case "actions/upload-artifact", "actions/upload-pages-artifact":
+		src, dst := in(with["path"]), filepath.Join(run.artifacts, cmp.Or(with["name"], "github-pages"))
+		fi, err := os.Stat(src)
+		if err != nil || name == "actions/upload-pages-artifact" && !fileExists(filepath.Join(src, "index.html")) {
+			return nil, fmt.Errorf("no files at %q, or no index.html in a site (%v)", with["path"], err)
+		}
+		if !fi.IsDir() {
+			dst = filepath.Join(dst, fi.Name())
+		}
+		return nil, copyPath(src, dst)
+	case "actions/download-artifact":
+		entries, err := os.ReadDir(run.artifacts)
+		for _, e := range entries {
+			if ok, _ := path.Match(with["pattern"], e.Name()); ok && err == nil {
+				dst := in(with["path"])
+				if with["merge-multiple"] != "true" {
+					dst = filepath.Join(dst, e.Name())
+				}
+				err = copyPath(filepath.Join(run.artifacts, e.Name()), dst)
+			}
+		}
+		return nil, err
+	case "actions/cache/restore", "actions/cache/save":
+		// An entry is found by its key (or the newest whose key starts with
+		// a restore key) and its path, as GitHub's cache version hashes it.
+		p := filepath.Clean(with["path"])
+		if name == "actions/cache/save" {
+			if r.cache[with["key"]] == "" && fileExists(in(p)) {
+				r.cache[with["key"]] = filepath.Join(r.dir, "cache", strconv.Itoa(len(r.cacheKeys)))
+				r.cacheKeys = append(r.cacheKeys, with["key"])
+				return nil, copyPath(in(p), filepath.Join(r.cache[with["key"]], p))
+			}
+			return nil, nil
+		}
+		for i := len(r.cacheKeys) - 1; i >= 0; i-- {
+			k := r.cacheKeys[i]
+			if saved := filepath.Join(r.cache[k], p); (k == with["key"] || with["restore-keys"] != "" && strings.HasPrefix(k, with["restore-keys"])) && fileExists(saved) {
+				run.restored = k
+				return nil, copyPath(saved, in(p))
+			}
+		}
+	case "actions/deploy-pages":
+		if perms["pages"] != "write" || perms["id-token"] != "write" {
+			return nil, errors.New("deploy-pages needs pages: write and id-token: write")
+		}
+		run.deployed = filepath.Join(run.artifacts, "github-pages")
+		return map[string]any{"page_url": "https://example.github.io/deadyet/"}, nil
+	default:
+		return nil, fmt.Errorf("%s: no stand-in in rehearsal_test.go", uses)
+	}
+	return nil, nil
+}
+
+// ctxMap holds the contexts expressions read: github, needs, matrix, steps.
+type ctxMap map[string]any
+
+var exprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+
+// value is the value of s when it is one ${{ path }} or ${{ fromJSON(path) }},
+// else s expanded.
+func (c ctxMap) value(s string) (any, error) {
+	m := exprRE.FindStringSubmatch(s)
+	if m == nil || m[0] != s {
+		return c.expand(s)
+	}
+	p, fromJSON := strings.CutPrefix(m[1], "fromJSON(")
+	p = strings.TrimSuffix(p, ")")
+	var v any = map[string]any(c)
+	for _, k := range strings.Split(p, ".") {
+		obj, _ := v.(map[string]any)
+		if v = obj[k]; v == nil {
+			return nil, fmt.Errorf("%s: %s is not set", s, k)
+		}
+	}
+	if str, ok := v.(string); ok && fromJSON {
+		err := json.Unmarshal([]byte(str), &v)
+		return v, err
+	}
+	return v, nil
+}
+
+// expand replaces each ${{ … }} in s by its value, which must be a string.
+func (c ctxMap) expand(s string) (string, error) {
+	var err error
+	out := exprRE.ReplaceAllStringFunc(s, func(m string) string {
+		v, e := c.value(m)
+		str, ok := v.(string)
+		if e == nil && !ok {
+			e = fmt.Errorf("%s is %v, not a string", m, v)
+		}
+		err = cmp.Or(err, e)
+		return str
+	})
+	return out, err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// copyPath copies the file or folder src to dst, merging folders.
+func copyPath(src, dst string) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return os.CopyFS(dst, os.DirFS(src))
+	}
+	data, err := os.ReadFile(src)
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(dst), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(dst, data, fi.Mode().Perm())
+	}
+	return err
 }

@@ -34,38 +34,18 @@ func NewCmdRender(ios *IOStreams, runF func(context.Context, *RenderOptions) err
 	cmd := &cobra.Command{
 		Use:   "render --config FILE --results FILE [--history DIR] --news DIR --out DIR",
 		Short: "Render the site from a results.json, without probing",
-		Long: `Render reads site.toml, one or more results.json files (several are merged:
-a server is as alive as the best any vantage point saw) and the news folder,
-and writes the static site into --out: index.html, 404.html, status.json,
-feed.xml, badge.svg, style.css, pages.css and favicon.svg, a page per server
-(server/<group>/<address>/index.html), a page per day with news
-(day/YYYY-MM-DD/index.html) and archive/index.html.
+		Long: `Render reads site.toml, one or more results.json files (merged: a server is
+as alive as the best any vantage point saw) and the news folder, and writes the
+static site into --out. With --history the pages also show what earlier runs
+saw, as of the results' time; the history is only read ("deadyet build" records).
 
-With --history the pages also show what earlier runs saw (since when each
-cell is in its state, its uptime, a 90-day timeline per server on the index
-and a calendar of every day on its page, the recent changes, a page per day
-with a change), as of the time of the results. The history is only read, never
-written: "deadyet build" records runs in it.
-
-The site is written to a new folder next to --out, synced, and swapped with
---out in one step, so a failed or killed render leaves the previous site as it
-was. Since it replaces the
-whole folder, --out must be a new or empty folder or a site deadyet wrote,
-holding nothing else: a folder with other files in it (a CNAME, a .git), or
-the current folder, is refused with exit status 2. So is a symbolic link,
-which the new folder would replace: give the folder it points to.
-
-One run at a time writes a site: render locks the site folder (.NAME.lock next
-to it, .public.lock for public) while it writes. A second run waits for the
-first, up to --lock-wait, then gives up with exit status 1 and a line saying
-which run holds the lock.`,
-		Example: `  # the pull-request preview: a fixed results file, no probing
-  deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
-
-  # two vantage points merged, with the history the hourly job keeps
+The site is written beside --out and swapped in whole, so a failed or killed
+render leaves the previous site. --out must be a new or empty folder or a site
+deadyet wrote, and not a symbolic link: anything else is refused (exit 2).
+A second run that writes the same site waits for the first, up to --lock-wait,
+then exits 1 saying which run holds the lock.`,
+		Example: `  deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
   deadyet render --config site.toml --results eu.json --results us.json --history data --news news --out public
-
-  # try changes to the page's templates and style sheet
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -19,7 +19,8 @@ history), with one line per problem naming the file and line; 130 or 143
 stopped by SIGINT (Ctrl-C) or SIGTERM before writing anything. A run stops
 within a second of the signal; one that is already putting its output in
 place finishes that first, and a second signal stops it at once. serve exits 0
-on either signal: that is how it stops.`,
+on either signal: that is how it stops. A crash of the Go runtime exits 2 too,
+but prints "panic:" or "fatal error:" and a stack: bad input is one line.`,
 		Example: `  deadyet demo                                  # simulated servers on loopback → site
   deadyet check --config site.toml --news news  # validate, as a pull request does
   deadyet probe --config site.toml --out results.json`,

@@ -1,19 +1,19 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 )
 
 // ServeOptions are the inputs of "deadyet serve".
@@ -23,7 +23,19 @@ type ServeOptions struct {
 	Dir    string // the site folder
 	Addr   string // host:port to listen on
 	Public bool   // allow an address that is not loopback
+
+	limits serveLimits // zero: defaultServeLimits (tests shorten them)
 }
+
+// serveLimits bound what a client may hold: a slow or idle one is dropped
+// in seconds, and no more than conns connections are open at once (the
+// rest wait in the kernel's queue).
+type serveLimits struct {
+	header, read, write, idle time.Duration
+	conns                     int
+}
+
+var defaultServeLimits = serveLimits{header: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 10 * time.Second, conns: 64}
 
 // NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
 // serveRun (tests).
@@ -32,15 +44,10 @@ func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
 		Short: "Serve a rendered site on this machine, to look at it",
-		Long: `Serve serves the files of a rendered site over HTTP, as GitHub Pages does:
-a folder by its index.html, and 404.html with status 404 for paths that do not
-exist. Nothing outside --dir is served, not even through a symbolic link. It
-listens on a loopback address only, unless --public is given. It serves until
-interrupted (Ctrl-C or SIGTERM), then exits 0: that is how it stops.
-
-It serves --dir by its name: a site rendered into it while serve runs (build,
-render and demo swap the new site in whole) is served from the next request
-on, and each request sees the old site or the new one, never a mix.`,
+		Long: `Serve serves a rendered site over HTTP, as GitHub Pages does: a folder by its
+index.html, 404.html with status 404 for what is missing, nothing outside --dir.
+It listens on loopback only, unless --public, until interrupted, then exits 0.
+A site rendered into --dir while it runs is served from the next request on.`,
 		Example: `  deadyet serve --dir public
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
@@ -81,14 +88,16 @@ func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: siteHandler(opts.Dir), ReadHeaderTimeout: 10 * time.Second}
+	lim := cmp.Or(opts.limits, defaultServeLimits)
+	srv := &http.Server{Handler: siteHandler(opts.Dir),
+		ReadHeaderTimeout: lim.header, ReadTimeout: lim.read, WriteTimeout: lim.write, IdleTimeout: lim.idle}
 	addr := ln.Addr().String()
 	fmt.Fprintf(opts.IO.Out, "serving %s at http://%s/ (interrupt to stop)\n", filepath.Clean(opts.Dir), addr)
 	if ready != nil {
 		ready <- addr
 	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(netutil.LimitListener(ln, lim.conns)) }()
 	select {
 	case err := <-done:
 		return fmt.Errorf("serve: %w", err)
@@ -116,51 +125,31 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// siteHandler serves the site folder dir like GitHub Pages: files as they
-// are, folders by their index.html, and 404.html with status 404 for
-// anything missing.
-//
-// It opens dir by its path for every request, so that a site written into
-// it while serve runs (a new folder swapped in whole, as
-// render.WriteFiles does) is served from the next request on. A request reads
-// only from the folder it opened, its file opened once: it sees the old
-// site or the new one, never a mix. Through an os.Root, every file served is
-// inside the folder: a symbolic link out of it serves nothing.
+// siteHandler serves the site folder dir like GitHub Pages. It opens dir
+// anew for every request, so that a site swapped in is served from the next
+// one, and each request sees one site; through an os.Root, a symbolic link
+// out of dir serves nothing.
 func siteHandler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-cache")
 		root, err := os.OpenRoot(dir)
-		if err != nil {
-			// Where a swap takes two renames, the folder is missing
-			// between them, for an instant.
+		if err != nil { // between the two renames of a swap, for an instant
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "the site is not there (being replaced?); try again", http.StatusServiceUnavailable)
 			return
 		}
 		defer root.Close()
+		// http.FileServer would answer a missing file with its own 404 page
+		// and list a folder without index.html: those get 404.html here.
 		name := path.Clean("/" + r.URL.Path)[1:]
-		if name == "" {
-			name = "."
-		}
-		f, fi, err := openFile(root, name)
+		fi, err := root.Stat(cmp.Or(name, "."))
 		if err == nil && fi.IsDir() {
-			f.Close()
-			if !strings.HasSuffix(r.URL.Path, "/") {
-				u := *r.URL
-				u.Path += "/"
-				http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
-				return
-			}
-			f, fi, err = openFile(root, path.Join(name, "index.html"))
-			if err == nil && fi.IsDir() {
-				f.Close()
-				err = fs.ErrNotExist
-			}
+			fi, err = root.Stat(path.Join(name, "index.html"))
 		}
-		if err != nil {
-			page, rerr := root.ReadFile("404.html")
-			if rerr != nil {
+		if err != nil || fi.IsDir() {
+			page, err := root.ReadFile("404.html")
+			if err != nil {
 				http.NotFound(w, r)
 				return
 			}
@@ -169,21 +158,6 @@ func siteHandler(dir string) http.Handler {
 			w.Write(page)
 			return
 		}
-		defer f.Close()
-		http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
+		http.FileServerFS(root.FS()).ServeHTTP(w, r)
 	})
-}
-
-// openFile opens name in root, and stats what it opened.
-func openFile(root *os.Root, name string) (*os.File, fs.FileInfo, error) {
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, fi, nil
 }

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"deadyet/probe"
 )
@@ -170,4 +174,70 @@ func TestServeFollowsRebuild(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve ended with %v", err)
 	}
+}
+
+// TestServeDropsClients: serve closes a connection kept alive after its
+// request, and one that never sends a request, once its timeout passes;
+// with one connection allowed, a second client waits for the first.
+func TestServeDropsClients(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("the page"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := func(t *testing.T, lim serveLimits) string {
+		ctx, cancel := context.WithCancel(context.Background())
+		ready, done := make(chan string, 1), make(chan error, 1)
+		go func() {
+			done <- serve(ctx, &ServeOptions{IO: quiet, Dir: dir, Addr: "127.0.0.1:0", limits: lim}, ready)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+		return <-ready
+	}
+	dial := func(t *testing.T, addr string, request bool) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if request {
+			if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return c
+	}
+	// readAll reads until the server closes c, or fails the test after 30 s.
+	readAll := func(t *testing.T, c net.Conn) string {
+		c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		got, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatalf("the connection is still open after 30 s: %v (read %q)", err, got)
+		}
+		return string(got)
+	}
+	short := serveLimits{header: 200 * time.Millisecond, read: time.Second, write: time.Second, idle: 200 * time.Millisecond, conns: 8}
+	t.Run("idle keep-alive", func(t *testing.T) {
+		if got := readAll(t, dial(t, start(t, short), true)); !strings.HasSuffix(got, "\r\n\r\nthe page") {
+			t.Errorf("got %q, want one answer, then the connection closed", got)
+		}
+	})
+	t.Run("silent", func(t *testing.T) {
+		readAll(t, dial(t, start(t, short), false))
+	})
+	t.Run("one connection at a time", func(t *testing.T) {
+		one := serveLimits{header: time.Minute, read: time.Minute, write: time.Minute, idle: time.Minute, conns: 1}
+		addr := start(t, one)
+		first := dial(t, addr, false)
+		second := dial(t, addr, true)
+		second.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		if n, err := second.Read(make([]byte, 1)); n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("the second client was answered while the first held the one connection: %d, %v", n, err)
+		}
+		first.Close()
+		second.SetReadDeadline(time.Now().Add(30 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(second), nil)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("the second client, once the first left: %v, %v", resp, err)
+		}
+	})
 }

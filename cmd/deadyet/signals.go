@@ -38,12 +38,10 @@ func signalName(sig os.Signal) string {
 	return sig.String()
 }
 
-// withSignals returns a context that the first of stopSignals cancels,
-// with an *interrupted as its cause (signal.NotifyContext does not say
-// which signal came). A second signal means the run did not stop in time:
-// the process exits at once with the same status; every write being
-// atomic, that leaves the old files or the new ones. stop releases the
-// signals.
+// withSignals returns a context that the first of stopSignals cancels with
+// an *interrupted cause (signal.NotifyContext does not say which came). A
+// second signal exits at once with the same status: every write being
+// atomic, that leaves the old files or the new. stop releases the signals.
 func withSignals(parent context.Context) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	sigs := make(chan os.Signal, 2)

@@ -17,11 +17,9 @@ import (
 	"deadyet/render/news"
 )
 
-// A siteJob is the one path of the commands that write a site: render,
-// build and demo (which is a build). Every input is read and checked
-// before anything is written or probed, the locks are taken (lock.go), the
-// run's results come from a runSource, and the site is rendered and put in
-// place in one swap; a build then writes its history.
+// A siteJob is the one path of render, build and demo: every input checked
+// before anything is written or probed, the locks, the run from a
+// runSource, the site swapped in, then (a build) the history written.
 type siteJob struct {
 	ios     *IOStreams
 	command string // "deadyet build", for the lock files
@@ -51,11 +49,10 @@ type siteDone struct {
 	added   []history.Line   // to the history, when recording
 }
 
-// run runs the job, its run from src. Bad input (config, news, history,
-// results, templates, the site folder) is exit status 2, before anything
-// is written; a failed write is a failed run. When it fails or ctx ends
-// before the site is in place, nothing is written, the folders it made are
-// removed again, and the error is ctx's.
+// run runs the job, its run from src. Bad input is exit status 2, before
+// anything is written; a failed write is exit 1. When it fails or ctx ends
+// before the site is in place, nothing is written and the folders it made
+// are removed again.
 func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err error) {
 	if err := checkSiteOut(j.out); err != nil {
 		return nil, err
@@ -220,14 +217,10 @@ type siteInputs struct {
 	History *history.History // nil: no history shown
 }
 
-// writeSite renders the site and puts it in place of dir, atomically. The
-// templates and static files come from the given folders, or are the
-// embedded ones when those are "". With a history, the page shows it as of
-// the results' time (so the history should hold the run already). It
-// returns the view and the number of files written. A bad template is bad
-// input; a failed write is not. When ctx ends before the site is put in
-// place, nothing is written and the error is ctx's; once it is being put in
-// place, it is finished.
+// writeSite renders the site and swaps it in place of dir, with the
+// templates and static files of the folders given ("": embedded). It
+// returns the view and the number of files. A bad template is bad input.
+// ctx stops it until the swap begins, which then finishes.
 func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
 	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
 	if templatesDir != "" {
@@ -236,24 +229,18 @@ func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir 
 	if staticDir != "" {
 		ro.Static = os.DirFS(staticDir)
 	}
-	type site struct {
-		v     *render.View
-		files []render.File
-	}
-	rendered, err := aside(ctx, func() (site, error) {
-		v, files, err := render.Render(ro)
-		if err != nil {
-			return site{}, badInput(err)
-		}
-		return site{v, files}, nil
+	var files []render.File // set before aside returns, when it returns v
+	v, err := aside(ctx, func() (*render.View, error) {
+		v, f, err := render.Render(ro)
+		files = f
+		return v, badInput(err)
 	})
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, 0, err
-	}
-	v, files := rendered.v, rendered.files
 	if err := render.WriteFiles(dir, files); err != nil {
 		var sde *render.SiteDirError
 		if errors.As(err, &sde) {

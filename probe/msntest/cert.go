@@ -12,20 +12,14 @@ import (
 	"time"
 )
 
-// CertName is the subject (CN) of the HTTPS gateways' certificate: made in
-// code at first use, self-signed, ECDSA P-256 (cheap to make and to
-// handshake with).
+// CertName is the subject (CN) of the HTTPS gateways' self-signed certificate.
 const CertName = "msntest"
 
-// CertExpiry is when the gateways' certificate expires. It lies in the
-// future: Go's TLS client, the probe's, does not resume a session whose
-// certificate has expired, and resumption is what keeps a run of thousands
-// of HTTPS checks fast. [Behavior.ExpiredCert] gives the real gateways'
-// state instead.
+// CertExpiry is when the gateways' certificate expires: in the future, so
+// that Go's TLS client resumes sessions. See [Behavior.ExpiredCert].
 var CertExpiry = time.Date(2039, time.December, 31, 0, 0, 0, 0, time.UTC)
 
-// ExpiredCertExpiry is when the certificate of Behavior.ExpiredCert
-// expired: the day the last MSN servers went away.
+// ExpiredCertExpiry is when Behavior.ExpiredCert's certificate expired.
 var ExpiredCertExpiry = time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)
 
 var (
@@ -41,9 +35,8 @@ func serverTLS(b *Behavior) *tls.Config {
 	return validTLS()
 }
 
-// gatewayTLS makes a certificate that expires at notAfter, and a TLS 1.2
-// server around it, as the real gateways were (they predate TLS 1.3). With
-// TLS 1.2 a resumed session needs no key exchange at all.
+// gatewayTLS is a TLS 1.2 server, as the real gateways were, with an ECDSA
+// certificate that expires at notAfter.
 func gatewayTLS(notAfter time.Time) *tls.Config {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sync"
 )
 
 // Spec asks a fleet for Count servers that behave alike.
@@ -23,13 +22,9 @@ type Fleet struct {
 }
 
 // StartFleet starts the servers of specs, in order, on consecutive IPv4
-// loopback addresses from base (e.g. "127.0.2.1"; addresses ending in .0 or
-// .255 are skipped). Every server listens on the same ports: those given,
-// or, for a port of 0, the one the first server got. On any error the
-// servers already started are closed.
-//
-// Mind the file limit: every server holds a descriptor per port it listens
-// on (a Blackhole server two), and every open connection one more.
+// loopback addresses from base (skipping .0 and .255), all on the ports
+// given or, for 0, those the first server got. On an error it closes the
+// servers it started.
 func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 	addr, err := netip.ParseAddr(base)
 	if err != nil || !addr.Is4() || !addr.IsLoopback() {
@@ -59,8 +54,7 @@ func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 	return f, nil
 }
 
-// usable is a, or the next address after it that does not end in .0 or
-// .255.
+// usable is a, or the next address that does not end in .0 or .255.
 func usable(a netip.Addr) netip.Addr {
 	for a.IsValid() {
 		last := a.As4()[3]
@@ -94,16 +88,9 @@ func (f *Fleet) Group(g string) []*Server {
 
 // Close stops every server and waits for them all.
 func (f *Fleet) Close() error {
-	errs := make([]error, len(f.Servers))
-	var wg sync.WaitGroup
-	const workers = 8
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(f.Servers); i += workers {
-				errs[i] = f.Servers[i].Close()
-			}
-		})
+	var errs []error
+	for _, s := range f.Servers {
+		errs = append(errs, s.Close())
 	}
-	wg.Wait()
 	return errors.Join(errs...)
 }

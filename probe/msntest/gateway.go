@@ -2,6 +2,7 @@ package msntest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"html"
@@ -62,43 +63,50 @@ func (g *gatewaySessions) end(id string) {
 }
 
 // gatewayAnswer reads one request on a gateway port (TLS is done) and
-// answers it; keep is false when the server closes the connection after
-// the answer.
+// answers it; keep is false when the server closes the connection after.
 func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
-	req, err := readGatewayRequest(br)
+	req, err := http.ReadRequest(br)
 	if err != nil {
 		if !errors.Is(err, io.EOF) && !isTimeout(err) {
-			// As web servers do, say so: this is how a TLS client
-			// learns that the port speaks plain HTTP.
-			return httpAnswer(400, "Bad Request", "", "text/plain", "bad request\n", false), false, nil
+			// As web servers do: this is how a TLS client learns that the
+			// port speaks plain HTTP.
+			return httpAnswer(400, "", "text/plain", "bad request\n", false), false, nil
 		}
 		return nil, false, err
 	}
-	answer, keep = s.gatewayReply(req)
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxRequestBody))
+	if err != nil {
+		return nil, false, err
+	}
+	answer, keep = s.gatewayReply(req, string(body))
 	return answer, keep && !s.Behavior.QuietClose, nil
 }
 
+// maxRequestBody bounds the body of a gateway request a server reads.
+const maxRequestBody = 64 << 10
+
 // gatewayReply is the whole HTTP answer to one gateway request, and
 // whether the connection stays open after it.
-func (s *Server) gatewayReply(req gatewayRequest) ([]byte, bool) {
-	if req.method != http.MethodPost || req.path != "/gateway/gateway.dll" {
-		return httpAnswer(404, "Not Found", "", "text/plain", "not found\n", false), false
+func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
+	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
+		return httpAnswer(404, "", "text/plain", "not found\n", false), false
 	}
+	q := req.URL.Query()
 	var id string
 	var gs *gatewaySession
 	switch {
-	case req.action == "open":
+	case q.Get("Action") == "open":
 		id, gs = s.sessions.open(s)
-	case req.sessionID != "":
-		id = req.sessionID
+	case q.Get("SessionID") != "":
+		id = q.Get("SessionID")
 		gs = s.sessions.get(id)
 	}
 	if gs == nil {
-		return httpAnswer(400, "Bad Request", "", "text/plain", "no such session\n", false), false
+		return httpAnswer(400, "", "text/plain", "no such session\n", false), false
 	}
 	gs.mu.Lock()
 	defer gs.mu.Unlock()
-	for line := range strings.SplitSeq(string(req.body), "\r\n") {
+	for line := range strings.SplitSeq(body, "\r\n") {
 		if line == "" || gs.ended {
 			continue
 		}
@@ -111,7 +119,7 @@ func (s *Server) gatewayReply(req gatewayRequest) ([]byte, bool) {
 		gs.ended = gs.ended || hangUp
 	}
 	out := ""
-	if !s.Behavior.PollFirst || req.action == "poll" {
+	if !s.Behavior.PollFirst || q.Get("Action") == "poll" {
 		out = gs.pending.String()
 		gs.pending.Reset()
 	}
@@ -125,32 +133,20 @@ func (s *Server) gatewayReply(req gatewayRequest) ([]byte, bool) {
 	if s.Behavior.GatewayStatus != 0 {
 		code = s.Behavior.GatewayStatus
 	}
-	return httpAnswer(code, http.StatusText(code), hdr, "application/x-msn-messenger", out, keep), keep
+	return httpAnswer(code, hdr, "application/x-msn-messenger", out, keep), keep
 }
 
-// httpAnswer formats an HTTP/1.1 answer.
-func httpAnswer(code int, status, msn, ctype, body string, keep bool) []byte {
-	b := make([]byte, 0, 160+len(msn)+len(body))
-	b = append(b, "HTTP/1.1 "...)
-	b = strconv.AppendInt(b, int64(code), 10)
-	b = append(b, ' ')
-	b = append(b, status...)
-	b = append(b, "\r\nServer: msntest\r\n"...)
+// httpAnswer is an HTTP/1.1 answer; msn is its X-MSN-Messenger, if any.
+func httpAnswer(code int, msn, ctype, body string, keep bool) []byte {
+	h := http.Header{"Server": {"msntest"}, "Content-Type": {ctype}}
 	if msn != "" {
-		b = append(b, "X-MSN-Messenger: "...)
-		b = append(b, msn...)
-		b = append(b, "\r\n"...)
+		h["X-MSN-Messenger"] = []string{msn}
 	}
-	b = append(b, "Content-Type: "...)
-	b = append(b, ctype...)
-	b = append(b, "\r\nContent-Length: "...)
-	b = strconv.AppendInt(b, int64(len(body)), 10)
-	if keep {
-		b = append(b, "\r\nConnection: Keep-Alive\r\n\r\n"...)
-	} else {
-		b = append(b, "\r\nConnection: close\r\n\r\n"...)
-	}
-	return append(b, body...)
+	resp := http.Response{StatusCode: code, ProtoMajor: 1, ProtoMinor: 1, Header: h, Close: !keep,
+		ContentLength: int64(len(body)), Body: io.NopCloser(strings.NewReader(body))}
+	var b bytes.Buffer
+	resp.Write(&b)
+	return b.Bytes()
 }
 
 // webPage is a WebPage server's answer: a page that names the versions
@@ -166,5 +162,5 @@ func (s *Server) webPage() []byte {
 		fmt.Fprintf(&b, "<li>VER 1 %s CVR0</li>\n", html.EscapeString(v))
 	}
 	b.WriteString("</ul>\n")
-	return httpAnswer(200, "OK", "", "text/html; charset=utf-8", b.String(), false)
+	return httpAnswer(200, "", "text/html; charset=utf-8", b.String(), false)
 }

@@ -1,46 +1,29 @@
 // Package msntest runs simulated MSN Messenger servers on loopback
-// addresses, in the spirit of net/http/httptest: for tests, benchmarks and
-// `deadyet demo`.
+// addresses, as net/http/httptest does web servers: for tests, benchmarks
+// and `deadyet demo`.
 //
-// A [Server] listens on one address (such as 127.0.2.1) on up to three
-// ports: direct MSNP (1863 in real life), the HTTP gateway (80) and the
-// HTTPS gateway (443), and behaves on each as its [Behavior] says: a
-// notification or dispatch server that accepts some protocol versions (and
-// a revival server that lists them when it refuses one), or
-// one of the things a prober meets instead — silence, a closed port, an echo,
-// a web page, noise, an endless stream, a reset, a slow drip, a numeric
-// error.
+// A [Server] listens on one loopback address on up to three ports (direct
+// MSNP, the HTTP and the HTTPS gateway) and behaves on each as its
+// [Behavior] says: an MSN server of some [Kind], or one of the things a
+// prober meets instead (silence, an echo, a web page, noise, …).
 //
 //	srv, err := msntest.Start("127.0.2.1", msntest.Ports{},
 //		msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions})
-//	...
 //	defer srv.Close()
 //	// srv.Ports.Direct, srv.Ports.HTTP, srv.Ports.HTTPS are the chosen ports
 //
-// [StartFleet] starts many servers on consecutive addresses, all on the
-// same ports, as the probe's config wants (one port per check).
-//
-// The HTTPS gateway speaks TLS 1.2 at most, as the real ones did, with a
-// self-signed ECDSA certificate made in code at first use ([CertName],
-// [CertExpiry]); it gives session tickets, so that a client's later
-// connections resume.
-//
-// A Server counts the connections it accepts and the TLS handshakes it
-// completes ([Server.Accepted], [Server.Handshakes]): how polite a client
-// was.
-//
-// Nothing here reaches beyond the address given: the servers only listen
-// (a Blackhole server connects once to itself, to fill its queue). The
-// package does not import the probe, so that the probe's own tests can use
-// it.
+// [StartFleet] starts many on consecutive addresses, all on the same ports.
+// The HTTPS gateways speak TLS 1.2 at most with a self-signed certificate
+// ([CertName]). A Server counts the connections and TLS handshakes it saw.
+// Nothing here reaches beyond the addresses given.
 package msntest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -50,58 +33,44 @@ import (
 // Kind is what a simulated server is.
 type Kind string
 
-// The kinds of server. NS and Dispatch speak MSNP; the others are what a
-// prober must not mistake for one.
+// The kinds of server. NS, Dispatch, Revival and Drip speak MSNP.
 const (
-	// NS is a notification server: it accepts the Behavior's Versions with
-	// VER ("VER 1 0" for others, then hangs up), answers CVR as MSN did, and
-	// answers USR with "911" (it knows no one).
+	// NS is a notification server: it accepts Behavior.Versions ("VER 1 0"
+	// and a hang-up for others), answers CVR as MSN did and USR with 911.
 	NS Kind = "ns"
-	// Dispatch is a region's main server: as NS, but it answers USR with an
-	// XFR that sends the client to Behavior.Redirect, and hangs up.
+	// Dispatch is NS that answers USR with an XFR to Behavior.Redirect.
 	Dispatch Kind = "dispatch"
-	// Revival is a notification server as the open-source revivals of the
-	// service run them: as NS, but it speaks [RevivalVersions] when
-	// Behavior.Versions is empty, and refuses a VER it cannot serve with the
-	// versions it offers, in the order of Versions: "VER 1 0 MSNP21 MSNP20
-	// … MSNP2".
+	// Revival is NS as the revival servers run it: it speaks
+	// [RevivalVersions] when Versions is empty, and lists what it speaks
+	// in a refusal: "VER 1 0 MSNP21 MSNP20 … MSNP2".
 	Revival Kind = "revival"
-	// NumericError answers every command with the numeric error
-	// Behavior.ErrorCode (500 by default), e.g. "500 1".
+	// NumericError answers every command with Behavior.ErrorCode (500).
 	NumericError Kind = "error"
-	// Silent accepts connections (the kernel does; it never calls accept)
-	// and never says a word.
+	// Silent accepts connections (the kernel does) and never says a word.
 	Silent Kind = "silent"
-	// Blackhole never completes a connection: its accept queue is full, so
-	// the kernel drops connection attempts, as a firewall that drops
-	// packets does. Linux only.
+	// Blackhole never completes a connection, as a firewall that drops
+	// packets: its accept queue is full. Linux only.
 	Blackhole Kind = "blackhole"
 	// Reset resets every connection as soon as it is accepted.
 	Reset Kind = "reset"
-	// Closed is a server whose service is gone: nothing listens on its
-	// ports, so connection attempts are refused. On Linux its ports are
-	// bound all the same, so that no other program takes them while it
-	// runs; elsewhere they are only likely to stay free.
+	// Closed refuses connections: its ports are bound (on Linux) but not
+	// listened on.
 	Closed Kind = "closed"
 	// Echo sends back every byte it gets.
 	Echo Kind = "echo"
-	// EchoGateway is an HTTP gateway that does everything right (status
-	// 200, X-MSN-Messenger, sessions) but echoes the MSNP it gets. On the
-	// direct port it is Echo.
+	// EchoGateway is a right HTTP gateway that echoes the MSNP it gets;
+	// on the direct port it is Echo.
 	EchoGateway Kind = "echo-gateway"
-	// WebPage answers whatever it gets with an HTTP 200 HTML page that
-	// mentions the protocol versions, without X-MSN-Messenger.
+	// WebPage answers with an HTML page that names the versions.
 	WebPage Kind = "webpage"
 	// Garbage answers with binary noise and hangs up.
 	Garbage Kind = "garbage"
-	// Endless answers with an endless stream: the client's first line over
-	// and over on the direct port; an HTTP 200 with headers that never end
-	// on the gateways.
+	// Endless repeats the client's first line (direct) or a header
+	// (gateways) for ever.
 	Endless Kind = "endless"
 	// LongLine answers with one line that never ends.
 	LongLine Kind = "longline"
-	// Drip gives a notification server's answers one byte at a time,
-	// Behavior.Drip apart.
+	// Drip is NS that sends a byte every Behavior.Drip.
 	Drip Kind = "drip"
 )
 
@@ -111,8 +80,7 @@ var Kinds = []Kind{NS, Dispatch, Revival, NumericError, Silent, Blackhole, Reset
 // DefaultVersions are the versions the last MSN servers spoke.
 var DefaultVersions = []string{"MSNP18", "MSNP21", "MSNP22"}
 
-// RevivalVersions are the versions a [Revival] server speaks unless told
-// otherwise, newest first: MSNP21 down to MSNP2.
+// RevivalVersions are MSNP21 down to MSNP2, newest first.
 var RevivalVersions = func() []string {
 	var vs []string
 	for n := 21; n >= 2; n-- {
@@ -124,9 +92,8 @@ var RevivalVersions = func() []string {
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
 	Kind Kind
-	// Versions are the protocol versions NS, Dispatch, Revival and Drip
-	// accept, e.g. DefaultVersions; none means every VER is refused with
-	// "VER n 0" (a Revival server speaks RevivalVersions instead).
+	// Versions are the versions the MSNP kinds accept; none: every VER is
+	// refused (Revival: RevivalVersions).
 	Versions []string
 	// ErrorCode is the error NumericError sends; 0 means 500.
 	ErrorCode int
@@ -135,40 +102,28 @@ type Behavior struct {
 	Redirect string
 	// Drip is the pause between the bytes of a Drip server; 0 means 100ms.
 	Drip time.Duration
-	// FailFirst resets the first FailFirst connections the server accepts
-	// (on any port) before it behaves as Kind: a server that comes back.
+	// FailFirst resets the first FailFirst connections: a server that comes back.
 	FailFirst int
-	// CloseAfterAnswer makes the gateways answer every request with
-	// "Connection: close", so that a client must connect again.
+	// CloseAfterAnswer: the gateways answer "Connection: close".
 	CloseAfterAnswer bool
-	// QuietClose makes the gateways close the connection after every
-	// answer without saying so (the answer says "Keep-Alive"), as a web
-	// server does with a connection it thinks idle.
+	// QuietClose: the gateways close after every answer without saying so.
 	QuietClose bool
-	// PollFirst makes the gateways hold the server's answers until the
-	// client polls (Action=poll): the answer to the request that carried
-	// the command has an empty body.
+	// PollFirst: the gateways hold the answers until the client polls.
 	PollFirst bool
-	// VERReply and CVRReply, when set, are the lines (without CRLF) that NS
-	// and Dispatch servers answer VER and CVR with, on every transport,
-	// instead of their own: an impostor that gets one thing wrong, e.g.
-	// "VER 1 MSNP18 CVR0" to a client that asked for MSNP21, or a CVR
-	// answer with a field missing.
+	// VERReply and CVRReply, when set, are the lines (without CRLF) NS and
+	// Dispatch answer VER and CVR with: an impostor that gets one thing wrong.
 	VERReply string
 	CVRReply string
-	// GatewayStatus, when not 0, is the HTTP status the gateways answer
-	// with instead of 200, X-MSN-Messenger and the MSNP answer included.
+	// GatewayStatus, when not 0, is the gateways' HTTP status instead of 200.
 	GatewayStatus int
 	// ExpiredCert gives the HTTPS gateway a certificate that expired on
-	// ExpiredCertExpiry, as the real ones had; see [CertExpiry].
+	// ExpiredCertExpiry, as the real ones had.
 	ExpiredCert bool
-	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long
-	// before it answers, as a far or loaded server does.
+	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long.
 	HandshakeDelay time.Duration
 }
 
-// Ports are the ports a server listens on. 0 picks a free port; [Off]
-// does not listen on that transport.
+// Ports are the ports a server listens on: 0 picks a free one, [Off] none.
 type Ports struct {
 	Direct int // MSNP on its own port (1863 in real life)
 	HTTP   int // the HTTP gateway (80)
@@ -181,8 +136,7 @@ const Off = -1
 // idleLimit bounds how long a server keeps a connection that says nothing.
 const idleLimit = 10 * time.Second
 
-// Server is one simulated server. Its fields are not to be changed once it
-// is started.
+// Server is one simulated server. Its fields are not to be changed.
 type Server struct {
 	Addr     string   // the IP address it listens on
 	Ports    Ports    // the ports it listens on; Off where it does not
@@ -204,8 +158,7 @@ type Server struct {
 	wg        sync.WaitGroup
 }
 
-// Start starts a server on the IP address addr (a loopback address such as
-// "127.0.2.1"), on the given ports, behaving as b.
+// Start starts a server on the loopback address addr, behaving as b.
 func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 	ip, err := netip.ParseAddr(addr)
 	if err != nil {
@@ -214,7 +167,7 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 	if !ip.IsLoopback() {
 		return nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
 	}
-	if !validKind(b.Kind) {
+	if !slices.Contains(Kinds, b.Kind) {
 		return nil, fmt.Errorf("msntest: unknown kind %q", b.Kind)
 	}
 	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{})}
@@ -254,22 +207,10 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 	return s, nil
 }
 
-func validKind(k Kind) bool {
-	for _, v := range Kinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Server) listen(port int) (net.Listener, error) {
 	hostPort := net.JoinHostPort(s.Addr, strconv.Itoa(port))
 	if s.Behavior.Kind != Blackhole {
-		// No TCP keep-alive on the connections it accepts: idleLimit
-		// ends them long before, and it costs four system calls each.
-		lc := net.ListenConfig{KeepAlive: -1}
-		return lc.Listen(context.Background(), "tcp", hostPort)
+		return net.Listen("tcp", hostPort)
 	}
 	ln, filler, err := listenFull(s.Addr, port)
 	if err != nil {
@@ -289,16 +230,13 @@ func (s *Server) hostPort(p int) string {
 	return net.JoinHostPort(s.Addr, strconv.Itoa(p))
 }
 
-// Accepted is how many connections the server has accepted so far, on all
-// its ports.
+// Accepted is how many connections the server has accepted, on all ports.
 func (s *Server) Accepted() int64 { return s.accepted.Load() }
 
-// Handshakes is how many TLS handshakes the HTTPS gateway has completed so
-// far, full or resumed: one per connection a client kept.
+// Handshakes is how many TLS handshakes the HTTPS gateway has completed.
 func (s *Server) Handshakes() int64 { return s.handshakes.Load() }
 
-// Close stops the server: it closes its listeners and every connection and
-// waits for all its goroutines to end. Closing twice is harmless.
+// Close stops the server and waits for its goroutines. Closing twice is harmless.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -346,8 +284,7 @@ func (s *Server) acceptLoop(ln net.Listener, t transport) {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			// Out of descriptors, or the like: wait and try again, as
-			// net/http does, rather than stop serving for good.
+			// Out of descriptors, or the like: wait and try again, as net/http does.
 			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
 			if !s.sleep(pause) {
 				return

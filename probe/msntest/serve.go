@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -33,12 +32,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 		s.handshakes.Add(1)
 		c = tc
 	}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(c)
-	defer func() {
-		br.Reset(nil)
-		readers.Put(br)
-	}()
+	br := bufio.NewReaderSize(c, maxLine)
 	if s.impostor(c, br, t) {
 		return
 	}
@@ -63,10 +57,6 @@ func (s *Server) serve(c net.Conn, t transport) {
 		c.SetDeadline(time.Now().Add(idleLimit)) // for the next command or request
 	}
 }
-
-// readers recycles the connections' read buffers: a fleet serves tens of
-// thousands of connections in a run, only some hundreds at once.
-var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, maxLine) }}
 
 // impostor serves the kinds that only pretend, on any port, and reports
 // whether c was one of theirs. They read what the client sends first (a

@@ -1,28 +1,9 @@
 // Package config reads site.toml, the file that says what deadyet probes
 // and what its page says, into a [probe.Config] and a [render.Page].
 //
-// Decoding is strict. BurntSushi/toml parses the file into a generic tree,
-// which fails only on bad syntax (a [toml.ParseError], which has its
-// position); this package then reads each table out of the tree with its own
-// type checks, and every key it does not know is an unknown key. Each table
-// has a type here whose validate method holds that table's rules; the forms
-// of a protocol version and of a host, and the bounds of the [probe] table,
-// are probe's ([probe.ValidVersion], [probe.CanonicalHost],
-// [probe.ValidTimeout]).
-//
-// Every problem is one line, "file:line: what is wrong" (an [*Error]), and
-// all of a file's problems come at once, sorted by line. Lines are looked up
-// only when there is a problem, in one pass over the file (see lines.go):
-// loading is linear in the file's size.
-//
-// Memory is BurntSushi/toml's, mostly: it builds its whole tree before any
-// of it is read, and a server written as an inline table costs it two Go
-// maps while its array is parsed (one it keeps, one it drops when the array
-// ends). A load of 100,000 servers peaks at about 28 times the file's size
-// in live heap, of which only the file's own bytes are this package's; it
-// then adds, per server, its [probe.Server] and an entry in the table that
-// finds duplicates, and no path string unless a problem names it.
-// BenchmarkLoadConfig (make bench) prints the ratios.
+// Decoding is strict: an unknown key, a value of the wrong type or a broken
+// rule is a problem, and every problem is one line, "file:line: what is
+// wrong" (an [*Error]). All of a file's problems come at once, sorted by line.
 package config
 
 import (
@@ -31,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -47,8 +29,8 @@ type Site struct {
 
 // Load reads and validates the site.toml at path. Each problem in the file
 // is an [*Error], several are joined with newlines ([errors.Join]); a file
-// that cannot be read gives "path: cannot read: …"; when ctx ends first, the
-// error is ctx's.
+// that cannot be read gives "path: cannot read: …"; when ctx has ended
+// before or by the end of the load, the error is ctx's.
 func Load(ctx context.Context, path string) (*Site, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -64,49 +46,39 @@ func Load(ctx context.Context, path string) (*Site, error) {
 	return Parse(ctx, path, data)
 }
 
-// Parse validates data, the site.toml named file in messages.
+// Parse validates data, the site.toml named file in messages, as Load does.
 func Parse(ctx context.Context, file string, data []byte) (*Site, error) {
-	tree, err := decode(ctx, data)
+	s, err := parse(file, data)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return s, err
+}
+
+func parse(file string, data []byte) (*Site, error) {
+	var root toml.Primitive // decoded twice: as a tree for its shape, then into siteFile
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&root)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil, err
-		}
 		return nil, parseError(file, data, err)
 	}
-	var ps problems
-	s, err := readSite(ctx, table{m: tree, index: -1}, &ps)
-	if err != nil {
-		return nil, err
+	ps := &problems{data: data}
+	var tree any
+	if err := md.PrimitiveDecode(root, &tree); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	var s *Site
+	if shape(tree.(map[string]any), place{}, ps); len(ps.list) == 0 {
+		var f siteFile
+		if err := md.PrimitiveDecode(root, &f); err != nil { // cannot happen once shape is content
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		s = f.validate(ps)
+		ps.unknown(md)
 	}
-	if err := ps.err(file, data); err != nil {
+	if err := ps.err(file); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// decode parses data into a generic tree. The parser cannot be stopped, so
-// it runs aside and decode returns as soon as ctx ends; a command that is
-// interrupted exits without waiting for it.
-func decode(ctx context.Context, data []byte) (map[string]any, error) {
-	type decoded struct {
-		tree map[string]any
-		err  error
-	}
-	done := make(chan decoded, 1)
-	go func() {
-		var tree map[string]any
-		_, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&tree) // not Decode(string(data)): one copy less
-		done <- decoded{tree, err}
-	}()
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case d := <-done:
-		return d.tree, d.err
-	}
 }
 
 // parseError is a syntax error as "file:line: message". The message is
@@ -126,17 +98,8 @@ func parseError(file string, data []byte, err error) error {
 
 // lineOf is line n (1-based) of data.
 func lineOf(data []byte, n int) string {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return ""
-		}
-		data = data[j+1:]
-	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return string(data)
+	lines := strings.Split(string(data), "\n")
+	return lines[min(max(n, 1), len(lines))-1]
 }
 
 // assigns reports whether line assigns key (bare or quoted): key, then
@@ -155,4 +118,19 @@ func assigns(line, key string) bool {
 		}
 		i = j + 1
 	}
+}
+
+// Error is one problem of a site.toml: "file:line: what is wrong", or
+// "file: what is wrong" when it is about the file as a whole (Line 0).
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.File + ": " + e.Msg
 }

@@ -140,34 +140,3 @@ func bigSite(n int) []byte {
 	b.WriteString("]\n")
 	return []byte(b.String())
 }
-
-// waitCancels is a context that is cancelled as soon as someone waits on it.
-type waitCancels struct {
-	context.Context
-	cancel context.CancelFunc
-}
-
-func (c waitCancels) Done() <-chan struct{} {
-	c.cancel()
-	return c.Context.Done()
-}
-
-// Loading stops when its context ends while the file is parsed, without
-// waiting for the parse.
-func TestParseInterrupted(t *testing.T) {
-	data := bigSite(20000)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if _, err := Parse(waitCancels{ctx, cancel}, "big.toml", data); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
-	}
-	done, stop := context.WithCancel(context.Background())
-	stop()
-	if _, err := Parse(done, "big.toml", data); !errors.Is(err, context.Canceled) {
-		t.Errorf("with an ended context: err = %v, want context.Canceled", err)
-	}
-	s, err := Parse(context.Background(), "big.toml", data)
-	if err != nil || len(s.Probe.Groups[0].Servers) != 20000 {
-		t.Fatalf("uninterrupted: %v", err)
-	}
-}

@@ -82,42 +82,21 @@ name = "c"
 		"group[1].inner[1].k":         41,
 		"group[1].inner[0]":           38,
 		"group[2].name":               43,
-		"group[2].missing.key":        42, // falls back to the table's header
 		"nowhere":                     0,
 	}
-	var paths []string
-	for p := range want {
-		paths = append(paths, p)
-	}
-	got := lines([]byte(file), paths)
+	f := findLines([]byte(file))
 	for p, l := range want {
-		if got[p] != l {
-			t.Errorf("line of %s = %d, want %d", p, got[p], l)
+		if got := f.lineOf(p); got != l {
+			t.Errorf("line of %s = %d, want %d", p, got, l)
 		}
 	}
 }
 
-func TestParent(t *testing.T) {
-	for p, want := range map[string]string{
-		"group[2].servers[0].main": "group[2].servers[0]",
-		"group[2].servers[0]":      "group[2].servers",
-		"group[2]":                 "group",
-		"group":                    "",
-		`probe."a.b[1]"`:           "probe",
-		`"a.b".c`:                  `"a.b"`,
-	} {
-		if got := parent(p); got != want {
-			t.Errorf("parent(%q) = %q, want %q", p, got, want)
-		}
-	}
-}
-
-// FuzzLines: on any file the parser accepts, the index ends, and finds a
+// FuzzLines: on any file the parser accepts, the finder ends, and finds a
 // line within the file for every key the parser saw.
 func FuzzLines(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.toml")
-	files = append(files, "../../../site.toml")
-	for _, file := range files {
+	for _, file := range append(files, "../../../site.toml") {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
@@ -130,19 +109,14 @@ func FuzzLines(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var paths []string
-		for _, k := range md.Keys() {
-			p := ""
-			for _, part := range k {
-				p = join(p, part)
-			}
-			paths = append(paths, p)
-		}
+		lines, nth := findLines(data), map[string]int{}
 		n := bytes.Count(data, []byte("\n")) + 1
-		for p, l := range lines(data, paths) {
-			if l < 0 || l > n {
-				t.Errorf("line of %s = %d, the file has %d", p, l, n)
+		for _, k := range md.Keys() {
+			key := name(k)
+			if l := lines.lineOf(lines.occurrence(key, nth[key])); l < 1 || l > n {
+				t.Errorf("line of %s = %d, the file has %d", key, l, n)
 			}
+			nth[key]++
 		}
 	})
 }

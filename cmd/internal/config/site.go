@@ -1,79 +1,56 @@
 package config
 
 import (
-	"context"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"time"
 
 	"deadyet/probe"
 	"deadyet/render"
 )
 
-// The tables of site.toml, each read out of the tree by its read function
-// and checked by its validate method.
+// The tables of site.toml, each a struct that toml.Decode fills and a
+// validate method that holds its rules.
 
-var siteKeys = []string{"title", "url", "probe", "checks", "group", "page"}
+type siteFile struct {
+	Title  value[string]         `toml:"title"`
+	URL    value[string]         `toml:"url"`
+	Probe  probeTable            `toml:"probe"`
+	Checks map[string]checkTable `toml:"checks"`
+	Group  []groupTable          `toml:"group"`
+	Page   pageTable             `toml:"page"`
+}
 
-// readSite reads the whole file. It returns an error only when ctx ends.
-func readSite(ctx context.Context, root table, ps *problems) (*Site, error) {
-	root.only(siteKeys, ps)
-	s := &Site{}
-	var pt probeTable
-	if t, ok := root.sub("probe", ps); ok {
-		pt = readProbe(t, ps)
-	}
-	s.Probe = pt.validate(ps)
-
-	checks, ok := root.sub("checks", ps)
-	keys := make([]string, 0, len(checks.m))
-	for k := range checks.m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	if _, there := root.m["checks"]; len(keys) == 0 && (ok || !there) { // of another type: said already
+func (f *siteFile) validate(ps *problems) *Site {
+	top := place{}
+	s := &Site{Probe: f.Probe.validate(top.key("probe"), ps)}
+	if len(f.Checks) == 0 {
 		ps.add("", "no [checks.*] table: define at least one check")
 	}
-	s.Probe.Checks = make(map[string]probe.Check, len(keys))
-	for _, k := range keys {
-		t, ok := checks.sub(k, ps)
-		if !ok {
-			continue
-		}
-		if c, ok := readCheck(k, t, ps).validate(ps); ok {
+	s.Probe.Checks = make(map[string]probe.Check, len(f.Checks))
+	for _, k := range slices.Sorted(maps.Keys(f.Checks)) {
+		if c, ok := f.Checks[k].validate(k, top.key("checks").key(k), ps); ok {
 			s.Probe.Checks[k] = c
 		}
 	}
-	defined := func(k string) bool { _, ok := checks.m[k]; return ok }
-
-	groups, _ := root.subs("group", ps)
-	if raw, ok := root.m["group"]; !ok || emptyArray(raw) {
+	if len(f.Group) == 0 {
 		ps.add("", "no [[group]] table: define at least one group of servers")
 	}
 	names := map[string]string{} // group name → path of its name
-	for t := range groups.all(ps) {
-		g := readGroup(t, ps)
-		grp, err := g.validate(ctx, len(keys) > 0, defined, names, ps)
-		if err != nil {
-			return nil, err
-		}
-		s.Probe.Groups = append(s.Probe.Groups, grp)
+	for i, g := range f.Group {
+		s.Probe.Groups = append(s.Probe.Groups, g.validate(i, f.Checks, names, ps))
 	}
-
-	page := pageTable{}
-	if t, ok := root.sub("page", ps); ok {
-		page = readPage(t, ps)
-	}
-	s.Page = page.validate(ps)
-	s.Page.Title = root.plain("title", ps)
-	if u, ok := root.str("url", ps); ok {
+	s.Page = f.Page.validate(top.key("page"), ps)
+	s.Page.Title = plain(f.Title, top.key("title"), ps)
+	if u, ok := f.URL.get(top.key("url"), ps); ok {
 		if absoluteHTTP(u) {
 			s.Page.URL = u
 		} else {
 			ps.add("url", "url %q is not an absolute http(s) address", u)
 		}
 	}
-	return s, nil
+	return s
 }
 
 // absoluteHTTP reports whether s is an absolute http or https URL.
@@ -97,51 +74,35 @@ func validName(s string) bool {
 
 // probeTable is [probe].
 type probeTable struct {
-	timeout               *string
-	attempts, concurrency *int64
-}
-
-var probeKeys = []string{"timeout", "attempts", "concurrency"}
-
-func readProbe(t table, ps *problems) probeTable {
-	t.only(probeKeys, ps)
-	var p probeTable
-	if v, ok := t.str("timeout", ps); ok {
-		p.timeout = &v
-	}
-	if v, ok := t.integer("attempts", ps); ok {
-		p.attempts = &v
-	}
-	if v, ok := t.integer("concurrency", ps); ok {
-		p.concurrency = &v
-	}
-	return p
+	Timeout     value[string] `toml:"timeout"`
+	Attempts    value[int64]  `toml:"attempts"`
+	Concurrency value[int64]  `toml:"concurrency"`
 }
 
 // validate returns the run's settings, the defaults where a key is missing
 // or wrong.
-func (p probeTable) validate(ps *problems) probe.Config {
+func (t probeTable) validate(p place, ps *problems) probe.Config {
 	c := probe.Config{Timeout: probe.DefaultTimeout, Attempts: probe.DefaultAttempts, Concurrency: probe.DefaultConcurrency}
-	if p.timeout != nil {
-		d, err := time.ParseDuration(*p.timeout)
+	if s, ok := t.Timeout.get(p.key("timeout"), ps); ok {
+		d, err := time.ParseDuration(s)
 		switch {
 		case err != nil:
-			ps.add("probe.timeout", "probe.timeout: %q is not a duration (write it like \"3s\" or \"500ms\")", *p.timeout)
+			ps.add("probe.timeout", "probe.timeout: %q is not a duration (write it like \"3s\" or \"500ms\")", s)
 		case !probe.ValidTimeout(d):
-			ps.add("probe.timeout", "probe.timeout: %q is outside %s", *p.timeout, probe.TimeoutBounds())
+			ps.add("probe.timeout", "probe.timeout: %q is outside %s", s, probe.TimeoutBounds())
 		default:
 			c.Timeout = d
 		}
 	}
-	if p.attempts != nil {
-		if n := *p.attempts; n < 1 || n > probe.MaxAttempts {
+	if n, ok := t.Attempts.get(p.key("attempts"), ps); ok {
+		if n < 1 || n > probe.MaxAttempts {
 			ps.add("probe.attempts", "probe.attempts: %d is outside 1–%d", n, probe.MaxAttempts)
 		} else {
 			c.Attempts = int(n)
 		}
 	}
-	if p.concurrency != nil {
-		if n := *p.concurrency; n < 1 || n > probe.MaxConcurrency {
+	if n, ok := t.Concurrency.get(p.key("concurrency"), ps); ok {
+		if n < 1 || n > probe.MaxConcurrency {
 			ps.add("probe.concurrency", "probe.concurrency: %d is outside 1–%d", n, probe.MaxConcurrency)
 		} else {
 			c.Concurrency = int(n)
@@ -152,289 +113,221 @@ func (p probeTable) validate(ps *problems) probe.Config {
 
 // checkTable is one [checks.KEY]: a column of the tables.
 type checkTable struct {
-	key  string
-	at   string // "checks.KEY", its name and path
-	c    probe.Check
-	port *int64
-	scan *bool
-	has  map[string]any // the table as written: which keys are there, of any type
+	Label   value[string] `toml:"label"`
+	Kind    value[string] `toml:"kind"`
+	Port    value[int64]  `toml:"port"`
+	Version value[string] `toml:"version"`
+	Via     value[string] `toml:"via"`
+	Scan    value[bool]   `toml:"scan"`
+	About   value[string] `toml:"about"`
 }
 
-var checkKeys = []string{"label", "kind", "port", "version", "via", "scan", "about"}
-
-func readCheck(key string, t table, ps *problems) checkTable {
-	t.only(checkKeys, ps)
-	ct := checkTable{key: key, at: t.at(), c: probe.Check{Key: key, Scan: true}, has: t.m}
-	ct.c.Label = t.plain("label", ps)
-	kind, _ := t.str("kind", ps)
-	ct.c.Kind = probe.Kind(kind)
-	ct.c.Version, _ = t.str("version", ps)
-	via, _ := t.str("via", ps)
-	ct.c.Via = probe.Via(via)
-	ct.c.About = t.markdown("about", ps)
-	if v, ok := t.integer("port", ps); ok {
-		ct.port = &v
-	}
-	if v, ok := t.boolean("scan", ps); ok {
-		ct.scan = &v
-	}
-	return ct
-}
-
-// validate returns the check, and whether it is sound.
-func (t checkTable) validate(ps *problems) (probe.Check, bool) {
-	n := len(*ps)
-	c, name := t.c, t.at
-	at := func(k string) string { return join(t.at, k) }
-	has := func(k string) bool { _, ok := t.has[k]; return ok }
-	if !validName(t.key) {
-		ps.add(t.at, "check name %q: use lower-case letters, digits, '-' and '_'", t.key)
+// validate returns the check at p, and whether it is sound.
+func (t checkTable) validate(key string, p place, ps *problems) (probe.Check, bool) {
+	n := len(ps.list)
+	name := p.name
+	c := probe.Check{Key: key, Label: plain(t.Label, p.key("label"), ps), About: markdown(t.About, p.key("about"), ps), Scan: true}
+	kind, _ := t.Kind.get(p.key("kind"), ps)
+	c.Kind = probe.Kind(kind)
+	c.Version, _ = t.Version.get(p.key("version"), ps)
+	via, _ := t.Via.get(p.key("via"), ps)
+	c.Via = probe.Via(via)
+	if !validName(key) {
+		ps.add(p.at, "check name %q: use lower-case letters, digits, '-' and '_'", key)
 	}
 	if c.Label == "" {
-		c.Label = t.key
+		c.Label = key
 	}
-	if t.scan != nil {
-		c.Scan = *t.scan
+	if scan, ok := t.Scan.get(p.key("scan"), ps); ok {
+		c.Scan = scan
 	}
-	if t.port != nil {
-		if p := *t.port; p < 1 || p > 65535 {
-			ps.add(at("port"), "%s.port: %d is outside 1–65535", name, p)
+	if port, ok := t.Port.get(p.key("port"), ps); ok {
+		if port < 1 || port > 65535 {
+			ps.add(p.key("port").at, "%s.port: %d is outside 1–65535", name, port)
 		} else {
-			c.Port = int(p)
+			c.Port = int(port)
 		}
 	}
 	switch c.Kind {
 	case probe.TCP:
-		if !has("port") {
-			ps.add(at("kind"), "%s: a tcp check needs a port", name)
+		if t.Port.raw == nil {
+			ps.add(p.key("kind").at, "%s: a tcp check needs a port", name)
 		}
-		if has("version") {
-			ps.add(at("version"), "%s.version: only msnp checks have a version", name)
+		if t.Version.raw != nil {
+			ps.add(p.key("version").at, "%s.version: only msnp checks have a version", name)
 		}
-		if has("via") {
-			ps.add(at("via"), "%s.via: only msnp checks have a via", name)
+		if t.Via.raw != nil {
+			ps.add(p.key("via").at, "%s.via: only msnp checks have a via", name)
 		}
 	case probe.MSNP:
 		switch {
-		case !has("version"):
-			ps.add(at("kind"), "%s: an msnp check needs a version, like \"MSNP21\"", name)
-		case c.Version != "" && !probe.ValidVersion(c.Version), c.Version == "" && isString(t.has["version"]):
-			ps.add(at("version"), "%s.version: %q is not of the form MSNP<n>, like \"MSNP21\"", name, c.Version)
+		case t.Version.raw == nil:
+			ps.add(p.key("kind").at, "%s: an msnp check needs a version, like \"MSNP21\"", name)
+		case t.Version.ok && !probe.ValidVersion(c.Version):
+			ps.add(p.key("version").at, "%s.version: %q is not of the form MSNP<n>, like \"MSNP21\"", name, c.Version)
 		}
 		switch c.Via {
 		case "":
-			if isString(t.has["via"]) {
-				ps.add(at("via"), "%s.via: %q is not one of direct, http, https", name, c.Via)
+			if t.Via.ok {
+				ps.add(p.key("via").at, "%s.via: %q is not one of direct, http, https", name, c.Via)
 			}
 			c.Via = probe.Direct
 		case probe.Direct, probe.HTTP, probe.HTTPS:
 		default:
-			ps.add(at("via"), "%s.via: %q is not one of direct, http, https", name, c.Via)
+			ps.add(p.key("via").at, "%s.via: %q is not one of direct, http, https", name, c.Via)
 		}
 	default:
 		switch {
-		case !has("kind"):
-			ps.add(t.at, "%s: kind is missing (tcp or msnp)", name)
-		case isString(t.has["kind"]):
-			ps.add(at("kind"), "%s.kind: %q is not one of tcp, msnp", name, c.Kind)
+		case t.Kind.raw == nil:
+			ps.add(p.at, "%s: kind is missing (tcp or msnp)", name)
+		case t.Kind.ok:
+			ps.add(p.key("kind").at, "%s.kind: %q is not one of tcp, msnp", name, c.Kind)
 		}
 	}
-	return c, len(*ps) == n
+	return c, len(ps.list) == n
 }
 
 // groupTable is one [[group]]: a table of the page.
 type groupTable struct {
-	t                  table
-	name, title, about string
-	checks             []string
-	servers            tables
-	badChecks          bool // checks is there, but not an array of strings
+	Name    value[string] `toml:"name"`
+	Title   value[string] `toml:"title"`
+	About   value[string] `toml:"about"`
+	Checks  value[[]any]  `toml:"checks"`
+	Servers []serverTable `toml:"servers"`
 }
 
-var groupKeys = []string{"name", "title", "about", "checks", "servers"}
-
-func readGroup(t table, ps *problems) groupTable {
-	t.only(groupKeys, ps)
-	g := groupTable{t: t}
-	g.name, _ = t.str("name", ps)
-	g.title = t.plain("title", ps)
-	g.about = t.markdown("about", ps)
-	var ok bool
-	g.checks, ok = t.strs("checks", ps)
-	_, has := t.m["checks"]
-	g.badChecks = has && !ok
-	g.servers, _ = t.subs("servers", ps)
-	return g
-}
-
-// checkEvery is how many servers are read between two looks at the context.
-const checkEvery = 4096
-
-// validate returns the group. hasChecks says whether the file defines any
-// check (else a group's checks are not looked up), defined whether it
-// defines one; names holds the groups read before, by name.
-func (g groupTable) validate(ctx context.Context, hasChecks bool, defined func(string) bool, names map[string]string, ps *problems) (probe.Group, error) {
-	at := func(k string) string { return join(g.t.at(), k) }
-	switch {
-	case g.name == "":
-		if _, ok := g.t.m["name"]; !ok {
-			ps.add(g.t.at(), "group %d has no name", g.t.index+1)
-		}
-	case !validName(g.name):
-		ps.add(at("name"), "group name %q: use lower-case letters, digits, '-' and '_'", g.name)
-	case names[g.name] != "":
-		ps.twice(at("name"), names[g.name], "group %q is defined twice", g.name)
+// validate returns group i. checks are the file's checks; names holds the
+// groups read before, by name.
+func (g groupTable) validate(i int, checks map[string]checkTable, names map[string]string, ps *problems) probe.Group {
+	p := place{}.key("group").elem(i)
+	grp := probe.Group{Title: plain(g.Title, p.key("title"), ps), About: markdown(g.About, p.key("about"), ps)}
+	grp.Name, _ = g.Name.get(p.key("name"), ps)
+	switch at := p.key("name").at; {
+	case g.Name.raw == nil:
+		ps.add(p.at, "group %d has no name", i+1)
+	case !g.Name.ok:
+	case !validName(grp.Name):
+		ps.add(at, "group name %q: use lower-case letters, digits, '-' and '_'", grp.Name)
+	case names[grp.Name] != "":
+		ps.twice(at, names[grp.Name], "group %q is defined twice", grp.Name)
 	default:
-		names[g.name] = at("name")
+		names[grp.Name] = at
 	}
-	if len(g.checks) == 0 && !g.badChecks {
-		ps.add(g.t.at(), "group %q lists no checks", g.name)
+	var ok bool
+	if grp.Checks, ok = strs(g.Checks, p.key("checks"), ps); len(grp.Checks) == 0 && (ok || g.Checks.raw == nil) {
+		ps.add(p.at, "group %q lists no checks", grp.Name)
 	}
-	for i, k := range g.checks {
-		switch {
-		case indexOf(g.checks[:i], k) >= 0:
-			ps.add(index(at("checks"), i), "group %q lists check %q twice", g.name, k)
-		case hasChecks && !defined(k):
-			ps.add(index(at("checks"), i), "group %q names check %q, but no [checks.%s] table defines it", g.name, k, k)
+	for j, k := range grp.Checks {
+		switch _, defined := checks[k]; {
+		case slices.Contains(grp.Checks[:j], k):
+			ps.add(p.key("checks").elem(j).at, "group %q lists check %q twice", grp.Name, k)
+		case len(checks) > 0 && !defined:
+			ps.add(p.key("checks").elem(j).at, "group %q names check %q, but no [checks.%s] table defines it", grp.Name, k, k)
 		}
 	}
-	if raw, ok := g.t.m["servers"]; !ok || emptyArray(raw) { // of another type: said already
-		ps.add(g.t.at(), "group %q lists no servers", g.name)
+	if len(g.Servers) == 0 {
+		ps.add(p.at, "group %q lists no servers", grp.Name)
 	}
-	grp := probe.Group{Name: g.name, Title: g.title, About: g.about, Checks: g.checks, Servers: make([]probe.Server, 0, g.servers.len())}
-	first := make(map[string]int, g.servers.len()) // canonical address → index in g.servers
-	for t := range g.servers.all(ps) {
-		if t.index%checkEvery == checkEvery-1 {
-			if err := ctx.Err(); err != nil {
-				return grp, err
-			}
-		}
-		s := readServer(t, ps)
-		if srv, ok := s.validate(g.name, g.servers, first, ps); ok {
+	first := map[string]int{} // canonical address → index in g.Servers
+	for j, s := range g.Servers {
+		if srv, ok := s.validate(grp.Name, p.key("servers"), j, g.Servers, first, ps); ok {
 			grp.Servers = append(grp.Servers, srv)
 		}
 	}
-	return grp, nil
-}
-
-func isString(v any) bool { _, ok := v.(string); return ok }
-
-func emptyArray(v any) bool {
-	switch a := v.(type) {
-	case []any:
-		return len(a) == 0
-	case []map[string]any:
-		return len(a) == 0
-	}
-	return false
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
+	return grp
 }
 
 // serverTable is one entry of a group's servers.
 type serverTable struct {
-	t       table
-	address string
-	main    bool
-	note    string
+	Address value[string] `toml:"address"`
+	Main    value[bool]   `toml:"main"`
+	Note    value[string] `toml:"note"`
 }
 
-var serverKeys = []string{"address", "main", "note"}
-
-func readServer(t table, ps *problems) serverTable {
-	t.only(serverKeys, ps)
-	s := serverTable{t: t}
-	s.address, _ = t.str("address", ps)
-	s.main, _ = t.boolean("main", ps)
-	s.note = t.plain("note", ps)
-	return s
-}
-
-// validate returns the server of group, and whether it is sound. first
-// holds the canonical addresses of the servers before it (their index in
-// all).
-func (s serverTable) validate(group string, all tables, first map[string]int, ps *problems) (probe.Server, bool) {
-	at := func(t table) string { return join(t.at(), "address") } // only for a problem: no string per server
-	if s.address == "" {
-		if _, ok := s.t.m["address"]; !ok {
-			ps.add(s.t.at(), "group %q has a server without an address", group)
-		}
-		return probe.Server{}, false
+// validate returns the server all[i] of group, and whether it is sound.
+// first holds the canonical addresses of the servers before it.
+func (s serverTable) validate(group string, servers place, i int, all []serverTable, first map[string]int, ps *problems) (probe.Server, bool) {
+	p := servers.elem(i)
+	at := func(i int) string { return servers.elem(i).key("address").at }
+	srv := probe.Server{Note: plain(s.Note, p.key("note"), ps)}
+	srv.Main, _ = s.Main.get(p.key("main"), ps)
+	srv.Address, _ = s.Address.get(p.key("address"), ps)
+	if s.Address.raw == nil {
+		ps.add(p.at, "group %q has a server without an address", group)
 	}
-	canon, err := probe.CanonicalHost(s.address)
+	if !s.Address.ok {
+		return srv, false
+	}
+	canon, err := probe.CanonicalHost(srv.Address)
 	if err != nil {
-		ps.add(at(s.t), "group %q: %v", group, err)
-		return probe.Server{}, false
+		ps.add(at(i), "group %q: %v", group, err)
+		return srv, false
 	}
-	if i, dup := first[canon]; dup {
-		earlier, _ := all.get(i)
-		if a := earlier.m["address"]; a == s.address {
-			ps.twice(at(s.t), at(earlier), "group %q lists address %q twice", group, s.address)
+	if j, dup := first[canon]; dup {
+		if a := all[j].Address.v; a == srv.Address {
+			ps.twice(at(i), at(j), "group %q lists address %q twice", group, a)
 		} else {
-			ps.twice(at(s.t), at(earlier), "group %q lists address %q twice: it is the same as %q", group, s.address, a)
+			ps.twice(at(i), at(j), "group %q lists address %q twice: it is the same as %q", group, srv.Address, a)
 		}
-		return probe.Server{}, false
+		return srv, false
 	}
-	if canon == s.address {
-		canon = s.address // one string for both, the one the server keeps
-	}
-	first[canon] = s.t.index
-	return probe.Server{Address: s.address, Main: s.main, Note: s.note}, true
+	first[canon] = i
+	return srv, true
 }
 
 // pageTable is [page]: the page's words.
 type pageTable struct {
-	t    table
-	page render.Page
-}
-
-var (
-	pageKeys    = []string{"lang", "description", "fine_print", "verdict", "headline", "situation", "related", "clients", "repository", "status_note", "why_care", "faq", "footer"}
-	verdictKeys = []string{"dead", "alive", "partial", "unknown"}
-	faqKeys     = []string{"question", "answer"}
-)
-
-func readPage(t table, ps *problems) pageTable {
-	t.only(pageKeys, ps)
-	p := pageTable{t: t}
-	pg := &p.page
-	pg.Lang = t.plain("lang", ps)
-	pg.Description = t.plain("description", ps)
-	pg.FinePrint = t.markdown("fine_print", ps)
-	pg.Headline = t.plain("headline", ps)
-	pg.Situation = t.markdown("situation", ps)
-	pg.Related = t.markdown("related", ps)
-	pg.Clients = t.markdown("clients", ps)
-	pg.Repository = t.plain("repository", ps)
-	pg.StatusNote = t.markdown("status_note", ps)
-	pg.WhyCare = t.markdown("why_care", ps)
-	pg.Footer = t.markdown("footer", ps)
-	if v, ok := t.sub("verdict", ps); ok {
-		v.only(verdictKeys, ps)
-		pg.Verdict = render.VerdictWords{Dead: v.plain("dead", ps), Alive: v.plain("alive", ps), Partial: v.plain("partial", ps), Unknown: v.plain("unknown", ps)}
-	}
-	if faq, ok := t.subs("faq", ps); ok {
-		pg.FAQ = make([]render.FAQ, 0, faq.len())
-		for f := range faq.all(ps) {
-			f.only(faqKeys, ps)
-			pg.FAQ = append(pg.FAQ, render.FAQ{Question: f.plain("question", ps), Answer: f.markdown("answer", ps)})
-		}
-	}
-	return p
+	Lang        value[string] `toml:"lang"`
+	Description value[string] `toml:"description"`
+	FinePrint   value[string] `toml:"fine_print"`
+	Headline    value[string] `toml:"headline"`
+	Situation   value[string] `toml:"situation"`
+	Related     value[string] `toml:"related"`
+	Clients     value[string] `toml:"clients"`
+	Repository  value[string] `toml:"repository"`
+	StatusNote  value[string] `toml:"status_note"`
+	WhyCare     value[string] `toml:"why_care"`
+	Footer      value[string] `toml:"footer"`
+	Verdict     struct {
+		Dead    value[string] `toml:"dead"`
+		Alive   value[string] `toml:"alive"`
+		Partial value[string] `toml:"partial"`
+		Unknown value[string] `toml:"unknown"`
+	} `toml:"verdict"`
+	FAQ []struct {
+		Question value[string] `toml:"question"`
+		Answer   value[string] `toml:"answer"`
+	} `toml:"faq"`
 }
 
 // validate returns the page text.
-func (p pageTable) validate(ps *problems) render.Page {
-	pg := p.page
+func (t pageTable) validate(p place, ps *problems) render.Page {
+	pg := render.Page{
+		Lang:        plain(t.Lang, p.key("lang"), ps),
+		Description: plain(t.Description, p.key("description"), ps),
+		FinePrint:   markdown(t.FinePrint, p.key("fine_print"), ps),
+		Headline:    plain(t.Headline, p.key("headline"), ps),
+		Situation:   markdown(t.Situation, p.key("situation"), ps),
+		Related:     markdown(t.Related, p.key("related"), ps),
+		Clients:     markdown(t.Clients, p.key("clients"), ps),
+		Repository:  plain(t.Repository, p.key("repository"), ps),
+		StatusNote:  markdown(t.StatusNote, p.key("status_note"), ps),
+		WhyCare:     markdown(t.WhyCare, p.key("why_care"), ps),
+		Footer:      markdown(t.Footer, p.key("footer"), ps),
+	}
+	v := p.key("verdict")
+	pg.Verdict = render.VerdictWords{
+		Dead:    plain(t.Verdict.Dead, v.key("dead"), ps),
+		Alive:   plain(t.Verdict.Alive, v.key("alive"), ps),
+		Partial: plain(t.Verdict.Partial, v.key("partial"), ps),
+		Unknown: plain(t.Verdict.Unknown, v.key("unknown"), ps),
+	}
+	for i, f := range t.FAQ {
+		q := p.key("faq").elem(i)
+		pg.FAQ = append(pg.FAQ, render.FAQ{Question: plain(f.Question, q.key("question"), ps), Answer: markdown(f.Answer, q.key("answer"), ps)})
+	}
 	if r := pg.Repository; r != "" && !absoluteHTTP(r) {
-		ps.add(join(p.t.at(), "repository"), "page.repository %q is not an absolute http(s) address", r)
+		ps.add(p.key("repository").at, "page.repository %q is not an absolute http(s) address", r)
 		pg.Repository = ""
 	}
 	return pg

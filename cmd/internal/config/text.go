@@ -6,18 +6,14 @@ import "unicode"
 // bytes: plain text is one line, with no control character at all;
 // Markdown may span lines and hold tabs ("\r\n" counts as a newline).
 
-// plain is the plain text at key ("" when missing or refused).
-func (t table) plain(key string, ps *problems) string {
-	return t.text(key, false, ps)
-}
+// plain is the plain text x at p ("" when missing or refused).
+func plain(x value[string], p place, ps *problems) string { return text(x, p, false, ps) }
 
-// markdown is the Markdown text at key ("" when missing or refused).
-func (t table) markdown(key string, ps *problems) string {
-	return t.text(key, true, ps)
-}
+// markdown is the Markdown text x at p ("" when missing or refused).
+func markdown(x value[string], p place, ps *problems) string { return text(x, p, true, ps) }
 
-func (t table) text(key string, multiline bool, ps *problems) string {
-	s, ok := t.str(key, ps)
+func text(x value[string], p place, multiline bool, ps *problems) string {
+	s, ok := x.get(p, ps)
 	if !ok {
 		return ""
 	}
@@ -26,7 +22,7 @@ func (t table) text(key string, multiline bool, ps *problems) string {
 		if multiline {
 			how = "only newlines and tabs are allowed"
 		}
-		ps.add(join(t.at(), key), "%s: control character %U is not allowed (%s)", join(t.name, key), r, how)
+		ps.add(p.at, "%s: control character %U is not allowed (%s)", p.name, r, how)
 		return ""
 	}
 	return s

@@ -58,7 +58,7 @@ func (h *History) parse(data []byte) error {
 		data = rest
 		l, err := decode(line)
 		if !ok {
-			err = errors.New("no newline at the end of the line (truncated?)")
+			err = fmt.Errorf("no newline at the end of the line (cut off?); drop it with: deadyet history trim --history %s --after now", filepath.Dir(h.file))
 		}
 		if err == nil {
 			err = h.check(l, n-1)

@@ -264,7 +264,7 @@ func TestReadValidHistory(t *testing.T) {
 func TestReadHistoryErrors(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"empty-line", "2: empty line"},
-		{"truncated-file", "2: no newline at the end of the line (truncated?)"},
+		{"truncated-file", "2: no newline at the end of the line (cut off?); drop it with: deadyet history trim --history testdata --after now"},
 		{"truncated-line", "2: unexpected end (truncated?)"},
 		{"not-object", `2: found [ where "{" is wanted`},
 		{"bad-json", "1: bad JSON: expected colon after object key"},

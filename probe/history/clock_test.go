@@ -22,8 +22,8 @@ const (
 )
 
 // TestReadAtFuture: a history holding a time after the clock (and its
-// skew) is refused by history.ReadAt with the file, the first such line and the
-// repair; history.Read, which has no clock, reads it.
+// skew) is refused by ReadAt with the file, the first such line and the
+// repair; Read, which has no clock, reads it.
 func TestReadAtFuture(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	tests := []struct {

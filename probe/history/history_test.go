@@ -22,7 +22,7 @@ const (
 
 var run, at = historytest.Results, historytest.At
 
-// appendRun records r in dir's history the way deadyet build does: history.Read,
+// appendRun records r in dir's history the way deadyet build does: Read,
 // Record, Write. It returns the history and the lines added.
 func appendRun(dir string, r probe.Results) (*history.History, []history.Line, error) {
 	h, err := history.Read(dir)

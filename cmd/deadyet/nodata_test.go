@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"deadyet/probe"
 )
@@ -60,6 +61,7 @@ func TestMissingResultsWarn(t *testing.T) {
 	})
 	t.Run("build", func(t *testing.T) {
 		in := renderInputs(t, probe.Up, probe.Rejected)
+		clockAt(t, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)) // the results' hour
 		dropResults(t, in, "msnp21")
 		ios, stdout, stderr := testIO()
 		opts := &BuildOptions{IO: ios, Config: in.Config, News: in.News, Out: in.Out, Results: in.Results}

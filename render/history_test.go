@@ -394,7 +394,7 @@ func TestTimelineSVG(t *testing.T) {
 func TestTimelineLinks(t *testing.T) {
 	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
 	classes := make([]dayClass, 90)
-	changed := make([]bool, 90)
+	names := make([]string, 90)
 	for i := range classes {
 		classes[i] = upDay
 	}
@@ -405,17 +405,17 @@ func TestTimelineLinks(t *testing.T) {
 		label string
 	}{
 		{nil, "", nil, "; no change"},
-		{[]int{89}, "", []string{`<a href=day/2026-11-25/index.html><path d="M89 9h1v3h-1z"/></a>`},
+		{[]int{89}, "", []string{`<a href=day/2026-11-25/index.html><title>x</title><path d="M89 9h1v3h-1z"/></a>`},
 			"; a change on 2026-11-25, linked"},
-		{[]int{0, 3}, "../../../", []string{`<a href=../../../day/2026-08-28/index.html><path d="M0 9h1v3h-1z"/></a>`,
-			`<a href=../../../day/2026-08-31/index.html><path d="M3 9h1v3h-1z"/></a>`},
+		{[]int{0, 3}, "../../../", []string{`<a href=../../../day/2026-08-28/index.html><title>x</title><path d="M0 9h1v3h-1z"/></a>`,
+			`<a href=../../../day/2026-08-31/index.html><title>x</title><path d="M3 9h1v3h-1z"/></a>`},
 			"; changes on 2 days, linked"},
 	} {
-		clear(changed)
+		clear(names)
 		for _, d := range tt.days {
-			changed[d] = true
+			names[d] = "x"
 		}
-		svg := execute(t, "timeline", timeline(classes, from, changed, tt.root))
+		svg := execute(t, "timeline", timeline(classes, from, names, tt.root))
 		if got := strings.Count(svg, "<a "); got != len(tt.links) {
 			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
 		}
@@ -745,7 +745,7 @@ func TestHistoryHostile(t *testing.T) {
 	// config does not list.
 	esc := html.EscapeString(hostile)
 	for file, want := range map[string][]string{
-		"day/2026-11-24/index.html": {"<tr class=gone>\n<th>" + esc + `3 <small>no longer listed</small><td>not MSN</table>`,
+		"day/2026-11-24/index.html": {"<tr class=gone>\n<th scope=row>" + esc + `3 <small>no longer listed</small><td>not MSN</table>`,
 			`<td>` + esc + "\n", `<li>` + esc + ` <span class=addr>` + esc + `2</span></li>`},
 		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class=detail>` + esc + `<dt>`},
 	} {

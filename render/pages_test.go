@@ -182,7 +182,7 @@ func TestDayPages(t *testing.T) {
 		{"2026-09-01", []string{`<section class="verdict alive"`, `<p class="answer">No.</p>`, "MSNP21 and MSNP22 still answer in bn2 and db5</p>",
 			`<tr id=changes-20260901T060003Z><td>06:00<td>bn2 <a href=../../server/bn2/127.2.0.1/index.html>127.2.0.1</a><td>MSNP21<td><b class=r>rejected</b> to <b class=u>up</b><td>VER 1 MSNP21 CVR0` + "\n",
 			// The server that left the config is still in its group's table.
-			"<tr class=gone>\n<th>127.2.0.99 <small>no longer listed</small><td class=n>–<td>rejected<td class=n>–</table>"},
+			"<tr class=gone>\n<th scope=row>127.2.0.99 <small>no longer listed</small><td class=n>–<td>rejected<td class=n>–</table>"},
 			nil},
 		{"2026-09-15", []string{`<section class="verdict partial"`, "MSNP22 still answers in db5, but no main server does"}, nil},
 		// It left: no row, and its change is listed, unlinked.
@@ -191,7 +191,7 @@ func TestDayPages(t *testing.T) {
 		// At the end of the day: :443 up, MSNP21 down (an empty cell; it was
 		// refused, as the server's page says), MSNP22 not MSN since 08:00.
 		{"2026-11-24", []string{"MSNP21 still answers in bn2, but no main server does", `<tr id=changes-20261124T080003Z>`,
-			"<tr>\n<th>127.4.0.2<td class=u>up<td><td>not MSN<tr>",
+			"<tr>\n<th scope=row>127.4.0.2<td class=u>up<td><td>not MSN<tr>",
 			`db5 <a href=../../server/db5/127.4.0.2/index.html>127.4.0.2</a><td>MSNP22<td><b class=u>up</b> to <b class=f>foreign</b>`},
 			nil},
 	}
@@ -209,7 +209,7 @@ func TestDayPages(t *testing.T) {
 		}
 	}
 	// Skipped columns are left out of the tables: nothing checked them.
-	if page := site["day/2026-11-24/index.html"]; strings.Contains(page, `<th>:80<`) || !strings.Contains(page, `<thead><tr><th>IP<th>:443<th>MSNP21<th>MSNP22<tbody>`) {
+	if page := site["day/2026-11-24/index.html"]; strings.Contains(page, `<th scope=col>:80<`) || !strings.Contains(page, `<thead><tr><th scope=col>IP<th scope=col>:443<th scope=col>MSNP21<th scope=col>MSNP22<tbody>`) {
 		t.Error("the day tables show the columns not scanned, or not the scanned ones")
 	}
 }
@@ -250,7 +250,7 @@ func TestServerPage(t *testing.T) {
 		t.Errorf("calendar links %v, want %v", got, want)
 	}
 	// Its changes, newest first: the one change, then the first checks.
-	rows := regexp.MustCompile(`(?s)<caption class=vh>Changes of state of this server, newest first</caption>.*?<tbody>(.*)</table>`).FindStringSubmatch(page)
+	rows := regexp.MustCompile(`(?s)<caption id=changes-t class=vh>Changes of state of this server, newest first</caption>.*?<tbody>(.*)</table>`).FindStringSubmatch(page)
 	if rows == nil || !strings.HasPrefix(rows[1], "\n<tr><td><a href=../../../day/2026-11-20/index.html#changes-20261120T140003Z>2026-11-20 14:00</a><td>MSNP21<td><b class=d>timeout</b> to <b class=u>up</b><td>VER 1 MSNP21 CVR0\n") ||
 		strings.Count(rows[1], "first check: ") != 3 || strings.Count(rows[1], "<tr>") != 4 {
 		t.Errorf("changes: %v", rows)

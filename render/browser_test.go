@@ -188,6 +188,7 @@ type pageReport struct {
 	Crossed      int      `json:"cross"`  // of them, drawn as a ✘
 	Verdicts     int      `json:"vcols"`  // the index's MSNP21 and MSNP22 headers
 	InView       int      `json:"vin"`    // of them, wholly in the window
+	Where        []string `json:"vout"`   // where each of them ends
 }
 
 // The expression the test evaluates in the page (the page itself has no script).
@@ -224,7 +225,8 @@ const reportJS = `JSON.stringify({
   vin: Array.from(document.querySelectorAll('thead th')).filter(th => {
     const r = th.getBoundingClientRect();
     return /^MSNP2[12]$/.test(th.textContent) && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth;
-  }).length
+  }).length,
+  vout: Array.from(document.querySelectorAll('thead th')).filter(th => /^MSNP2[12]$/.test(th.textContent)).map(th => th.closest('.scroll').getAttribute('aria-labelledby') + ' ' + th.textContent + ' ' + Math.round(th.getBoundingClientRect().right) + 'px')
 })`
 
 // axeJS runs axe-core (already in the page) with the rules of WCAG 2.0,
@@ -545,7 +547,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("horizontal scroll at %d px: the page is %d px wide in a %d px window; too wide: %q", tt.width, rep.ScrollWidth, rep.ClientWidth, rep.Wide)
 			}
 			if tt.width == 320 && tt.path == "/" && (rep.Verdicts == 0 || rep.InView != rep.Verdicts) {
-				t.Errorf("at 320 px %d of the %d MSNP21 and MSNP22 columns are in view", rep.InView, rep.Verdicts)
+				t.Errorf("at 320 px %d of the %d MSNP21 and MSNP22 columns are in view: %q", rep.InView, rep.Verdicts, rep.Where)
 			}
 			if !rep.StyleApplied {
 				t.Error("style.css was not applied")

@@ -246,23 +246,6 @@ func TestPercent(t *testing.T) {
 	}
 }
 
-// days makes a timeline of one check from a pattern: u up all day, d down,
-// p half up, n no data.
-func days(pattern string) []history.Day {
-	out := make([]history.Day, len(pattern))
-	for i, c := range pattern {
-		switch c {
-		case 'u':
-			out[i].Ratio = history.Ratio{Up: time.Hour, Known: time.Hour}
-		case 'd':
-			out[i].Ratio = history.Ratio{Known: time.Hour}
-		case 'p':
-			out[i].Ratio = history.Ratio{Up: time.Hour, Known: 2 * time.Hour}
-		}
-	}
-	return out
-}
-
 // phrases is what the history says of a cell, a phrase each.
 func phrases(h *CellHistory) []string {
 	var out []string

@@ -80,7 +80,7 @@ func TestGolden(t *testing.T) {
 		}
 		names = append(names, f.Name)
 	}
-	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html pages.css print.css status.json style.css"; got != want {
+	if got, want := strings.Join(names, " "), "404.html badge.svg favicon.svg feed.xml index.html pages.css status.json style.css"; got != want {
 		t.Errorf("files = %s, want %s", got, want)
 	}
 	// A page per server, per news day (no history: no changes), and the archive.
@@ -506,7 +506,7 @@ func TestHostileMarkup(t *testing.T) {
 	attributes := map[string]bool{}
 	for _, a := range strings.Fields(`lang charset name content http-equiv rel href type title id class
 		aria-label aria-labelledby aria-hidden role tabindex datetime scope hidden start
-		xmlns viewBox width height preserveAspectRatio d media`) {
+		xmlns viewBox width height preserveAspectRatio d`) {
 		attributes[a] = true
 	}
 	// An attribute's value is quoted with " or ', or unquoted (no white

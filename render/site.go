@@ -26,11 +26,11 @@ type File struct {
 }
 
 // staticFiles are the files copied from Options.Static as they are.
-var staticFiles = []string{"favicon.svg", "pages.css", "print.css", "style.css"}
+var staticFiles = []string{"favicon.svg", "pages.css", "style.css"}
 
 // siteFiles are the names of the files at the top of a site, as [Render]
 // makes them: what [CheckSiteDir] may replace.
-var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "print.css", "stale.js", "status.json", "style.css"}
+var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "index.html", "pages.css", "stale.js", "status.json", "style.css"}
 
 // siteDirs are the folders of a site's sub-pages, each holding only
 // folders and index.html files.

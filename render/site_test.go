@@ -100,7 +100,7 @@ func TestWriteSiteReplaces(t *testing.T) {
 	if n != len(files) || v.Verdict != Partial {
 		t.Errorf("WriteSite = a view of verdict %q and %d files; want partial and %d files", v.Verdict, n, len(files))
 	}
-	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "pages.css", "print.css", "server", "status.json", "style.css"}
+	want := []string{"404.html", "archive", "badge.svg", "day", "favicon.svg", "feed.xml", "index.html", "pages.css", "server", "status.json", "style.css"}
 	if got := listDir(t, dir); !slices.Equal(got, want) {
 		t.Errorf("site holds %v, want %v", got, want)
 	}

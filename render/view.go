@@ -36,7 +36,7 @@ type Options struct {
 	History *history.History // what earlier runs saw; nil: the page shows none (it is only read)
 
 	Templates fs.FS // the *.html templates; nil: the embedded [templates.FS]
-	Static    fs.FS // style.css, print.css, pages.css, favicon.svg, stale.js; nil: the embedded [static.FS]
+	Static    fs.FS // style.css, pages.css and favicon.svg; nil: the embedded [static.FS]
 }
 
 // NewsShown is how many news entries the page shows before "older news".

@@ -506,7 +506,7 @@ func TestHostileMarkup(t *testing.T) {
 	attributes := map[string]bool{}
 	for _, a := range strings.Fields(`lang charset name content http-equiv rel href type title id class
 		aria-label aria-labelledby aria-hidden role tabindex datetime scope hidden start
-		xmlns viewBox width height preserveAspectRatio d`) {
+		xmlns viewBox width height preserveAspectRatio d media`) {
 		attributes[a] = true
 	}
 	// An attribute's value is quoted with " or ', or unquoted (no white

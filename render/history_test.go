@@ -299,121 +299,69 @@ func dayClassBytes(d []dayClass) []byte {
 	return b
 }
 
-var (
-	pathRe = regexp.MustCompile(`<path class=(.) d="([^"]*)"/>`)
-	segRe  = regexp.MustCompile(`^M(\d+) 4h(\d+)`)
-)
-
-// TestTimelineSVG: equal days merge into one segment, no-data days are
-// drawn as no data (never up or down), the segments tile the days exactly,
-// and the label says it in words.
-func TestTimelineSVG(t *testing.T) {
+// TestTimeline: equal days merge into one segment of their class, the
+// segments tile the days, a day with a name links its page, and the label
+// says it all in words.
+func TestTimeline(t *testing.T) {
 	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
+	for _, tt := range []struct {
 		pattern string
+		linked  []int
+		root    string
 		segs    int
 		label   string
 	}{
-		{strings.Repeat("n", 90), 1, "no data 90 days"},
-		{strings.Repeat("u", 90), 1, "up 90 days"},
-		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", 4, "partly up 1 day, down 84 days, no data 5 days"},
-		{"n" + strings.Repeat("ud", 44) + "n", 90, "up 44 days, down 44 days, no data 2 days"},
-	}
-	for _, tt := range tests {
+		{strings.Repeat("n", 90), nil, "", 1, "no data 90 days; no change"},
+		{strings.Repeat("u", 90), []int{89}, "", 1, "up 90 days; a change on 2026-11-25, linked"},
+		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", []int{0, 3}, "../../../", 4,
+			"partly up 1 day, down 84 days, no data 5 days; changes on 2 days, linked"},
+		{"n" + strings.Repeat("ud", 44) + "n", nil, "", 90, "up 44 days, down 44 days, no data 2 days; no change"},
+	} {
 		t.Run(tt.label, func(t *testing.T) {
-			classes := make([]dayClass, len(tt.pattern))
+			classes, names := make([]dayClass, len(tt.pattern)), make([]string, len(tt.pattern))
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := execute(t, "timeline", timeline(classes, from, nil, ""))
-			wantLabel := tt.label + "; no change"
-			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
-				t.Errorf("label: want %q in\n%s", wantLabel, svg)
+			for _, d := range tt.linked {
+				names[d] = "x"
 			}
-			if !strings.HasPrefix(svg, `<svg class=tl viewBox="0 0 90 12" width=90 height=16 preserveAspectRatio=none`) || !strings.Contains(svg, ` role=img `) || !strings.HasSuffix(svg, "</svg>") {
-				t.Errorf("svg element: %s", svg)
+			tl := timeline(classes, from, names, tt.root)
+			if tl.Label != tt.label {
+				t.Errorf("label %q, want %q", tl.Label, tt.label)
 			}
-			paths := pathRe.FindAllStringSubmatch(svg, -1)
-			if len(paths) != strings.Count(svg, "<path") || strings.Contains(svg, "<rect") {
-				t.Fatalf("unexpected elements: %s", svg)
-			}
-			// Paint the segments back into days.
-			got := bytes.Repeat([]byte{'?'}, 90)
-			segs, seen := 0, map[string]bool{}
-			for _, p := range paths {
-				if seen[p[1]] {
-					t.Errorf("two paths of class %s", p[1])
-				}
-				seen[p[1]] = true
-				for d := p[2]; d != ""; segs++ {
-					m := segRe.FindStringSubmatch(d)
-					if m == nil {
-						t.Fatalf("bad path data %q", p[2])
+			got, segs := bytes.Repeat([]byte{'?'}, len(tt.pattern)), 0
+			for _, p := range tl.Paths {
+				for _, seg := range strings.Split(p.D, "M")[1:] {
+					var x, w int
+					if _, err := fmt.Sscanf(seg, "%d 4h%d", &x, &w); err != nil {
+						t.Fatalf("path data %q: %v", p.D, err)
 					}
-					d = d[len(m[0]):]
-					x, _ := strconv.Atoi(m[1])
-					w, _ := strconv.Atoi(m[2])
 					for i := x; i < x+w; i++ {
 						if got[i] != '?' {
 							t.Errorf("day %d drawn twice", i)
 						}
-						got[i] = p[1][0]
+						got[i] = p.Class[0]
 					}
+					segs++
 				}
 			}
-			if segs != tt.segs {
-				t.Errorf("%d segments, want %d: %s", segs, tt.segs, svg)
+			if segs != tt.segs || string(got) != tt.pattern {
+				t.Errorf("%d segments painting\n%s\nwant %d painting\n%s", segs, got, tt.segs, tt.pattern)
 			}
-			if string(got) != tt.pattern {
-				t.Errorf("segments paint\n%s\nwant\n%s", got, tt.pattern)
+			if len(tl.Links) != len(tt.linked) {
+				t.Fatalf("links %+v, want days %v", tl.Links, tt.linked)
+			}
+			for i, l := range tl.Links {
+				if want := tt.root + dayPage(from.AddDate(0, 0, tt.linked[i])); l.X != tt.linked[i] || l.Href != want || l.Name != "x" {
+					t.Errorf("link %+v, want day %d at %s", l, tt.linked[i], want)
+				}
+			}
+			// An img would hide its links from screen readers: with links, a group.
+			role := map[bool]string{false: " role=img ", true: " role=group "}[len(tt.linked) > 0]
+			if svg := execute(t, "timeline", tl); !strings.Contains(svg, role) || strings.Count(svg, "<title>x</title>") != len(tt.linked) {
+				t.Errorf("want %s and a title a link: %s", role, svg)
 			}
 		})
-	}
-}
-
-// TestTimelineLinks: a day the row changed gets a mark that links to the
-// day's page (a screen reader names it by its address, which holds the date); the label counts them, and the timeline
-// is a group (an img would hide its links).
-func TestTimelineLinks(t *testing.T) {
-	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
-	classes := make([]dayClass, 90)
-	names := make([]string, 90)
-	for i := range classes {
-		classes[i] = upDay
-	}
-	for _, tt := range []struct {
-		days  []int
-		root  string
-		links []string
-		label string
-	}{
-		{nil, "", nil, "; no change"},
-		{[]int{89}, "", []string{`<a href=day/2026-11-25/index.html><title>x</title><path d="M89 9h1v3h-1z"/></a>`},
-			"; a change on 2026-11-25, linked"},
-		{[]int{0, 3}, "../../../", []string{`<a href=../../../day/2026-08-28/index.html><title>x</title><path d="M0 9h1v3h-1z"/></a>`,
-			`<a href=../../../day/2026-08-31/index.html><title>x</title><path d="M3 9h1v3h-1z"/></a>`},
-			"; changes on 2 days, linked"},
-	} {
-		clear(names)
-		for _, d := range tt.days {
-			names[d] = "x"
-		}
-		svg := execute(t, "timeline", timeline(classes, from, names, tt.root))
-		if got := strings.Count(svg, "<a "); got != len(tt.links) {
-			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
-		}
-		for _, l := range tt.links {
-			if !strings.Contains(svg, l) {
-				t.Errorf("days %v: no %s in %s", tt.days, l, svg)
-			}
-		}
-		role := ` role=img `
-		if len(tt.links) > 0 {
-			role = ` role=group `
-		}
-		if !strings.Contains(svg, role) || !strings.Contains(svg, "up 90 days"+tt.label+`"`) {
-			t.Errorf("days %v: want %s and label ending %q: %s", tt.days, role, tt.label, svg)
-		}
 	}
 }
 

@@ -517,6 +517,9 @@ func TestBrowser(t *testing.T) {
 		{"services-1280", history, servicesPath, 1280, false},
 		{"services-375-dark", history, servicesPath, 375, true},
 		{"history-320", history, "/", 320, false},
+		{"history-640", history, "/", 640, false}, // 1280 px at 200 %
+		{"day-320", history, dayPath, 320, false},
+		{"server-320", history, serverPath, 320, false},
 		{"history-1280", history, "/", 1280, false},
 		{"history-375", history, "/", 375, false},
 		{"history-375-dark", history, "/", 375, true},

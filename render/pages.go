@@ -75,18 +75,13 @@ type CalCell struct {
 	Href     string // the day's page, for a day the server changed
 }
 
-// ServerCheck is one check of a server as its page shows it.
+// ServerCheck is one check of a server as its page shows it: its cell,
+// the column's anchor and label, the time it took and what it checks.
 type ServerCheck struct {
-	Anchor   string // the id of its section, Column.Anchor
-	Label    string
-	Class    string // as Cell.Class
-	Symbol   string
-	State    probe.State
-	Detail   string
-	Disagree bool
-	Time     string        // "41 ms, 2 attempts"; "" when not checked
-	History  *CellHistory  // nil without a history, or not scanned
-	About    template.HTML // from the config's Markdown
+	*Cell
+	Anchor, Label string
+	Time          string        // "41 ms, 2 attempts"; "" when not checked
+	About         template.HTML // from the config's Markdown
 }
 
 // fillServer adds to a server's view what takes the time: its calendar and
@@ -199,14 +194,13 @@ func (v *View) serverViews() []*ServerView {
 			r := &t.Rows[ri]
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
 			for ci, col := range t.Columns {
-				c := r.Cells[ci]
+				c := &r.Cells[ci]
 				about, ok := abouts[col.Key]
 				if !ok {
 					about = MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
 					abouts[col.Key] = about
 				}
-				sc := ServerCheck{Anchor: col.Anchor, Label: col.Label, Class: c.Class, Symbol: c.Symbol, State: c.State,
-					Detail: c.Detail, Disagree: c.Disagree, History: c.History, About: about}
+				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if c.State != "" && c.State != probe.Skipped {
 					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
 					if c.Attempts > 1 {

@@ -103,7 +103,6 @@ type Table struct {
 	Columns []Column
 	Rows    []Row
 
-	Seg      string // the group's folder under server/
 	Timeline string // with a history: what the rows' timelines follow, "the best of MSNP21 and MSNP22 each day"
 }
 
@@ -202,7 +201,6 @@ func Build(opts Options) (*View, error) {
 			Title:   g.Title,
 			About:   g.About,
 			AddrCol: "IP",
-			Seg:     gseg,
 		}
 		if t.Title == "" {
 			t.Title = g.Name

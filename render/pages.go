@@ -136,19 +136,10 @@ type DayRow struct {
 	Cells            []template.HTML
 }
 
-// DayChange is a row of a day's changes; ID is set on a run's first.
+// DayChange is a row of a day's changes: ID is set on a run's first.
 type DayChange struct {
-	ID, HM   string
-	Key      *DayKey
-	From, To probe.State
-	Detail   string
-}
-
-// DayKey is a cell of the history as the day pages name it.
-type DayKey struct {
-	Group, Address, Check string
-	Host                  bool
-	Page                  string // the server's page from a day page; "" when the config has none
+	Change
+	ID, HM string
 }
 
 // ArchiveView is the archive page.
@@ -329,43 +320,16 @@ func (v *View) fillDay(dv *DayView) error {
 			}
 			continue
 		}
-		c := DayChange{HM: l.T.UTC().Format("15:04"), Key: &v.dayKeys[v.chron.keyOf[i]], From: l.From, To: l.To, Detail: l.Detail}
+		c := DayChange{Change: v.changeOf(*l), HM: l.T.UTC().Format("15:04")}
+		if c.Server != "" {
+			c.Server = dv.Root + c.Server
+		}
 		if len(dv.Changes) == 0 || !l.T.Equal(run) {
 			run, c.ID = l.T, runID(l.T)
 		}
 		dv.Changes = append(dv.Changes, c)
 	}
 	return nil
-}
-
-// dayKeysOf names each key of the chronicle for the day pages: the
-// group's title, the server's page when the config has it, the check's label.
-func (v *View) dayKeysOf(root string) []DayKey {
-	titles, pages := map[string]string{}, map[[2]string]string{}
-	for _, t := range v.Tables {
-		if _, ok := titles[t.Name]; !ok {
-			titles[t.Name] = t.Title
-		}
-		for _, r := range t.Rows {
-			pages[[2]string{t.Name, r.Address}] = r.Page
-		}
-	}
-	out := make([]DayKey, len(v.chron.keys))
-	for i, k := range v.chron.keys {
-		g, ok := titles[k.Group]
-		if !ok {
-			g = k.Group
-		}
-		label := k.Check
-		if c, ok := v.config.Checks[k.Check]; ok && c.Label != "" {
-			label = c.Label
-		}
-		out[i] = DayKey{Group: g, Address: k.Address, Check: label, Host: !isIP(k.Address)}
-		if page, ok := pages[[2]string{k.Group, k.Address}]; ok {
-			out[i].Page = root + page
-		}
-	}
-	return out
 }
 
 // subPages renders the server pages, the day pages and the archive with
@@ -445,7 +409,6 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		ch = newChronicle(nil, v.Run.Finished, nil, nil, v.allNews())
 	} else {
 		av.Start = v.History.Start
-		v.dayKeys = v.dayKeysOf(rootOf(dayPage(time.Time{})))
 	}
 	out := make([]*DayView, len(ch.days))
 	for i := range ch.days {

@@ -69,7 +69,6 @@ type View struct {
 	exec     func(string, any) ([]byte, error)
 	dayCells []template.HTML           // by stateCode: a day table's cell
 	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
-	dayKeys  []DayKey                  // by key of chron: as the day pages name it
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
 

@@ -628,10 +628,7 @@ func TestHTMLValid(t *testing.T) {
 	hostileHistory.Results.Finished = fixtureTime
 	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t),
 		"history": fixtureHistoryOptions(t), "hostile-history": hostileHistory} {
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		names := []string{"index.html", "404.html", "archive/index.html"}
 		for _, kind := range []string{"server/", "day/"} {
 			// The last of its kind: with a history, a day of changes.

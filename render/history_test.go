@@ -46,10 +46,7 @@ func TestFixtureHistoryFile(t *testing.T) {
 // TestGoldenHistory renders the golden site with the history fixture. The
 // pages the history does not touch stay those of the site without it.
 func TestGoldenHistory(t *testing.T) {
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	golden(t, "golden-history-index.html", fileOf(t, files, "index.html"))
 	golden(t, "golden-history-feed.xml", fileOf(t, files, "feed.xml"))
 	golden(t, "golden-history-server.html", fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
@@ -63,19 +60,13 @@ func TestGoldenHistory(t *testing.T) {
 			t.Errorf("index.html contains %q", bad)
 		}
 	}
-	_, plain, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := mustRender(t, fixtureOptions(t))
 	for _, name := range []string{"404.html", "status.json", "badge.svg"} {
 		if !bytes.Equal(fileOf(t, files, name), fileOf(t, plain, name)) {
 			t.Errorf("%s changes with a history", name)
 		}
 	}
-	_, again, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := mustRender(t, fixtureHistoryOptions(t))
 	for i := range files {
 		if !bytes.Equal(files[i].Data, again[i].Data) {
 			t.Errorf("%s: two renders of the same input differ", files[i].Name)
@@ -121,10 +112,7 @@ func rowOf(t *testing.T, v *View, group, address string) Row {
 // TestCellHistory checks what the history says of cells (the server
 // pages' text), against the fixture's story.
 func TestCellHistory(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	tests := []struct {
 		group, address, check string
 		want                  []string // in the history's phrases, or the cell's text
@@ -194,10 +182,7 @@ func TestHistoryLags(t *testing.T) {
 	}
 	opts.Config.Groups[0].Servers = append(opts.Config.Groups[0].Servers, probe.Server{Address: "127.2.9.9"})
 	opts.Results.Results = append(opts.Results.Results, probe.Result{Group: "bn2", Address: "127.2.9.9", Check: "msnp21", State: probe.Timeout})
-	v, err := Build(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, opts)
 	c := cellOf(t, v, "db5", "127.4.0.2", "msnp22")
 	if h := c.History; h == nil || h.Lag != "this run is not in the history yet" || h.Since != "" || h.LastUp != "" || h.Uptime == "" {
 		t.Errorf("lagging history: %+v", h)
@@ -372,8 +357,7 @@ func TestTimelineStyle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{
-		".tl path { fill: none; stroke-width: 8; }",
+	for _, want := range []string{".tl path { fill: none; stroke-width: 8; }",
 		".tl .u { stroke: var(--up); }", ".tl .p { stroke: var(--rej); }", ".tl .d { stroke: var(--down); }",
 		".tl .n { stroke: var(--dim); stroke-width: 1; }",
 	} {
@@ -387,10 +371,7 @@ func TestTimelineStyle(t *testing.T) {
 // data, a region row follows its MSNP checks, the Services rows their
 // scanned check.
 func TestTimelineOfRows(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	tests := []struct {
 		group, address, what, label string
 	}{
@@ -414,10 +395,7 @@ func TestTimelineOfRows(t *testing.T) {
 			}
 		}
 	}
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	if page := string(fileOf(t, files, "index.html")); !strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: the best of MSNP21 and MSNP22 each day</span>`) ||
 		!strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: :443</span>`) {
 		t.Error("the timelines' headers do not say their dates and what they follow")
@@ -433,20 +411,12 @@ func TestTimelineOfRows(t *testing.T) {
 // time the script reads, and the script, stale.js of the site, which the
 // CSP allows on the index only; without one it has none of them.
 func TestStaleNotice(t *testing.T) {
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	page := string(fileOf(t, files, "index.html"))
-	for _, want := range []string{
+	hasAll(t, "index.html", page,
 		`<time id="last-run" datetime="2026-11-25T10:00:03Z">2026-11-25 10:00 UTC</time>`,
 		`<p id="stale" class="stale" role="alert" hidden>The last check was <span class="age">more than three hours</span> ago: the hourly job may have stopped`,
-		`<a href="https://github.com/someone/deadyet/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops">`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("index.html lacks %s", want)
-		}
-	}
+		`<a href="https://github.com/someone/deadyet/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops">`)
 	if n := strings.Count(page, "<script"); n != 1 || !strings.Contains(page, `<script src="stale.js"></script>`) {
 		t.Fatalf("want the one script stale.js, found %d scripts", n)
 	}
@@ -472,10 +442,7 @@ func TestStaleNotice(t *testing.T) {
 		t.Error("404.html allows or has a script")
 	}
 
-	_, plain, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := mustRender(t, fixtureOptions(t))
 	for _, bad := range []string{"<script", "script-src", `id="stale"`, `id="last-run"`} {
 		if strings.Contains(string(fileOf(t, plain, "index.html")), bad) {
 			t.Errorf("without a history, index.html has %s", bad)
@@ -502,18 +469,11 @@ func TestDisagreement(t *testing.T) {
 		if !hist {
 			opts.History = nil
 		}
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		page := string(fileOf(t, files, "index.html"))
 		server := string(fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
-		for _, want := range []string{`<dt>Vantage points<dd>They disagree: up from test-eu; timeout from test-us<dt>`,
-			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`} {
-			if !strings.Contains(server, want) {
-				t.Errorf("history %v: the server page lacks %s", hist, want)
-			}
-		}
+		hasAll(t, fmt.Sprintf("history %v: the server page", hist), server, `<dt>Vantage points<dd>They disagree: up from test-eu; timeout from test-us<dt>`,
+			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`)
 		if !strings.Contains(page, `class="up disagree"><span class=vh>up; the vantage points disagree: up from test-eu; timeout from test-us`) {
 			t.Errorf("history %v: the mark or the screen-reader text lacks the disagreement", hist)
 		}
@@ -521,10 +481,7 @@ func TestDisagreement(t *testing.T) {
 			t.Errorf("history %v: want the starred cell and its legend", hist)
 		}
 	}
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	if page := string(fileOf(t, files, "index.html")); strings.Contains(page, "✔*") || strings.Contains(page, "disagree") {
 		t.Error("a page without disagreement explains it")
 	}
@@ -532,10 +489,7 @@ func TestDisagreement(t *testing.T) {
 
 // TestRecentChanges checks the section against the fixture's story.
 func TestRecentChanges(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	h := v.History
 	if h == nil {
 		t.Fatal("no history in the view")
@@ -581,10 +535,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	feedOf := func(opts Options) []entry {
 		t.Helper()
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		var f struct {
 			Updated string  `xml:"updated"`
 			Entries []entry `xml:"entry"`
@@ -658,10 +609,7 @@ func TestChangesFeed(t *testing.T) {
 // TestHistoryHostile: what a history line carries (group, address, check,
 // detail) is text on the page and in the feed.
 func TestHistoryHostile(t *testing.T) {
-	_, files, err := Render(hostileHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, hostileHistoryOptions(t))
 	page := string(fileOf(t, files, "index.html"))
 	if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
 		t.Errorf("index.html carries markup from the history")
@@ -758,22 +706,11 @@ func TestEmptyHistory(t *testing.T) {
 	}
 	opts := fixtureOptions(t)
 	opts.History = h
-	_, files, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, opts)
 	page := string(fileOf(t, files, "index.html"))
-	for _, want := range []string{"No run is recorded yet.", "No change of state recorded yet.", "no data 90 days"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("index.html lacks %q", want)
-		}
-	}
+	hasAll(t, "index.html", page, "No run is recorded yet.", "No change of state recorded yet.", "no data 90 days")
 	server := string(fileOf(t, files, "server/bn2/127.2.0.1/index.html"))
-	for _, want := range []string{"not in the history yet", "No change of state recorded yet."} {
-		if !strings.Contains(server, want) {
-			t.Errorf("the server page lacks %q", want)
-		}
-	}
+	hasAll(t, "the server page", server, "not in the history yet", "No change of state recorded yet.")
 	for _, bad := range []string{`class="u"`, `class="d"`, `class="p"`} {
 		if strings.Contains(page, "<path "+bad) {
 			t.Errorf("an empty history draws %s", bad)
@@ -825,10 +762,7 @@ func TestChangeRunsWhole(t *testing.T) {
 	cfg := probe.Config{Checks: map[string]probe.Check{"c": {Key: "c", Label: "C", Kind: probe.MSNP, Version: "MSNP21", Scan: true}}}
 	runs := func(now time.Time) []string {
 		t.Helper()
-		v, err := Build(Options{Config: cfg, Results: probe.Results{Finished: now}, History: h})
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := mustBuild(t, Options{Config: cfg, Results: probe.Results{Finished: now}, History: h})
 		var out []string
 		for _, r := range v.History.Runs {
 			out = append(out, r.T.Format("15")+":"+strconv.Itoa(len(r.Changes)))

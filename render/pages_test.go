@@ -219,7 +219,7 @@ func TestServerPage(t *testing.T) {
 		"Every day from 2026-08-01 to 2026-11-25, newest month first (weeks start on Monday), coloured by the best of MSNP21 and MSNP22 each day.",
 		// November starts on a Sunday, down (the month's class: dd); the
 		// days without a change are one cell to the end of their week.
-		`<h4>2026-11</h4><p class=vh>up 5 days, partly up 1 day, down 18 days, no run 1 day; changes on 1 day, linked</p><ol class="cal w6 dd">` +
+		`<h4>2026-11</h4><p class=vh>up 5 days, partly up 1 day, down 18 days, no run 1 day; changes on 1 day, linked</p><ol class="cal w6 dd">`+
 			`<li>1<li class=x>2<li class=s6>3–8<li class=s7>9–15<li class=s4>16–19<li class=p><a href=../../../day/2026-11-20/index.html>20</a><li class="u s2">21–22<li class="u s3">23–25</ol>`,
 		// October's four days without a run, a cell a week, then down to
 		// the end of the week.

@@ -44,6 +44,7 @@ func TestBuildFromResults(t *testing.T) {
 	day := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
 
 	// The first run records every state it sees, after one heartbeat.
+	clockAt(t, day)
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day))); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +62,7 @@ func TestBuildFromResults(t *testing.T) {
 	}
 
 	// An hour later nothing changed: the history stays byte for byte.
+	clockAt(t, day.Add(time.Hour))
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(time.Hour)))); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +75,7 @@ func TestBuildFromResults(t *testing.T) {
 	}
 
 	// The next day's first run adds a heartbeat and nothing else.
+	clockAt(t, day.Add(24*time.Hour))
 	if err := buildRun(context.Background(), opts(fixtureResults(t, dir, day.Add(24*time.Hour)))); err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,7 @@ func holdLock(t *testing.T, path string) *heldLock {
 func TestLockBusySaysWho(t *testing.T) {
 	skipWithoutFlock(t)
 	opts := renderInputs(t, probe.Up)
+	clockAt(t, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)) // the results' hour
 	dir := filepath.Dir(opts.Config)
 	hist := filepath.Join(dir, "data")
 	if err := os.Mkdir(hist, 0o755); err != nil {
@@ -110,6 +111,7 @@ func TestLockBusySaysWho(t *testing.T) {
 func TestLockWaitsForHolder(t *testing.T) {
 	skipWithoutFlock(t)
 	opts := renderInputs(t, probe.Up)
+	clockAt(t, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)) // the results' hour
 	hist := filepath.Join(filepath.Dir(opts.Config), "data")
 	if err := os.Mkdir(hist, 0o755); err != nil {
 		t.Fatal(err)
@@ -171,7 +173,8 @@ func TestConcurrentBuilds(t *testing.T) {
 		}
 		return path
 	}
-	start := base.Finished
+	// The child processes go by the real clock: results of the last day.
+	start := time.Now().Add(-20 * time.Hour).Truncate(time.Second)
 	last := 0 // the cycle's state the history ends in
 	ran := map[string]int{}
 	for pair := range 10 {

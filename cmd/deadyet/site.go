@@ -130,14 +130,24 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 // readResults reads results.json files and merges them, for a command:
 // what is wrong with them is bad input; it stops when ctx ends.
 func readResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
-	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg) })
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg, false) })
+	return r, inputErr(ctx, err)
+}
+
+// clock is the time the checks of results and history go by; tests set it.
+var clock = time.Now
+
+// readRunResults is readResults for a build, which records the run: results
+// older than [results.MaxAge] are refused too.
+func readRunResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg, true) })
 	return r, inputErr(ctx, err)
 }
 
 // mergeResults reads results.json files and merges them. Results that are
 // for none of cfg's cells were written for another config: an error, not a
 // page of "no result".
-func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
+func mergeResults(paths []string, cfg probe.Config, record bool) (probe.Results, error) {
 	runs := make([]probe.Results, 0, len(paths))
 	for _, p := range paths {
 		r, err := results.Read(p)
@@ -145,8 +155,12 @@ func mergeResults(paths []string, cfg probe.Config) (probe.Results, error) {
 			return probe.Results{}, err
 		}
 		// A runner with a wrong clock would poison the history: every later
-		// run would be older than this one.
-		if err := probe.CheckTime(cmp.Or(r.Finished, r.Started), time.Now()); err != nil {
+		// run would be older than this one, or every calendar start with it.
+		err = probe.CheckTime(cmp.Or(r.Finished, r.Started), clock())
+		if err == nil && record {
+			err = results.CheckAge(r, clock())
+		}
+		if err != nil {
 			return probe.Results{}, fmt.Errorf("%s: %w", p, err)
 		}
 		runs = append(runs, r)
@@ -182,7 +196,7 @@ func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if err := checkHistoryDir(dir); err != nil {
 		return nil, err
 	}
-	h, err := aside(ctx, func() (*history.History, error) { return history.ReadAt(dir, time.Now()) })
+	h, err := aside(ctx, func() (*history.History, error) { return history.ReadAt(dir, clock()) })
 	return h, inputErr(ctx, err)
 }
 

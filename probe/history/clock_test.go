@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -21,8 +22,8 @@ const (
 )
 
 // TestReadAtFuture: a history holding a time after the clock (and its
-// skew) is refused by history.ReadAt with the file, the first such line and the
-// repair; history.Read, which has no clock, reads it.
+// skew) is refused by ReadAt with the file, the first such line and the
+// repair; Read, which has no clock, reads it.
 func TestReadAtFuture(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -66,48 +67,57 @@ func TestReadAtFuture(t *testing.T) {
 	}
 }
 
-// TestTrim: the lines and the last run after the time go, those at or
-// before it stay byte for byte, and the history then reads and records
-// again. A second history.Trim removes nothing, which is what makes it safe to run
-// again after a crash.
+// TestTrim: the lines out of the window go, into a copy, those in it stay
+// byte for byte unless a key's "from" must follow what is left, and the
+// history then reads and records again. A second Trim removes nothing,
+// which makes it safe to run again after a crash.
 func TestTrim(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	past := strings.SplitAfter(pastLines, "\n")
+	line := func(at, from, to string) string {
+		return `{"t":"` + at + `","group":"bn2","address":"127.0.2.1","check":"msnp21","from":"` + from + `","to":"` + to + `"}` + "\n"
+	}
+	year1 := "{\"t\":\"0001-01-01T00:00:05Z\",\"heartbeat\":true}\n" + line("0001-01-01T00:00:05Z", "", "up")
 	tests := []struct {
 		name, history, last string
-		after               time.Time
+		from, to            time.Time
 		removed             int
 		wantHistory         string
 		wantLast            string // "" for no file
+		wantCopy            string // "" for none
 	}{
-		{"future lines and last run", pastLines + futureLines, "9999-01-01T00:00:00Z\n", now, 2, pastLines, ""},
-		{"future last run only", pastLines, "9999-01-01T00:00:00Z\n", now, 0, pastLines, ""},
-		{"nothing after", pastLines, "2026-11-25T11:00:00Z\n", now, 0, pastLines, "2026-11-25T11:00:00Z\n"},
-		{"a line at the time stays", pastLines, "", time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), 0, pastLines, ""},
-		{"to the second", pastLines, "2026-11-25T11:00:00Z\n", time.Date(2026, 11, 25, 10, 59, 59, 999, time.UTC), 1,
-			strings.Join(strings.SplitAfter(pastLines, "\n")[:2], ""), ""},
-		{"everything", pastLines, "", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 3, "", ""},
+		{"future lines and last run", pastLines + futureLines, "9999-01-01T00:00:00Z\n", time.Time{}, now, 2, pastLines, "", futureLines},
+		{"future last run only", pastLines, "9999-01-01T00:00:00Z\n", time.Time{}, now, 0, pastLines, "", ""},
+		{"nothing out", pastLines, "2026-11-25T11:00:00Z\n", time.Time{}, now, 0, pastLines, "2026-11-25T11:00:00Z\n", ""},
+		{"a line at the time stays", pastLines, "", time.Time{}, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), 0, pastLines, "", ""},
+		{"to the second", pastLines, "2026-11-25T11:00:00Z\n", time.Time{}, time.Date(2026, 11, 25, 10, 59, 59, 999, time.UTC), 1,
+			past[0] + past[1], "", past[2]},
+		{"everything", pastLines, "", time.Time{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 3, "", "", pastLines},
+		{"before a time", pastLines, "", time.Date(2026, 11, 25, 10, 30, 0, 0, time.UTC), now, 2,
+			line("2026-11-25T11:00:00Z", "", "timeout"), "", past[0] + past[1]},
+		{"year 1, before the floor", year1 + past[0] + past[2], "", time.Time{}, now, 2,
+			past[0] + line("2026-11-25T11:00:00Z", "", "timeout"), "", year1},
+		{"a future line amid others", past[0] + past[1] + line("9999-01-01T00:00:00Z", "up", "timeout") + line("2026-11-25T12:00:00Z", "timeout", "refused"), "", time.Time{}, now, 1,
+			past[0] + past[1] + line("2026-11-25T12:00:00Z", "up", "refused"), "", line("9999-01-01T00:00:00Z", "up", "timeout")},
+		{"a last line cut off", pastLines + `{"t":"2026-11-25T12:00:00Z","heart`, "", time.Time{}, now, 0,
+			pastLines, "", `{"t":"2026-11-25T12:00:00Z","heart` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeTestFile(t, dir, history.FileName, tt.history)
 			writeTestFile(t, dir, history.LastRunFile, tt.last)
-			n, err := history.Trim(dir, tt.after)
-			if err != nil || n != tt.removed {
-				t.Fatalf("history.Trim = %d, %v; want %d removed", n, err, tt.removed)
+			done, err := history.Trim(context.Background(), dir, tt.from, tt.to)
+			if err != nil || done.Removed != tt.removed || done.CutOff != strings.HasSuffix(tt.history, "heart") {
+				t.Fatalf("Trim = %+v, %v; want %d removed", done, err, tt.removed)
 			}
 			files := readAll(t, dir)
-			if files[history.FileName] != tt.wantHistory || files[history.LastRunFile] != tt.wantLast {
-				t.Errorf("after Trim: %q\nwant history %q, last-run %q", files, tt.wantHistory, tt.wantLast)
+			copied := files[filepath.Base(done.Copy)]
+			if files[history.FileName] != tt.wantHistory || files[history.LastRunFile] != tt.wantLast || copied != tt.wantCopy {
+				t.Errorf("after Trim: %q\nwant history %q, last-run %q, copy %q", files, tt.wantHistory, tt.wantLast, tt.wantCopy)
 			}
-			if len(files) != 1+min(len(tt.wantLast), 1) {
-				t.Errorf("files in the folder: %q", files)
-			}
-			if n, err := history.Trim(dir, tt.after); n != 0 || err != nil {
-				t.Errorf("a second Trim: %d, %v", n, err)
-			}
-			if again := readAll(t, dir); again[history.FileName] != files[history.FileName] || len(again) != len(files) {
-				t.Errorf("a second history.Trim changed the folder: %q", again)
+			if again, err := history.Trim(context.Background(), dir, tt.from, tt.to); again != (history.Trimmed{}) || err != nil || len(readAll(t, dir)) != len(files) {
+				t.Errorf("a second Trim: %+v, %v", again, err)
 			}
 			// The repaired history reads and takes a run of now.
 			if _, _, err := appendRun(dir, run("2026-12-03 12:00", k21+"=up")); err != nil {
@@ -120,39 +130,18 @@ func TestTrim(t *testing.T) {
 	}
 }
 
-// TestTrimAfterCrash: a crash between history.Trim's two steps leaves the history
-// trimmed and last-run in the future. history.ReadAt reports last-run, and history.Trim
-// run again finishes the repair.
-func TestTrimAfterCrash(t *testing.T) {
-	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	dir := t.TempDir()
-	writeTestFile(t, dir, history.FileName, pastLines) // trimmed already
-	writeTestFile(t, dir, history.LastRunFile, "9999-01-01T00:00:00Z\n")
-	_, err := history.ReadAt(dir, now)
-	var pe *history.ParseError
-	if !errors.As(err, &pe) || pe.File != filepath.Join(dir, history.LastRunFile) {
-		t.Fatalf("got %v, want the future last-run named", err)
-	}
-	if n, err := history.Trim(dir, now); n != 0 || err != nil {
-		t.Fatalf("history.Trim = %d, %v", n, err)
-	}
-	if _, err := history.ReadAt(dir, now); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestTrimRefusesBadHistory: history.Trim reads as strictly as history.Read and changes
+// TestTrimRefusesBadHistory: Trim reads as strictly as Read and changes
 // nothing of a history it cannot read.
 func TestTrimRefusesBadHistory(t *testing.T) {
 	dir := t.TempDir()
 	bad := pastLines + "{\"t\":\"9999-01-01T00:00:00Z\"\n"
 	writeTestFile(t, dir, history.FileName, bad)
-	_, err := history.Trim(dir, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	_, err := history.Trim(context.Background(), dir, time.Time{}, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
 	var pe *history.ParseError
 	if !errors.As(err, &pe) || pe.Line != 4 {
 		t.Fatalf("got %v, want a *history.ParseError on line 4", err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir, history.FileName)); string(data) != bad {
-		t.Errorf("history.Trim changed a history it could not read")
+		t.Errorf("Trim changed a history it could not read")
 	}
 }

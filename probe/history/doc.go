@@ -18,11 +18,12 @@
 // writes its time to last-run ([LastRunFile]) only: a run older than
 // [History.LastRun] is refused ([*StaleError]).
 //
-// Reading is strict: field names match exactly and once, and a bad line, a
-// time that goes backwards or a "from" that is not the key's last state is a
-// [*ParseError] "path:line: what is wrong". A detail is shown through
-// [probe.CleanDetail]. [ReadAt] also refuses a time after the clock, and
-// [Trim] ("deadyet history trim") is the repair.
+// Reading is strict: the file is a regular file (not a link) of at most
+// [MaxSize], field names match exactly and once, and a bad line, a time
+// before [Floor] or that goes backwards, or a "from" that is not the key's
+// last state is a [*ParseError] "path:line: what is wrong". A detail is shown
+// through [probe.CleanDetail]. [ReadAt] also refuses a time after the clock.
+// [Trim] ("deadyet history trim") is the repair a wrong clock calls for.
 //
 // Uptime counts only covered days, those with a line at or before now: up
 // time over known time, where a key is known from its first sighting on, in

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 	"unicode/utf8"
 
@@ -57,10 +58,10 @@ func (h *History) parse(data []byte) error {
 		data = rest
 		l, err := decode(line)
 		if !ok {
-			err = errors.New("no newline at the end of the line (truncated?)")
+			err = fmt.Errorf("no newline at the end of the line (cut off?); drop it with: deadyet history trim --history %s --after now", filepath.Dir(h.file))
 		}
 		if err == nil {
-			err = h.check(l)
+			err = h.check(l, n-1)
 		}
 		if err != nil {
 			return &ParseError{File: h.file, Line: n, Msg: err.Error()}
@@ -138,13 +139,17 @@ func decode(b []byte) (Line, error) {
 	return l, nil
 }
 
-// check says what is wrong with l as the next line of h: its time, a
-// second heartbeat in a day, or a "from" that is not the key's last state.
-func (h *History) check(l Line) error {
-	n := len(h.entries)
-	if n > 0 && l.T.Unix() < h.entries[n-1].t {
+// check says what is wrong with l as the next line of h, after line prev:
+// its time, a second heartbeat in a day, or a "from" that is not the key's
+// last state.
+func (h *History) check(l Line, prev int) error {
+	if l.T.Before(Floor) {
+		return fmt.Errorf("time %s is before %s: a clock was wrong; drop the lines before then with: deadyet history trim --history %s --before %s",
+			l.T.Format(timeLayout), Floor.Format(time.DateOnly), filepath.Dir(h.file), Floor.Format(timeLayout))
+	}
+	if n := len(h.entries); n > 0 && l.T.Unix() < h.entries[n-1].t {
 		return fmt.Errorf("time goes backwards: %s is before %s on line %d",
-			l.T.Format(timeLayout), unixUTC(h.entries[n-1].t).Format(timeLayout), n)
+			l.T.Format(timeLayout), unixUTC(h.entries[n-1].t).Format(timeLayout), prev)
 	}
 	if l.Heartbeat {
 		if h.lastBeat == floorDiv(l.T.Unix(), day) {
@@ -153,13 +158,13 @@ func (h *History) check(l Line) error {
 		return nil
 	}
 	i, seen := h.keyIndex[l.Key]
-	switch prev := h.stateOf(l.Key); {
-	case prev == l.From:
+	switch last := h.stateOf(l.Key); {
+	case last == l.From:
 		return nil
 	case !seen:
 		return fmt.Errorf("\"from\" is %q but this is the first line for %s (want \"from\":\"\")", l.From, l.Key)
 	default:
-		return fmt.Errorf("\"from\" is %q but line %d left %s %q", l.From, h.byKey[i][len(h.byKey[i])-1]+1, l.Key, prev)
+		return fmt.Errorf("\"from\" is %q but line %d left %s %q", l.From, h.byKey[i][len(h.byKey[i])-1]+1, l.Key, last)
 	}
 }
 

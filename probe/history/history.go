@@ -20,6 +20,13 @@ const FileName = "history.jsonl"
 // time of the newest run recorded, quiet ones too, like "2026-11-25T10:00:03Z".
 const LastRunFile = "last-run"
 
+// MaxSize is the largest history.jsonl read: ten years of 1,000 servers × 7
+// checks changing about once a year make 10 MB.
+const MaxSize = 256 << 20
+
+// Floor is the earliest time a line may hold: before it, a clock was wrong.
+var Floor = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Line is one line of the history: a heartbeat, or a transition of Key from
 // one state to another ("" for the first sighting).
 type Line struct {
@@ -92,9 +99,13 @@ func Read(dir string) (*History, error) {
 	return readFile(filepath.Join(dir, FileName))
 }
 
+func newHistory(file string) *History {
+	return &History{file: file, keyIndex: map[probe.Key]int32{}, lastBeat: -1 << 62, details: map[string]string{}, opened: time.Now()}
+}
+
 func readFile(file string) (*History, error) {
-	h := &History{file: file, keyIndex: map[probe.Key]int32{}, lastBeat: -1 << 62, details: map[string]string{}, opened: time.Now()}
-	data, err := os.ReadFile(file)
+	h := newHistory(file)
+	data, err := atomicfile.ReadFile(file, MaxSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -116,7 +127,7 @@ func (h *History) stampFile() string { return filepath.Join(filepath.Dir(h.file)
 
 // readStamp reads a [LastRunFile]: zero when there is none.
 func readStamp(file string) (time.Time, error) {
-	data, err := os.ReadFile(file)
+	data, err := atomicfile.ReadFile(file, 4<<10)
 	if errors.Is(err, fs.ErrNotExist) {
 		return time.Time{}, nil
 	}
@@ -171,34 +182,6 @@ func ReadAt(dir string, now time.Time) (*History, error) {
 		"%v; drop the times after now with: deadyet history trim --history %s --after now", fe, filepath.Dir(h.file))}
 }
 
-// Trim removes from the history in dir the lines stamped after the time
-// after, and last-run if it is after it too, and says how many lines went.
-// The file is replaced atomically; Trim run again finishes a crashed one.
-func Trim(dir string, after time.Time) (removed int, err error) {
-	h, err := Read(dir)
-	if err != nil {
-		return 0, err
-	}
-	a := after.Unix() // the lines are to the second: t > after is t > a
-	i := h.upTo(a)
-	if removed = len(h.entries) - i; removed > 0 {
-		off := 0
-		for range i {
-			off += bytes.IndexByte(h.data[off:], '\n') + 1
-		}
-		if err := atomicfile.WriteFile(h.file, h.data[:off], 0o644); err != nil {
-			return 0, fmt.Errorf("trim history: %w", err)
-		}
-	}
-	if !h.stamp.IsZero() && h.stamp.Unix() > a {
-		if err := os.Remove(h.stampFile()); err != nil {
-			return removed, fmt.Errorf("trim history: %w", err)
-		}
-		atomicfile.SyncDir(dir)
-	}
-	return removed, nil
-}
-
 // File is the path of the history file.
 func (h *History) File() string { return h.file }
 
@@ -236,6 +219,9 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 		return nil, errors.New("record history: the results have no time")
 	}
 	t = t.UTC().Truncate(time.Second)
+	if t.Before(Floor) {
+		return nil, fmt.Errorf("record history: results of %s are before 2000-01-01: a clock is wrong", t.Format(time.RFC3339))
+	}
 	if last := h.LastRun(); t.Before(last) {
 		return nil, &StaleError{Run: t, Last: last}
 	}

@@ -1,7 +1,6 @@
 package history_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +22,7 @@ const (
 
 var run, at = historytest.Results, historytest.At
 
-// appendRun records r in dir's history the way deadyet build does: history.Read,
+// appendRun records r in dir's history the way deadyet build does: Read,
 // Record, Write. It returns the history and the lines added.
 func appendRun(dir string, r probe.Results) (*history.History, []history.Line, error) {
 	h, err := history.Read(dir)
@@ -189,30 +188,6 @@ func TestRecord(t *testing.T) {
 	}
 }
 
-func TestQuietRunIsByteIdentical(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, history.FileName)
-	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up: CVR answered", k22+"=timeout: no answer in 3s", k2+"=skipped")); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := os.ReadFile(file)
-	// Same states an hour later, with other details: nothing to write.
-	quiet := []string{k21 + "=up: CVR answered again", k22 + "=timeout: no answer in 2.9s", k2 + "=skipped"}
-	_, added, err := appendRun(dir, run("2026-11-25 11:00", quiet...))
-	after, _ := os.ReadFile(file)
-	if err != nil || len(added) != 0 || !bytes.Equal(before, after) {
-		t.Errorf("a quiet run changed the history: %v, added %q;\nbefore:\n%s\nafter:\n%s", err, shorts(added), before, after)
-	}
-	// The next day's first run adds the heartbeat only.
-	if _, _, err := appendRun(dir, run("2026-11-26 00:00", quiet...)); err != nil {
-		t.Fatal(err)
-	}
-	after2, _ := os.ReadFile(file)
-	if want := string(after) + `{"t":"2026-11-26T00:00:00Z","heartbeat":true}` + "\n"; string(after2) != want {
-		t.Errorf("first run of a day:\ngot:\n%s\nwant:\n%s", after2, want)
-	}
-}
-
 func TestLineFormat(t *testing.T) {
 	key := probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}
 	t0 := time.Date(2026, 11, 25, 10, 0, 3, 0, time.UTC)
@@ -289,7 +264,7 @@ func TestReadValidHistory(t *testing.T) {
 func TestReadHistoryErrors(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"empty-line", "2: empty line"},
-		{"truncated-file", "2: no newline at the end of the line (truncated?)"},
+		{"truncated-file", "2: no newline at the end of the line (cut off?); drop it with: deadyet history trim --history testdata --after now"},
 		{"truncated-line", "2: unexpected end (truncated?)"},
 		{"not-object", `2: found [ where "{" is wanted`},
 		{"bad-json", "1: bad JSON: expected colon after object key"},
@@ -316,6 +291,8 @@ func TestReadHistoryErrors(t *testing.T) {
 		{"heartbeat-false", `1: "heartbeat" must be true`},
 		{"heartbeat-extra", `1: a heartbeat line has only "t" and "heartbeat", not "group"`},
 		{"two-heartbeats", "2: a second heartbeat on 2026-11-25"},
+		{"year-0001", "1: time 0001-01-01T00:00:05Z is before 2000-01-01: a clock was wrong; drop the lines before then with: deadyet history trim --history testdata --before 2000-01-01T00:00:00Z"},
+		{"year-0000", "2: time 0000-01-01T00:00:00Z is before 2000-01-01: a clock was wrong; drop the lines before then with: deadyet history trim --history testdata --before 2000-01-01T00:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -345,6 +322,14 @@ func TestReadHistoryFolder(t *testing.T) {
 	if files := readAll(t, dir); len(files) != 1 || files[history.FileName] != "{}\n" {
 		t.Errorf("a corrupt history was written to: %q", files)
 	}
+	// A symbolic link is refused: a write would replace it by a file.
+	link := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, history.FileName), filepath.Join(link, history.FileName)); err != nil {
+		t.Skip(err)
+	}
+	if _, err := history.Read(link); err == nil || !strings.HasSuffix(err.Error(), history.FileName+": a symbolic link, not a regular file") {
+		t.Errorf("a symbolic link: %v", err)
+	}
 }
 
 func TestRecordErrors(t *testing.T) {
@@ -362,6 +347,7 @@ func TestRecordErrors(t *testing.T) {
 		{"an empty address", probe.Results{Finished: at("2026-11-26 10:00"), Results: []probe.Result{{Group: "bn2", Check: "msnp21", State: probe.Up}}}, `record history: "bn2  msnp21": empty "address"`},
 		{"unknown state", run("2026-11-26 10:00", k21+"=dead"), `record history: "bn2 127.0.2.1 msnp21" has unknown state "dead"`},
 		{"empty state", run("2026-11-26 10:00", k21+"="), `record history: "bn2 127.0.2.1 msnp21" has unknown state ""`},
+		{"before the floor", run("1970-01-01 00:00", k21+"=up"), "record history: results of 1970-01-01T00:00:00Z are before 2000-01-01: a clock is wrong"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,8 +1,6 @@
 package history_test
 
 import (
-	"deadyet/probe"
-	"deadyet/probe/history"
 	"errors"
 	"fmt"
 	"os"
@@ -11,11 +9,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"deadyet/probe"
+	"deadyet/probe/history"
 )
 
 // TestQuietRunIsTheLastRun: a quiet run writes not a byte of history.jsonl
 // but its time to last-run, and a run older than it is then refused with a
-// *history.StaleError that leaves both files as they were. (Before last-run, the
+// *StaleError that leaves both files as they were. (Before last-run, the
 // older run was recorded: only the history's last line counted.)
 func TestQuietRunIsTheLastRun(t *testing.T) {
 	dir := t.TempDir()
@@ -148,7 +149,7 @@ func TestBadLastRun(t *testing.T) {
 }
 
 // TestWriteRemovesLeftovers: Write removes the temporary files of the
-// history and of last-run that killed runs left, if older than the history.Read;
+// history and of last-run that killed runs left, if older than the Read;
 // newer ones (a write in flight) and other files stay.
 func TestWriteRemovesLeftovers(t *testing.T) {
 	dir := t.TempDir()

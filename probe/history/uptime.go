@@ -97,7 +97,7 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 		if last.to == probe.Up {
 			u.LastUp = now
 		}
-		for i := len(tr) - 1; i >= 0; i-- {
+		for i := len(tr) - 1; i >= 0 && (u.LastUp.IsZero() || len(u.Changes) < MaxChanges); i-- {
 			e := &h.entries[tr[i]]
 			if e.from == probe.Up && u.LastUp.IsZero() {
 				u.LastUp = unixUTC(e.t)

@@ -301,7 +301,7 @@ func TestRecent(t *testing.T) {
 
 // TestStatsAgainstHourlyCount checks Stats on a random history of hourly
 // runs with gaps against a plain count, hour by hour, of the definition in
-// the package documentation ("history.Uptime"), kept by a model of its own.
+// the package documentation ("Uptime"), kept by a model of its own.
 func TestStatsAgainstHourlyCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	keys := []string{k21, k22, k2}

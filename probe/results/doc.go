@@ -15,10 +15,12 @@
 //	  ]
 //	}
 //
-// Reading is strict: a field name matches exactly and once, and an unknown or
-// missing field, an unknown state, attempts that do not fit the state, a key
-// listed twice or text that is not one printable line is "path:line: what is
-// wrong". A detail longer than [probe.MaxDetail] is clipped.
+// Reading is strict: the file is a regular file (not a link) of at most
+// [MaxSize], a field name matches exactly and once, and an unknown or missing
+// field, an unknown state, attempts that do not fit the state, a key listed
+// twice, a vantage that [CheckVantage] refuses or text that is not one
+// printable line is "path:line: what is wrong". A detail longer than
+// [probe.MaxDetail] is clipped. [CheckAge] refuses results too old to record.
 //
 // [Merge] makes one result of what every vantage point saw of a cell: the
 // best state, in the order of [probe.States] (up, rejected, foreign, refused,

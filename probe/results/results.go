@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -69,10 +68,18 @@ func Write(path string, r probe.Results) error {
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 
+// MaxSize is the largest results.json read: 1,000 servers × 7 checks make
+// about 1 MB, and no more than 10 MB with every detail at its longest.
+const MaxSize = 32 << 20
+
+// MaxAge is how long before the clock a run may have started to be
+// recorded: an hourly build records the run of the hour.
+const MaxAge = 24 * time.Hour
+
 // Read reads a results.json, strictly (see the package documentation):
 // what is wrong is one error "path:line: what is wrong".
 func Read(path string) (probe.Results, error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path, MaxSize)
 	if err != nil {
 		return probe.Results{}, fmt.Errorf("read results: %w", err)
 	}
@@ -171,6 +178,25 @@ func readResults(dec *json.Decoder, data []byte) ([]probe.Result, error) {
 	return list, jsonobj.Delim(dec, ']')
 }
 
+// CheckAge refuses results that started more than [MaxAge] before now,
+// stamped by a wrong clock.
+func CheckAge(r probe.Results, now time.Time) error {
+	if now.Sub(r.Started) > MaxAge {
+		return fmt.Errorf("started %s, more than a day before this machine's clock, %s: a clock is wrong",
+			r.Started.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// CheckVantage refuses a vantage name of more than 64 bytes, or of
+// characters other than ASCII letters, digits, spaces and "-_.,:()/".
+func CheckVantage(v string) error {
+	if len(v) > 64 || strings.TrimLeft(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:()/") != "" {
+		return fmt.Errorf("vantage %.80q: want at most 64 ASCII letters, digits, spaces and -_.,:()/", v)
+	}
+	return nil
+}
+
 // checkHeader checks the fields of r around its results.
 func checkHeader(r probe.Results) error {
 	switch {
@@ -180,10 +206,8 @@ func checkHeader(r probe.Results) error {
 		return errors.New("no start time")
 	case r.Finished.Before(r.Started):
 		return fmt.Errorf("finished %s before it started %s", r.Finished.Format(time.RFC3339), r.Started.Format(time.RFC3339))
-	case !probe.PrintableLine(r.Vantage):
-		return fmt.Errorf("vantage %.80q is not one line of printable text", r.Vantage)
 	}
-	return nil
+	return CheckVantage(r.Vantage)
 }
 
 // checkResult checks one result's fields.

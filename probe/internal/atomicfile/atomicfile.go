@@ -1,11 +1,13 @@
 // Package atomicfile replaces a file in one step: a reader, or a run killed
 // at any instant, sees either the old file or the new one, never a part. The
-// history and the results files are written through it.
+// history and the results files are written through it, and read through
+// [ReadFile], which bounds what it reads.
 package atomicfile
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +35,9 @@ const tempSuffix = ".tmp"
 // syncs the folder. On error the temporary file is removed; the error reads
 // "write PATH: …".
 func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("write %s: %w", path, notRegular(fi))
+	}
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -66,6 +71,48 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	SyncDir(dir)
 	return nil
+}
+
+// ReadFile reads the regular file at path, of at most limit bytes. A symbolic
+// link, a named pipe, a device or a larger file is refused before it is read;
+// a missing file is an error that is [fs.ErrNotExist].
+func ReadFile(path string, limit int64) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("%s: %w", path, notRegular(fi))
+	}
+	var data []byte
+	if err == nil && fi.Size() <= limit {
+		var f *os.File
+		if f, err = os.Open(path); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, limit+1)) // +1: to see a file grown since
+			f.Close()
+		}
+	}
+	if err == nil && (fi.Size() > limit || int64(len(data)) > limit) {
+		unit := fmt.Sprintf("%d MiB", limit>>20)
+		if limit < 1<<20 {
+			unit = fmt.Sprintf("%d KiB", limit>>10)
+		}
+		return nil, fmt.Errorf("%s: larger than %s, the limit for this file", path, unit)
+	}
+	return data, err
+}
+
+// notRegular says what fi is, a file that is not regular.
+func notRegular(fi fs.FileInfo) error {
+	what := "a special file"
+	switch m := fi.Mode(); {
+	case m&fs.ModeSymlink != 0:
+		what = "a symbolic link"
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return errors.New(what + ", not a regular file")
 }
 
 // SyncDir makes the renames and removals done in the folder dir durable.

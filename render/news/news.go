@@ -6,6 +6,7 @@ package news
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -59,32 +60,15 @@ var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)
 // datedName is a name that starts like a news file's.
 var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 
+// nonSlug is what a slug has none of.
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
 // Slug makes a file-name slug of a title: lower-case ASCII letters and
 // digits, words joined by "-", at most 60 characters; "news" if nothing is
 // left.
 func Slug(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	s := strings.TrimRight(b.String()[:min(b.Len(), 60)], "-")
-	if s == "" {
-		return "news"
-	}
-	return s
+	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(title), "-"), "-")
+	return cmp.Or(strings.TrimRight(s[:min(len(s), 60)], "-"), "news")
 }
 
 // Load reads every entry in dir of fsys, newest first, and reports every

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 
 // join adds key to the path parent.
 func join(parent, key string) string {
-	if !bareKey(key) {
+	if !bareKey.MatchString(key) {
 		key = strconv.Quote(key)
 	}
 	if parent == "" {
@@ -30,14 +31,7 @@ func join(parent, key string) string {
 // index adds an array index to the path p.
 func index(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
 
-func bareKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return k != ""
-}
+var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // finder holds the line of every path of a file: that of its key or table
 // header, or, for an array element, the line the element starts on.

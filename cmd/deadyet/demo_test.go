@@ -74,7 +74,7 @@ func TestDemoSiteFollowsShipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fleet.Close() })
+	t.Cleanup(func() { closeFleet(t, fleet) })
 	d, err := demoSite(s, fleet, 700*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)

@@ -88,6 +88,9 @@ func probeRun(ctx context.Context, opts *ProbeOptions) (err error) {
 // ErrOut; elsewhere it says there in one line what it probes, as it
 // starts. hook, when not nil, is told as checks finish (tests).
 func runProbe(ctx context.Context, cfg probe.Config, vantage string, ios *IOStreams, hook func(done, total int)) (probe.Results, error) {
+	if err := results.CheckVantage(vantage); err != nil {
+		return probe.Results{}, badInput(fmt.Errorf("--vantage: %w", err)) // before a probe, not after it
+	}
 	var p *progressLine
 	if ios.ErrTTY {
 		p = newProgressLine(ios.ErrOut, "probing")

@@ -50,7 +50,7 @@ func TestSignalStopsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fleet.Close() })
+	t.Cleanup(func() { closeFleet(t, fleet) })
 	var servers strings.Builder
 	for _, s := range fleet.Servers {
 		fmt.Fprintf(&servers, "  { address = %q },\n", s.Addr)

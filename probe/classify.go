@@ -20,8 +20,7 @@ const (
 	quoteBytes = 40       // bytes of a server's text quoted in a Detail
 )
 
-// verdict is an error that already knows its state and detail: the checks
-// return it from deep inside a conversation, and outcome passes it through.
+// verdict is an error that knows its state and detail.
 type verdict struct {
 	state  State
 	detail string
@@ -42,19 +41,18 @@ func rejected(format string, args ...any) error {
 type attempt struct {
 	start    time.Time
 	deadline time.Time
-	own      bool // ctx had no deadline: the dial must add one
 	budget   time.Duration
 	r        Result
 }
 
-// begin starts a check of t. The deadline is ctx's, or [DefaultTimeout]
-// from now. The budget is the attempt's timeout when ctx carries it (see
-// [withAttemptTimeout]), else what is left of ctx's deadline.
+// begin starts a check of t by ctx's deadline, or [DefaultTimeout] from
+// now. The budget is the attempt's timeout when ctx carries it
+// ([withAttemptTimeout]), else what is left until the deadline.
 func begin(ctx context.Context, t Target) *attempt {
 	a := &attempt{start: time.Now()}
 	dl, ok := ctx.Deadline()
 	if !ok {
-		dl, a.own = a.start.Add(DefaultTimeout), true
+		dl = a.start.Add(DefaultTimeout)
 	}
 	a.deadline = dl
 	a.budget = roundBudget(dl.Sub(a.start))
@@ -91,7 +89,7 @@ func roundBudget(d time.Duration) time.Duration {
 // done finishes the Result with a state and detail.
 func (a *attempt) done(s State, detail string) Result {
 	a.r.State = s
-	a.r.Detail = CleanDetail(detail) // the checks quote what servers send; this is the last guard
+	a.r.Detail = CleanDetail(detail)
 	a.r.MS = time.Since(a.start).Milliseconds()
 	return a.r
 }
@@ -110,8 +108,8 @@ type incomplete struct {
 func (e *incomplete) Error() string { return fmt.Sprintf("%v after %d bytes", e.err, e.n) }
 func (e *incomplete) Unwrap() error { return e.err }
 
-// outcome turns an error met while waiting for what (e.g. "VER reply") into
-// a state and a detail.
+// outcome is the state and detail of err, met while waiting for what
+// ("VER reply").
 func (a *attempt) outcome(err error, what string) (State, string) {
 	var v *verdict
 	var dns *net.DNSError
@@ -180,8 +178,8 @@ func shortError(err error) string {
 	return err.Error()
 }
 
-// quote shows up to quoteBytes of what a server sent, as a Go string literal
-// in printable ASCII, with "…" when cut.
+// quote shows up to quoteBytes of what a server sent as a Go string, "…"
+// when cut.
 func quote(b []byte) string {
 	if len(b) <= quoteBytes {
 		return strconv.QuoteToASCII(string(b))
@@ -195,12 +193,8 @@ func (a *attempt) dial(ctx context.Context, t Target) (conn net.Conn, stop func(
 	if !ValidHost(t.Address) {
 		return nil, nil, &verdict{Error, fmt.Sprintf("invalid host name %q", t.Address)}
 	}
-	dctx := ctx
-	if a.own {
-		var cancel context.CancelFunc
-		dctx, cancel = context.WithDeadline(ctx, a.deadline)
-		defer cancel()
-	}
+	dctx, cancel := context.WithDeadline(ctx, a.deadline)
+	defer cancel()
 	var d net.Dialer
 	if conn, err = d.DialContext(dctx, "tcp", t.HostPort()); err != nil {
 		return nil, nil, err

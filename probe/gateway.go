@@ -6,30 +6,29 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// The HTTP gateway carries MSNP in POST bodies: ?Action=open&Server=NS&IP=<address>
-// opens a session, whose SessionID (in X-MSN-Messenger) the later requests
-// name. An empty body means "not yet": the client polls (Action=poll).
+// The HTTP gateway carries MSNP in POST bodies. ?Action=open&Server=NS&IP=<host>
+// opens a session; later requests name its SessionID (from X-MSN-Messenger).
+// An empty body means "not yet": the client polls (Action=poll).
 
 const (
 	gatewayPath = "/gateway/gateway.dll"
 	pollEvery   = 100 * time.Millisecond // pause between polls of a silent session
 )
 
-// gatewayTLS verifies no certificate: the gateways' expired years ago, and
-// the detail shows the name and expiry instead. It allows the old versions
-// and suites of their time.
+// gatewayTLS verifies no certificate (the gateways' expired years ago; the
+// detail names it instead) and allows the versions and suites of their time.
 var gatewayTLS = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
@@ -38,9 +37,8 @@ var gatewayTLS = &tls.Config{
 	ClientSessionCache: tls.NewLRUClientSessionCache(1024),
 }
 
-// allCipherSuites are Go's suites (those of TLS 1.3 are not configurable,
-// and ignored) and the RSA key exchange ones with AES, which Go no longer
-// offers by default.
+// allCipherSuites are Go's suites and the RSA key exchange ones with AES,
+// which Go no longer offers by default.
 func allCipherSuites() []uint16 {
 	var ids []uint16
 	for _, s := range tls.CipherSuites() {
@@ -54,20 +52,19 @@ func allCipherSuites() []uint16 {
 	return ids
 }
 
-// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway,
-// over TLS for via https (the detail then ends with the certificate's name
-// and expiry). An HTTP error status with X-MSN-Messenger is rejected, an
-// answer without that header foreign.
-func ProbeGateway(ctx context.Context, t Target) Result {
+// probeGateway holds probeMSNP's conversation through the HTTP(S) gateway.
+// An HTTP error with X-MSN-Messenger is rejected, an answer without it
+// foreign; over TLS the detail ends with the certificate's name and expiry.
+func probeGateway(ctx context.Context, t Target) Result {
 	var l gatewayLine
 	defer l.hangUp()
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is a connection kept alive for the gateway checks of one
-// server on one port, in turn: one TLS handshake per server and port. When
-// it cannot be made, or a new one gets no byte before the deadline, the
-// checks after it in the round take that outcome ([gatewayLine.newRound]).
+// gatewayLine is the connection the gateway checks of one server and port
+// share, in turn: one TLS handshake per server and port. When it cannot be
+// made, or a new one gets no byte in time, the round's later checks take
+// that outcome without trying ([gatewayLine.newRound]).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -83,11 +80,8 @@ func (l *gatewayLine) newRound() { l.failed = nil }
 
 func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
-	if !ValidVersion(t.Check.Version) {
-		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
-	}
 	if l.failed != nil {
-		r := *l.failed // what this check would meet: the same connection, not made
+		r := *l.failed
 		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
 		return r
 	}
@@ -99,15 +93,14 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		return r
 	}
 	s, detail := a.converse(g, t, remote(l.conn, 1863))
-	if g.mute {
-		r := a.done(s, detail)
-		l.failed = &r // the next check would meet the same silence
-		return r
-	}
-	if l.cert != "" {
+	if !g.mute && l.cert != "" {
 		detail += "; " + l.cert
 	}
-	return a.done(s, detail)
+	r := a.done(s, detail)
+	if g.mute {
+		l.failed = &r
+	}
+	return r
 }
 
 // hangUp closes the connection, without a TLS close_notify.
@@ -217,6 +210,8 @@ func (g *gateway) exchange(cmd string) ([]byte, error) {
 			body, err = g.send("Action=poll&SessionID="+g.session, "")
 		}
 	}
+	// Not a byte on a new connection in time: the port says nothing, whatever is asked.
+	g.mute = g.line.answers == 0 && g.line.m.n == 0 && isTimeout(err)
 	return nil, err
 }
 
@@ -247,16 +242,13 @@ func (g *gateway) redirect(to netip.AddrPort) error {
 
 func (g *gateway) bye() {
 	if g.session != "" && !g.closed && g.ctx.Err() == nil {
-		mute := g.mute
 		g.send("SessionID="+g.session, "OUT\r\n")
-		g.mute = mute
 	}
 }
 
 // send posts one request, on a new connection when the last answer did not
-// leave one open. A kept connection that fails before a byte of the answer
-// came was closed by the server as idle: the request goes once more, on a
-// new connection.
+// leave one open. When a kept one fails before a byte of the answer, the
+// server closed it as idle: the request goes again, on a new connection.
 func (g *gateway) send(query, body string) ([]byte, error) {
 	l := g.line
 	if !l.reuse {
@@ -275,9 +267,8 @@ func (g *gateway) send(query, body string) ([]byte, error) {
 	return data, err
 }
 
-// post sends one request and reads the answer's body, at most maxBody
-// bytes, after checking that the answer is a gateway's: HTTP/1, status 200
-// and an X-MSN-Messenger header with a session id.
+// post sends one request and reads the body of a gateway's answer (HTTP/1,
+// 200, X-MSN-Messenger with a session id), at most maxBody bytes.
 func (g *gateway) post(query, body string) ([]byte, error) {
 	l := g.line
 	u := &url.URL{Scheme: "http", Host: g.t.Address, Path: gatewayPath, RawQuery: query}
@@ -297,11 +288,7 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	}
 	resp, err := http.ReadResponse(l.br, req)
 	if err != nil {
-		err = g.readError(err, "not HTTP")
-		// Not a byte on a new connection before the deadline: the port
-		// takes connections and says nothing, whatever is asked.
-		g.mute = l.answers == 0 && l.m.n == 0 && isTimeout(err)
-		return nil, err
+		return nil, g.readError(err, "not HTTP")
 	}
 	hdr := resp.Header.Get("X-MSN-Messenger")
 	switch {
@@ -329,9 +316,8 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	return data, nil
 }
 
-// readError judges an error met while reading an HTTP answer. The
-// connection's own error comes from the meter: net/http takes a line cut
-// short by a timeout for a whole one, and complains of its form.
+// readError judges an error met while reading an HTTP answer by the
+// meter's: net/http takes a line a timeout cut short for a whole one.
 func (g *gateway) readError(err error, what string) error {
 	m := &g.line.m
 	if m.err != nil {
@@ -351,23 +337,16 @@ func (g *gateway) readError(err error, what string) error {
 	return foreign("%s: %s", what, quote(m.head))
 }
 
-// sessionID finds SessionID=<id> in an X-MSN-Messenger header. The id goes
+// sessionRE finds the SessionID in an X-MSN-Messenger header. The id goes
 // back into a request line, so only plain characters pass.
+var sessionRE = regexp.MustCompile(`(?:^|;)\s*SessionID=([A-Za-z0-9._{}:-]{1,100})\s*(?:;|$)`)
+
 func sessionID(hdr string) (string, bool) {
-	for part := range strings.SplitSeq(hdr, ";") {
-		id, ok := strings.CutPrefix(strings.TrimSpace(part), "SessionID=")
-		if !ok {
-			continue
-		}
-		odd := func(c rune) bool {
-			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-_{}:", c))
-		}
-		if id == "" || len(id) > 100 || strings.ContainsFunc(id, odd) {
-			return "", false
-		}
-		return id, true
+	m := sessionRE.FindStringSubmatch(hdr)
+	if m == nil {
+		return "", false
 	}
-	return "", false
+	return m[1], true
 }
 
 // certSummary is "cert CN=<name>, expires <date>" for the server's leaf
@@ -387,8 +366,8 @@ func certSummary(cs tls.ConnectionState) string {
 	return "cert CN=" + name + ", expires " + c.NotAfter.UTC().Format(time.DateOnly)
 }
 
-// meter bounds what one HTTP answer may read from the connection, counts
-// it, keeps its first bytes for a detail, and keeps the connection's error.
+// meter bounds and counts what one HTTP answer reads from the connection,
+// and keeps its first bytes and the connection's error for the detail.
 type meter struct {
 	r    io.Reader
 	left int

@@ -158,25 +158,25 @@ func TestVisibleText(t *testing.T) {
 		"tag \U000e0041":          `tag \U000e0041`,
 		"nbsp\u00a0":              `nbsp\u00a0`,
 	} {
-		if got := VisibleText(in); got != want {
-			t.Errorf("VisibleText(%q) = %q, want %q", in, got, want)
+		if got := visibleText(in); got != want {
+			t.Errorf("visibleText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
-// FuzzVisibleText: whatever the input, VisibleText is a printable line that
+// FuzzVisibleText: whatever the input, visibleText is a printable line that
 // leaves printable lines alone, and CleanDetail stays within MaxDetail.
 func FuzzVisibleText(f *testing.F) {
 	for _, s := range []string{"", "VER 1 0", "\x1b[31m", "\xff\xfe", "\u2028", strings.Repeat("é\x01", 200)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v := VisibleText(s)
+		v := visibleText(s)
 		if !PrintableLine(v) {
-			t.Fatalf("VisibleText(%q) = %q is not printable", s, v)
+			t.Fatalf("visibleText(%q) = %q is not printable", s, v)
 		}
 		if PrintableLine(s) != (v == s) {
-			t.Fatalf("VisibleText(%q) = %q: a printable line must stay, any other change", s, v)
+			t.Fatalf("visibleText(%q) = %q: a printable line must stay, any other change", s, v)
 		}
 		if d := CleanDetail(s); len(d) > MaxDetail || !PrintableLine(d) || (len(s) <= MaxDetail && PrintableLine(s) && d != s) {
 			t.Fatalf("CleanDetail(%q) = %q", s, d)

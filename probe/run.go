@@ -3,7 +3,6 @@ package probe
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -14,19 +13,31 @@ import (
 // field of the Result but Attempts.
 type CheckFunc func(ctx context.Context, t Target) Result
 
-// CheckFor is the CheckFunc that carries out c.
+// CheckFor is the CheckFunc that carries out c, or why c cannot be.
 func CheckFor(c Check) (CheckFunc, error) {
+	var f CheckFunc
 	switch {
 	case c.Kind == TCP:
-		return ProbeTCP, nil
+		f = probeTCP
 	case c.Kind != MSNP && c.Kind != SignIn:
 		return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
 	case c.Via == Direct || c.Via == "":
-		return ProbeMSNP, nil
+		f = probeMSNP
 	case c.Via == HTTP || c.Via == HTTPS:
-		return ProbeGateway, nil
+		f = probeGateway
+	default:
+		return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
 	}
-	return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
+	if p := c.EffectivePort(); p < 1 || p > 65535 {
+		return nil, fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
+	}
+	if c.Kind != TCP && !ValidVersion(c.Version) {
+		return nil, fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
+	}
+	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
+		return nil, fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
+	}
+	return f, nil
 }
 
 // Option changes how [Run] works.
@@ -56,9 +67,9 @@ func WithVantage(v string) Option {
 const PerServer = 4
 
 // Run asks every server of cfg every check of its group, cfg.Concurrency
-// servers at once, and tries a check not up again up to cfg.Attempts (the
-// last counts). Zero settings take the defaults. A bad config is an error
-// before any check; a cancelled ctx ends the run with its error.
+// servers at once, trying a check not up up to cfg.Attempts times (the
+// last counts). Zero settings take the defaults. A bad config, or a ctx
+// that ends, is an error.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {
@@ -131,9 +142,8 @@ type runner struct {
 }
 
 // lane asks its checks in rounds of attempts, each check not yet up once a
-// round. After an attempt that failed in less than a tenth of the timeout
-// (at most [maxRetryGap]), the check's next waits that long: what caused a
-// refusal or a reset needs a moment to pass.
+// round. A check that failed in less than a tenth of the timeout (at most
+// [maxRetryGap]) waits that long before its next: a reset needs a moment.
 func (r *runner) lane(ctx context.Context, l lane) {
 	var line *gatewayLine
 	if l.shared {
@@ -209,7 +219,7 @@ type runPlan struct {
 // checks of a port still make one lane.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
-	if a := cfg.Account; a != "" && !accountRE.MatchString(a) {
+	if a := cfg.Account; a != "" && !ValidAccount(a) {
 		return p, fmt.Errorf("account %q is not an address", a)
 	}
 	type port struct {
@@ -235,9 +245,6 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				}
 				c.Key = key
 				f, err := CheckFor(c)
-				if err == nil {
-					err = checkTarget(c)
-				}
 				if err != nil {
 					return runPlan{}, fmt.Errorf("group %q: %w", g.Name, err)
 				}
@@ -270,22 +277,6 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	}
 	p.servers = slices.DeleteFunc(p.servers, func(l []lane) bool { return len(l) == 0 }) // every check skipped
 	return p, nil
-}
-
-var accountRE = regexp.MustCompile(`^[!-~]+@[!-~]+$`)
-
-// checkTarget reports what would make every target of c fail the same way.
-func checkTarget(c Check) error {
-	if p := c.EffectivePort(); p < 1 || p > 65535 {
-		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
-	}
-	if c.Kind != TCP && !ValidVersion(c.Version) {
-		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
-	}
-	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
-		return fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
-	}
-	return nil
 }
 
 // sleep waits d, or returns ctx's error as soon as ctx is done.

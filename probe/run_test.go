@@ -74,9 +74,6 @@ func TestRunSignIn(t *testing.T) {
 			t.Errorf("%s: got %s %q, want %q", r.Address+"/"+r.Check, r.State, r.Detail, w)
 		}
 	}
-	if hops, last := probe.Hops(res.Results[0].Detail); len(hops) != 1 || hops[0] != a[1]+port || !strings.HasPrefix(last, "VER 1 MSNP21;") {
-		t.Errorf("Hops(%q) = %q, %q", res.Results[0].Detail, hops, last)
-	}
 	for _, s := range f.Servers {
 		if n := s.OpenSessions(); n != 0 {
 			t.Errorf("%s: %d sessions left open", s.Addr, n)

@@ -23,8 +23,7 @@ type Fleet struct {
 
 // StartFleet starts the servers of specs, in order, on consecutive IPv4
 // loopback addresses from base (skipping .0 and .255), all on the ports
-// given or, for 0, those the first server got. On an error it closes the
-// servers it started.
+// given or, for 0, those the first server got.
 func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 	addr, err := netip.ParseAddr(base)
 	if err != nil || !addr.Is4() || !addr.IsLoopback() {
@@ -33,10 +32,8 @@ func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 	f := &Fleet{Ports: ports}
 	for _, sp := range specs {
 		for range max(sp.Count, 1) {
-			addr = usable(addr)
-			if !addr.IsLoopback() {
-				f.Close()
-				return nil, errors.New("msntest: fleet runs out of 127.0.0.0/8")
+			for last := addr.As4()[3]; last == 0 || last == 255; last = addr.As4()[3] {
+				addr = addr.Next()
 			}
 			s, err := Start(addr.String(), f.Ports, sp.Behavior)
 			if err != nil {
@@ -55,18 +52,6 @@ func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
 		s.fleet.Store(f)
 	}
 	return f, nil
-}
-
-// usable is a, or the next address that does not end in .0 or .255.
-func usable(a netip.Addr) netip.Addr {
-	for a.IsValid() {
-		last := a.As4()[3]
-		if last != 0 && last != 255 {
-			return a
-		}
-		a = a.Next()
-	}
-	return a
 }
 
 // Addresses are the servers' addresses, in order.

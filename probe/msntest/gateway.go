@@ -21,54 +21,18 @@ const SessionLife = 30 * time.Second
 
 // gatewaySessions are the open sessions of a server's HTTP gateways.
 type gatewaySessions struct {
-	mu   sync.Mutex
+	mu   sync.Mutex // held for each request's whole answer
 	next int
 	m    map[string]*gatewaySession
 }
 
 type gatewaySession struct {
-	mu      sync.Mutex
 	e       engine
 	ip      string          // the IP= it was opened with
 	sb      bool            // opened without Server=NS: a switchboard session, which ignores MSNP
 	pending strings.Builder // answers not yet sent (PollFirst)
 	ended   bool
-	last    time.Time // of the last request (under gatewaySessions.mu)
-}
-
-func (g *gatewaySessions) open(e engine, ip string, sb bool) (string, *gatewaySession) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.m == nil {
-		g.m = map[string]*gatewaySession{}
-	}
-	g.next++
-	id := strconv.Itoa(g.next) + ".1"
-	gs := &gatewaySession{e: e, ip: ip, sb: sb, last: time.Now()}
-	g.m[id] = gs
-	return id, gs
-}
-
-// get is the session id, nil when there is none or it expired, and
-// counts a request in it.
-func (g *gatewaySessions) get(id string) *gatewaySession {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	gs := g.m[id]
-	if gs != nil && time.Since(gs.last) > SessionLife {
-		delete(g.m, id)
-		return nil
-	}
-	if gs != nil {
-		gs.last = time.Now()
-	}
-	return gs
-}
-
-func (g *gatewaySessions) end(id string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.m, id)
+	last    time.Time // of the last request
 }
 
 // count is the sessions open and not expired.
@@ -83,8 +47,8 @@ func (g *gatewaySessions) count() (n int) {
 	return n
 }
 
-// gatewayAnswer reads one request on a gateway port (TLS is done) and
-// answers it; keep is false when the server closes the connection after.
+// gatewayAnswer reads one request on a gateway port and answers it; keep
+// is false when the server closes the connection after.
 func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
 	req, err := http.ReadRequest(br)
 	if err != nil {
@@ -106,31 +70,39 @@ func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, kee
 // maxRequestBody bounds the body of a gateway request a server reads.
 const maxRequestBody = 64 << 10
 
-// gatewayReply is the whole HTTP answer to one gateway request, and
-// whether the connection stays open after it.
+// gatewayReply is the HTTP answer to one gateway request, and whether the
+// connection stays open after it.
 func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
 		return httpAnswer(404, "", "text/plain", "not found\n", false), false
 	}
 	q := req.URL.Query()
-	var id string
-	var gs *gatewaySession
-	switch {
-	case q.Get("Action") == "open":
+	g := &s.sessions
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	id := q.Get("SessionID")
+	gs := g.m[id]
+	if gs != nil && time.Since(gs.last) > SessionLife {
+		delete(g.m, id)
+		gs = nil
+	}
+	if q.Get("Action") == "open" {
 		ns := s.peer(q.Get("IP"))
 		if ns == nil || !slices.Contains([]Kind{NS, Dispatch, Revival, NumericError, Drip, EchoGateway}, ns.Behavior.Kind) {
 			return httpAnswer(502, "GW-IP="+q.Get("IP"), "text/plain", "no server at that IP\n", true), true
 		}
-		id, gs = s.sessions.open(engine{s: s, ns: ns, b: &ns.Behavior}, q.Get("IP"), q.Get("Server") != "NS")
-	case q.Get("SessionID") != "":
-		id = q.Get("SessionID")
-		gs = s.sessions.get(id)
+		g.next++
+		id = strconv.Itoa(g.next) + ".1"
+		gs = &gatewaySession{e: engine{s: s, ns: ns, b: &ns.Behavior}, ip: q.Get("IP"), sb: q.Get("Server") != "NS"}
+		if g.m == nil {
+			g.m = map[string]*gatewaySession{}
+		}
+		g.m[id] = gs
 	}
 	if gs == nil {
 		return httpAnswer(400, "", "text/plain", "no such session\n", false), false
 	}
-	gs.mu.Lock()
-	defer gs.mu.Unlock()
+	gs.last = time.Now()
 	for line := range strings.SplitSeq(body, "\r\n") {
 		switch {
 		case line == "" || gs.ended || gs.sb && line != "OUT":
@@ -150,7 +122,7 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	hdr := "SessionID=" + id + "; GW-IP=" + gs.ip
 	if gs.ended && gs.pending.Len() == 0 {
 		hdr += "; Session=close"
-		s.sessions.end(id)
+		delete(g.m, id)
 	}
 	keep := !s.Behavior.CloseAfterAnswer
 	code := http.StatusOK

@@ -43,38 +43,21 @@ const (
 	// and hangs up.
 	Dispatch Kind = "dispatch"
 	// Revival answers as a real revival server (Escargot) does: it speaks
-	// [RevivalVersions] when Versions is empty, lists them in a refusal
-	// ("VER 1 0 MSNP21 … MSNP2") and goes on, answers CVR with the
-	// client's version, and ignores unknown commands.
-	Revival Kind = "revival"
-	// NumericError answers every command with Behavior.ErrorCode (500).
-	NumericError Kind = "error"
-	// Silent accepts connections (the kernel does) and never says a word.
-	Silent Kind = "silent"
-	// Blackhole never completes a connection, as a firewall that drops
-	// packets: its accept queue is full. Linux only.
-	Blackhole Kind = "blackhole"
-	// Reset resets every connection as soon as it is accepted.
-	Reset Kind = "reset"
-	// Closed refuses connections: its ports are bound (on Linux) but not
-	// listened on.
-	Closed Kind = "closed"
-	// Echo sends back every byte it gets.
-	Echo Kind = "echo"
-	// EchoGateway is a right HTTP gateway that echoes the MSNP it gets;
-	// on the direct port it is Echo.
-	EchoGateway Kind = "echo-gateway"
-	// WebPage answers with an HTML page that names the versions.
-	WebPage Kind = "webpage"
-	// Garbage answers with binary noise and hangs up.
-	Garbage Kind = "garbage"
-	// Endless repeats the client's first line (direct) or a header
-	// (gateways) for ever.
-	Endless Kind = "endless"
-	// LongLine answers with one line that never ends.
-	LongLine Kind = "longline"
-	// Drip is NS that sends a byte every Behavior.Drip.
-	Drip Kind = "drip"
+	// [RevivalVersions] unless Versions says, lists them in a refusal and
+	// goes on, answers CVR with the client's version, ignores the unknown.
+	Revival      Kind = "revival"
+	NumericError Kind = "error"        // answers every command with Behavior.ErrorCode (500)
+	Silent       Kind = "silent"       // accepts connections (the kernel does) and never says a word
+	Blackhole    Kind = "blackhole"    // never completes a connection: its accept queue is full (Linux only)
+	Reset        Kind = "reset"        // resets every connection as soon as it is accepted
+	Closed       Kind = "closed"       // refuses connections: its ports are bound, not listened on
+	Echo         Kind = "echo"         // sends back every byte it gets
+	EchoGateway  Kind = "echo-gateway" // a right HTTP gateway that echoes the MSNP; Echo on the direct port
+	WebPage      Kind = "webpage"      // answers with an HTML page that names the versions
+	Garbage      Kind = "garbage"      // answers with binary noise and hangs up
+	Endless      Kind = "endless"      // repeats the first line (direct) or a header (gateways) for ever
+	LongLine     Kind = "longline"     // answers with one line that never ends
+	Drip         Kind = "drip"         // NS that sends a byte every Behavior.Drip
 )
 
 // Kinds lists every kind.
@@ -94,39 +77,25 @@ var RevivalVersions = func() []string {
 
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
-	Kind Kind
-	// Versions are the versions the MSNP kinds accept; none: every VER is
-	// refused (Revival: RevivalVersions).
-	Versions []string
-	// ErrorCode is the error NumericError sends; 0 means 500.
-	ErrorCode int
-	// Redirect is the "host:port" a Dispatch server's XFR names (a host
-	// alone: on the server's direct port). Empty means, in a fleet, the
-	// next NS or Revival server after it, else itself.
-	Redirect string
-	// Drip is the pause between the bytes of a Drip server; 0 means 100ms.
-	Drip time.Duration
-	// FailFirst resets the first FailFirst connections: a server that comes back.
-	FailFirst int
-	// CloseAfterAnswer: the gateways answer "Connection: close".
-	CloseAfterAnswer bool
-	// QuietClose: the gateways close after every answer without saying so.
-	QuietClose bool
-	// PollFirst: the gateways hold the answers until the client polls.
-	PollFirst bool
-	// VERReply and CVRReply, when set, are the lines (without CRLF) NS and
-	// Dispatch answer VER and CVR with: an impostor that gets one thing wrong.
-	VERReply string
-	CVRReply string
-	// USRReply, when set, is the line the MSNP kinds answer USR … I with.
-	USRReply string
-	// GatewayStatus, when not 0, is the gateways' HTTP status instead of 200.
-	GatewayStatus int
-	// ExpiredCert gives the HTTPS gateway a certificate that expired on
-	// ExpiredCertExpiry, as the real ones had.
-	ExpiredCert bool
-	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long.
-	HandshakeDelay time.Duration
+	Kind      Kind
+	Versions  []string // the versions the MSNP kinds accept; none: every VER is refused (Revival: RevivalVersions)
+	ErrorCode int      // the error NumericError sends; 0 means 500
+	// Redirect is the "host:port" (or host, on the direct port) that a
+	// Dispatch server's XFR names. Empty: in a fleet, the next NS or
+	// Revival server after it, else itself.
+	Redirect         string
+	Drip             time.Duration // the pause between the bytes of a Drip server; 0 means 100ms
+	FailFirst        int           // reset the first FailFirst connections: a server that comes back
+	CloseAfterAnswer bool          // the gateways answer "Connection: close"
+	QuietClose       bool          // the gateways close after every answer without saying so
+	PollFirst        bool          // the gateways hold the answers until the client polls
+	// VERReply, CVRReply and USRReply, when set, are the lines (without
+	// CRLF) that the MSNP kinds answer VER, CVR and USR … I with: an
+	// impostor that gets one thing wrong.
+	VERReply, CVRReply, USRReply string
+	GatewayStatus                int           // when not 0, the gateways' HTTP status instead of 200
+	ExpiredCert                  bool          // the HTTPS certificate expired on ExpiredCertExpiry, as the real ones had
+	HandshakeDelay               time.Duration // holds the HTTPS gateway's TLS handshake this long
 }
 
 // Ports are the ports a server listens on: 0 picks a free one, [Off] none.
@@ -169,11 +138,7 @@ type Server struct {
 
 // Start starts a server on the loopback address addr, behaving as b.
 func Start(addr string, ports Ports, b Behavior) (*Server, error) {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil {
-		return nil, fmt.Errorf("msntest: address %q: %w", addr, err)
-	}
-	if !ip.IsLoopback() {
+	if ip, err := netip.ParseAddr(addr); err != nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
 	}
 	if !slices.Contains(Kinds, b.Kind) {
@@ -300,11 +265,8 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	close(s.done)
-	var errs []error
 	for _, ln := range s.listeners {
-		if err := ln.Close(); err != nil {
-			errs = append(errs, err)
-		}
+		ln.Close()
 	}
 	for c := range s.conns {
 		c.Close()
@@ -313,10 +275,9 @@ func (s *Server) Close() error {
 		c.Close()
 	}
 	for _, release := range s.bound {
-		if err := release(); err != nil {
-			errs = append(errs, err)
-		}
+		release()
 	}
+	var errs []error
 	for _, l := range s.stages {
 		errs = append(errs, fmt.Errorf("msntest: %s received a second stage of sign-in: %q", s.Addr, l))
 	}
@@ -335,21 +296,17 @@ const (
 )
 
 func (s *Server) acceptLoop(ln net.Listener, t transport) {
-	var pause time.Duration
 	for {
 		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			// Out of descriptors, or the like: wait and try again, as net/http does.
-			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
-			if !s.sleep(pause) {
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil { // out of descriptors, or the like: wait, and try again
+			if !s.sleep(10 * time.Millisecond) {
 				return
 			}
 			continue
 		}
-		pause = 0
 		if !s.track(c) {
 			c.Close()
 			return

@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// serve is one connection's life: the kinds that are no MSN server do
-// their one thing, the others answer one command (direct) or one request
-// (a gateway) after another until they hang up.
+// serve is one connection's life: the impostors do their one thing, the
+// others answer command after command (direct) or request after request
+// (a gateway) until they hang up.
 func (s *Server) serve(c net.Conn, t transport) {
 	n := s.accepted.Add(1)
 	if n <= int64(s.Behavior.FailFirst) || s.Behavior.Kind == Reset {
@@ -39,7 +39,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 	next := s.gatewayAnswer
 	if t == direct {
 		e := &engine{s: s, ns: s, b: &s.Behavior}
-		var started, open bool // from the first command to OUT or a hang-up, counted before the answer goes
+		open := false // from the first command to a hang-up, which is counted before its answer goes
 		defer func() {
 			if open {
 				s.direct.Add(-1)
@@ -50,12 +50,12 @@ func (s *Server) serve(c net.Conn, t transport) {
 			if err != nil {
 				return nil, false, err
 			}
-			if !started {
-				started, open = true, true
+			if !open {
+				open = true
 				s.direct.Add(1)
 			}
 			reply, hangUp := e.answer(string(line))
-			if hangUp && open {
+			if hangUp {
 				open = false
 				s.direct.Add(-1)
 			}
@@ -80,8 +80,8 @@ func (s *Server) serve(c net.Conn, t transport) {
 }
 
 // impostor serves the kinds that only pretend, on any port, and reports
-// whether c was one of theirs. They read what the client sends first (a
-// line, or an HTTP request on a gateway port) and answer it their way.
+// whether c was one of theirs. Most read what the client sends first (a
+// line, or an HTTP request) and answer it their way.
 func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 	first := func() ([]byte, error) {
 		if t == direct {

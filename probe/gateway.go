@@ -62,9 +62,9 @@ func probeGateway(ctx context.Context, t Target) Result {
 }
 
 // gatewayLine is the connection the gateway checks of one server and port
-// share, in turn: one TLS handshake per server and port. When it cannot be
-// made, or a new one gets no byte in time, the round's later checks take
-// that outcome without trying ([gatewayLine.newRound]).
+// share, in turn (one TLS handshake per server and port), and the session
+// of the check on it. When it cannot be made, or a new one gets no byte in
+// time, the round's later checks take that outcome ([gatewayLine.newRound]).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -73,6 +73,15 @@ type gatewayLine struct {
 	answers int    // answers read on conn
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
 	failed  *Result
+
+	a       *attempt // the check on the line
+	ctx     context.Context
+	t       Target
+	stop    func() bool // releases the watch of ctx on the connection
+	ip      string      // the session's IP=: the target's address, or an XFR's
+	session string      // from X-MSN-Messenger; "" before the session is open
+	closed  bool        // the server ended the session (Session=close)
+	mute    bool        // a new connection got no answer at all
 }
 
 // newRound forgets that the connection could not be made.
@@ -85,19 +94,19 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
 		return r
 	}
-	g := &gateway{a: a, ctx: ctx, t: t, line: l, ip: t.Address}
-	defer g.release()
-	if err := g.take(); err != nil {
+	l.a, l.ctx, l.t, l.ip, l.session, l.closed, l.mute = a, ctx, t, t.Address, "", false, false
+	defer l.release()
+	if err := l.take(); err != nil {
 		r := a.fail(err, "connection")
 		l.failed = &r
 		return r
 	}
-	s, detail := a.converse(g, t, remote(l.conn, 1863))
-	if !g.mute && l.cert != "" {
+	s, detail := a.converse(l, t, remote(l.conn, 1863))
+	if !l.mute && l.cert != "" {
 		detail += "; " + l.cert
 	}
 	r := a.done(s, detail)
-	if g.mute {
+	if l.mute {
 		l.failed = &r
 	}
 	return r
@@ -113,67 +122,52 @@ func (l *gatewayLine) hangUp() {
 	l.conn, l.reuse = nil, false
 }
 
-// gateway is one check's session with an HTTP(S) gateway, on its line.
-type gateway struct {
-	a       *attempt
-	ctx     context.Context
-	t       Target
-	line    *gatewayLine
-	stop    func() bool // releases the watch of ctx on the connection
-	ip      string      // the session's IP=: the target's address, or an XFR's
-	session string      // from X-MSN-Messenger; "" before the session is open
-	closed  bool        // the server ended the session (Session=close)
-	mute    bool        // a new connection got no answer at all
-}
-
 // take readies the line's connection for this check: a kept one gets the
 // check's deadline and the watch of its context, else a new one is made.
-func (g *gateway) take() error {
-	l := g.line
-	if !l.reuse || l.conn.SetDeadline(g.a.deadline) != nil {
-		return g.connect()
+func (l *gatewayLine) take() error {
+	if !l.reuse || l.conn.SetDeadline(l.a.deadline) != nil {
+		return l.connect()
 	}
 	conn := l.conn
-	g.stop = context.AfterFunc(g.ctx, func() { conn.SetDeadline(time.Now()) })
+	l.stop = context.AfterFunc(l.ctx, func() { conn.SetDeadline(time.Now()) })
 	return nil
 }
 
 // release gives the connection back to the line, or closes it when the
 // last answer did not leave it ready for another request.
-func (g *gateway) release() {
-	if g.stop != nil && !g.stop() {
-		g.line.reuse = false // ctx ended: its watch moved the deadline
+func (l *gatewayLine) release() {
+	if l.stop != nil && !l.stop() {
+		l.reuse = false // ctx ended: its watch moved the deadline
 	}
-	g.stop = nil
-	if !g.line.reuse {
-		g.line.hangUp()
+	l.stop = nil
+	if !l.reuse {
+		l.hangUp()
 	}
 }
 
 // connect opens a new connection, with the TLS handshake for https. Its
 // errors are *verdicts that say which step failed.
-func (g *gateway) connect() error {
-	l := g.line
-	if g.stop != nil {
-		g.stop()
-		g.stop = nil
+func (l *gatewayLine) connect() error {
+	if l.stop != nil {
+		l.stop()
+		l.stop = nil
 	}
 	l.hangUp()
-	raw, stop, err := g.a.dial(g.ctx, g.t)
+	raw, stop, err := l.a.dial(l.ctx, l.t)
 	if err != nil {
-		s, d := g.a.outcome(err, "connection")
+		s, d := l.a.outcome(err, "connection")
 		return &verdict{s, d}
 	}
-	l.conn, g.stop = raw, stop
-	if g.t.Check.Via == HTTPS {
+	l.conn, l.stop = raw, stop
+	if l.t.Check.Via == HTTPS {
 		cfg := gatewayTLS
-		if _, err := netip.ParseAddr(g.t.Address); err != nil {
+		if _, err := netip.ParseAddr(l.t.Address); err != nil {
 			cfg = cfg.Clone()
-			cfg.ServerName = g.t.Address
+			cfg.ServerName = l.t.Address
 		}
 		tc := tls.Client(raw, cfg)
 		if err := tc.Handshake(); err != nil {
-			return g.tlsError(err)
+			return l.tlsError(err)
 		}
 		l.cert = certSummary(tc.ConnectionState())
 		l.conn = tc
@@ -184,8 +178,8 @@ func (g *gateway) connect() error {
 	return nil
 }
 
-func (g *gateway) tlsError(err error) error {
-	s, d := g.a.outcome(err, "TLS handshake")
+func (l *gatewayLine) tlsError(err error) error {
+	s, d := l.a.outcome(err, "TLS handshake")
 	if s == Refused || s == Timeout {
 		return &verdict{s, d}
 	}
@@ -195,23 +189,23 @@ func (g *gateway) tlsError(err error) error {
 	return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
 }
 
-func (g *gateway) exchange(cmd string) ([]byte, error) {
-	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.ip)
-	if g.session != "" {
-		query = "SessionID=" + g.session
+func (l *gatewayLine) exchange(cmd string) ([]byte, error) {
+	query := "Action=open&Server=NS&IP=" + url.QueryEscape(l.ip)
+	if l.session != "" {
+		query = "SessionID=" + l.session
 	}
-	body, err := g.send(query, cmd)
+	body, err := l.send(query, cmd)
 	for err == nil {
 		line, ok, bad := firstReply(body)
 		if bad != nil || ok {
 			return line, bad
 		}
-		if err = g.a.pause(g.ctx, pollEvery); err == nil {
-			body, err = g.send("Action=poll&SessionID="+g.session, "")
+		if err = l.a.pause(l.ctx, pollEvery); err == nil {
+			body, err = l.send("Action=poll&SessionID="+l.session, "")
 		}
 	}
 	// Not a byte on a new connection in time: the port says nothing, whatever is asked.
-	g.mute = g.line.answers == 0 && g.line.m.n == 0 && isTimeout(err)
+	l.mute = l.answers == 0 && l.m.n == 0 && isTimeout(err)
 	return nil, err
 }
 
@@ -235,45 +229,43 @@ func firstReply(body []byte) (line []byte, ok bool, err error) {
 	return nil, false, nil
 }
 
-func (g *gateway) redirect(to netip.AddrPort) error {
-	g.ip, g.session, g.closed = to.Addr().String(), "", false
+func (l *gatewayLine) redirect(to netip.AddrPort) error {
+	l.ip, l.session, l.closed = to.Addr().String(), "", false
 	return nil
 }
 
-func (g *gateway) bye() {
-	if g.session != "" && !g.closed && g.ctx.Err() == nil {
-		g.send("SessionID="+g.session, "OUT\r\n")
+func (l *gatewayLine) bye() {
+	if l.session != "" && !l.closed && l.ctx.Err() == nil {
+		l.send("SessionID="+l.session, "OUT\r\n")
 	}
 }
 
 // send posts one request, on a new connection when the last answer did not
 // leave one open. When a kept one fails before a byte of the answer, the
 // server closed it as idle: the request goes again, on a new connection.
-func (g *gateway) send(query, body string) ([]byte, error) {
-	l := g.line
+func (l *gatewayLine) send(query, body string) ([]byte, error) {
 	if !l.reuse {
-		if err := g.connect(); err != nil {
+		if err := l.connect(); err != nil {
 			return nil, err
 		}
 	}
 	kept := l.answers > 0
-	data, err := g.post(query, body)
+	data, err := l.post(query, body)
 	if err != nil && kept && l.m.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
-		if err := g.connect(); err != nil {
+		if err := l.connect(); err != nil {
 			return nil, err
 		}
-		data, err = g.post(query, body)
+		data, err = l.post(query, body)
 	}
 	return data, err
 }
 
 // post sends one request and reads the body of a gateway's answer (HTTP/1,
 // 200, X-MSN-Messenger with a session id), at most maxBody bytes.
-func (g *gateway) post(query, body string) ([]byte, error) {
-	l := g.line
-	u := &url.URL{Scheme: "http", Host: g.t.Address, Path: gatewayPath, RawQuery: query}
-	if strings.Contains(g.t.Address, ":") {
-		u.Host = "[" + g.t.Address + "]"
+func (l *gatewayLine) post(query, body string) ([]byte, error) {
+	u := &url.URL{Scheme: "http", Host: l.t.Address, Path: gatewayPath, RawQuery: query}
+	if strings.Contains(l.t.Address, ":") {
+		u.Host = "[" + l.t.Address + "]"
 	}
 	req, err := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(body))
 	if err != nil {
@@ -288,7 +280,7 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	}
 	resp, err := http.ReadResponse(l.br, req)
 	if err != nil {
-		return nil, g.readError(err, "not HTTP")
+		return nil, l.readError(err, "not HTTP")
 	}
 	hdr := resp.Header.Get("X-MSN-Messenger")
 	switch {
@@ -303,10 +295,10 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	if !ok {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
-	g.session, g.closed = id, strings.Contains(hdr, "Session=close")
+	l.session, l.closed = id, strings.Contains(hdr, "Session=close")
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, g.readError(err, "gateway body cut short")
+		return nil, l.readError(err, "gateway body cut short")
 	}
 	if len(data) > maxBody {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
@@ -318,8 +310,8 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 
 // readError judges an error met while reading an HTTP answer by the
 // meter's: net/http takes a line a timeout cut short for a whole one.
-func (g *gateway) readError(err error, what string) error {
-	m := &g.line.m
+func (l *gatewayLine) readError(err error, what string) error {
+	m := &l.m
 	if m.err != nil {
 		err = m.err
 	}

@@ -38,13 +38,12 @@ func converseScript(answers string, long time.Duration, slow bool) (State, strin
 	if slow {
 		r = iotest.OneByteReader(r)
 	}
-	l := &gatewayLine{conn: &scriptConn{r: r}, reuse: true}
+	t := Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}
+	l := &gatewayLine{conn: &scriptConn{r: r}, reuse: true, a: a, ctx: context.Background(), t: t, ip: t.Address}
 	l.m.r = l.conn
 	l.br = bufio.NewReaderSize(&l.m, maxLine)
 	defer l.hangUp()
-	t := Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}
-	g := &gateway{a: a, ctx: context.Background(), t: t, line: l, ip: t.Address}
-	s, d := a.converse(g, t, netip.AddrPort{})
+	s, d := a.converse(l, t, netip.AddrPort{})
 	return s, CleanDetail(d)
 }
 

@@ -57,36 +57,30 @@ const (
 	HTTPS  Via = "https"
 )
 
-// DefaultPort is the port a transport uses when the check names none.
-func (v Via) DefaultPort() int {
-	switch v {
-	case HTTP:
-		return 80
-	case HTTPS:
-		return 443
-	default:
-		return 1863
-	}
-}
-
 // Check is one column of the status tables: what to ask each server.
 type Check struct {
 	Key     string // the site.toml table key; the results.json "check"
 	Label   string // the column heading, e.g. "MSNP21"
 	Kind    Kind
-	Port    int    // tcp: required; msnp, signin: 0 means Via.DefaultPort
+	Port    int    // tcp: required; msnp, signin: 0 means the transport's
 	Version string // msnp, signin: "MSNP<n>" (signin: MSNP8 or later)
 	Via     Via    // msnp, signin: Direct when empty
 	Scan    bool   // false: the column stays, every cell Skipped
 	About   string // markdown for the page's Reference legend
 }
 
-// EffectivePort is the port the check connects to.
+// EffectivePort is the port the check connects to: its own, or its
+// transport's (1863, 80 for http, 443 for https).
 func (c Check) EffectivePort() int {
-	if c.Port != 0 || c.Kind == TCP {
+	switch {
+	case c.Port != 0 || c.Kind == TCP:
 		return c.Port
+	case c.Via == HTTP:
+		return 80
+	case c.Via == HTTPS:
+		return 443
 	}
-	return c.Via.DefaultPort()
+	return 1863
 }
 
 // Server is one address in a group.

@@ -273,25 +273,6 @@ func TestReadLine(t *testing.T) {
 	}
 }
 
-func TestCleanDetail(t *testing.T) {
-	long := strings.Repeat("é", 200)
-	tests := []struct{ in, want string }{
-		{"connected", "connected"},
-		{"a\r\nb\x00c", `a\x0d\x0ab\x00c`},
-		{"\xff", `\xff`},
-		{"\x1b[31mred", `\x1b[31mred`},
-		{strings.Repeat("\x01", MaxDetail), strings.Repeat(`\x01`, (MaxDetail-len("…"))/4) + `\…`},
-		{long, strings.Repeat("é", (MaxDetail-len("…"))/2) + "…"},
-		{strings.Repeat("x", MaxDetail), strings.Repeat("x", MaxDetail)},
-		{strings.Repeat("x", MaxDetail+1), strings.Repeat("x", MaxDetail-len("…")) + "…"},
-	}
-	for _, tt := range tests {
-		if got := CleanDetail(tt.in); got != tt.want {
-			t.Errorf("CleanDetail(%.20q) = %.30q, want %.30q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestSessionID(t *testing.T) {
 	for hdr, want := range map[string]string{
 		"SessionID=1234.5678; GW-IP=127.0.0.1": "1234.5678",

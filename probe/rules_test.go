@@ -146,20 +146,24 @@ func TestCheckTime(t *testing.T) {
 	}
 }
 
-func TestVisibleText(t *testing.T) {
+func TestCleanDetail(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                        "",
-		`not MSNP: "<html>é" ☃ …`: `not MSNP: "<html>é" ☃ …`,
-		"\x1b[31mred\x1b[0m":      `\x1b[31mred\x1b[0m`,
-		"a\r\nb\tc\x00d\x7f":      `a\x0d\x0ab\x09c\x00d\x7f`,
-		"bad \xff\xfe bytes":      `bad \xff\xfe bytes`,
-		"c1 \u0085 \u009b":        `c1 \u0085 \u009b`,
-		"\ufffd \u2028 \u202e":    `\ufffd \u2028 \u202e`,
-		"tag \U000e0041":          `tag \U000e0041`,
-		"nbsp\u00a0":              `nbsp\u00a0`,
+		"":                                "",
+		`not MSNP: "<html>é" ☃ …`:         `not MSNP: "<html>é" ☃ …`,
+		"\x1b[31mred\x1b[0m":              `\x1b[31mred\x1b[0m`,
+		"a\r\nb\tc\x00d\x7f":              `a\x0d\x0ab\x09c\x00d\x7f`,
+		"bad \xff\xfe bytes":              `bad \xff\xfe bytes`,
+		"c1 \u0085 \u009b":                `c1 \u0085 \u009b`,
+		"\ufffd \u2028 \u202e":            `\ufffd \u2028 \u202e`,
+		"tag \U000e0041":                  `tag \U000e0041`,
+		"nbsp\u00a0":                      `nbsp\u00a0`,
+		strings.Repeat("\x01", MaxDetail): strings.Repeat(`\x01`, (MaxDetail-len("…"))/4) + `\…`,
+		strings.Repeat("é", 200):          strings.Repeat("é", (MaxDetail-len("…"))/2) + "…",
+		strings.Repeat("x", MaxDetail):    strings.Repeat("x", MaxDetail),
+		strings.Repeat("x", MaxDetail+1):  strings.Repeat("x", MaxDetail-len("…")) + "…",
 	} {
-		if got := visibleText(in); got != want {
-			t.Errorf("visibleText(%q) = %q, want %q", in, got, want)
+		if got := CleanDetail(in); got != want {
+			t.Errorf("CleanDetail(%.20q) = %.30q, want %.30q", in, got, want)
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -405,41 +404,15 @@ func TestRunSharesGatewayConnections(t *testing.T) {
 // other checks wait at the same time.
 func TestRunSilentServer(t *testing.T) {
 	t.Parallel() // it waits on timeouts
-	ln, err := net.Listen("tcp", "127.0.78.21:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var accepted atomic.Int32
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			mu.Lock()
-			held = append(held, c) // and never a word
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	port := ln.Addr().(*net.TCPAddr).Port
+	f := startFleet(t, "127.0.78.21", msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.Silent}})
+	p := f.Ports
 	const timeout = 300 * time.Millisecond
-	checks := map[string]probe.Check{"tcp": {Kind: probe.TCP, Port: port, Scan: true}}
+	checks := map[string]probe.Check{"tcp": {Kind: probe.TCP, Port: p.Direct, Scan: true}}
 	keys := []string{"tcp"}
 	for _, v := range msntest.DefaultVersions {
-		checks["https"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTPS, Port: port, Scan: true}
-		checks["http"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTP, Port: port, Scan: true}
-		checks["direct"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.Direct, Port: port, Scan: true}
+		checks["https"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTPS, Port: p.HTTPS, Scan: true}
+		checks["http"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.HTTP, Port: p.HTTP, Scan: true}
+		checks["direct"+v] = probe.Check{Kind: probe.MSNP, Version: v, Via: probe.Direct, Port: p.Direct, Scan: true}
 		keys = append(keys, "https"+v, "http"+v, "direct"+v)
 	}
 	cfg := probe.Config{Timeout: timeout, Attempts: 2, Concurrency: 1, Checks: checks,
@@ -464,7 +437,7 @@ func TestRunSilentServer(t *testing.T) {
 	}
 	// 1 (tcp) + 2 rounds × (a shared connection per gateway + 3 direct
 	// ones).
-	if n := accepted.Load(); n != 11 {
+	if n := f.Servers[0].Accepted(); n != 11 {
 		t.Errorf("the silent server saw %d connections, want 11", n)
 	}
 	// Asked one after another, its 10 checks would take 18 timeouts; 4 at

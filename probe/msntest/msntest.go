@@ -47,7 +47,7 @@ const (
 	// goes on, answers CVR with the client's version, ignores the unknown.
 	Revival      Kind = "revival"
 	NumericError Kind = "error"        // answers every command with Behavior.ErrorCode (500)
-	Silent       Kind = "silent"       // accepts connections (the kernel does) and never says a word
+	Silent       Kind = "silent"       // accepts connections and never says a word
 	Blackhole    Kind = "blackhole"    // never completes a connection: its accept queue is full (Linux only)
 	Reset        Kind = "reset"        // resets every connection as soon as it is accepted
 	Closed       Kind = "closed"       // refuses connections: its ports are bound, not listened on
@@ -173,7 +173,7 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 		kinds = append(kinds, l.t)
 	}
 	s.Ports = ports
-	if b.Kind != Silent && b.Kind != Blackhole {
+	if b.Kind != Blackhole {
 		for i, ln := range s.listeners {
 			s.wg.Go(func() { s.acceptLoop(ln, kinds[i]) })
 		}

@@ -20,6 +20,10 @@ func (s *Server) serve(c net.Conn, t transport) {
 		reset(c)
 		return
 	}
+	if s.Behavior.Kind == Silent {
+		<-s.done
+		return
+	}
 	c.SetDeadline(time.Now().Add(idleLimit))
 	if t == secureHTTP {
 		if d := s.Behavior.HandshakeDelay; d > 0 && !s.sleep(d) {

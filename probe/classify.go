@@ -55,7 +55,7 @@ func begin(ctx context.Context, t Target) *attempt {
 		dl = a.start.Add(DefaultTimeout)
 	}
 	a.deadline = dl
-	a.budget = roundBudget(dl.Sub(a.start))
+	a.budget = max(dl.Sub(a.start), 0).Round(time.Millisecond)
 	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok {
 		a.budget = d
 	}
@@ -73,17 +73,6 @@ func withAttemptTimeout(ctx context.Context, timeout time.Duration) (context.Con
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	return context.WithValue(ctx, attemptTimeoutKey{}, timeout), cancel
-}
-
-func roundBudget(d time.Duration) time.Duration {
-	switch {
-	case d <= 0:
-		return 0
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond)
-	default:
-		return d.Round(time.Millisecond)
-	}
 }
 
 // done finishes the Result with a state and detail.

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -75,15 +76,9 @@ func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.Attempts <= 0 {
-		cfg.Attempts = DefaultAttempts
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = DefaultConcurrency
-	}
+	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
+	cfg.Attempts = cmp.Or(cfg.Attempts, DefaultAttempts)
+	cfg.Concurrency = cmp.Or(cfg.Concurrency, DefaultConcurrency)
 	plan, err := planRun(cfg, o.check)
 	if err != nil {
 		return Results{}, err

@@ -3,9 +3,8 @@ package msntest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
-	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
@@ -94,9 +93,6 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 		g.next++
 		id = strconv.Itoa(g.next) + ".1"
 		gs = &gatewaySession{e: engine{s: s, ns: ns, b: &ns.Behavior}, ip: q.Get("IP"), sb: q.Get("Server") != "NS"}
-		if g.m == nil {
-			g.m = map[string]*gatewaySession{}
-		}
 		g.m[id] = gs
 	}
 	if gs == nil {
@@ -125,11 +121,7 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 		delete(g.m, id)
 	}
 	keep := !s.Behavior.CloseAfterAnswer
-	code := http.StatusOK
-	if s.Behavior.GatewayStatus != 0 {
-		code = s.Behavior.GatewayStatus
-	}
-	return httpAnswer(code, hdr, "application/x-msn-messenger", out, keep), keep
+	return httpAnswer(cmp.Or(s.Behavior.GatewayStatus, http.StatusOK), hdr, "application/x-msn-messenger", out, keep), keep
 }
 
 // httpAnswer is an HTTP/1.1 answer; msn is its X-MSN-Messenger, if any.
@@ -145,18 +137,7 @@ func httpAnswer(code int, msn, ctype, body string, keep bool) []byte {
 	return b.Bytes()
 }
 
-// webPage is a WebPage server's answer: a page that names the versions
-// (the text a careless prober would look for) but is no MSN server.
-func (s *Server) webPage() []byte {
-	versions := s.Behavior.Versions
-	if len(versions) == 0 {
-		versions = DefaultVersions
-	}
-	var b strings.Builder
-	b.WriteString("<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n")
-	for _, v := range versions {
-		fmt.Fprintf(&b, "<li>VER 1 %s CVR0</li>\n", html.EscapeString(v))
-	}
-	b.WriteString("</ul>\n")
-	return httpAnswer(200, "", "text/html; charset=utf-8", b.String(), false)
-}
+// webPage is a WebPage server's page: it names the versions (the text a
+// careless prober would look for) but is no MSN server.
+const webPage = "<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n" +
+	"<li>VER 1 MSNP18 CVR0</li>\n<li>VER 1 MSNP21 CVR0</li>\n<li>VER 1 MSNP22 CVR0</li>\n</ul>\n"

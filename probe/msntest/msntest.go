@@ -1,21 +1,10 @@
 // Package msntest runs simulated MSN Messenger servers on loopback
 // addresses, as net/http/httptest does web servers: for tests, benchmarks
-// and `deadyet demo`.
-//
-// A [Server] listens on one loopback address on up to three ports (direct
-// MSNP, the HTTP and the HTTPS gateway) and behaves on each as its
-// [Behavior] says: an MSN server of some [Kind], or one of the things a
-// prober meets instead (silence, an echo, a web page, noise, …).
-//
-//	srv, err := msntest.Start("127.0.2.1", msntest.Ports{},
-//		msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions})
-//	defer srv.Close()
-//	// srv.Ports.Direct, srv.Ports.HTTP, srv.Ports.HTTPS are the chosen ports
-//
-// [StartFleet] starts many on consecutive addresses, all on the same ports.
-// The HTTPS gateways speak TLS 1.2 at most with a self-signed certificate
-// ([CertName]). A Server counts the connections and TLS handshakes it saw.
-// Nothing here reaches beyond the addresses given.
+// and `deadyet demo`. A [Server] listens on up to three ports (direct MSNP,
+// the HTTP and the HTTPS gateway, TLS 1.2 with a self-signed certificate)
+// and behaves on each as its [Behavior] says: an MSN server of some
+// [Kind], or one of the things a prober meets instead (silence, an echo, a
+// web page, noise, …). [StartFleet] starts many on consecutive addresses.
 package msntest
 
 import (
@@ -128,7 +117,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	closed    bool
-	listeners []net.Listener
+	listeners [3]net.Listener // by transport; nil where Off
 	conns     map[net.Conn]struct{}
 	fillers   []net.Conn     // Blackhole: the connections that fill the queues
 	bound     []func() error // Closed: release the ports it holds
@@ -144,38 +133,32 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 	if !slices.Contains(Kinds, b.Kind) {
 		return nil, fmt.Errorf("msntest: unknown kind %q", b.Kind)
 	}
-	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{})}
-	var kinds []transport
-	for _, l := range []struct {
-		port *int
-		t    transport
-	}{{&ports.Direct, direct}, {&ports.HTTP, plainHTTP}, {&ports.HTTPS, secureHTTP}} {
-		if *l.port == Off {
+	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{}),
+		sessions: gatewaySessions{m: map[string]*gatewaySession{}}}
+	for t, port := range []*int{&ports.Direct, &ports.HTTP, &ports.HTTPS} {
+		if *port == Off {
 			continue
 		}
 		if b.Kind == Closed {
-			port, release, err := boundSocket(addr, *l.port)
+			p, release, err := boundSocket(addr, *port)
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("msntest: %w", err)
 			}
-			*l.port = port
-			s.bound = append(s.bound, release)
+			*port, s.bound = p, append(s.bound, release)
 			continue
 		}
-		ln, err := s.listen(*l.port)
+		ln, err := s.listen(*port)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("msntest: %w", err)
 		}
-		*l.port = ln.Addr().(*net.TCPAddr).Port
-		s.listeners = append(s.listeners, ln)
-		kinds = append(kinds, l.t)
+		*port, s.listeners[t] = ln.Addr().(*net.TCPAddr).Port, ln
 	}
 	s.Ports = ports
-	if b.Kind != Blackhole {
-		for i, ln := range s.listeners {
-			s.wg.Go(func() { s.acceptLoop(ln, kinds[i]) })
+	for t, ln := range s.listeners {
+		if ln != nil && b.Kind != Blackhole {
+			s.wg.Go(func() { s.acceptLoop(ln, transport(t)) })
 		}
 	}
 	return s, nil
@@ -266,7 +249,9 @@ func (s *Server) Close() error {
 	s.closed = true
 	close(s.done)
 	for _, ln := range s.listeners {
-		ln.Close()
+		if ln != nil {
+			ln.Close()
+		}
 	}
 	for c := range s.conns {
 		c.Close()

@@ -109,7 +109,7 @@ func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 		s.stream(c, nil, []byte("A"))
 	case WebPage:
 		if _, err := first(); err == nil {
-			c.Write(s.webPage())
+			c.Write(httpAnswer(200, "", "text/html; charset=utf-8", webPage, false))
 		}
 	case Endless:
 		line, err := first()

@@ -112,11 +112,8 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	return r
 }
 
-// hangUp closes the connection, without a TLS close_notify.
 func (l *gatewayLine) hangUp() {
-	if tc, ok := l.conn.(*tls.Conn); ok {
-		tc.NetConn().Close()
-	} else if l.conn != nil {
+	if l.conn != nil {
 		l.conn.Close()
 	}
 	l.conn, l.reuse = nil, false
@@ -291,11 +288,11 @@ func (l *gatewayLine) post(query, body string) ([]byte, error) {
 	case resp.StatusCode != http.StatusOK:
 		return nil, rejected("gateway answered HTTP %d", resp.StatusCode)
 	}
-	id, ok := sessionID(hdr)
-	if !ok {
+	id := sessionRE.FindStringSubmatch(hdr)
+	if id == nil {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
-	l.session, l.closed = id, strings.Contains(hdr, "Session=close")
+	l.session, l.closed = id[1], strings.Contains(hdr, "Session=close")
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, l.readError(err, "gateway body cut short")
@@ -333,21 +330,10 @@ func (l *gatewayLine) readError(err error, what string) error {
 // back into a request line, so only plain characters pass.
 var sessionRE = regexp.MustCompile(`(?:^|;)\s*SessionID=([A-Za-z0-9._{}:-]{1,100})\s*(?:;|$)`)
 
-func sessionID(hdr string) (string, bool) {
-	m := sessionRE.FindStringSubmatch(hdr)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
-
 // certSummary is "cert CN=<name>, expires <date>" for the server's leaf
 // certificate.
 func certSummary(cs tls.ConnectionState) string {
-	if len(cs.PeerCertificates) == 0 {
-		return "no certificate"
-	}
-	c := cs.PeerCertificates[0]
+	c := cs.PeerCertificates[0] // a TLS server always sends one
 	name := c.Subject.CommonName
 	if name == "" && len(c.DNSNames) > 0 {
 		name = c.DNSNames[0]

@@ -11,20 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
 // SessionLife is how long a gateway session lasts after its last request.
 const SessionLife = 30 * time.Second
 
-// gatewaySessions are the open sessions of a server's HTTP gateways.
-type gatewaySessions struct {
-	mu   sync.Mutex // held for each request's whole answer
-	next int
-	m    map[string]*gatewaySession
-}
-
+// gatewaySession is a gateway session, open until OUT, a hang-up or SessionLife.
 type gatewaySession struct {
 	e       engine
 	ip      string          // the IP= it was opened with
@@ -32,18 +25,6 @@ type gatewaySession struct {
 	pending strings.Builder // answers not yet sent (PollFirst)
 	ended   bool
 	last    time.Time // of the last request
-}
-
-// count is the sessions open and not expired.
-func (g *gatewaySessions) count() (n int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, gs := range g.m {
-		if time.Since(gs.last) <= SessionLife {
-			n++
-		}
-	}
-	return n
 }
 
 // gatewayAnswer reads one request on a gateway port and answers it; keep
@@ -76,13 +57,12 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 		return httpAnswer(404, "", "text/plain", "not found\n", false), false
 	}
 	q := req.URL.Query()
-	g := &s.sessions
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	s.smu.Lock()
+	defer s.smu.Unlock()
 	id := q.Get("SessionID")
-	gs := g.m[id]
+	gs := s.sessions[id]
 	if gs != nil && time.Since(gs.last) > SessionLife {
-		delete(g.m, id)
+		delete(s.sessions, id)
 		gs = nil
 	}
 	if q.Get("Action") == "open" {
@@ -90,10 +70,10 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 		if ns == nil || !slices.Contains([]Kind{NS, Dispatch, Revival, NumericError, Drip, EchoGateway}, ns.Behavior.Kind) {
 			return httpAnswer(502, "GW-IP="+q.Get("IP"), "text/plain", "no server at that IP\n", true), true
 		}
-		g.next++
-		id = strconv.Itoa(g.next) + ".1"
+		s.nextID++
+		id = strconv.Itoa(s.nextID) + ".1"
 		gs = &gatewaySession{e: engine{s: s, ns: ns, b: &ns.Behavior}, ip: q.Get("IP"), sb: q.Get("Server") != "NS"}
-		g.m[id] = gs
+		s.sessions[id] = gs
 	}
 	if gs == nil {
 		return httpAnswer(400, "", "text/plain", "no such session\n", false), false
@@ -118,7 +98,7 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	hdr := "SessionID=" + id + "; GW-IP=" + gs.ip
 	if gs.ended && gs.pending.Len() == 0 {
 		hdr += "; Session=close"
-		delete(g.m, id)
+		delete(s.sessions, id)
 	}
 	keep := !s.Behavior.CloseAfterAnswer
 	return httpAnswer(cmp.Or(s.Behavior.GatewayStatus, http.StatusOK), hdr, "application/x-msn-messenger", out, keep), keep

@@ -111,7 +111,9 @@ type Server struct {
 	accepted   atomic.Int64
 	handshakes atomic.Int64
 	direct     atomic.Int64 // direct sessions open
-	sessions   gatewaySessions
+	smu        sync.Mutex   // held for a gateway request's whole answer
+	sessions   map[string]*gatewaySession
+	nextID     int
 	fleet      atomic.Pointer[Fleet]
 	stages     []string // second stages received (under mu)
 
@@ -134,7 +136,7 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 		return nil, fmt.Errorf("msntest: unknown kind %q", b.Kind)
 	}
 	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{}),
-		sessions: gatewaySessions{m: map[string]*gatewaySession{}}}
+		sessions: map[string]*gatewaySession{}}
 	for t, port := range []*int{&ports.Direct, &ports.HTTP, &ports.HTTPS} {
 		if *port == Off {
 			continue
@@ -195,7 +197,17 @@ func (s *Server) Handshakes() int64 { return s.handshakes.Load() }
 
 // OpenSessions is how many sessions are open: direct connections not yet
 // ended, gateway sessions not ended by OUT (or a hang-up) nor expired.
-func (s *Server) OpenSessions() int { return int(s.direct.Load()) + s.sessions.count() }
+func (s *Server) OpenSessions() int {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	n := int(s.direct.Load())
+	for _, gs := range s.sessions {
+		if time.Since(gs.last) <= SessionLife {
+			n++
+		}
+	}
+	return n
+}
 
 // secondStage records a second stage of sign-in (USR … S), which no probe
 // may send: Close reports it.

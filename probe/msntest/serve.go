@@ -3,6 +3,7 @@ package msntest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -106,7 +107,7 @@ func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 		readLine(br)
 		c.Write(garbage)
 	case LongLine:
-		s.stream(c, nil, []byte("A"))
+		stream(c, nil, []byte("A"))
 	case WebPage:
 		if _, err := first(); err == nil {
 			c.Write(httpAnswer(200, "", "text/html; charset=utf-8", webPage, false))
@@ -116,9 +117,9 @@ func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 		switch {
 		case err != nil:
 		case t == direct:
-			s.stream(c, nil, append(line, '\r', '\n'))
+			stream(c, nil, append(line, '\r', '\n'))
 		default:
-			s.stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
+			stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
 		}
 	default:
 		return false
@@ -158,10 +159,7 @@ func (s *Server) sleep(d time.Duration) bool {
 
 // drip writes b a byte at a time, Behavior.Drip apart.
 func (s *Server) drip(c net.Conn, b []byte) {
-	every := s.Behavior.Drip
-	if every <= 0 {
-		every = 100 * time.Millisecond
-	}
+	every := cmp.Or(s.Behavior.Drip, 100*time.Millisecond)
 	for i := range b {
 		if _, err := c.Write(b[i : i+1]); err != nil || !s.sleep(every) {
 			return
@@ -173,22 +171,14 @@ func (s *Server) drip(c net.Conn, b []byte) {
 // a confused service might.
 var garbage = []byte("\x15\x03\x01\x00\x02\x02\x28\xff\xfe\x00MSN?\x07\x1b[2J\x80\x81\r\n")
 
-// stream writes unit over and over until the client goes or the server
-// closes.
-func (s *Server) stream(c net.Conn, head, unit []byte) {
+// stream writes head, then unit over and over until the client goes or the
+// server closes the connection.
+func stream(c net.Conn, head, unit []byte) {
+	buf := bytes.Repeat(unit, max(1, 4096/len(unit)))
 	if _, err := c.Write(head); err != nil {
 		return
 	}
-	buf := make([]byte, 0, 4096)
-	for len(buf)+len(unit) <= cap(buf) {
-		buf = append(buf, unit...)
-	}
 	for {
-		select {
-		case <-s.done:
-			return
-		default:
-		}
 		c.SetWriteDeadline(time.Now().Add(idleLimit))
 		if _, err := c.Write(buf); err != nil {
 			return

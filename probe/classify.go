@@ -83,11 +83,6 @@ func (a *attempt) done(s State, detail string) Result {
 	return a.r
 }
 
-// fail finishes the Result from an error met while waiting for what.
-func (a *attempt) fail(err error, what string) Result {
-	return a.done(a.outcome(err, what))
-}
-
 // incomplete is a read cut short after n bytes of an answer had arrived.
 type incomplete struct {
 	n   int

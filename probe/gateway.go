@@ -97,7 +97,7 @@ func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	l.a, l.ctx, l.t, l.ip, l.session, l.closed, l.mute = a, ctx, t, t.Address, "", false, false
 	defer l.release()
 	if err := l.take(); err != nil {
-		r := a.fail(err, "connection")
+		r := a.done(a.outcome(err, "connection"))
 		l.failed = &r
 		return r
 	}
@@ -197,7 +197,9 @@ func (l *gatewayLine) exchange(cmd string) ([]byte, error) {
 		if bad != nil || ok {
 			return line, bad
 		}
-		if err = l.a.pause(l.ctx, pollEvery); err == nil {
+		if time.Now().Add(pollEvery).After(l.a.deadline) {
+			err = os.ErrDeadlineExceeded
+		} else if err = sleep(l.ctx, pollEvery); err == nil {
 			body, err = l.send("Action=poll&SessionID="+l.session, "")
 		}
 	}
@@ -368,13 +370,4 @@ func (m *meter) Read(p []byte) (int, error) {
 	m.n += n
 	m.head = append(m.head, p[:min(n, quoteBytes-len(m.head))]...)
 	return n, err
-}
-
-// pause waits d, or returns a timeout when the attempt's deadline or ctx
-// comes first.
-func (a *attempt) pause(ctx context.Context, d time.Duration) error {
-	if time.Now().Add(d).After(a.deadline) {
-		return os.ErrDeadlineExceeded
-	}
-	return sleep(ctx, d)
 }

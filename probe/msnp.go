@@ -62,9 +62,8 @@ func parseReply(line string) (reply, error) {
 }
 
 var (
-	replyRE      = regexp.MustCompile(`^([A-Z]{3}|[0-9]{3}) (0|[1-9][0-9]{0,9})((?: [!-~]+)*)$`)
-	cvrVersionRE = regexp.MustCompile(`^[0-9]{1,5}(\.[0-9]{1,5}){1,3}$`) // 14.0.8117
-	urlRE        = regexp.MustCompile(`^https?://.`)
+	replyRE = regexp.MustCompile(`^([A-Z]{3}|[0-9]{3}) (0|[1-9][0-9]{0,9})((?: [!-~]+)*)$`)
+	cvrRE   = regexp.MustCompile(`^CVR 2( [0-9]{1,5}(\.[0-9]{1,5}){1,3}){3}( https?://[!-~]+){2}$`) // as MSN answers
 )
 
 // judgeVER reads the answer to "VER 1 <version> CVR0": nil when the
@@ -158,8 +157,7 @@ func judgeCVR(line []byte, cvr string) error {
 		return foreign("not a CVR reply: %s", quote(line))
 	case r.TrID != 2:
 		return foreign("CVR reply for transaction %d, not 2: %s", r.TrID, quote(line))
-	case len(r.Params) != 5 || !cvrVersionRE.MatchString(r.Params[0]) || !cvrVersionRE.MatchString(r.Params[1]) ||
-		!cvrVersionRE.MatchString(r.Params[2]) || !urlRE.MatchString(r.Params[3]) || !urlRE.MatchString(r.Params[4]):
+	case !cvrRE.Match(line):
 		return foreign("CVR reply not from MSN: %s", quote(line))
 	}
 	return nil
@@ -251,7 +249,7 @@ func probeMSNP(ctx context.Context, t Target) Result {
 	d := &direct{a: a, ctx: ctx}
 	defer d.hangUp()
 	if err := d.connect(t); err != nil {
-		return a.fail(err, "connection")
+		return a.done(a.outcome(err, "connection"))
 	}
 	return a.done(a.converse(d, t, remote(d.conn, 0)))
 }

@@ -7,7 +7,7 @@ func probeTCP(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
 	conn, stop, err := a.dial(ctx, t)
 	if err != nil {
-		return a.fail(err, "connection")
+		return a.done(a.outcome(err, "connection"))
 	}
 	stop()
 	conn.Close()

@@ -2,6 +2,7 @@ package msntest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -53,8 +54,8 @@ func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
 
 // boundSocket binds a TCP socket to addr:port (0: a free port) and never
 // listens on it: the kernel refuses connections to the port, which no one
-// else can take until release is called.
-func boundSocket(addr string, port int) (int, func() error, error) {
+// else can take until the socket is closed.
+func boundSocket(addr string, port int) (int, io.Closer, error) {
 	fd, err := bindSocket(addr, port)
 	if err != nil {
 		return 0, nil, fmt.Errorf("closed port %w", err)
@@ -64,5 +65,5 @@ func boundSocket(addr string, port int) (int, func() error, error) {
 		syscall.Close(fd)
 		return 0, nil, fmt.Errorf("closed port: %w", err)
 	}
-	return sa.(*syscall.SockaddrInet4).Port, func() error { return syscall.Close(fd) }, nil
+	return sa.(*syscall.SockaddrInet4).Port, os.NewFile(uintptr(fd), "closed port"), nil
 }

@@ -10,10 +10,12 @@ package msntest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,20 +51,11 @@ const (
 	Drip         Kind = "drip"         // NS that sends a byte every Behavior.Drip
 )
 
-// Kinds lists every kind.
-var Kinds = []Kind{NS, Dispatch, Revival, NumericError, Silent, Blackhole, Reset, Closed, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
-
 // DefaultVersions are the versions the last MSN servers spoke.
 var DefaultVersions = []string{"MSNP18", "MSNP21", "MSNP22"}
 
 // RevivalVersions are MSNP21 down to MSNP2, newest first.
-var RevivalVersions = func() []string {
-	var vs []string
-	for n := 21; n >= 2; n-- {
-		vs = append(vs, "MSNP"+strconv.Itoa(n))
-	}
-	return vs
-}()
+var RevivalVersions = strings.Fields("MSNP21 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2")
 
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
@@ -121,8 +114,7 @@ type Server struct {
 	closed    bool
 	listeners [3]net.Listener // by transport; nil where Off
 	conns     map[net.Conn]struct{}
-	fillers   []net.Conn     // Blackhole: the connections that fill the queues
-	bound     []func() error // Closed: release the ports it holds
+	closers   []io.Closer // the listeners, Blackhole's fillers, Closed's bound sockets
 	done      chan struct{}
 	wg        sync.WaitGroup
 }
@@ -132,9 +124,6 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 	if ip, err := netip.ParseAddr(addr); err != nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
 	}
-	if !slices.Contains(Kinds, b.Kind) {
-		return nil, fmt.Errorf("msntest: unknown kind %q", b.Kind)
-	}
 	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{}),
 		sessions: map[string]*gatewaySession{}}
 	for t, port := range []*int{&ports.Direct, &ports.HTTP, &ports.HTTPS} {
@@ -142,12 +131,12 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 			continue
 		}
 		if b.Kind == Closed {
-			p, release, err := boundSocket(addr, *port)
+			p, bound, err := boundSocket(addr, *port)
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("msntest: %w", err)
 			}
-			*port, s.bound = p, append(s.bound, release)
+			*port, s.closers = p, append(s.closers, bound)
 			continue
 		}
 		ln, err := s.listen(*port)
@@ -155,7 +144,7 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 			s.Close()
 			return nil, fmt.Errorf("msntest: %w", err)
 		}
-		*port, s.listeners[t] = ln.Addr().(*net.TCPAddr).Port, ln
+		*port, s.listeners[t], s.closers = ln.Addr().(*net.TCPAddr).Port, ln, append(s.closers, ln)
 	}
 	s.Ports = ports
 	for t, ln := range s.listeners {
@@ -175,7 +164,7 @@ func (s *Server) listen(port int) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.fillers = append(s.fillers, filler)
+	s.closers = append(s.closers, filler)
 	return ln, nil
 }
 
@@ -260,19 +249,11 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	close(s.done)
-	for _, ln := range s.listeners {
-		if ln != nil {
-			ln.Close()
-		}
+	for _, c := range s.closers {
+		c.Close()
 	}
 	for c := range s.conns {
 		c.Close()
-	}
-	for _, c := range s.fillers {
-		c.Close()
-	}
-	for _, release := range s.bound {
-		release()
 	}
 	var errs []error
 	for _, l := range s.stages {
@@ -330,4 +311,89 @@ func (s *Server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+}
+
+// Spec asks a fleet for Count servers that behave alike.
+type Spec struct {
+	Group    string   // a label the servers carry, e.g. a region: "bay"
+	Count    int      // how many; 0 counts as 1
+	Main     bool     // the servers are a region's main ones (a label too)
+	Behavior Behavior // how they behave
+}
+
+// Fleet is many servers on consecutive loopback addresses, all on the same
+// ports.
+type Fleet struct {
+	Ports   Ports     // the ports every server listens on
+	Servers []*Server // in the order of the specs
+}
+
+// StartFleet starts the servers of specs, in order, on consecutive IPv4
+// loopback addresses from base (skipping .0 and .255), all on the ports
+// given or, for 0, those the first server got.
+func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
+	addr, err := netip.ParseAddr(base)
+	if err != nil || !addr.Is4() || !addr.IsLoopback() {
+		return nil, fmt.Errorf("msntest: fleet base %q is not an IPv4 loopback address", base)
+	}
+	f := &Fleet{Ports: ports}
+	for _, sp := range specs {
+		for range max(sp.Count, 1) {
+			for last := addr.As4()[3]; last == 0 || last == 255; last = addr.As4()[3] {
+				addr = addr.Next()
+			}
+			s, err := Start(addr.String(), f.Ports, sp.Behavior)
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			s.Group, s.Main = sp.Group, sp.Main
+			if len(f.Servers) == 0 {
+				f.Ports = s.Ports // the ports chosen for 0
+			}
+			f.Servers = append(f.Servers, s)
+			addr = addr.Next()
+		}
+	}
+	for _, s := range f.Servers {
+		s.fleet.Store(f)
+	}
+	return f, nil
+}
+
+// Addresses are the servers' addresses, in order.
+func (f *Fleet) Addresses() []string {
+	out := make([]string, len(f.Servers))
+	for i, s := range f.Servers {
+		out[i] = s.Addr
+	}
+	return out
+}
+
+// Group is the servers labelled g, in order.
+func (f *Fleet) Group(g string) []*Server {
+	var out []*Server
+	for _, s := range f.Servers {
+		if s.Group == g {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OpenSessions is the sum of the servers' [Server.OpenSessions].
+func (f *Fleet) OpenSessions() (n int) {
+	for _, s := range f.Servers {
+		n += s.OpenSessions()
+	}
+	return n
+}
+
+// Close stops every server and waits for them all.
+func (f *Fleet) Close() error {
+	var errs []error
+	for _, s := range f.Servers {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
 }

@@ -105,13 +105,11 @@ func (a *attempt) outcome(err error, what string) (State, string) {
 	switch {
 	case errors.As(err, &v):
 		return v.state, v.detail
-	case errors.As(err, &dns): // before the timeouts: a slow resolver is no fault of the server
-		if dns.IsNotFound {
-			return Error, "no such host"
-		}
-		if dns.IsTimeout {
-			return Error, "DNS lookup timed out"
-		}
+	case errors.As(err, &dns) && dns.IsNotFound: // before the timeouts: a slow resolver is no fault of the server
+		return Error, "no such host"
+	case dns != nil && dns.IsTimeout:
+		return Error, "DNS lookup timed out"
+	case dns != nil:
 		return Error, "DNS lookup failed: " + dns.Err
 	case isTimeout(err):
 		if partial > 0 {

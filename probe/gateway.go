@@ -39,13 +39,9 @@ var gatewayTLS = &tls.Config{
 
 // allCipherSuites are Go's suites and the RSA key exchange ones with AES,
 // which Go no longer offers by default.
-func allCipherSuites() []uint16 {
-	var ids []uint16
-	for _, s := range tls.CipherSuites() {
-		ids = append(ids, s.ID)
-	}
-	for _, s := range tls.InsecureCipherSuites() {
-		if strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
+func allCipherSuites() (ids []uint16) {
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if !s.Insecure || strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
 			ids = append(ids, s.ID)
 		}
 	}
@@ -64,7 +60,7 @@ func probeGateway(ctx context.Context, t Target) Result {
 // gatewayLine is the connection the gateway checks of one server and port
 // share, in turn (one TLS handshake per server and port), and the session
 // of the check on it. When it cannot be made, or a new one gets no byte in
-// time, the round's later checks take that outcome ([gatewayLine.newRound]).
+// time, the round's later checks take that outcome (failed).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -83,9 +79,6 @@ type gatewayLine struct {
 	closed  bool        // the server ended the session (Session=close)
 	mute    bool        // a new connection got no answer at all
 }
-
-// newRound forgets that the connection could not be made.
-func (l *gatewayLine) newRound() { l.failed = nil }
 
 func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
 	a := begin(ctx, t)
@@ -164,7 +157,14 @@ func (l *gatewayLine) connect() error {
 		}
 		tc := tls.Client(raw, cfg)
 		if err := tc.Handshake(); err != nil {
-			return l.tlsError(err)
+			s, d := l.a.outcome(err, "TLS handshake")
+			switch {
+			case s == Refused || s == Timeout:
+				return &verdict{s, d}
+			case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+				return &verdict{Error, "TLS handshake: closed by the server"}
+			}
+			return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
 		}
 		l.cert = certSummary(tc.ConnectionState())
 		l.conn = tc
@@ -173,17 +173,6 @@ func (l *gatewayLine) connect() error {
 	l.br = bufio.NewReaderSize(&l.m, maxLine)
 	l.reuse, l.answers = true, 0
 	return nil
-}
-
-func (l *gatewayLine) tlsError(err error) error {
-	s, d := l.a.outcome(err, "TLS handshake")
-	if s == Refused || s == Timeout {
-		return &verdict{s, d}
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &verdict{Error, "TLS handshake: closed by the server"}
-	}
-	return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
 }
 
 func (l *gatewayLine) exchange(cmd string) ([]byte, error) {

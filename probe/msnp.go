@@ -290,12 +290,9 @@ func (d *direct) redirect(to netip.AddrPort) error {
 	return d.connect(Target{Address: to.Addr().String(), Check: Check{Kind: TCP, Port: int(to.Port())}})
 }
 
-// byeWait bounds the wait for a server's answer to OUT.
-const byeWait = time.Second
-
 func (d *direct) bye() {
 	if _, err := io.WriteString(d.conn, "OUT\r\n"); err == nil && d.ctx.Err() == nil {
-		if dl := time.Now().Add(byeWait); dl.Before(d.a.deadline) {
+		if dl := time.Now().Add(time.Second); dl.Before(d.a.deadline) { // a second at most for the answer
 			d.conn.SetReadDeadline(dl)
 		}
 		d.br.ReadSlice('\n') // the server's OUT, or its hang-up

@@ -146,18 +146,10 @@ func (r *runner) lane(ctx context.Context, l lane) {
 		defer line.hangUp()
 	}
 	gap := min(r.cfg.Timeout/10, maxRetryGap)
-	type try struct {
-		job
-		took  time.Duration
-		ended time.Time
-	}
-	pending := make([]try, len(l.jobs))
-	for i, j := range l.jobs {
-		pending[i].job = j
-	}
+	pending := l.jobs
 	for n := 1; n <= r.cfg.Attempts && len(pending) > 0; n++ {
 		if line != nil {
-			line.newRound()
+			line.failed = nil // a new round tries the connection again
 		}
 		left := pending[:0]
 		for _, t := range pending {
@@ -189,11 +181,14 @@ func (r *runner) lane(ctx context.Context, l lane) {
 	}
 }
 
-// job is one check of one server, and where its Result goes.
+// job is one check of one server, where its Result goes, and when its
+// last attempt ended and how long it took.
 type job struct {
 	target Target
 	check  CheckFunc
 	slot   int
+	ended  time.Time
+	took   time.Duration
 }
 
 // lane is checks of one server asked one after another: one check, or the
@@ -279,10 +274,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

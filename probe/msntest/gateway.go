@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ type gatewaySession struct {
 func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
 	req, err := http.ReadRequest(br)
 	if err != nil {
-		if !errors.Is(err, io.EOF) && !isTimeout(err) {
+		if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrDeadlineExceeded) {
 			// As web servers do: this is how a TLS client learns that the
 			// port speaks plain HTTP.
 			return httpAnswer(400, "", "text/plain", "bad request\n", false), false, nil
@@ -130,35 +131,19 @@ func httpAnswer(code int, msn, ctype, body string, keep bool) []byte {
 const webPage = "<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n" +
 	"<li>VER 1 MSNP18 CVR0</li>\n<li>VER 1 MSNP21 CVR0</li>\n<li>VER 1 MSNP22 CVR0</li>\n</ul>\n"
 
-// CertName is the subject (CN) of the HTTPS gateways' self-signed certificate.
-const CertName = "msntest"
-
-// CertExpiry is when the gateways' certificate expires: in the future, so
-// that Go's TLS client resumes sessions. See [Behavior.ExpiredCert].
-var CertExpiry = time.Date(2039, time.December, 31, 0, 0, 0, 0, time.UTC)
-
-// ExpiredCertExpiry is when Behavior.ExpiredCert's certificate expired.
-var ExpiredCertExpiry = time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)
-
+// The HTTPS gateways' certificates: one that expires in the future, so that
+// Go's TLS client resumes sessions, and the one of Behavior.ExpiredCert.
 var (
-	validTLS   = sync.OnceValue(func() *tls.Config { return gatewayTLS(CertExpiry) })
-	expiredTLS = sync.OnceValue(func() *tls.Config { return gatewayTLS(ExpiredCertExpiry) })
+	validTLS   = sync.OnceValue(func() *tls.Config { return gatewayTLS(time.Date(2039, time.December, 31, 0, 0, 0, 0, time.UTC)) })
+	expiredTLS = sync.OnceValue(func() *tls.Config { return gatewayTLS(time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)) })
 )
-
-// serverTLS is the TLS set-up of the HTTPS gateways of b.
-func serverTLS(b *Behavior) *tls.Config {
-	if b.ExpiredCert {
-		return expiredTLS()
-	}
-	return validTLS()
-}
 
 // gatewayTLS is a TLS 1.2 server, as the real gateways were, with an ECDSA
 // certificate that expires at notAfter.
 func gatewayTLS(notAfter time.Time) *tls.Config {
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: CertName},
+		Subject:               pkix.Name{CommonName: "msntest"},
 		NotBefore:             time.Date(2014, time.May, 19, 0, 0, 0, 0, time.UTC),
 		NotAfter:              notAfter,
 		KeyUsage:              x509.KeyUsageDigitalSignature,

@@ -76,7 +76,7 @@ type Behavior struct {
 	// impostor that gets one thing wrong.
 	VERReply, CVRReply, USRReply string
 	GatewayStatus                int           // when not 0, the gateways' HTTP status instead of 200
-	ExpiredCert                  bool          // the HTTPS certificate expired on ExpiredCertExpiry, as the real ones had
+	ExpiredCert                  bool          // the HTTPS certificate expired in 2017, as the real ones had
 	HandshakeDelay               time.Duration // holds the HTTPS gateway's TLS handshake this long
 }
 
@@ -156,27 +156,20 @@ func Start(addr string, ports Ports, b Behavior) (*Server, error) {
 }
 
 func (s *Server) listen(port int) (net.Listener, error) {
-	hostPort := net.JoinHostPort(s.Addr, strconv.Itoa(port))
 	if s.Behavior.Kind != Blackhole {
-		return net.Listen("tcp", hostPort)
+		return net.Listen("tcp", s.hostPort(port))
 	}
 	ln, filler, err := listenFull(s.Addr, port)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		s.closers = append(s.closers, filler)
 	}
-	s.closers = append(s.closers, filler)
-	return ln, nil
+	return ln, err
 }
 
-// DirectAddr is the "host:port" of direct MSNP ("" when Off).
+// DirectAddr is the "host:port" of direct MSNP.
 func (s *Server) DirectAddr() string { return s.hostPort(s.Ports.Direct) }
 
-func (s *Server) hostPort(p int) string {
-	if p == Off {
-		return ""
-	}
-	return net.JoinHostPort(s.Addr, strconv.Itoa(p))
-}
+func (s *Server) hostPort(p int) string { return net.JoinHostPort(s.Addr, strconv.Itoa(p)) }
 
 // Accepted is how many connections the server has accepted, on all ports.
 func (s *Server) Accepted() int64 { return s.accepted.Load() }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -30,7 +29,11 @@ func (s *Server) serve(c net.Conn, t transport) {
 		if d := s.Behavior.HandshakeDelay; d > 0 && !s.sleep(d) {
 			return
 		}
-		tc := tls.Server(c, serverTLS(&s.Behavior))
+		cfg := validTLS()
+		if s.Behavior.ExpiredCert {
+			cfg = expiredTLS()
+		}
+		tc := tls.Server(c, cfg)
 		if err := tc.Handshake(); err != nil {
 			return
 		}
@@ -138,19 +141,15 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 
 // reset closes c with a TCP RST instead of a FIN.
 func reset(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
-	}
+	c.(*net.TCPConn).SetLinger(0)
 	c.Close()
 }
 
 // sleep waits d, or less if the server is closing; it reports whether the
 // server is still running.
 func (s *Server) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-s.done:
 		return false
@@ -184,9 +183,4 @@ func stream(c net.Conn, head, unit []byte) {
 			return
 		}
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

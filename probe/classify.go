@@ -36,19 +36,18 @@ func rejected(format string, args ...any) error {
 	return &verdict{Rejected, fmt.Sprintf(format, args...)}
 }
 
-// attempt is the bookkeeping of one check: its start, its deadline, the
-// budget a timeout's detail names, and the Result it fills in.
+// attempt is the bookkeeping of one check: its start, its deadline, and
+// the budget a timeout's detail names.
 type attempt struct {
 	start    time.Time
 	deadline time.Time
 	budget   time.Duration
-	r        Result
 }
 
-// begin starts a check of t by ctx's deadline, or [DefaultTimeout] from
+// begin starts a check by ctx's deadline, or [DefaultTimeout] from
 // now. The budget is the attempt's timeout when ctx carries it
 // ([withAttemptTimeout]), else what is left until the deadline.
-func begin(ctx context.Context, t Target) *attempt {
+func begin(ctx context.Context) *attempt {
 	a := &attempt{start: time.Now()}
 	dl, ok := ctx.Deadline()
 	if !ok {
@@ -59,7 +58,6 @@ func begin(ctx context.Context, t Target) *attempt {
 	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok {
 		a.budget = d
 	}
-	a.r = Result{Group: t.Group, Address: t.Address, Check: t.Check.Key, Attempts: 1}
 	return a
 }
 
@@ -75,12 +73,9 @@ func withAttemptTimeout(ctx context.Context, timeout time.Duration) (context.Con
 	return context.WithValue(ctx, attemptTimeoutKey{}, timeout), cancel
 }
 
-// done finishes the Result with a state and detail.
+// done is the Result of the attempt: its state, detail and time.
 func (a *attempt) done(s State, detail string) Result {
-	a.r.State = s
-	a.r.Detail = CleanDetail(detail)
-	a.r.MS = time.Since(a.start).Milliseconds()
-	return a.r
+	return Result{State: s, Detail: CleanDetail(detail), MS: time.Since(a.start).Milliseconds()}
 }
 
 // incomplete is a read cut short after n bytes of an answer had arrived.

@@ -81,11 +81,9 @@ type gatewayLine struct {
 }
 
 func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
-	a := begin(ctx, t)
+	a := begin(ctx)
 	if l.failed != nil {
-		r := *l.failed
-		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
-		return r
+		return *l.failed
 	}
 	l.a, l.ctx, l.t, l.ip, l.session, l.closed, l.mute = a, ctx, t, t.Address, "", false, false
 	defer l.release()

@@ -245,7 +245,7 @@ func (a *attempt) hop(x conversation, t Target) (s State, detail string, to neti
 
 // probeMSNP holds the conversation on the protocol's own port.
 func probeMSNP(ctx context.Context, t Target) Result {
-	a := begin(ctx, t)
+	a := begin(ctx)
 	d := &direct{a: a, ctx: ctx}
 	defer d.hangUp()
 	if err := d.connect(t); err != nil {

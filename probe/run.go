@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// CheckFunc asks one server one thing, by ctx's deadline. It fills every
-// field of the Result but Attempts.
+// CheckFunc asks one server one thing, by ctx's deadline: the Result's
+// State, Detail and MS.
 type CheckFunc func(ctx context.Context, t Target) Result
 
 // CheckFor is the CheckFunc that carries out c, or why c cannot be.

@@ -235,11 +235,10 @@ func TestRunRetryGap(t *testing.T) {
 	}
 }
 
-// TestRunConcurrency checks that no more than Concurrency servers are asked
-// at once, and no more than PerServer checks of one server (an address two
-// groups list is one server), that both limits are reached, and that the
-// gateway checks of a server on one port never overlap: they take turns on
-// one connection.
+// TestRunConcurrency checks that Concurrency servers are asked at once and
+// PerServer checks of one server (an address two groups list is one), no
+// more, and that the gateway checks of a server on one port never overlap:
+// they take turns on one connection.
 func TestRunConcurrency(t *testing.T) {
 	const limit, nServers = 3, 30
 	var addrs []string
@@ -331,11 +330,10 @@ func TestRunConcurrency(t *testing.T) {
 	}
 }
 
-// TestRunSharesGatewayConnections counts what the servers see: the
-// gateway checks of a server keep one connection per gateway port through
-// the whole run, retries included (one TLS handshake per server and
-// port), and a server that closes a kept connection after every answer is
-// connected to again, without a failed attempt.
+// TestRunSharesGatewayConnections counts what the servers see: a server's
+// gateway checks keep one connection (one TLS handshake) per port through
+// the run, retries included, and a server that closes a kept connection
+// after every answer is connected to again, without a failed attempt.
 func TestRunSharesGatewayConnections(t *testing.T) {
 	t.Parallel()
 	keep := startFleet(t, "127.0.78.1",

@@ -20,8 +20,7 @@ const (
 	quoteBytes = 40       // bytes of a server's text quoted in a Detail
 )
 
-// verdict is an error that already knows its state and detail: the checks
-// return it from deep inside a conversation, and outcome passes it through.
+// verdict is an error that knows its state and detail.
 type verdict struct {
 	state  State
 	detail string
@@ -37,31 +36,28 @@ func rejected(format string, args ...any) error {
 	return &verdict{Rejected, fmt.Sprintf(format, args...)}
 }
 
-// attempt is the bookkeeping of one check: its start, its deadline, the
-// budget a timeout's detail names, and the Result it fills in.
+// attempt is the bookkeeping of one check: its start, its deadline, and
+// the budget a timeout's detail names.
 type attempt struct {
 	start    time.Time
 	deadline time.Time
-	own      bool // ctx had no deadline: the dial must add one
 	budget   time.Duration
-	r        Result
 }
 
-// begin starts a check of t. The deadline is ctx's, or [DefaultTimeout]
-// from now. The budget is the attempt's timeout when ctx carries it (see
-// [withAttemptTimeout]), else what is left of ctx's deadline.
-func begin(ctx context.Context, t Target) *attempt {
+// begin starts a check by ctx's deadline, or [DefaultTimeout] from
+// now. The budget is the attempt's timeout when ctx carries it
+// ([withAttemptTimeout]), else what is left until the deadline.
+func begin(ctx context.Context) *attempt {
 	a := &attempt{start: time.Now()}
 	dl, ok := ctx.Deadline()
 	if !ok {
-		dl, a.own = a.start.Add(DefaultTimeout), true
+		dl = a.start.Add(DefaultTimeout)
 	}
 	a.deadline = dl
-	a.budget = roundBudget(dl.Sub(a.start))
+	a.budget = max(dl.Sub(a.start), 0).Round(time.Millisecond)
 	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok {
 		a.budget = d
 	}
-	a.r = Result{Group: t.Group, Address: t.Address, Check: t.Check.Key, Attempts: 1}
 	return a
 }
 
@@ -77,28 +73,9 @@ func withAttemptTimeout(ctx context.Context, timeout time.Duration) (context.Con
 	return context.WithValue(ctx, attemptTimeoutKey{}, timeout), cancel
 }
 
-func roundBudget(d time.Duration) time.Duration {
-	switch {
-	case d <= 0:
-		return 0
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond)
-	default:
-		return d.Round(time.Millisecond)
-	}
-}
-
-// done finishes the Result with a state and detail.
+// done is the Result of the attempt: its state, detail and time.
 func (a *attempt) done(s State, detail string) Result {
-	a.r.State = s
-	a.r.Detail = CleanDetail(detail) // the checks quote what servers send; this is the last guard
-	a.r.MS = time.Since(a.start).Milliseconds()
-	return a.r
-}
-
-// fail finishes the Result from an error met while waiting for what.
-func (a *attempt) fail(err error, what string) Result {
-	return a.done(a.outcome(err, what))
+	return Result{State: s, Detail: CleanDetail(detail), MS: time.Since(a.start).Milliseconds()}
 }
 
 // incomplete is a read cut short after n bytes of an answer had arrived.
@@ -110,8 +87,8 @@ type incomplete struct {
 func (e *incomplete) Error() string { return fmt.Sprintf("%v after %d bytes", e.err, e.n) }
 func (e *incomplete) Unwrap() error { return e.err }
 
-// outcome turns an error met while waiting for what (e.g. "VER reply") into
-// a state and a detail.
+// outcome is the state and detail of err, met while waiting for what
+// ("VER reply").
 func (a *attempt) outcome(err error, what string) (State, string) {
 	var v *verdict
 	var dns *net.DNSError
@@ -123,13 +100,11 @@ func (a *attempt) outcome(err error, what string) (State, string) {
 	switch {
 	case errors.As(err, &v):
 		return v.state, v.detail
-	case errors.As(err, &dns): // before the timeouts: a slow resolver is no fault of the server
-		if dns.IsNotFound {
-			return Error, "no such host"
-		}
-		if dns.IsTimeout {
-			return Error, "DNS lookup timed out"
-		}
+	case errors.As(err, &dns) && dns.IsNotFound: // before the timeouts: a slow resolver is no fault of the server
+		return Error, "no such host"
+	case dns != nil && dns.IsTimeout:
+		return Error, "DNS lookup timed out"
+	case dns != nil:
 		return Error, "DNS lookup failed: " + dns.Err
 	case isTimeout(err):
 		if partial > 0 {
@@ -180,8 +155,8 @@ func shortError(err error) string {
 	return err.Error()
 }
 
-// quote shows up to quoteBytes of what a server sent, as a Go string literal
-// in printable ASCII, with "…" when cut.
+// quote shows up to quoteBytes of what a server sent as a Go string, "…"
+// when cut.
 func quote(b []byte) string {
 	if len(b) <= quoteBytes {
 		return strconv.QuoteToASCII(string(b))
@@ -195,12 +170,8 @@ func (a *attempt) dial(ctx context.Context, t Target) (conn net.Conn, stop func(
 	if !ValidHost(t.Address) {
 		return nil, nil, &verdict{Error, fmt.Sprintf("invalid host name %q", t.Address)}
 	}
-	dctx := ctx
-	if a.own {
-		var cancel context.CancelFunc
-		dctx, cancel = context.WithDeadline(ctx, a.deadline)
-		defer cancel()
-	}
+	dctx, cancel := context.WithDeadline(ctx, a.deadline)
+	defer cancel()
 	var d net.Dialer
 	if conn, err = d.DialContext(dctx, "tcp", t.HostPort()); err != nil {
 		return nil, nil, err

@@ -6,30 +6,29 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// The HTTP gateway carries MSNP in POST bodies: ?Action=open&Server=NS&IP=<address>
-// opens a session, whose SessionID (in X-MSN-Messenger) the later requests
-// name. An empty body means "not yet": the client polls (Action=poll).
+// The HTTP gateway carries MSNP in POST bodies. ?Action=open&Server=NS&IP=<host>
+// opens a session; later requests name its SessionID (from X-MSN-Messenger).
+// An empty body means "not yet": the client polls (Action=poll).
 
 const (
 	gatewayPath = "/gateway/gateway.dll"
 	pollEvery   = 100 * time.Millisecond // pause between polls of a silent session
 )
 
-// gatewayTLS verifies no certificate: the gateways' expired years ago, and
-// the detail shows the name and expiry instead. It allows the old versions
-// and suites of their time.
+// gatewayTLS verifies no certificate (the gateways' expired years ago; the
+// detail names it instead) and allows the versions and suites of their time.
 var gatewayTLS = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
@@ -38,36 +37,30 @@ var gatewayTLS = &tls.Config{
 	ClientSessionCache: tls.NewLRUClientSessionCache(1024),
 }
 
-// allCipherSuites are Go's suites (those of TLS 1.3 are not configurable,
-// and ignored) and the RSA key exchange ones with AES, which Go no longer
-// offers by default.
-func allCipherSuites() []uint16 {
-	var ids []uint16
-	for _, s := range tls.CipherSuites() {
-		ids = append(ids, s.ID)
-	}
-	for _, s := range tls.InsecureCipherSuites() {
-		if strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
+// allCipherSuites are Go's suites and the RSA key exchange ones with AES,
+// which Go no longer offers by default.
+func allCipherSuites() (ids []uint16) {
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if !s.Insecure || strings.HasPrefix(s.Name, "TLS_RSA_WITH_AES_") {
 			ids = append(ids, s.ID)
 		}
 	}
 	return ids
 }
 
-// ProbeGateway holds [ProbeMSNP]'s conversation through the HTTP gateway,
-// over TLS for via https (the detail then ends with the certificate's name
-// and expiry). An HTTP error status with X-MSN-Messenger is rejected, an
-// answer without that header foreign.
-func ProbeGateway(ctx context.Context, t Target) Result {
+// probeGateway holds probeMSNP's conversation through the HTTP(S) gateway.
+// An HTTP error with X-MSN-Messenger is rejected, an answer without it
+// foreign; over TLS the detail ends with the certificate's name and expiry.
+func probeGateway(ctx context.Context, t Target) Result {
 	var l gatewayLine
 	defer l.hangUp()
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is a connection kept alive for the gateway checks of one
-// server on one port, in turn: one TLS handshake per server and port. When
-// it cannot be made, or a new one gets no byte before the deadline, the
-// checks after it in the round take that outcome ([gatewayLine.newRound]).
+// gatewayLine is the connection the gateway checks of one server and port
+// share, in turn (one TLS handshake per server and port), and the session
+// of the check on it. When it cannot be made, or a new one gets no byte in
+// time, the round's later checks take that outcome (failed).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -76,56 +69,10 @@ type gatewayLine struct {
 	answers int    // answers read on conn
 	cert    string // "cert CN=…, expires …" once a TLS handshake is done
 	failed  *Result
-}
 
-// newRound forgets that the connection could not be made.
-func (l *gatewayLine) newRound() { l.failed = nil }
-
-func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
-	a := begin(ctx, t)
-	if !ValidVersion(t.Check.Version) {
-		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
-	}
-	if l.failed != nil {
-		r := *l.failed // what this check would meet: the same connection, not made
-		r.Group, r.Address, r.Check = a.r.Group, a.r.Address, a.r.Check
-		return r
-	}
-	g := &gateway{a: a, ctx: ctx, t: t, line: l, ip: t.Address}
-	defer g.release()
-	if err := g.take(); err != nil {
-		r := a.fail(err, "connection")
-		l.failed = &r
-		return r
-	}
-	s, detail := a.converse(g, t, remote(l.conn, 1863))
-	if g.mute {
-		r := a.done(s, detail)
-		l.failed = &r // the next check would meet the same silence
-		return r
-	}
-	if l.cert != "" {
-		detail += "; " + l.cert
-	}
-	return a.done(s, detail)
-}
-
-// hangUp closes the connection, without a TLS close_notify.
-func (l *gatewayLine) hangUp() {
-	if tc, ok := l.conn.(*tls.Conn); ok {
-		tc.NetConn().Close()
-	} else if l.conn != nil {
-		l.conn.Close()
-	}
-	l.conn, l.reuse = nil, false
-}
-
-// gateway is one check's session with an HTTP(S) gateway, on its line.
-type gateway struct {
-	a       *attempt
+	a       *attempt // the check on the line
 	ctx     context.Context
 	t       Target
-	line    *gatewayLine
 	stop    func() bool // releases the watch of ctx on the connection
 	ip      string      // the session's IP=: the target's address, or an XFR's
 	session string      // from X-MSN-Messenger; "" before the session is open
@@ -133,54 +80,89 @@ type gateway struct {
 	mute    bool        // a new connection got no answer at all
 }
 
+func (l *gatewayLine) probe(ctx context.Context, t Target) Result {
+	a := begin(ctx)
+	if l.failed != nil {
+		return *l.failed
+	}
+	l.a, l.ctx, l.t, l.ip, l.session, l.closed, l.mute = a, ctx, t, t.Address, "", false, false
+	defer l.release()
+	if err := l.take(); err != nil {
+		r := a.done(a.outcome(err, "connection"))
+		l.failed = &r
+		return r
+	}
+	s, detail := a.converse(l, t, remote(l.conn, 1863))
+	if !l.mute && l.cert != "" {
+		detail += "; " + l.cert
+	}
+	r := a.done(s, detail)
+	if l.mute {
+		l.failed = &r
+	}
+	return r
+}
+
+func (l *gatewayLine) hangUp() {
+	if l.conn != nil {
+		l.conn.Close()
+	}
+	l.conn, l.reuse = nil, false
+}
+
 // take readies the line's connection for this check: a kept one gets the
 // check's deadline and the watch of its context, else a new one is made.
-func (g *gateway) take() error {
-	l := g.line
-	if !l.reuse || l.conn.SetDeadline(g.a.deadline) != nil {
-		return g.connect()
+func (l *gatewayLine) take() error {
+	if !l.reuse || l.conn.SetDeadline(l.a.deadline) != nil {
+		return l.connect()
 	}
 	conn := l.conn
-	g.stop = context.AfterFunc(g.ctx, func() { conn.SetDeadline(time.Now()) })
+	l.stop = context.AfterFunc(l.ctx, func() { conn.SetDeadline(time.Now()) })
 	return nil
 }
 
 // release gives the connection back to the line, or closes it when the
 // last answer did not leave it ready for another request.
-func (g *gateway) release() {
-	if g.stop != nil && !g.stop() {
-		g.line.reuse = false // ctx ended: its watch moved the deadline
+func (l *gatewayLine) release() {
+	if l.stop != nil && !l.stop() {
+		l.reuse = false // ctx ended: its watch moved the deadline
 	}
-	g.stop = nil
-	if !g.line.reuse {
-		g.line.hangUp()
+	l.stop = nil
+	if !l.reuse {
+		l.hangUp()
 	}
 }
 
 // connect opens a new connection, with the TLS handshake for https. Its
 // errors are *verdicts that say which step failed.
-func (g *gateway) connect() error {
-	l := g.line
-	if g.stop != nil {
-		g.stop()
-		g.stop = nil
+func (l *gatewayLine) connect() error {
+	if l.stop != nil {
+		l.stop()
+		l.stop = nil
 	}
 	l.hangUp()
-	raw, stop, err := g.a.dial(g.ctx, g.t)
+	raw, stop, err := l.a.dial(l.ctx, l.t)
 	if err != nil {
-		s, d := g.a.outcome(err, "connection")
+		s, d := l.a.outcome(err, "connection")
 		return &verdict{s, d}
 	}
-	l.conn, g.stop = raw, stop
-	if g.t.Check.Via == HTTPS {
+	l.conn, l.stop = raw, stop
+	if l.t.Check.Via == HTTPS {
 		cfg := gatewayTLS
-		if _, err := netip.ParseAddr(g.t.Address); err != nil {
+		if _, err := netip.ParseAddr(l.t.Address); err != nil {
 			cfg = cfg.Clone()
-			cfg.ServerName = g.t.Address
+			cfg.ServerName = l.t.Address
 		}
 		tc := tls.Client(raw, cfg)
 		if err := tc.Handshake(); err != nil {
-			return g.tlsError(err)
+			s, d := l.a.outcome(err, "TLS handshake")
+			switch {
+			case s == Refused || s == Timeout:
+				return &verdict{s, d}
+			case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+				return &verdict{Error, "TLS handshake: closed by the server"}
+			}
+			return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
 		}
 		l.cert = certSummary(tc.ConnectionState())
 		l.conn = tc
@@ -191,32 +173,25 @@ func (g *gateway) connect() error {
 	return nil
 }
 
-func (g *gateway) tlsError(err error) error {
-	s, d := g.a.outcome(err, "TLS handshake")
-	if s == Refused || s == Timeout {
-		return &verdict{s, d}
+func (l *gatewayLine) exchange(cmd string) ([]byte, error) {
+	query := "Action=open&Server=NS&IP=" + url.QueryEscape(l.ip)
+	if l.session != "" {
+		query = "SessionID=" + l.session
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &verdict{Error, "TLS handshake: closed by the server"}
-	}
-	return &verdict{Error, "TLS: " + strings.TrimPrefix(shortError(err), "tls: ")}
-}
-
-func (g *gateway) exchange(cmd string) ([]byte, error) {
-	query := "Action=open&Server=NS&IP=" + url.QueryEscape(g.ip)
-	if g.session != "" {
-		query = "SessionID=" + g.session
-	}
-	body, err := g.send(query, cmd)
+	body, err := l.send(query, cmd)
 	for err == nil {
 		line, ok, bad := firstReply(body)
 		if bad != nil || ok {
 			return line, bad
 		}
-		if err = g.a.pause(g.ctx, pollEvery); err == nil {
-			body, err = g.send("Action=poll&SessionID="+g.session, "")
+		if time.Now().Add(pollEvery).After(l.a.deadline) {
+			err = os.ErrDeadlineExceeded
+		} else if err = sleep(l.ctx, pollEvery); err == nil {
+			body, err = l.send("Action=poll&SessionID="+l.session, "")
 		}
 	}
+	// Not a byte on a new connection in time: the port says nothing, whatever is asked.
+	l.mute = l.answers == 0 && l.m.n == 0 && isTimeout(err)
 	return nil, err
 }
 
@@ -240,49 +215,43 @@ func firstReply(body []byte) (line []byte, ok bool, err error) {
 	return nil, false, nil
 }
 
-func (g *gateway) redirect(to netip.AddrPort) error {
-	g.ip, g.session, g.closed = to.Addr().String(), "", false
+func (l *gatewayLine) redirect(to netip.AddrPort) error {
+	l.ip, l.session, l.closed = to.Addr().String(), "", false
 	return nil
 }
 
-func (g *gateway) bye() {
-	if g.session != "" && !g.closed && g.ctx.Err() == nil {
-		mute := g.mute
-		g.send("SessionID="+g.session, "OUT\r\n")
-		g.mute = mute
+func (l *gatewayLine) bye() {
+	if l.session != "" && !l.closed && l.ctx.Err() == nil {
+		l.send("SessionID="+l.session, "OUT\r\n")
 	}
 }
 
 // send posts one request, on a new connection when the last answer did not
-// leave one open. A kept connection that fails before a byte of the answer
-// came was closed by the server as idle: the request goes once more, on a
-// new connection.
-func (g *gateway) send(query, body string) ([]byte, error) {
-	l := g.line
+// leave one open. When a kept one fails before a byte of the answer, the
+// server closed it as idle: the request goes again, on a new connection.
+func (l *gatewayLine) send(query, body string) ([]byte, error) {
 	if !l.reuse {
-		if err := g.connect(); err != nil {
+		if err := l.connect(); err != nil {
 			return nil, err
 		}
 	}
 	kept := l.answers > 0
-	data, err := g.post(query, body)
+	data, err := l.post(query, body)
 	if err != nil && kept && l.m.n == 0 && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
-		if err := g.connect(); err != nil {
+		if err := l.connect(); err != nil {
 			return nil, err
 		}
-		data, err = g.post(query, body)
+		data, err = l.post(query, body)
 	}
 	return data, err
 }
 
-// post sends one request and reads the answer's body, at most maxBody
-// bytes, after checking that the answer is a gateway's: HTTP/1, status 200
-// and an X-MSN-Messenger header with a session id.
-func (g *gateway) post(query, body string) ([]byte, error) {
-	l := g.line
-	u := &url.URL{Scheme: "http", Host: g.t.Address, Path: gatewayPath, RawQuery: query}
-	if strings.Contains(g.t.Address, ":") {
-		u.Host = "[" + g.t.Address + "]"
+// post sends one request and reads the body of a gateway's answer (HTTP/1,
+// 200, X-MSN-Messenger with a session id), at most maxBody bytes.
+func (l *gatewayLine) post(query, body string) ([]byte, error) {
+	u := &url.URL{Scheme: "http", Host: l.t.Address, Path: gatewayPath, RawQuery: query}
+	if strings.Contains(l.t.Address, ":") {
+		u.Host = "[" + l.t.Address + "]"
 	}
 	req, err := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(body))
 	if err != nil {
@@ -297,11 +266,7 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	}
 	resp, err := http.ReadResponse(l.br, req)
 	if err != nil {
-		err = g.readError(err, "not HTTP")
-		// Not a byte on a new connection before the deadline: the port
-		// takes connections and says nothing, whatever is asked.
-		g.mute = l.answers == 0 && l.m.n == 0 && isTimeout(err)
-		return nil, err
+		return nil, l.readError(err, "not HTTP")
 	}
 	hdr := resp.Header.Get("X-MSN-Messenger")
 	switch {
@@ -312,14 +277,14 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	case resp.StatusCode != http.StatusOK:
 		return nil, rejected("gateway answered HTTP %d", resp.StatusCode)
 	}
-	id, ok := sessionID(hdr)
-	if !ok {
+	id := sessionRE.FindStringSubmatch(hdr)
+	if id == nil {
 		return nil, foreign("X-MSN-Messenger without a session id: %s", quote([]byte(hdr)))
 	}
-	g.session, g.closed = id, strings.Contains(hdr, "Session=close")
+	l.session, l.closed = id[1], strings.Contains(hdr, "Session=close")
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, g.readError(err, "gateway body cut short")
+		return nil, l.readError(err, "gateway body cut short")
 	}
 	if len(data) > maxBody {
 		return nil, foreign("gateway body longer than %d bytes", maxBody)
@@ -329,11 +294,10 @@ func (g *gateway) post(query, body string) ([]byte, error) {
 	return data, nil
 }
 
-// readError judges an error met while reading an HTTP answer. The
-// connection's own error comes from the meter: net/http takes a line cut
-// short by a timeout for a whole one, and complains of its form.
-func (g *gateway) readError(err error, what string) error {
-	m := &g.line.m
+// readError judges an error met while reading an HTTP answer by the
+// meter's: net/http takes a line a timeout cut short for a whole one.
+func (l *gatewayLine) readError(err error, what string) error {
+	m := &l.m
 	if m.err != nil {
 		err = m.err
 	}
@@ -351,32 +315,14 @@ func (g *gateway) readError(err error, what string) error {
 	return foreign("%s: %s", what, quote(m.head))
 }
 
-// sessionID finds SessionID=<id> in an X-MSN-Messenger header. The id goes
+// sessionRE finds the SessionID in an X-MSN-Messenger header. The id goes
 // back into a request line, so only plain characters pass.
-func sessionID(hdr string) (string, bool) {
-	for part := range strings.SplitSeq(hdr, ";") {
-		id, ok := strings.CutPrefix(strings.TrimSpace(part), "SessionID=")
-		if !ok {
-			continue
-		}
-		odd := func(c rune) bool {
-			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-_{}:", c))
-		}
-		if id == "" || len(id) > 100 || strings.ContainsFunc(id, odd) {
-			return "", false
-		}
-		return id, true
-	}
-	return "", false
-}
+var sessionRE = regexp.MustCompile(`(?:^|;)\s*SessionID=([A-Za-z0-9._{}:-]{1,100})\s*(?:;|$)`)
 
 // certSummary is "cert CN=<name>, expires <date>" for the server's leaf
 // certificate.
 func certSummary(cs tls.ConnectionState) string {
-	if len(cs.PeerCertificates) == 0 {
-		return "no certificate"
-	}
-	c := cs.PeerCertificates[0]
+	c := cs.PeerCertificates[0] // a TLS server always sends one
 	name := c.Subject.CommonName
 	if name == "" && len(c.DNSNames) > 0 {
 		name = c.DNSNames[0]
@@ -387,8 +333,8 @@ func certSummary(cs tls.ConnectionState) string {
 	return "cert CN=" + name + ", expires " + c.NotAfter.UTC().Format(time.DateOnly)
 }
 
-// meter bounds what one HTTP answer may read from the connection, counts
-// it, keeps its first bytes for a detail, and keeps the connection's error.
+// meter bounds and counts what one HTTP answer reads from the connection,
+// and keeps its first bytes and the connection's error for the detail.
 type meter struct {
 	r    io.Reader
 	left int
@@ -411,13 +357,4 @@ func (m *meter) Read(p []byte) (int, error) {
 	m.n += n
 	m.head = append(m.head, p[:min(n, quoteBytes-len(m.head))]...)
 	return n, err
-}
-
-// pause waits d, or returns a timeout when the attempt's deadline or ctx
-// comes first.
-func (a *attempt) pause(ctx context.Context, d time.Duration) error {
-	if time.Now().Add(d).After(a.deadline) {
-		return os.ErrDeadlineExceeded
-	}
-	return sleep(ctx, d)
 }

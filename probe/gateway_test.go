@@ -25,12 +25,9 @@ func (c *scriptConn) Read(p []byte) (int, error)  { return c.r.Read(p) }
 func (c *scriptConn) Write(p []byte) (int, error) { return len(p), nil }
 func (c *scriptConn) Close() error                { return nil }
 
-// converseScript holds a gateway check's conversation with a server that
-// sends answers, whatever is asked, a byte at a time when slow, and returns
-// its state and detail. A second connection, should the check want one,
-// fails without a dial: the target's address is not a host name. The
-// attempt's deadline is long ahead, which leaves time for polls when over
-// 100ms.
+// converseScript holds a gateway check's conversation, until long from
+// now, with a server that sends answers whatever is asked, a byte at a time
+// when slow. A second connection fails: "script!" is no host name.
 func converseScript(answers string, long time.Duration, slow bool) (State, string) {
 	now := time.Now()
 	a := &attempt{start: now, deadline: now.Add(long), budget: time.Second}
@@ -38,13 +35,12 @@ func converseScript(answers string, long time.Duration, slow bool) (State, strin
 	if slow {
 		r = iotest.OneByteReader(r)
 	}
-	l := &gatewayLine{conn: &scriptConn{r: r}, reuse: true}
+	t := Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}
+	l := &gatewayLine{conn: &scriptConn{r: r}, reuse: true, a: a, ctx: context.Background(), t: t, ip: t.Address}
 	l.m.r = l.conn
 	l.br = bufio.NewReaderSize(&l.m, maxLine)
 	defer l.hangUp()
-	t := Target{Address: "script!", Check: Check{Key: "k", Kind: MSNP, Via: HTTP, Version: "MSNP21"}}
-	g := &gateway{a: a, ctx: context.Background(), t: t, line: l, ip: t.Address}
-	s, d := a.converse(g, t, netip.AddrPort{})
+	s, d := a.converse(l, t, netip.AddrPort{})
 	return s, CleanDetail(d)
 }
 

@@ -16,15 +16,14 @@ import (
 	"time"
 )
 
-// Every msnp check holds this conversation, directly or through a gateway:
+// Every msnp check holds this conversation, directly or through a gateway;
+// an echo sends VER back too, but only MSN answers CVR with three version
+// numbers and two URLs:
 //
 //	>>> VER 1 MSNP21 CVR0
 //	<<< VER 1 MSNP21 CVR0                    (VER 1 0 [MSNP20 …]: rejected)
 //	>>> CVR 2 0x0409 winnt 10.0 i386 MSNMSGR 15.4.3508.1109 MSNMSGR probe@example.com
 //	<<< CVR 2 14.0.8117 14.0.8117 14.0.8117 http://… http://…
-//
-// An echo server sends VER back too; only an MSN server answers CVR with
-// three version numbers and two URLs.
 
 // cvrCommand is the CVR line of Windows Live Messenger 2009 (15.4.3508.1109).
 func cvrCommand(account string) string {
@@ -33,31 +32,29 @@ func cvrCommand(account string) string {
 
 func verCommand(version string) string { return "VER 1 " + version + " CVR0\r\n" }
 
-// Reply is one MSNP line a server sends: a command or a three-digit error
-// code, the transaction id it answers, and parameters.
-type Reply struct {
+// reply is one MSNP line a server sends.
+type reply struct {
 	Command string   // "VER", "CVR", "XFR", … or an error code such as "500"
 	TrID    uint32   // the transaction id it answers
 	Params  []string // the rest of the line, split at single spaces
 }
 
-// IsError reports whether r is a numeric MSNP error such as "500 1".
-func (r Reply) IsError() bool { return r.Command != "" && r.Command[0] >= '0' && r.Command[0] <= '9' }
+// isError reports whether r is a numeric MSNP error such as "500 1".
+func (r reply) isError() bool { return r.Command != "" && r.Command[0] >= '0' && r.Command[0] <= '9' }
 
-// ParseReply parses one line of an MSNP answer, without its CRLF, strictly:
-// printable ASCII fields split by single spaces, a command of three capitals
-// or digits, a 32-bit transaction id without leading zeros. A line it
-// accepts is its Reply's fields joined by single spaces, byte for byte.
-func ParseReply(line string) (Reply, error) {
+// parseReply parses one line, without its CRLF, strictly: printable ASCII
+// fields split by single spaces, a command of three capitals or digits, a
+// 32-bit transaction id without leading zeros.
+func parseReply(line string) (reply, error) {
 	m := replyRE.FindStringSubmatch(line)
 	if len(line) > maxLine || m == nil {
-		return Reply{}, errors.New("not an MSNP line")
+		return reply{}, errors.New("not an MSNP line")
 	}
 	id, err := strconv.ParseUint(m[2], 10, 32)
 	if err != nil {
-		return Reply{}, fmt.Errorf("transaction id: %w", err)
+		return reply{}, fmt.Errorf("transaction id: %w", err)
 	}
-	r := Reply{Command: m[1], TrID: uint32(id)}
+	r := reply{Command: m[1], TrID: uint32(id)}
 	if m[3] != "" {
 		r.Params = strings.Split(m[3][1:], " ")
 	}
@@ -65,19 +62,18 @@ func ParseReply(line string) (Reply, error) {
 }
 
 var (
-	replyRE   = regexp.MustCompile(`^([A-Z]{3}|[0-9]{3}) (0|[1-9][0-9]{0,9})((?: [!-~]+)*)$`)
-	versionRE = regexp.MustCompile(`^[0-9]{1,5}(\.[0-9]{1,5}){1,3}$`) // 14.0.8117
-	urlRE     = regexp.MustCompile(`^https?://.`)
+	replyRE = regexp.MustCompile(`^([A-Z]{3}|[0-9]{3}) (0|[1-9][0-9]{0,9})((?: [!-~]+)*)$`)
+	cvrRE   = regexp.MustCompile(`^CVR 2( [0-9]{1,5}(\.[0-9]{1,5}){1,3}){3}( https?://[!-~]+){2}$`) // as MSN answers
 )
 
 // judgeVER reads the answer to "VER 1 <version> CVR0": nil when the
 // version was accepted, else a *verdict.
 func judgeVER(line []byte, version string) error {
-	r, err := ParseReply(string(line))
+	r, err := parseReply(string(line))
 	switch {
 	case err != nil:
 		return foreign("not MSNP: %s", quote(line))
-	case r.IsError() && len(r.Params) <= 1 && r.TrID == 1:
+	case r.isError() && len(r.Params) <= 1 && r.TrID == 1:
 		return rejected("%s", line) // "500 1"; some errors add a payload length
 	case r.Command != "VER" || len(r.Params) == 0:
 		return foreign("not a VER reply: %s", quote(line))
@@ -94,7 +90,7 @@ func judgeVER(line []byte, version string) error {
 // judgeRefusal reads "VER 1 0" ("none of those") and the versions revival
 // servers list after it: rejected ("VER 1 0: offers MSNP21…MSNP2"), or
 // foreign when the list is not versions or offers the version asked for.
-func judgeRefusal(r Reply, line []byte, version string) error {
+func judgeRefusal(r reply, line []byte, version string) error {
 	offers := r.Params[1:]
 	if len(offers) == 0 {
 		return rejected("%s", line)
@@ -151,18 +147,17 @@ func judgeCVR(line []byte, cvr string) error {
 	if string(line)+"\r\n" == cvr {
 		return foreign("CVR echoed back")
 	}
-	r, err := ParseReply(string(line))
+	r, err := parseReply(string(line))
 	switch {
 	case err != nil:
 		return foreign("not MSNP: %s", quote(line))
-	case r.IsError() && len(r.Params) <= 1 && r.TrID == 2:
+	case r.isError() && len(r.Params) <= 1 && r.TrID == 2:
 		return rejected("CVR refused: %s", line)
 	case r.Command != "CVR":
 		return foreign("not a CVR reply: %s", quote(line))
 	case r.TrID != 2:
 		return foreign("CVR reply for transaction %d, not 2: %s", r.TrID, quote(line))
-	case len(r.Params) != 5 || !versionRE.MatchString(r.Params[0]) || !versionRE.MatchString(r.Params[1]) ||
-		!versionRE.MatchString(r.Params[2]) || !urlRE.MatchString(r.Params[3]) || !urlRE.MatchString(r.Params[4]):
+	case !cvrRE.Match(line):
 		return foreign("CVR reply not from MSN: %s", quote(line))
 	}
 	return nil
@@ -180,21 +175,19 @@ type conversation interface {
 
 // converse holds t's conversation over x with the server at at, and with
 // those its XFRs name, and judges the last. The detail starts with the
-// hops: "via XFR to 10.1.2.3:1863: …" (see [Hops]).
+// hops: "via XFR to 10.1.2.3:1863, then …: …".
 func (a *attempt) converse(x conversation, t Target, at netip.AddrPort) (State, string) {
 	seen := []netip.AddrPort{at}
-	var via string
+	var hops []string
+	via := ""
 	for {
 		s, d, to := a.hop(x, t)
 		x.bye()
 		if !to.IsValid() {
 			return s, via + d
 		}
-		if via == "" {
-			via = viaPrefix + to.String() + ": "
-		} else {
-			via = strings.TrimSuffix(via, ": ") + thenPrefix + to.String() + ": "
-		}
+		hops = append(hops, to.String())
+		via = "via XFR to " + strings.Join(hops, ", then ") + ": "
 		switch {
 		case slices.Contains(seen, to):
 			return Error, via + "redirect loop"
@@ -236,7 +229,7 @@ func (a *attempt) hop(x conversation, t Target) (s State, detail string, to neti
 	if line, ok = step(cvr, "CVR reply", func(l []byte) error { return judgeCVR(l, cvr) }); !ok {
 		return s, detail, to
 	}
-	r, _ := ParseReply(string(line))
+	r, _ := parseReply(string(line))
 	detail += "CVR 2 " + r.Params[0]
 	if t.Check.Kind != SignIn {
 		return Up, detail, to
@@ -250,29 +243,20 @@ func (a *attempt) hop(x conversation, t Target) (s State, detail string, to neti
 	return Up, detail + got, to
 }
 
-// ProbeMSNP speaks MSNP on the target's port: VER with the check's
-// version, then CVR and, for signin, USR, with XFRs followed. The states
-// are the package's; a refusal's detail names what the server offers.
-func ProbeMSNP(ctx context.Context, t Target) Result {
-	a := begin(ctx, t)
-	if !ValidVersion(t.Check.Version) {
-		return a.done(Error, fmt.Sprintf("bad version %q", t.Check.Version))
-	}
+// probeMSNP holds the conversation on the protocol's own port.
+func probeMSNP(ctx context.Context, t Target) Result {
+	a := begin(ctx)
 	d := &direct{a: a, ctx: ctx}
 	defer d.hangUp()
 	if err := d.connect(t); err != nil {
-		return a.fail(err, "connection")
+		return a.done(a.outcome(err, "connection"))
 	}
 	return a.done(a.converse(d, t, remote(d.conn, 0)))
 }
 
 // remote is c's peer, on port when not 0.
 func remote(c net.Conn, port uint16) netip.AddrPort {
-	a, _ := c.RemoteAddr().(*net.TCPAddr)
-	if a == nil {
-		return netip.AddrPort{}
-	}
-	ap := a.AddrPort()
+	ap := c.RemoteAddr().(*net.TCPAddr).AddrPort()
 	return netip.AddrPortFrom(ap.Addr().Unmap(), cmp.Or(port, ap.Port()))
 }
 
@@ -306,12 +290,9 @@ func (d *direct) redirect(to netip.AddrPort) error {
 	return d.connect(Target{Address: to.Addr().String(), Check: Check{Kind: TCP, Port: int(to.Port())}})
 }
 
-// byeWait bounds the wait for a server's answer to OUT.
-const byeWait = time.Second
-
 func (d *direct) bye() {
 	if _, err := io.WriteString(d.conn, "OUT\r\n"); err == nil && d.ctx.Err() == nil {
-		if dl := time.Now().Add(byeWait); dl.Before(d.a.deadline) {
+		if dl := time.Now().Add(time.Second); dl.Before(d.a.deadline) { // a second at most for the answer
 			d.conn.SetReadDeadline(dl)
 		}
 		d.br.ReadSlice('\n') // the server's OUT, or its hang-up
@@ -342,7 +323,7 @@ const payloadCommands = "GCF MSG NOT UBX UUX ADL RML FQY IPG SDG NFY PUT DEL"
 
 // payloadLength is n of a payload command that ends in its length n.
 func payloadLength(line []byte) (int, bool) {
-	r, err := ParseReply(string(line))
+	r, err := parseReply(string(line))
 	if err != nil || len(r.Params) == 0 || !strings.Contains(payloadCommands, r.Command) {
 		return 0, false
 	}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 )
 
@@ -45,132 +44,117 @@ func TestParseReply(t *testing.T) {
 		{"VER 1 " + strings.Repeat("x", maxLine), ""},
 	}
 	for _, tt := range tests {
-		r, err := ParseReply(tt.line)
-		if tt.want == "" {
-			if err == nil {
-				t.Errorf("ParseReply(%q) = %+v, want an error", tt.line, r)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseReply(%q): %v", tt.line, err)
-			continue
-		}
+		r, err := parseReply(tt.line)
 		got := strings.Join(append([]string{r.Command, strconv.FormatUint(uint64(r.TrID), 10)}, r.Params...), "|")
-		if got != tt.want {
-			t.Errorf("ParseReply(%q) = %s, want %s", tt.line, got, tt.want)
+		if err != nil {
+			got = ""
 		}
-		if line := replyLine(r); line != tt.line {
-			t.Errorf("ParseReply(%q) joins back to %q", tt.line, line)
+		if got != tt.want || err == nil && replyLine(r) != tt.line {
+			t.Errorf("parseReply(%q) = %q, %v; want %q", tt.line, got, err, tt.want)
 		}
 	}
 }
 
 // replyLine is the line r says: its fields joined by single spaces.
-func replyLine(r Reply) string {
+func replyLine(r reply) string {
 	return strings.Join(append([]string{r.Command, strconv.FormatUint(uint64(r.TrID), 10)}, r.Params...), " ")
 }
 
 func TestJudge(t *testing.T) {
-	cvrEcho := strings.TrimSuffix(cvrCommand(DefaultAccount), "\r\n")
+	usr := func(method string) func(string) (string, error) {
+		return func(l string) (string, error) {
+			got, to, err := judgeUSR([]byte(l), "USR 3 "+method+" I "+DefaultAccount+"\r\n")
+			if to.IsValid() {
+				got = "to " + to.String()
+			}
+			return got, err
+		}
+	}
+	judges := map[string]func(string) (string, error){
+		"VER": func(l string) (string, error) { return "", judgeVER([]byte(l), "MSNP21") },
+		"CVR": func(l string) (string, error) { return "", judgeCVR([]byte(l), cvrCommand(DefaultAccount)) },
+		"SSO": usr("SSO"),
+		"TWN": usr("TWN"),
+	}
 	tests := []struct {
-		step string // VER or CVR
-		line string
-		want State // Up when the step passes
+		step, line string
+		want       State
+		detail     string
 	}{
-		{"VER", "VER 1 MSNP21 CVR0", Up},
-		{"VER", "VER 1 MSNP21", Up},
-		{"VER", "VER 1 0", Rejected},
-		{"VER", "500 1", Rejected},
-		{"VER", "715 1", Rejected},
-		{"VER", "911 1 52", Rejected}, // an error with a payload length
-		{"VER", "500 2", Foreign},     // another transaction's error
-		{"VER", "VER 2 MSNP21 CVR0", Foreign},
-		{"VER", "VER 1 MSNP18 CVR0", Foreign}, // not what was asked
-		{"VER", "VER 1 MSNP21 CVR1", Foreign},
-		{"VER", "VER 1 MSNP21 CVR0 MSNP18", Foreign},
-		{"VER", "VER 1", Foreign},
-		{"VER", "VER 1 0 MSNP18 MSNP8", Rejected},        // a revival's refusal: see TestJudgeRefusal
-		{"VER", "VER 1 0 MSNP22 MSNP21 MSNP20", Foreign}, // no and yes at once
-		{"VER", "VER 1 0 junk", Foreign},                 // see TestJudgeRefusal
-		{"VER", "VER 2 0 MSNP18", Foreign},               // another transaction's refusal
-		{"VER", "CVR 1 MSNP21", Foreign},
-		{"VER", "HTTP/1.1 200 OK", Foreign},
-		{"VER", "", Foreign},
-		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://download.example/ http://info.example/", Up},
-		{"CVR", "CVR 2 8.5.1302 8.5.1302 1.0.0000 https://a/b.exe http://c", Up},
-		{"CVR", cvrEcho, Foreign},
-		{"CVR", "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR", Foreign},
-		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/", Foreign},          // one URL
-		{"CVR", "CVR 2 14 14.0.8117 14.0.8117 http://a/ http://b/", Foreign},       // not dotted
-		{"CVR", "CVR 2 14.0.8117 x.y 14.0.8117 http://a/ http://b/", Foreign},      // not numbers
-		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 ftp://a/ http://b/", Foreign}, // not http
-		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http:// http://b/", Foreign},  // empty URL
-		{"CVR", "CVR 3 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/", Foreign},
-		{"CVR", "VER 1 MSNP21 CVR0", Foreign},
-		{"CVR", "500 2", Rejected},
-		{"CVR", "500 1", Foreign},
+		{"VER", "VER 1 MSNP21 CVR0", Up, ""},
+		{"VER", "VER 1 MSNP21", Up, ""},
+		{"VER", "500 1", Rejected, "500 1"},
+		{"VER", "911 1 52", Rejected, "911 1 52"}, // an error with a payload length
+		{"VER", "500 2", Foreign, `not a VER reply: "500 2"`},
+		{"VER", "VER 2 MSNP21 CVR0", Foreign, "VER reply for transaction 2, not 1"},
+		{"VER", "VER 1 MSNP18 CVR0", Foreign, `VER reply offers what was not asked: "VER 1 MSNP18 CVR0"`},
+		{"VER", "VER 1 MSNP21 CVR1", Foreign, "offers what was not asked"},
+		{"VER", "VER 1 MSNP21 CVR0 MSNP18", Foreign, "offers what was not asked"},
+		{"VER", "VER 1", Foreign, "not a VER reply"},
+		{"VER", "VER 2 0 MSNP18", Foreign, "transaction 2"},
+		{"VER", "CVR 1 MSNP21", Foreign, "not a VER reply"},
+		{"VER", "HTTP/1.1 200 OK", Foreign, `not MSNP: "HTTP/1.1 200 OK"`},
+		{"VER", "", Foreign, "not MSNP"},
+		// "VER 1 0" ("none of those"), and the versions revival servers list after it
+		{"VER", "VER 1 0", Rejected, "VER 1 0"},
+		{"VER", "VER 1 0 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2",
+			Rejected, "VER 1 0: offers MSNP20…MSNP2"},
+		{"VER", "VER 1 0 MSNP18", Rejected, "VER 1 0: offers MSNP18"},
+		{"VER", "VER 1 0 MSNP22 MSNP18 MSNP17", Rejected, "VER 1 0: offers MSNP22, MSNP18, MSNP17"},
+		{"VER", "VER 1 0 MSNP22 MSNP20 MSNP19 MSNP18 MSNP8", Rejected, "VER 1 0: offers MSNP22, MSNP20…MSNP18, MSNP8"},
+		{"VER", "VER 1 0 MSNP2 MSNP3 MSNP4", Rejected, "VER 1 0: offers MSNP2…MSNP4"},
+		{"VER", "VER 1 0 MSNP1 MSNP3 MSNP5 MSNP7 MSNP9 MSNP11 MSNP13 MSNP15 MSNP17 MSNP19", Rejected,
+			"VER 1 0: offers MSNP1, MSNP3, MSNP5, MSNP7, MSNP9, MSNP11, …"}, // cut: short like every detail
+		{"VER", "VER 1 0 MSNP22 MSNP21 MSNP20", Foreign, `VER reply refuses MSNP21 and offers it: "VER 1 0 MSNP22 MSNP21 MSNP20"`},
+		{"VER", "VER 1 0 MSNP21", Foreign, "refuses MSNP21 and offers it"},
+		{"VER", "VER 1 0 junk", Foreign, `VER 1 0 with a list that is not versions: "VER 1 0 junk"`},
+		{"VER", "VER 1 0 MSNP18 CVR0", Foreign, "not versions"},
+		{"VER", "VER 1 0 MSNP18 msnp17", Foreign, "not versions"},
+		{"VER", "VER 1 0 MSNP0", Foreign, "not versions"},
+		{"VER", "VER 1 0 0", Foreign, "not versions"},
+
+		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://download.example/ http://info.example/", Up, ""},
+		{"CVR", "CVR 2 8.5.1302 8.5.1302 1.0.0000 https://a/b.exe http://c", Up, ""},
+		{"CVR", strings.TrimSuffix(cvrCommand(DefaultAccount), "\r\n"), Foreign, "CVR echoed back"},
+		{"CVR", "CVR 2 0x0409 winnt 10.0 i386 MSNMSGR", Foreign, "CVR reply not from MSN"},
+		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http://a/", Foreign, "not from MSN"},          // one URL
+		{"CVR", "CVR 2 14 14.0.8117 14.0.8117 http://a/ http://b/", Foreign, "not from MSN"},       // not dotted
+		{"CVR", "CVR 2 14.0.8117 x.y 14.0.8117 http://a/ http://b/", Foreign, "not from MSN"},      // not numbers
+		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 ftp://a/ http://b/", Foreign, "not from MSN"}, // not http
+		{"CVR", "CVR 2 14.0.8117 14.0.8117 14.0.8117 http:// http://b/", Foreign, "not from MSN"},  // empty URL
+		{"CVR", "CVR 3 14.0.8117 14.0.8117 14.0.8117 http://a/ http://b/", Foreign, "CVR reply for transaction 3, not 2"},
+		{"CVR", "VER 1 MSNP21 CVR0", Foreign, "not a CVR reply"},
+		{"CVR", "500 2", Rejected, "CVR refused: 500 2"},
+		{"CVR", "500 1", Foreign, "not a CVR reply"},
+
+		{"SSO", "USR 3 SSO S MBI_KEY_OLD 8CLhG/xfgYZ7TyRQ/jIAWyDmd/w4R4GF2yKLS6tYrnjzi4cFag/Nr+hxsfg5zlCf", Up, "USR SSO S MBI_KEY_OLD"},
+		{"TWN", "USR 3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1", Up, "USR TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"},
+		{"SSO", "XFR 3 NS 10.1.2.3:1863 0 10.1.2.1:1863", Up, "to 10.1.2.3:1863"},
+		{"SSO", "911 3", Rejected, "USR refused: 911 3"},
+		{"SSO", "911 4", Foreign, "not a USR reply"},
+		{"SSO", "USR 3 SSO I " + DefaultAccount, Foreign, "USR echoed back"},
+		{"SSO", "USR 3 TWN S ct=1", Foreign, "not a challenge"},
+		{"TWN", "USR 3 SSO S MBI_KEY_OLD AAAA", Foreign, "not a challenge"},
+		{"SSO", "USR 3 SSO S MBI_KEY_OLD", Foreign, "not a challenge"},
+		{"SSO", "USR 3 SSO S MBI_KEY_OLD not-base64!", Foreign, "not a challenge"},
+		{"SSO", "USR 2 SSO S MBI_KEY_OLD AAAA", Foreign, "not a USR reply"},
+		{"SSO", "XFR 3 SB 10.1.2.3:1863 CKI x", Foreign, "XFR not to a notification server"},
+		{"SSO", "XFR 3 NS 10.1.2.3 0 x", Foreign, "XFR not to a notification server"},
+		{"SSO", "hello", Foreign, "not MSNP"},
 	}
 	for _, tt := range tests {
-		var err error
-		if tt.step == "VER" {
-			err = judgeVER([]byte(tt.line), "MSNP21")
-		} else {
-			err = judgeCVR([]byte(tt.line), cvrCommand(DefaultAccount))
-		}
-		got := Up
+		got, d := Up, ""
+		summary, err := judges[tt.step](tt.line)
 		var v *verdict
 		if errors.As(err, &v) {
-			got = v.state
+			got, d = v.state, v.detail
 		} else if err != nil {
-			t.Fatalf("judge %s %q: not a verdict: %v", tt.step, tt.line, err)
+			t.Fatalf("%s %q: not a verdict: %v", tt.step, tt.line, err)
+		} else {
+			d = summary
 		}
-		if got != tt.want {
-			t.Errorf("judge %s %q = %s (%v), want %s", tt.step, tt.line, got, err, tt.want)
-		}
-	}
-}
-
-// TestJudgeRefusal checks the VER answers whose first parameter is 0
-// ("none of those"), to a client that asked for MSNP21: Microsoft's bare
-// refusal, and the list of versions that open-source revival servers add.
-func TestJudgeRefusal(t *testing.T) {
-	tests := []struct {
-		line   string
-		want   State
-		detail string
-	}{
-		{"VER 1 0", Rejected, "VER 1 0"},
-		{"VER 1 0 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2",
-			Rejected, "VER 1 0: offers MSNP20…MSNP2"},
-		{"VER 1 0 MSNP18", Rejected, "VER 1 0: offers MSNP18"},
-		{"VER 1 0 MSNP22 MSNP18 MSNP17", Rejected, "VER 1 0: offers MSNP22, MSNP18, MSNP17"},
-		{"VER 1 0 MSNP22 MSNP20 MSNP19 MSNP18 MSNP8", Rejected, "VER 1 0: offers MSNP22, MSNP20…MSNP18, MSNP8"},
-		{"VER 1 0 MSNP2 MSNP3 MSNP4", Rejected, "VER 1 0: offers MSNP2…MSNP4"},
-		{"VER 1 0 MSNP1 MSNP3 MSNP5 MSNP7 MSNP9 MSNP11 MSNP13 MSNP15 MSNP17 MSNP19", Rejected,
-			"VER 1 0: offers MSNP1, MSNP3, MSNP5, MSNP7, MSNP9, MSNP11, …"}, // cut: short like every detail
-		// The server says no and yes at once: not an MSN server's answer.
-		{"VER 1 0 MSNP22 MSNP21 MSNP20", Foreign, `VER reply refuses MSNP21 and offers it: "VER 1 0 MSNP22 MSNP21 MSNP20"`},
-		{"VER 1 0 MSNP21", Foreign, "refuses MSNP21 and offers it"},
-		// Junk after the 0 is in no MSN grammar: nothing proves an MSN server.
-		{"VER 1 0 junk", Foreign, `VER 1 0 with a list that is not versions: "VER 1 0 junk"`},
-		{"VER 1 0 MSNP18 CVR0", Foreign, "not versions"},
-		{"VER 1 0 MSNP18 msnp17", Foreign, "not versions"},
-		{"VER 1 0 MSNP0", Foreign, "not versions"},
-		{"VER 1 0 0", Foreign, "not versions"},
-	}
-	for _, tt := range tests {
-		err := judgeVER([]byte(tt.line), "MSNP21")
-		var v *verdict
-		if !errors.As(err, &v) {
-			t.Errorf("judgeVER(%q) = %v, want a verdict", tt.line, err)
-			continue
-		}
-		if v.state != tt.want || !strings.Contains(v.detail, tt.detail) || tt.want == Rejected && v.detail != tt.detail {
-			t.Errorf("judgeVER(%q) = %s %q, want %s %q", tt.line, v.state, v.detail, tt.want, tt.detail)
-		}
-		if len(v.detail) > 100 {
-			t.Errorf("judgeVER(%q): detail of %d bytes, too long for a cell", tt.line, len(v.detail))
+		if got != tt.want || !strings.Contains(d, tt.detail) {
+			t.Errorf("%s %q: got %s %q, want %s with %q", tt.step, tt.line, got, d, tt.want, tt.detail)
 		}
 	}
 }
@@ -197,14 +181,6 @@ func TestOfferList(t *testing.T) {
 			t.Errorf("offerList(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	// However long the list, the short form stays short.
-	var odd []string
-	for n := 1; n <= 99; n += 2 {
-		odd = append(odd, "MSNP"+strconv.Itoa(n))
-	}
-	if got := offerList(odd); len(got) > offersMax+len(", …") || !strings.HasSuffix(got, ", …") {
-		t.Errorf("offerList of 50 odd versions = %q", got)
-	}
 }
 
 // refusalShape is a refusal "VER 1 0" with the versions offered, written
@@ -226,9 +202,9 @@ func FuzzParseReply(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		r, err := ParseReply(line)
+		r, err := parseReply(line)
 		if err == nil && replyLine(r) != line {
-			t.Fatalf("ParseReply(%q) joins back to %q", line, replyLine(r))
+			t.Fatalf("parseReply(%q) joins back to %q", line, replyLine(r))
 		}
 		if judgeVER([]byte(line), "MSNP21") == nil && line != "VER 1 MSNP21 CVR0" && line != "VER 1 MSNP21" {
 			t.Fatalf("VER reply %q judged accepted", line)
@@ -274,32 +250,6 @@ func TestReadLine(t *testing.T) {
 			t.Errorf("readLine(%.20q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	// A read error in the middle of a line keeps the count of bytes.
-	br := bufio.NewReaderSize(iotest.TimeoutReader(iotest.OneByteReader(strings.NewReader("VER"))), maxLine)
-	_, err := readLine(br)
-	var cut *incomplete
-	if !errors.As(err, &cut) || cut.n != 1 {
-		t.Errorf("readLine after a timeout: %v", err)
-	}
-}
-
-func TestCleanDetail(t *testing.T) {
-	long := strings.Repeat("é", 200)
-	tests := []struct{ in, want string }{
-		{"connected", "connected"},
-		{"a\r\nb\x00c", `a\x0d\x0ab\x00c`},
-		{"\xff", `\xff`},
-		{"\x1b[31mred", `\x1b[31mred`},
-		{strings.Repeat("\x01", MaxDetail), strings.Repeat(`\x01`, (MaxDetail-len("…"))/4) + `\…`},
-		{long, strings.Repeat("é", (MaxDetail-len("…"))/2) + "…"},
-		{strings.Repeat("x", MaxDetail), strings.Repeat("x", MaxDetail)},
-		{strings.Repeat("x", MaxDetail+1), strings.Repeat("x", MaxDetail-len("…")) + "…"},
-	}
-	for _, tt := range tests {
-		if got := CleanDetail(tt.in); got != tt.want {
-			t.Errorf("CleanDetail(%.20q) = %.30q, want %.30q", tt.in, got, tt.want)
-		}
-	}
 }
 
 func TestSessionID(t *testing.T) {
@@ -311,9 +261,12 @@ func TestSessionID(t *testing.T) {
 		"SessionID=a&Action=close":             "",
 		"GW-IP=127.0.0.1":                      "",
 	} {
-		got, ok := sessionID(hdr)
-		if got != want || ok != (want != "") {
-			t.Errorf("sessionID(%q) = %q, %v; want %q", hdr, got, ok, want)
+		got := ""
+		if m := sessionRE.FindStringSubmatch(hdr); m != nil {
+			got = m[1]
+		}
+		if got != want {
+			t.Errorf("session id of %q = %q, want %q", hdr, got, want)
 		}
 	}
 }
@@ -360,41 +313,6 @@ func TestConverseRedirects(t *testing.T) {
 		tg := Target{Check: Check{Kind: SignIn, Version: "MSNP21"}}
 		if s, d := a.converse(&script{lines: tt.lines}, tg, netip.MustParseAddrPort(tt.from)); s != tt.want || !strings.Contains(d, tt.detail) {
 			t.Errorf("from %s, %q: got %s %q, want %s with %q", tt.from, tt.lines, s, d, tt.want, tt.detail)
-		}
-	}
-}
-
-func TestJudgeUSR(t *testing.T) {
-	sso, twn := usrCommand("MSNP21", DefaultAccount), usrCommand("MSNP8", DefaultAccount)
-	tests := []struct {
-		usr, line, want string // want: the summary, "xfr", or the state
-	}{
-		{sso, "USR 3 SSO S MBI_KEY_OLD 8CLhG/xfgYZ7TyRQ/jIAWyDmd/w4R4GF2yKLS6tYrnjzi4cFag/Nr+hxsfg5zlCf", "USR SSO S MBI_KEY_OLD"},
-		{twn, "USR 3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1", "USR TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1"},
-		{sso, "XFR 3 NS 10.1.2.3:1863 0 10.1.2.1:1863", "xfr"},
-		{sso, "911 3", "rejected"},
-		{sso, "911 4", "foreign"},
-		{sso, strings.TrimSuffix(sso, "\r\n"), "foreign"},
-		{sso, "USR 3 TWN S ct=1", "foreign"},
-		{twn, "USR 3 SSO S MBI_KEY_OLD AAAA", "foreign"},
-		{sso, "USR 3 SSO S MBI_KEY_OLD", "foreign"},
-		{sso, "USR 3 SSO S MBI_KEY_OLD not-base64!", "foreign"},
-		{sso, "USR 2 SSO S MBI_KEY_OLD AAAA", "foreign"},
-		{sso, "XFR 3 SB 10.1.2.3:1863 CKI x", "foreign"},
-		{sso, "XFR 3 NS 10.1.2.3 0 x", "foreign"},
-		{sso, "hello", "foreign"},
-	}
-	for _, tt := range tests {
-		got, to, err := judgeUSR([]byte(tt.line), tt.usr)
-		var v *verdict
-		switch {
-		case errors.As(err, &v):
-			got = string(v.state)
-		case to.IsValid():
-			got = "xfr"
-		}
-		if got != tt.want {
-			t.Errorf("judgeUSR(%q) = %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }

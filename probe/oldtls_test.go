@@ -50,7 +50,7 @@ func TestGatewayOldTLS(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	port := ln.Addr().(*net.TCPAddr).Port
-	r := ProbeGateway(ctx, Target{Group: "g", Address: "127.0.0.1", Check: Check{Key: "k", Kind: MSNP, Via: HTTPS, Version: "MSNP21", Port: port}})
+	r := probeGateway(ctx, Target{Group: "g", Address: "127.0.0.1", Check: Check{Key: "k", Kind: MSNP, Via: HTTPS, Version: "MSNP21", Port: port}})
 	// The handshake worked: the answer is judged, and is no gateway's.
 	if r.State != Foreign || !strings.Contains(r.Detail, "HTTP 200 without X-MSN-Messenger; cert CN=old, expires 2012-01-01") {
 		t.Errorf("got %s", r)

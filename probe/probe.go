@@ -1,26 +1,12 @@
 // Package probe asks MSN Messenger servers whether they still answer.
 //
-// A [Config] lists checks (what to ask) and groups of servers (whom to ask).
-// [Run] asks them all and returns one [Result] per (group, server, check), in
-// config order. A check is a [CheckFunc]: [ProbeTCP] opens a connection,
-// [ProbeMSNP] speaks MSNP on the protocol's port (VER, CVR, and for kind
-// signin the first stage of USR, following XFR redirects), [ProbeGateway]
-// does the same through the HTTP(S) gateway. Every conversation ends with
-// OUT. No check sends a second stage of sign-in, a ticket or a password.
-//
-// A Result has a [State] and a short Detail saying why:
-//
-//	up        tcp: connected; msnp: the version accepted and CVR answered;
-//	          signin: the same, and USR answered with the challenge
-//	rejected  an MSN server refused the version, or answered an error code
-//	foreign   something answered that is not an MSN server
-//	refused   the connection was refused or reset
-//	timeout   no (complete) answer before the deadline
-//	error     anything else (no such host, TLS failure, a redirect loop, …)
-//	skipped   the check has scan = false
-//
-// Package deadyet/probe/results reads and writes results.json;
-// deadyet/probe/history keeps what runs saw over time.
+// A [Config] lists checks (what to ask) and groups of servers (whom to
+// ask); [Run] asks them all and returns one [Result] per (group, server,
+// check), in config order, each with a [State] and a short Detail saying
+// why. A check opens a TCP connection, or speaks MSNP on its own port or
+// through the HTTP(S) gateway: VER, CVR and, for signin, the first stage
+// of USR, following XFR redirects. Every conversation ends with OUT; no
+// check sends a second stage of sign-in, a ticket or a password.
 package probe
 
 import (
@@ -36,13 +22,13 @@ type State string
 
 // The states a check can end in.
 const (
-	Up       State = "up"
-	Rejected State = "rejected"
-	Foreign  State = "foreign"
-	Refused  State = "refused"
-	Timeout  State = "timeout"
-	Error    State = "error"
-	Skipped  State = "skipped"
+	Up       State = "up"       // connected; the version accepted and CVR (signin: USR) answered
+	Rejected State = "rejected" // an MSN server refused the version, or answered an error code
+	Foreign  State = "foreign"  // something answered that is not an MSN server
+	Refused  State = "refused"  // the connection was refused or reset
+	Timeout  State = "timeout"  // no (complete) answer before the deadline
+	Error    State = "error"    // anything else: no such host, TLS failure, a redirect loop, …
+	Skipped  State = "skipped"  // the check has scan = false
 )
 
 // States lists every state, in the order the page explains them.
@@ -51,14 +37,14 @@ var States = []State{Up, Rejected, Foreign, Refused, Timeout, Error, Skipped}
 // Valid reports whether s is one of [States].
 func (s State) Valid() bool { return slices.Contains(States, s) }
 
-// Kind is what a check does: open a TCP connection, or speak MSNP.
+// Kind is what a check does.
 type Kind string
 
 // The kinds of check.
 const (
 	TCP    Kind = "tcp"
 	MSNP   Kind = "msnp"
-	SignIn Kind = "signin" // msnp, then the first stage of sign-in (USR … I), redirects followed
+	SignIn Kind = "signin" // msnp, then USR … I, XFRs followed
 )
 
 // Via is the transport an MSNP check uses.
@@ -71,36 +57,30 @@ const (
 	HTTPS  Via = "https"
 )
 
-// DefaultPort is the port a transport uses when the check names none.
-func (v Via) DefaultPort() int {
-	switch v {
-	case HTTP:
-		return 80
-	case HTTPS:
-		return 443
-	default:
-		return 1863
-	}
-}
-
 // Check is one column of the status tables: what to ask each server.
 type Check struct {
 	Key     string // the site.toml table key; the results.json "check"
 	Label   string // the column heading, e.g. "MSNP21"
 	Kind    Kind
-	Port    int    // tcp: required; msnp, signin: 0 means Via.DefaultPort
+	Port    int    // tcp: required; msnp, signin: 0 means the transport's
 	Version string // msnp, signin: "MSNP<n>" (signin: MSNP8 or later)
 	Via     Via    // msnp, signin: Direct when empty
 	Scan    bool   // false: the column stays, every cell Skipped
 	About   string // markdown for the page's Reference legend
 }
 
-// EffectivePort is the port the check connects to.
+// EffectivePort is the port the check connects to: its own, or its
+// transport's (1863, 80 for http, 443 for https).
 func (c Check) EffectivePort() int {
-	if c.Port != 0 || c.Kind == TCP {
+	switch {
+	case c.Port != 0 || c.Kind == TCP:
 		return c.Port
+	case c.Via == HTTP:
+		return 80
+	case c.Via == HTTPS:
+		return 443
 	}
-	return c.Via.DefaultPort()
+	return 1863
 }
 
 // Server is one address in a group.

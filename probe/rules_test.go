@@ -7,51 +7,35 @@ import (
 	"time"
 )
 
-func TestValidHost(t *testing.T) {
-	for h, want := range map[string]bool{
-		"127.0.0.1": true, "::1": true, "messenger.hotmail.com": true, "a-b.example.": true, "MSN.COM": true,
-		"": false, "bad host!": false, "a..b": false, "-a.example": false, "a\r\nHost: x": false,
-		strings.Repeat("a", 64) + ".example": false, "a/b": false, "a:80": false, "a_b.example": false,
-		"1.2.3": false, "123": false,
+func TestValid(t *testing.T) {
+	rules := map[string]func(string) bool{"ValidHost": ValidHost, "ValidVersion": ValidVersion, "PrintableLine": PrintableLine, "ValidAccount": ValidAccount}
+	for name, cases := range map[string]map[string]bool{
+		"ValidHost": {
+			"127.0.0.1": true, "::1": true, "messenger.hotmail.com": true, "a-b.example.": true, "MSN.COM": true,
+			"": false, "bad host!": false, "a..b": false, "-a.example": false, "a\r\nHost: x": false,
+			strings.Repeat("a", 64) + ".example": false, "a/b": false, "a:80": false, "a_b.example": false,
+			"1.2.3": false, "123": false,
+		},
+		"ValidVersion": {
+			"MSNP2": true, "MSNP21": true, "MSNP99": true,
+			"": false, "MSNP": false, "MSNP0": false, "MSNP021": false, "MSNP100": false, "msnp21": false, "MSNP2a": false, "MSNP-1": false,
+		},
+		"PrintableLine": {
+			"": true, "VER 1 0": true, `not MSNP: "<html>é"`: true, "café ☃ …": true,
+			"a\nb": false, "a\rb": false, "tab\t": false, "\x1b[31m": false, "\x00": false, "\x7f": false,
+			"bad \xff byte": false, "\ufffd": false, "\u2028": false,
+		},
+		"ValidAccount": {
+			"probe@example.com": true, "a.b+c@mail.example.org": true, "x@127.0.0.1": true,
+			"": false, "probe": false, "@example.com": false, "probe@": false, "probe@localhost": false,
+			"pro be@example.com": false, "probe@exa mple.com": false, "a@b@example.com": false,
+			"probe\r\nOUT@example.com": false, "prøbe@example.com": false, "probe@-x.example": false,
+		},
 	} {
-		if got := ValidHost(h); got != want {
-			t.Errorf("ValidHost(%q) = %v, want %v", h, got, want)
-		}
-	}
-}
-
-func TestValidVersion(t *testing.T) {
-	for v, want := range map[string]bool{
-		"MSNP2": true, "MSNP21": true, "MSNP99": true,
-		"": false, "MSNP": false, "MSNP0": false, "MSNP021": false, "MSNP100": false, "msnp21": false, "MSNP2a": false, "MSNP-1": false,
-	} {
-		if got := ValidVersion(v); got != want {
-			t.Errorf("ValidVersion(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-func TestPrintableLine(t *testing.T) {
-	for s, want := range map[string]bool{
-		"": true, "VER 1 0": true, `not MSNP: "<html>é"`: true, "café ☃ …": true,
-		"a\nb": false, "a\rb": false, "tab\t": false, "\x1b[31m": false, "\x00": false, "\x7f": false,
-		"bad \xff byte": false, "\ufffd": false, "\u2028": false,
-	} {
-		if got := PrintableLine(s); got != want {
-			t.Errorf("PrintableLine(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
-func TestValidAccount(t *testing.T) {
-	for a, want := range map[string]bool{
-		"probe@example.com": true, "a.b+c@mail.example.org": true, "x@127.0.0.1": true,
-		"": false, "probe": false, "@example.com": false, "probe@": false, "probe@localhost": false,
-		"pro be@example.com": false, "probe@exa mple.com": false, "a@b@example.com": false,
-		"probe\r\nOUT@example.com": false, "prøbe@example.com": false, "probe@-x.example": false,
-	} {
-		if got := ValidAccount(a); got != want {
-			t.Errorf("ValidAccount(%q) = %v, want %v", a, got, want)
+		for in, want := range cases {
+			if got := rules[name](in); got != want {
+				t.Errorf("%s(%q) = %v, want %v", name, in, got, want)
+			}
 		}
 	}
 }
@@ -146,37 +130,41 @@ func TestCheckTime(t *testing.T) {
 	}
 }
 
-func TestVisibleText(t *testing.T) {
+func TestCleanDetail(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                        "",
-		`not MSNP: "<html>é" ☃ …`: `not MSNP: "<html>é" ☃ …`,
-		"\x1b[31mred\x1b[0m":      `\x1b[31mred\x1b[0m`,
-		"a\r\nb\tc\x00d\x7f":      `a\x0d\x0ab\x09c\x00d\x7f`,
-		"bad \xff\xfe bytes":      `bad \xff\xfe bytes`,
-		"c1 \u0085 \u009b":        `c1 \u0085 \u009b`,
-		"\ufffd \u2028 \u202e":    `\ufffd \u2028 \u202e`,
-		"tag \U000e0041":          `tag \U000e0041`,
-		"nbsp\u00a0":              `nbsp\u00a0`,
+		"":                                "",
+		`not MSNP: "<html>é" ☃ …`:         `not MSNP: "<html>é" ☃ …`,
+		"\x1b[31mred\x1b[0m":              `\x1b[31mred\x1b[0m`,
+		"a\r\nb\tc\x00d\x7f":              `a\x0d\x0ab\x09c\x00d\x7f`,
+		"bad \xff\xfe bytes":              `bad \xff\xfe bytes`,
+		"c1 \u0085 \u009b":                `c1 \u0085 \u009b`,
+		"\ufffd \u2028 \u202e":            `\ufffd \u2028 \u202e`,
+		"tag \U000e0041":                  `tag \U000e0041`,
+		"nbsp\u00a0":                      `nbsp\u00a0`,
+		strings.Repeat("\x01", MaxDetail): strings.Repeat(`\x01`, (MaxDetail-len("…"))/4) + `\…`,
+		strings.Repeat("é", 200):          strings.Repeat("é", (MaxDetail-len("…"))/2) + "…",
+		strings.Repeat("x", MaxDetail):    strings.Repeat("x", MaxDetail),
+		strings.Repeat("x", MaxDetail+1):  strings.Repeat("x", MaxDetail-len("…")) + "…",
 	} {
-		if got := VisibleText(in); got != want {
-			t.Errorf("VisibleText(%q) = %q, want %q", in, got, want)
+		if got := CleanDetail(in); got != want {
+			t.Errorf("CleanDetail(%.20q) = %.30q, want %.30q", in, got, want)
 		}
 	}
 }
 
-// FuzzVisibleText: whatever the input, VisibleText is a printable line that
+// FuzzVisibleText: whatever the input, visibleText is a printable line that
 // leaves printable lines alone, and CleanDetail stays within MaxDetail.
 func FuzzVisibleText(f *testing.F) {
 	for _, s := range []string{"", "VER 1 0", "\x1b[31m", "\xff\xfe", "\u2028", strings.Repeat("é\x01", 200)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v := VisibleText(s)
+		v := visibleText(s)
 		if !PrintableLine(v) {
-			t.Fatalf("VisibleText(%q) = %q is not printable", s, v)
+			t.Fatalf("visibleText(%q) = %q is not printable", s, v)
 		}
 		if PrintableLine(s) != (v == s) {
-			t.Fatalf("VisibleText(%q) = %q: a printable line must stay, any other change", s, v)
+			t.Fatalf("visibleText(%q) = %q: a printable line must stay, any other change", s, v)
 		}
 		if d := CleanDetail(s); len(d) > MaxDetail || !PrintableLine(d) || (len(s) <= MaxDetail && PrintableLine(s) && d != s) {
 			t.Fatalf("CleanDetail(%q) = %q", s, d)

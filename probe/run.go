@@ -1,32 +1,44 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// CheckFunc asks one server one thing, by ctx's deadline. It fills every
-// field of the Result but Attempts.
+// CheckFunc asks one server one thing, by ctx's deadline: the Result's
+// State, Detail and MS.
 type CheckFunc func(ctx context.Context, t Target) Result
 
-// CheckFor is the CheckFunc that carries out c.
+// CheckFor is the CheckFunc that carries out c, or why c cannot be.
 func CheckFor(c Check) (CheckFunc, error) {
+	var f CheckFunc
 	switch {
 	case c.Kind == TCP:
-		return ProbeTCP, nil
+		f = probeTCP
 	case c.Kind != MSNP && c.Kind != SignIn:
 		return nil, fmt.Errorf("check %q: unknown kind %q", c.Key, c.Kind)
 	case c.Via == Direct || c.Via == "":
-		return ProbeMSNP, nil
+		f = probeMSNP
 	case c.Via == HTTP || c.Via == HTTPS:
-		return ProbeGateway, nil
+		f = probeGateway
+	default:
+		return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
 	}
-	return nil, fmt.Errorf("check %q: unknown via %q", c.Key, c.Via)
+	if p := c.EffectivePort(); p < 1 || p > 65535 {
+		return nil, fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
+	}
+	if c.Kind != TCP && !ValidVersion(c.Version) {
+		return nil, fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
+	}
+	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
+		return nil, fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
+	}
+	return f, nil
 }
 
 // Option changes how [Run] works.
@@ -56,23 +68,17 @@ func WithVantage(v string) Option {
 const PerServer = 4
 
 // Run asks every server of cfg every check of its group, cfg.Concurrency
-// servers at once, and tries a check not up again up to cfg.Attempts (the
-// last counts). Zero settings take the defaults. A bad config is an error
-// before any check; a cancelled ctx ends the run with its error.
+// servers at once, trying a check not up up to cfg.Attempts times (the
+// last counts). Zero settings take the defaults. A bad config, or a ctx
+// that ends, is an error.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.Attempts <= 0 {
-		cfg.Attempts = DefaultAttempts
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = DefaultConcurrency
-	}
+	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
+	cfg.Attempts = cmp.Or(cfg.Attempts, DefaultAttempts)
+	cfg.Concurrency = cmp.Or(cfg.Concurrency, DefaultConcurrency)
 	plan, err := planRun(cfg, o.check)
 	if err != nil {
 		return Results{}, err
@@ -131,9 +137,8 @@ type runner struct {
 }
 
 // lane asks its checks in rounds of attempts, each check not yet up once a
-// round. After an attempt that failed in less than a tenth of the timeout
-// (at most [maxRetryGap]), the check's next waits that long: what caused a
-// refusal or a reset needs a moment to pass.
+// round. A check that failed in less than a tenth of the timeout (at most
+// [maxRetryGap]) waits that long before its next: a reset needs a moment.
 func (r *runner) lane(ctx context.Context, l lane) {
 	var line *gatewayLine
 	if l.shared {
@@ -141,18 +146,10 @@ func (r *runner) lane(ctx context.Context, l lane) {
 		defer line.hangUp()
 	}
 	gap := min(r.cfg.Timeout/10, maxRetryGap)
-	type try struct {
-		job
-		took  time.Duration
-		ended time.Time
-	}
-	pending := make([]try, len(l.jobs))
-	for i, j := range l.jobs {
-		pending[i].job = j
-	}
+	pending := l.jobs
 	for n := 1; n <= r.cfg.Attempts && len(pending) > 0; n++ {
 		if line != nil {
-			line.newRound()
+			line.failed = nil // a new round tries the connection again
 		}
 		left := pending[:0]
 		for _, t := range pending {
@@ -184,11 +181,14 @@ func (r *runner) lane(ctx context.Context, l lane) {
 	}
 }
 
-// job is one check of one server, and where its Result goes.
+// job is one check of one server, where its Result goes, and when its
+// last attempt ended and how long it took.
 type job struct {
 	target Target
 	check  CheckFunc
 	slot   int
+	ended  time.Time
+	took   time.Duration
 }
 
 // lane is checks of one server asked one after another: one check, or the
@@ -209,7 +209,7 @@ type runPlan struct {
 // checks of a port still make one lane.
 func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	p := runPlan{results: []Result{}}
-	if a := cfg.Account; a != "" && !accountRE.MatchString(a) {
+	if a := cfg.Account; a != "" && !ValidAccount(a) {
 		return p, fmt.Errorf("account %q is not an address", a)
 	}
 	type port struct {
@@ -235,9 +235,6 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 				}
 				c.Key = key
 				f, err := CheckFor(c)
-				if err == nil {
-					err = checkTarget(c)
-				}
 				if err != nil {
 					return runPlan{}, fmt.Errorf("group %q: %w", g.Name, err)
 				}
@@ -272,31 +269,13 @@ func planRun(cfg Config, override CheckFunc) (runPlan, error) {
 	return p, nil
 }
 
-var accountRE = regexp.MustCompile(`^[!-~]+@[!-~]+$`)
-
-// checkTarget reports what would make every target of c fail the same way.
-func checkTarget(c Check) error {
-	if p := c.EffectivePort(); p < 1 || p > 65535 {
-		return fmt.Errorf("check %q: port %d outside 1-65535", c.Key, p)
-	}
-	if c.Kind != TCP && !ValidVersion(c.Version) {
-		return fmt.Errorf("check %q: version %q is not MSNP<n>", c.Key, c.Version)
-	}
-	if c.Kind == SignIn && versionNumber(c.Version) < 8 {
-		return fmt.Errorf("check %q: signin needs MSNP8 or later, not %s", c.Key, c.Version)
-	}
-	return nil
-}
-
 // sleep waits d, or returns ctx's error as soon as ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -17,22 +17,6 @@ import (
 // maxRedirects is how many XFRs a signin check follows.
 const maxRedirects = 2
 
-const (
-	viaPrefix  = "via XFR to "
-	thenPrefix = ", then "
-)
-
-// Hops splits a signin Result's Detail into the addresses its XFRs sent the
-// check to, in order, and what the last server answered.
-func Hops(detail string) (hops []string, last string) {
-	rest, ok := strings.CutPrefix(detail, viaPrefix)
-	if !ok {
-		return nil, detail
-	}
-	list, last, _ := strings.Cut(rest, ": ")
-	return strings.Split(list, thenPrefix), last
-}
-
 // mayRedirect reports whether an XFR from a server at from may send the
 // check to to: never from a public address to a loopback, private or
 // link-local one.
@@ -60,12 +44,12 @@ func judgeUSR(line []byte, usr string) (got string, to netip.AddrPort, err error
 	if string(line)+"\r\n" == usr {
 		return "", to, foreign("USR echoed back")
 	}
-	r, err := ParseReply(string(line))
+	r, err := parseReply(string(line))
 	method := strings.Fields(usr)[2]
 	switch {
 	case err != nil:
 		return "", to, foreign("not MSNP: %s", quote(line))
-	case r.IsError() && len(r.Params) <= 1 && r.TrID == 3:
+	case r.isError() && len(r.Params) <= 1 && r.TrID == 3:
 		return "", to, rejected("USR refused: %s", line)
 	case r.TrID != 3 || r.Command != "USR" && r.Command != "XFR":
 		return "", to, foreign("not a USR reply: %s", quote(line))

@@ -3,12 +3,19 @@ package msntest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
-	"fmt"
-	"html"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,76 +26,22 @@ import (
 // SessionLife is how long a gateway session lasts after its last request.
 const SessionLife = 30 * time.Second
 
-// gatewaySessions are the open sessions of a server's HTTP gateways.
-type gatewaySessions struct {
-	mu   sync.Mutex
-	next int
-	m    map[string]*gatewaySession
-}
-
+// gatewaySession is a gateway session, open until OUT, a hang-up or SessionLife.
 type gatewaySession struct {
-	mu      sync.Mutex
 	e       engine
 	ip      string          // the IP= it was opened with
 	sb      bool            // opened without Server=NS: a switchboard session, which ignores MSNP
 	pending strings.Builder // answers not yet sent (PollFirst)
 	ended   bool
-	last    time.Time // of the last request (under gatewaySessions.mu)
+	last    time.Time // of the last request
 }
 
-func (g *gatewaySessions) open(e engine, ip string, sb bool) (string, *gatewaySession) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.m == nil {
-		g.m = map[string]*gatewaySession{}
-	}
-	g.next++
-	id := strconv.Itoa(g.next) + ".1"
-	gs := &gatewaySession{e: e, ip: ip, sb: sb, last: time.Now()}
-	g.m[id] = gs
-	return id, gs
-}
-
-// get is the session id, nil when there is none or it expired, and
-// counts a request in it.
-func (g *gatewaySessions) get(id string) *gatewaySession {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	gs := g.m[id]
-	if gs != nil && time.Since(gs.last) > SessionLife {
-		delete(g.m, id)
-		return nil
-	}
-	if gs != nil {
-		gs.last = time.Now()
-	}
-	return gs
-}
-
-func (g *gatewaySessions) end(id string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.m, id)
-}
-
-// count is the sessions open and not expired.
-func (g *gatewaySessions) count() (n int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, gs := range g.m {
-		if time.Since(gs.last) <= SessionLife {
-			n++
-		}
-	}
-	return n
-}
-
-// gatewayAnswer reads one request on a gateway port (TLS is done) and
-// answers it; keep is false when the server closes the connection after.
+// gatewayAnswer reads one request on a gateway port and answers it; keep
+// is false when the server closes the connection after.
 func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, keep bool, err error) {
 	req, err := http.ReadRequest(br)
 	if err != nil {
-		if !errors.Is(err, io.EOF) && !isTimeout(err) {
+		if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrDeadlineExceeded) {
 			// As web servers do: this is how a TLS client learns that the
 			// port speaks plain HTTP.
 			return httpAnswer(400, "", "text/plain", "bad request\n", false), false, nil
@@ -106,31 +59,35 @@ func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, kee
 // maxRequestBody bounds the body of a gateway request a server reads.
 const maxRequestBody = 64 << 10
 
-// gatewayReply is the whole HTTP answer to one gateway request, and
-// whether the connection stays open after it.
+// gatewayReply is the HTTP answer to one gateway request, and whether the
+// connection stays open after it.
 func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	if req.Method != http.MethodPost || req.URL.Path != "/gateway/gateway.dll" {
 		return httpAnswer(404, "", "text/plain", "not found\n", false), false
 	}
 	q := req.URL.Query()
-	var id string
-	var gs *gatewaySession
-	switch {
-	case q.Get("Action") == "open":
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	id := q.Get("SessionID")
+	gs := s.sessions[id]
+	if gs != nil && time.Since(gs.last) > SessionLife {
+		delete(s.sessions, id)
+		gs = nil
+	}
+	if q.Get("Action") == "open" {
 		ns := s.peer(q.Get("IP"))
 		if ns == nil || !slices.Contains([]Kind{NS, Dispatch, Revival, NumericError, Drip, EchoGateway}, ns.Behavior.Kind) {
 			return httpAnswer(502, "GW-IP="+q.Get("IP"), "text/plain", "no server at that IP\n", true), true
 		}
-		id, gs = s.sessions.open(engine{s: s, ns: ns, b: &ns.Behavior}, q.Get("IP"), q.Get("Server") != "NS")
-	case q.Get("SessionID") != "":
-		id = q.Get("SessionID")
-		gs = s.sessions.get(id)
+		s.nextID++
+		id = strconv.Itoa(s.nextID) + ".1"
+		gs = &gatewaySession{e: engine{s: s, ns: ns, b: &ns.Behavior}, ip: q.Get("IP"), sb: q.Get("Server") != "NS"}
+		s.sessions[id] = gs
 	}
 	if gs == nil {
 		return httpAnswer(400, "", "text/plain", "no such session\n", false), false
 	}
-	gs.mu.Lock()
-	defer gs.mu.Unlock()
+	gs.last = time.Now()
 	for line := range strings.SplitSeq(body, "\r\n") {
 		switch {
 		case line == "" || gs.ended || gs.sb && line != "OUT":
@@ -150,14 +107,10 @@ func (s *Server) gatewayReply(req *http.Request, body string) ([]byte, bool) {
 	hdr := "SessionID=" + id + "; GW-IP=" + gs.ip
 	if gs.ended && gs.pending.Len() == 0 {
 		hdr += "; Session=close"
-		s.sessions.end(id)
+		delete(s.sessions, id)
 	}
 	keep := !s.Behavior.CloseAfterAnswer
-	code := http.StatusOK
-	if s.Behavior.GatewayStatus != 0 {
-		code = s.Behavior.GatewayStatus
-	}
-	return httpAnswer(code, hdr, "application/x-msn-messenger", out, keep), keep
+	return httpAnswer(cmp.Or(s.Behavior.GatewayStatus, http.StatusOK), hdr, "application/x-msn-messenger", out, keep), keep
 }
 
 // httpAnswer is an HTTP/1.1 answer; msn is its X-MSN-Messenger, if any.
@@ -173,18 +126,40 @@ func httpAnswer(code int, msn, ctype, body string, keep bool) []byte {
 	return b.Bytes()
 }
 
-// webPage is a WebPage server's answer: a page that names the versions
-// (the text a careless prober would look for) but is no MSN server.
-func (s *Server) webPage() []byte {
-	versions := s.Behavior.Versions
-	if len(versions) == 0 {
-		versions = DefaultVersions
+// webPage is a WebPage server's page: it names the versions (the text a
+// careless prober would look for) but is no MSN server.
+const webPage = "<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n" +
+	"<li>VER 1 MSNP18 CVR0</li>\n<li>VER 1 MSNP21 CVR0</li>\n<li>VER 1 MSNP22 CVR0</li>\n</ul>\n"
+
+// The HTTPS gateways' certificates: one that expires in the future, so that
+// Go's TLS client resumes sessions, and the one of Behavior.ExpiredCert.
+var (
+	validTLS   = sync.OnceValue(func() *tls.Config { return gatewayTLS(time.Date(2039, time.December, 31, 0, 0, 0, 0, time.UTC)) })
+	expiredTLS = sync.OnceValue(func() *tls.Config { return gatewayTLS(time.Date(2017, time.May, 19, 0, 0, 0, 0, time.UTC)) })
+)
+
+// gatewayTLS is a TLS 1.2 server, as the real gateways were, with an ECDSA
+// certificate that expires at notAfter.
+func gatewayTLS(notAfter time.Time) *tls.Config {
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "msntest"},
+		NotBefore:             time.Date(2014, time.May, 19, 0, 0, 0, 0, time.UTC),
+		NotAfter:              notAfter,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
 	}
-	var b strings.Builder
-	b.WriteString("<!doctype html>\n<title>Messenger</title>\n<h1>Welcome</h1>\n<ul>\n")
-	for _, v := range versions {
-		fmt.Fprintf(&b, "<li>VER 1 %s CVR0</li>\n", html.EscapeString(v))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	var der []byte
+	if err == nil {
+		der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	}
-	b.WriteString("</ul>\n")
-	return httpAnswer(200, "", "text/html; charset=utf-8", b.String(), false)
+	if err != nil {
+		panic("msntest: " + err.Error()) // the system's random source failed
+	}
+	return &tls.Config{
+		MaxVersion:   tls.VersionTLS12,
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+	}
 }

@@ -4,6 +4,7 @@ package msntest
 
 import (
 	"errors"
+	"io"
 	"net"
 	"strconv"
 )
@@ -14,11 +15,11 @@ func listenFull(addr string, port int) (net.Listener, net.Conn, error) {
 
 // boundSocket finds a free port on addr (or checks that port is free);
 // elsewhere than on Linux it is only likely to stay free.
-func boundSocket(addr string, port int) (int, func() error, error) {
+func boundSocket(addr string, port int) (int, io.Closer, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
 	if err != nil {
 		return 0, nil, err
 	}
 	port = ln.Addr().(*net.TCPAddr).Port
-	return port, func() error { return nil }, ln.Close()
+	return port, ln, ln.Close()
 }

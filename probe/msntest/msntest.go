@@ -1,30 +1,21 @@
 // Package msntest runs simulated MSN Messenger servers on loopback
 // addresses, as net/http/httptest does web servers: for tests, benchmarks
-// and `deadyet demo`.
-//
-// A [Server] listens on one loopback address on up to three ports (direct
-// MSNP, the HTTP and the HTTPS gateway) and behaves on each as its
-// [Behavior] says: an MSN server of some [Kind], or one of the things a
-// prober meets instead (silence, an echo, a web page, noise, …).
-//
-//	srv, err := msntest.Start("127.0.2.1", msntest.Ports{},
-//		msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions})
-//	defer srv.Close()
-//	// srv.Ports.Direct, srv.Ports.HTTP, srv.Ports.HTTPS are the chosen ports
-//
-// [StartFleet] starts many on consecutive addresses, all on the same ports.
-// The HTTPS gateways speak TLS 1.2 at most with a self-signed certificate
-// ([CertName]). A Server counts the connections and TLS handshakes it saw.
-// Nothing here reaches beyond the addresses given.
+// and `deadyet demo`. A [Server] listens on up to three ports (direct MSNP,
+// the HTTP and the HTTPS gateway, TLS 1.2 with a self-signed certificate)
+// and behaves on each as its [Behavior] says: an MSN server of some
+// [Kind], or one of the things a prober meets instead (silence, an echo, a
+// web page, noise, …). [StartFleet] starts many on consecutive addresses.
 package msntest
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,90 +34,50 @@ const (
 	// and hangs up.
 	Dispatch Kind = "dispatch"
 	// Revival answers as a real revival server (Escargot) does: it speaks
-	// [RevivalVersions] when Versions is empty, lists them in a refusal
-	// ("VER 1 0 MSNP21 … MSNP2") and goes on, answers CVR with the
-	// client's version, and ignores unknown commands.
-	Revival Kind = "revival"
-	// NumericError answers every command with Behavior.ErrorCode (500).
-	NumericError Kind = "error"
-	// Silent accepts connections (the kernel does) and never says a word.
-	Silent Kind = "silent"
-	// Blackhole never completes a connection, as a firewall that drops
-	// packets: its accept queue is full. Linux only.
-	Blackhole Kind = "blackhole"
-	// Reset resets every connection as soon as it is accepted.
-	Reset Kind = "reset"
-	// Closed refuses connections: its ports are bound (on Linux) but not
-	// listened on.
-	Closed Kind = "closed"
-	// Echo sends back every byte it gets.
-	Echo Kind = "echo"
-	// EchoGateway is a right HTTP gateway that echoes the MSNP it gets;
-	// on the direct port it is Echo.
-	EchoGateway Kind = "echo-gateway"
-	// WebPage answers with an HTML page that names the versions.
-	WebPage Kind = "webpage"
-	// Garbage answers with binary noise and hangs up.
-	Garbage Kind = "garbage"
-	// Endless repeats the client's first line (direct) or a header
-	// (gateways) for ever.
-	Endless Kind = "endless"
-	// LongLine answers with one line that never ends.
-	LongLine Kind = "longline"
-	// Drip is NS that sends a byte every Behavior.Drip.
-	Drip Kind = "drip"
+	// [RevivalVersions] unless Versions says, lists them in a refusal and
+	// goes on, answers CVR with the client's version, ignores the unknown.
+	Revival      Kind = "revival"
+	NumericError Kind = "error"        // answers every command with Behavior.ErrorCode (500)
+	Silent       Kind = "silent"       // accepts connections and never says a word
+	Blackhole    Kind = "blackhole"    // never completes a connection: its accept queue is full (Linux only)
+	Reset        Kind = "reset"        // resets every connection as soon as it is accepted
+	Closed       Kind = "closed"       // refuses connections: its ports are bound, not listened on
+	Echo         Kind = "echo"         // sends back every byte it gets
+	EchoGateway  Kind = "echo-gateway" // a right HTTP gateway that echoes the MSNP; Echo on the direct port
+	WebPage      Kind = "webpage"      // answers with an HTML page that names the versions
+	Garbage      Kind = "garbage"      // answers with binary noise and hangs up
+	Endless      Kind = "endless"      // repeats the first line (direct) or a header (gateways) for ever
+	LongLine     Kind = "longline"     // answers with one line that never ends
+	Drip         Kind = "drip"         // NS that sends a byte every Behavior.Drip
 )
-
-// Kinds lists every kind.
-var Kinds = []Kind{NS, Dispatch, Revival, NumericError, Silent, Blackhole, Reset, Closed, Echo, EchoGateway, WebPage, Garbage, Endless, LongLine, Drip}
 
 // DefaultVersions are the versions the last MSN servers spoke.
 var DefaultVersions = []string{"MSNP18", "MSNP21", "MSNP22"}
 
 // RevivalVersions are MSNP21 down to MSNP2, newest first.
-var RevivalVersions = func() []string {
-	var vs []string
-	for n := 21; n >= 2; n-- {
-		vs = append(vs, "MSNP"+strconv.Itoa(n))
-	}
-	return vs
-}()
+var RevivalVersions = strings.Fields("MSNP21 MSNP20 MSNP19 MSNP18 MSNP17 MSNP16 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2")
 
 // Behavior is how a server behaves, on all its ports.
 type Behavior struct {
-	Kind Kind
-	// Versions are the versions the MSNP kinds accept; none: every VER is
-	// refused (Revival: RevivalVersions).
-	Versions []string
-	// ErrorCode is the error NumericError sends; 0 means 500.
-	ErrorCode int
-	// Redirect is the "host:port" a Dispatch server's XFR names (a host
-	// alone: on the server's direct port). Empty means, in a fleet, the
-	// next NS or Revival server after it, else itself.
-	Redirect string
-	// Drip is the pause between the bytes of a Drip server; 0 means 100ms.
-	Drip time.Duration
-	// FailFirst resets the first FailFirst connections: a server that comes back.
-	FailFirst int
-	// CloseAfterAnswer: the gateways answer "Connection: close".
-	CloseAfterAnswer bool
-	// QuietClose: the gateways close after every answer without saying so.
-	QuietClose bool
-	// PollFirst: the gateways hold the answers until the client polls.
-	PollFirst bool
-	// VERReply and CVRReply, when set, are the lines (without CRLF) NS and
-	// Dispatch answer VER and CVR with: an impostor that gets one thing wrong.
-	VERReply string
-	CVRReply string
-	// USRReply, when set, is the line the MSNP kinds answer USR … I with.
-	USRReply string
-	// GatewayStatus, when not 0, is the gateways' HTTP status instead of 200.
-	GatewayStatus int
-	// ExpiredCert gives the HTTPS gateway a certificate that expired on
-	// ExpiredCertExpiry, as the real ones had.
-	ExpiredCert bool
-	// HandshakeDelay holds the HTTPS gateway's TLS handshake this long.
-	HandshakeDelay time.Duration
+	Kind      Kind
+	Versions  []string // the versions the MSNP kinds accept; none: every VER is refused (Revival: RevivalVersions)
+	ErrorCode int      // the error NumericError sends; 0 means 500
+	// Redirect is the "host:port" (or host, on the direct port) that a
+	// Dispatch server's XFR names. Empty: in a fleet, the next NS or
+	// Revival server after it, else itself.
+	Redirect         string
+	Drip             time.Duration // the pause between the bytes of a Drip server; 0 means 100ms
+	FailFirst        int           // reset the first FailFirst connections: a server that comes back
+	CloseAfterAnswer bool          // the gateways answer "Connection: close"
+	QuietClose       bool          // the gateways close after every answer without saying so
+	PollFirst        bool          // the gateways hold the answers until the client polls
+	// VERReply, CVRReply and USRReply, when set, are the lines (without
+	// CRLF) that the MSNP kinds answer VER, CVR and USR … I with: an
+	// impostor that gets one thing wrong.
+	VERReply, CVRReply, USRReply string
+	GatewayStatus                int           // when not 0, the gateways' HTTP status instead of 200
+	ExpiredCert                  bool          // the HTTPS certificate expired in 2017, as the real ones had
+	HandshakeDelay               time.Duration // holds the HTTPS gateway's TLS handshake this long
 }
 
 // Ports are the ports a server listens on: 0 picks a free one, [Off] none.
@@ -153,91 +104,72 @@ type Server struct {
 	accepted   atomic.Int64
 	handshakes atomic.Int64
 	direct     atomic.Int64 // direct sessions open
-	sessions   gatewaySessions
+	smu        sync.Mutex   // held for a gateway request's whole answer
+	sessions   map[string]*gatewaySession
+	nextID     int
 	fleet      atomic.Pointer[Fleet]
 	stages     []string // second stages received (under mu)
 
 	mu        sync.Mutex
 	closed    bool
-	listeners []net.Listener
+	listeners [3]net.Listener // by transport; nil where Off
 	conns     map[net.Conn]struct{}
-	fillers   []net.Conn     // Blackhole: the connections that fill the queues
-	bound     []func() error // Closed: release the ports it holds
+	closers   []io.Closer // the listeners, Blackhole's fillers, Closed's bound sockets
 	done      chan struct{}
 	wg        sync.WaitGroup
 }
 
 // Start starts a server on the loopback address addr, behaving as b.
 func Start(addr string, ports Ports, b Behavior) (*Server, error) {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil {
-		return nil, fmt.Errorf("msntest: address %q: %w", addr, err)
-	}
-	if !ip.IsLoopback() {
+	if ip, err := netip.ParseAddr(addr); err != nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("msntest: address %q is not a loopback address", addr)
 	}
-	if !slices.Contains(Kinds, b.Kind) {
-		return nil, fmt.Errorf("msntest: unknown kind %q", b.Kind)
-	}
-	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{})}
-	var kinds []transport
-	for _, l := range []struct {
-		port *int
-		t    transport
-	}{{&ports.Direct, direct}, {&ports.HTTP, plainHTTP}, {&ports.HTTPS, secureHTTP}} {
-		if *l.port == Off {
+	s := &Server{Addr: addr, Behavior: b, conns: map[net.Conn]struct{}{}, done: make(chan struct{}),
+		sessions: map[string]*gatewaySession{}}
+	for t, port := range []*int{&ports.Direct, &ports.HTTP, &ports.HTTPS} {
+		if *port == Off {
 			continue
 		}
 		if b.Kind == Closed {
-			port, release, err := boundSocket(addr, *l.port)
+			p, bound, err := boundSocket(addr, *port)
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("msntest: %w", err)
 			}
-			*l.port = port
-			s.bound = append(s.bound, release)
+			*port, s.closers = p, append(s.closers, bound)
 			continue
 		}
-		ln, err := s.listen(*l.port)
+		ln, err := s.listen(*port)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("msntest: %w", err)
 		}
-		*l.port = ln.Addr().(*net.TCPAddr).Port
-		s.listeners = append(s.listeners, ln)
-		kinds = append(kinds, l.t)
+		*port, s.listeners[t], s.closers = ln.Addr().(*net.TCPAddr).Port, ln, append(s.closers, ln)
 	}
 	s.Ports = ports
-	if b.Kind != Silent && b.Kind != Blackhole {
-		for i, ln := range s.listeners {
-			s.wg.Go(func() { s.acceptLoop(ln, kinds[i]) })
+	for t, ln := range s.listeners {
+		if ln != nil && b.Kind != Blackhole {
+			s.wg.Go(func() { s.acceptLoop(ln, transport(t)) })
 		}
 	}
 	return s, nil
 }
 
 func (s *Server) listen(port int) (net.Listener, error) {
-	hostPort := net.JoinHostPort(s.Addr, strconv.Itoa(port))
 	if s.Behavior.Kind != Blackhole {
-		return net.Listen("tcp", hostPort)
+		return net.Listen("tcp", s.hostPort(port))
 	}
 	ln, filler, err := listenFull(s.Addr, port)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		s.closers = append(s.closers, filler)
 	}
-	s.fillers = append(s.fillers, filler)
-	return ln, nil
+	return ln, err
 }
 
-// DirectAddr is the "host:port" of direct MSNP ("" when Off).
+// DirectAddr is the "host:port" of direct MSNP.
 func (s *Server) DirectAddr() string { return s.hostPort(s.Ports.Direct) }
 
-func (s *Server) hostPort(p int) string {
-	if p == Off {
-		return ""
-	}
-	return net.JoinHostPort(s.Addr, strconv.Itoa(p))
-}
+func (s *Server) hostPort(p int) string { return net.JoinHostPort(s.Addr, strconv.Itoa(p)) }
 
 // Accepted is how many connections the server has accepted, on all ports.
 func (s *Server) Accepted() int64 { return s.accepted.Load() }
@@ -247,7 +179,17 @@ func (s *Server) Handshakes() int64 { return s.handshakes.Load() }
 
 // OpenSessions is how many sessions are open: direct connections not yet
 // ended, gateway sessions not ended by OUT (or a hang-up) nor expired.
-func (s *Server) OpenSessions() int { return int(s.direct.Load()) + s.sessions.count() }
+func (s *Server) OpenSessions() int {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	n := int(s.direct.Load())
+	for _, gs := range s.sessions {
+		if time.Since(gs.last) <= SessionLife {
+			n++
+		}
+	}
+	return n
+}
 
 // secondStage records a second stage of sign-in (USR … S), which no probe
 // may send: Close reports it.
@@ -300,23 +242,13 @@ func (s *Server) Close() error {
 	}
 	s.closed = true
 	close(s.done)
-	var errs []error
-	for _, ln := range s.listeners {
-		if err := ln.Close(); err != nil {
-			errs = append(errs, err)
-		}
+	for _, c := range s.closers {
+		c.Close()
 	}
 	for c := range s.conns {
 		c.Close()
 	}
-	for _, c := range s.fillers {
-		c.Close()
-	}
-	for _, release := range s.bound {
-		if err := release(); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	var errs []error
 	for _, l := range s.stages {
 		errs = append(errs, fmt.Errorf("msntest: %s received a second stage of sign-in: %q", s.Addr, l))
 	}
@@ -335,21 +267,17 @@ const (
 )
 
 func (s *Server) acceptLoop(ln net.Listener, t transport) {
-	var pause time.Duration
 	for {
 		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			// Out of descriptors, or the like: wait and try again, as net/http does.
-			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
-			if !s.sleep(pause) {
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil { // out of descriptors, or the like: wait, and try again
+			if !s.sleep(10 * time.Millisecond) {
 				return
 			}
 			continue
 		}
-		pause = 0
 		if !s.track(c) {
 			c.Close()
 			return
@@ -376,4 +304,89 @@ func (s *Server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+}
+
+// Spec asks a fleet for Count servers that behave alike.
+type Spec struct {
+	Group    string   // a label the servers carry, e.g. a region: "bay"
+	Count    int      // how many; 0 counts as 1
+	Main     bool     // the servers are a region's main ones (a label too)
+	Behavior Behavior // how they behave
+}
+
+// Fleet is many servers on consecutive loopback addresses, all on the same
+// ports.
+type Fleet struct {
+	Ports   Ports     // the ports every server listens on
+	Servers []*Server // in the order of the specs
+}
+
+// StartFleet starts the servers of specs, in order, on consecutive IPv4
+// loopback addresses from base (skipping .0 and .255), all on the ports
+// given or, for 0, those the first server got.
+func StartFleet(base string, ports Ports, specs []Spec) (*Fleet, error) {
+	addr, err := netip.ParseAddr(base)
+	if err != nil || !addr.Is4() || !addr.IsLoopback() {
+		return nil, fmt.Errorf("msntest: fleet base %q is not an IPv4 loopback address", base)
+	}
+	f := &Fleet{Ports: ports}
+	for _, sp := range specs {
+		for range max(sp.Count, 1) {
+			for last := addr.As4()[3]; last == 0 || last == 255; last = addr.As4()[3] {
+				addr = addr.Next()
+			}
+			s, err := Start(addr.String(), f.Ports, sp.Behavior)
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			s.Group, s.Main = sp.Group, sp.Main
+			if len(f.Servers) == 0 {
+				f.Ports = s.Ports // the ports chosen for 0
+			}
+			f.Servers = append(f.Servers, s)
+			addr = addr.Next()
+		}
+	}
+	for _, s := range f.Servers {
+		s.fleet.Store(f)
+	}
+	return f, nil
+}
+
+// Addresses are the servers' addresses, in order.
+func (f *Fleet) Addresses() []string {
+	out := make([]string, len(f.Servers))
+	for i, s := range f.Servers {
+		out[i] = s.Addr
+	}
+	return out
+}
+
+// Group is the servers labelled g, in order.
+func (f *Fleet) Group(g string) []*Server {
+	var out []*Server
+	for _, s := range f.Servers {
+		if s.Group == g {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OpenSessions is the sum of the servers' [Server.OpenSessions].
+func (f *Fleet) OpenSessions() (n int) {
+	for _, s := range f.Servers {
+		n += s.OpenSessions()
+	}
+	return n
+}
+
+// Close stops every server and waits for them all.
+func (f *Fleet) Close() error {
+	var errs []error
+	for _, s := range f.Servers {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
 }

@@ -3,21 +3,25 @@ package msntest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"time"
 )
 
-// serve is one connection's life: the kinds that are no MSN server do
-// their one thing, the others answer one command (direct) or one request
-// (a gateway) after another until they hang up.
+// serve is one connection's life: the impostors do their one thing, the
+// others answer command after command (direct) or request after request
+// (a gateway) until they hang up.
 func (s *Server) serve(c net.Conn, t transport) {
 	n := s.accepted.Add(1)
 	if n <= int64(s.Behavior.FailFirst) || s.Behavior.Kind == Reset {
 		reset(c)
+		return
+	}
+	if s.Behavior.Kind == Silent {
+		<-s.done
 		return
 	}
 	c.SetDeadline(time.Now().Add(idleLimit))
@@ -25,7 +29,11 @@ func (s *Server) serve(c net.Conn, t transport) {
 		if d := s.Behavior.HandshakeDelay; d > 0 && !s.sleep(d) {
 			return
 		}
-		tc := tls.Server(c, serverTLS(&s.Behavior))
+		cfg := validTLS()
+		if s.Behavior.ExpiredCert {
+			cfg = expiredTLS()
+		}
+		tc := tls.Server(c, cfg)
 		if err := tc.Handshake(); err != nil {
 			return
 		}
@@ -39,7 +47,7 @@ func (s *Server) serve(c net.Conn, t transport) {
 	next := s.gatewayAnswer
 	if t == direct {
 		e := &engine{s: s, ns: s, b: &s.Behavior}
-		var started, open bool // from the first command to OUT or a hang-up, counted before the answer goes
+		open := false // from the first command to a hang-up, which is counted before its answer goes
 		defer func() {
 			if open {
 				s.direct.Add(-1)
@@ -50,12 +58,12 @@ func (s *Server) serve(c net.Conn, t transport) {
 			if err != nil {
 				return nil, false, err
 			}
-			if !started {
-				started, open = true, true
+			if !open {
+				open = true
 				s.direct.Add(1)
 			}
 			reply, hangUp := e.answer(string(line))
-			if hangUp && open {
+			if hangUp {
 				open = false
 				s.direct.Add(-1)
 			}
@@ -80,8 +88,8 @@ func (s *Server) serve(c net.Conn, t transport) {
 }
 
 // impostor serves the kinds that only pretend, on any port, and reports
-// whether c was one of theirs. They read what the client sends first (a
-// line, or an HTTP request on a gateway port) and answer it their way.
+// whether c was one of theirs. Most read what the client sends first (a
+// line, or an HTTP request) and answer it their way.
 func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 	first := func() ([]byte, error) {
 		if t == direct {
@@ -102,19 +110,19 @@ func (s *Server) impostor(c net.Conn, br *bufio.Reader, t transport) bool {
 		readLine(br)
 		c.Write(garbage)
 	case LongLine:
-		s.stream(c, nil, []byte("A"))
+		stream(c, nil, []byte("A"))
 	case WebPage:
 		if _, err := first(); err == nil {
-			c.Write(s.webPage())
+			c.Write(httpAnswer(200, "", "text/html; charset=utf-8", webPage, false))
 		}
 	case Endless:
 		line, err := first()
 		switch {
 		case err != nil:
 		case t == direct:
-			s.stream(c, nil, append(line, '\r', '\n'))
+			stream(c, nil, append(line, '\r', '\n'))
 		default:
-			s.stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
+			stream(c, []byte("HTTP/1.1 200 OK\r\n"), []byte("X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"))
 		}
 	default:
 		return false
@@ -133,19 +141,15 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 
 // reset closes c with a TCP RST instead of a FIN.
 func reset(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
-	}
+	c.(*net.TCPConn).SetLinger(0)
 	c.Close()
 }
 
 // sleep waits d, or less if the server is closing; it reports whether the
 // server is still running.
 func (s *Server) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-s.done:
 		return false
@@ -154,10 +158,7 @@ func (s *Server) sleep(d time.Duration) bool {
 
 // drip writes b a byte at a time, Behavior.Drip apart.
 func (s *Server) drip(c net.Conn, b []byte) {
-	every := s.Behavior.Drip
-	if every <= 0 {
-		every = 100 * time.Millisecond
-	}
+	every := cmp.Or(s.Behavior.Drip, 100*time.Millisecond)
 	for i := range b {
 		if _, err := c.Write(b[i : i+1]); err != nil || !s.sleep(every) {
 			return
@@ -169,30 +170,17 @@ func (s *Server) drip(c net.Conn, b []byte) {
 // a confused service might.
 var garbage = []byte("\x15\x03\x01\x00\x02\x02\x28\xff\xfe\x00MSN?\x07\x1b[2J\x80\x81\r\n")
 
-// stream writes unit over and over until the client goes or the server
-// closes.
-func (s *Server) stream(c net.Conn, head, unit []byte) {
+// stream writes head, then unit over and over until the client goes or the
+// server closes the connection.
+func stream(c net.Conn, head, unit []byte) {
+	buf := bytes.Repeat(unit, max(1, 4096/len(unit)))
 	if _, err := c.Write(head); err != nil {
 		return
 	}
-	buf := make([]byte, 0, 4096)
-	for len(buf)+len(unit) <= cap(buf) {
-		buf = append(buf, unit...)
-	}
 	for {
-		select {
-		case <-s.done:
-			return
-		default:
-		}
 		c.SetWriteDeadline(time.Now().Add(idleLimit))
 		if _, err := c.Write(buf); err != nil {
 			return
 		}
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -173,6 +173,19 @@ type conversation interface {
 	bye()                             // OUT, and a look at what comes back
 }
 
+const viaXFR, hopSep = "via XFR to ", ", then "
+
+// Hops splits a signin Result's Detail into the addresses its XFRs sent the
+// check to, in order, and what the last server answered.
+func Hops(detail string) (hops []string, last string) {
+	rest, ok := strings.CutPrefix(detail, viaXFR)
+	if !ok {
+		return nil, detail
+	}
+	list, last, _ := strings.Cut(rest, ": ")
+	return strings.Split(list, hopSep), last
+}
+
 // converse holds t's conversation over x with the server at at, and with
 // those its XFRs name, and judges the last. The detail starts with the
 // hops: "via XFR to 10.1.2.3:1863, then …: …".
@@ -187,7 +200,7 @@ func (a *attempt) converse(x conversation, t Target, at netip.AddrPort) (State, 
 			return s, via + d
 		}
 		hops = append(hops, to.String())
-		via = "via XFR to " + strings.Join(hops, ", then ") + ": "
+		via = viaXFR + strings.Join(hops, hopSep) + ": "
 		switch {
 		case slices.Contains(seen, to):
 			return Error, via + "redirect loop"

@@ -316,3 +316,21 @@ func TestConverseRedirects(t *testing.T) {
 		}
 	}
 }
+
+// TestHops reads back the redirects that converse wrote into a detail.
+func TestHops(t *testing.T) {
+	tests := []struct {
+		detail string
+		hops   []string
+		last   string
+	}{
+		{"VER 1 MSNP21; CVR 2 14.0.8117", nil, "VER 1 MSNP21; CVR 2 14.0.8117"},
+		{"via XFR to 10.1.2.3:1863: USR SSO S MBI_KEY_OLD", []string{"10.1.2.3:1863"}, "USR SSO S MBI_KEY_OLD"},
+		{"via XFR to 127.0.0.2:1863, then 127.0.0.1:1863: redirect loop", []string{"127.0.0.2:1863", "127.0.0.1:1863"}, "redirect loop"},
+	}
+	for _, tt := range tests {
+		if hops, last := Hops(tt.detail); !slices.Equal(hops, tt.hops) || last != tt.last {
+			t.Errorf("Hops(%q) = %q, %q; want %q, %q", tt.detail, hops, last, tt.hops, tt.last)
+		}
+	}
+}

@@ -82,6 +82,8 @@ type ServerCheck struct {
 	Anchor, Label string
 	Time          string        // "41 ms, 2 attempts"; "" when not checked
 	About         template.HTML // from the config's Markdown
+	Hops          string        // a signin's redirects: "10.1.2.3:1863, then 10.1.2.4:1863"; "" without
+	Answered      string        // with Hops: what the last hop answered
 }
 
 // fillServer adds to a server's view what takes the time: its calendar and
@@ -192,6 +194,9 @@ func (v *View) serverViews() []*ServerView {
 					abouts[col.Key] = about
 				}
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
+				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
+					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last
+				}
 				if c.State != "" && c.State != probe.Skipped {
 					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
 					if c.Attempts > 1 {

@@ -7,10 +7,12 @@ import (
 	"flag"
 	"html"
 	"html/template"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -577,4 +579,72 @@ func TestPageWithoutText(t *testing.T) {
 	if strings.Contains(string(fileOf(t, files, "404.html")), `name="description"`) {
 		t.Error("404.html without text has a description")
 	}
+}
+
+// TestApartGroup: a group with verdict = false is shown after the others
+// and counts for nothing in the verdict, the headline, the badge or
+// status.json, even when its servers are all up.
+func TestApartGroup(t *testing.T) {
+	base := fixtureConfig(3, 2)
+	apart := probe.Group{Name: "revival", Title: "Revival servers", About: "Run by the community.",
+		Checks: []string{"msnp21"}, Servers: []probe.Server{{Address: "127.9.0.1", Main: true}, {Address: "127.9.0.2"}}, Apart: true}
+	cfg := base
+	cfg.Groups = append([]probe.Group{apart}, base.Groups...) // first in the config, last on the page
+	up := func(res probe.Results) probe.Results {
+		for _, s := range apart.Servers {
+			res.Results = append(res.Results, probe.Result{Group: "revival", Address: s.Address, Check: "msnp21", State: probe.Up, MS: 9, Attempts: 1})
+		}
+		return res
+	}
+	tests := []struct {
+		name string
+		res  probe.Results // of base's groups
+	}{
+		{"main groups dead", fixtureResults(base, nil)},
+		{"main groups without data", withoutResults(fixtureResults(base, nil), isMSNP)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			without := mustBuild(t, Options{Config: base, Results: tt.res})
+			files := mustRender(t, Options{Config: cfg, Results: up(tt.res)})
+			var st Status
+			if err := json.Unmarshal(fileOf(t, files, "status.json"), &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Verdict != without.Verdict || st.Headline != without.Headline || without.Verdict == Alive {
+				t.Errorf("with the group apart: %q %q, without it: %q %q", st.Verdict, st.Headline, without.Verdict, without.Headline)
+			}
+			if badge := string(fileOf(t, files, "badge.svg")); badge != execute(t, "badge.svg", without.Verdict) {
+				t.Errorf("badge changed: %s", badge)
+			}
+			index := string(fileOf(t, files, "index.html"))
+			hasAll(t, "index", index, `Revival servers</a></h3>`+"\n"+`<div class="md"><p>Run by the community.</p>`+"\n</div>\n<p>Not counted in the verdict.</p>")
+			if s, r := strings.Index(index, `id="group-services"`), strings.Index(index, `id="group-revival"`); s < 0 || r < s {
+				t.Errorf("the group apart is not after the others (services at %d, revival at %d)", s, r)
+			}
+		})
+	}
+}
+
+// TestRedirectShown: a signin server page says where the server sends
+// clients and what the last hop answered.
+func TestRedirectShown(t *testing.T) {
+	cfg := fixtureConfig(2)
+	cfg.Checks = maps.Clone(cfg.Checks)
+	cfg.Checks["signin21"] = probe.Check{Key: "signin21", Label: "Sign-in", Kind: probe.SignIn, Version: "MSNP21", Via: probe.HTTPS, Scan: true}
+	cfg.Groups[0].Checks = append(slices.Clone(cfg.Groups[0].Checks), "signin21")
+	res := fixtureResults(cfg, nil)
+	for i, r := range res.Results {
+		switch {
+		case r.Check == "signin21" && r.Address == "127.2.0.1":
+			res.Results[i].State, res.Results[i].Detail = probe.Up, "via XFR to 127.0.79.2:36661: USR 3 SSO S MBI_KEY_OLD AAAA"
+		case r.Check == "signin21" && r.Address == "127.2.0.2":
+			res.Results[i].State, res.Results[i].Detail = probe.Refused, "via XFR to 127.0.79.2:36661, then 127.0.79.3:1863: connection refused"
+		}
+	}
+	files := mustRender(t, Options{Config: cfg, Results: res})
+	hasAll(t, "the main server's page", string(fileOf(t, files, "server/bn2/127.2.0.1/index.html")),
+		`<dt>Redirect<dd>Sends clients to 127.0.79.2:36661, which answered: up<dt>Answer<dd class=detail>USR 3 SSO S MBI_KEY_OLD AAAA<dt>`)
+	hasAll(t, "the second server's page", string(fileOf(t, files, "server/bn2/127.2.0.2/index.html")),
+		`Sends clients to 127.0.79.2:36661, then 127.0.79.3:1863, which answered: refused<dt>Answer<dd class=detail>connection refused<dt>`)
 }

@@ -99,6 +99,7 @@ type Table struct {
 	AddrCol string // "IP" when every address is one, else "Host"
 	Notes   bool   // some server has a Note: show the "What it was for" column
 	HasMain bool   // some server is a main server
+	Apart   bool   // verdict = false: shown after the others, never counted in the verdict
 	Columns []Column
 	Rows    []Row
 
@@ -200,6 +201,7 @@ func Build(opts Options) (*View, error) {
 			Title:   g.Title,
 			About:   g.About,
 			AddrCol: "IP",
+			Apart:   g.Apart,
 		}
 		if t.Title == "" {
 			t.Title = g.Name
@@ -266,6 +268,14 @@ func Build(opts Options) (*View, error) {
 		}
 		v.Tables = append(v.Tables, t)
 	}
+	slices.SortStableFunc(v.Tables, func(a, b Table) int {
+		if a.Apart == b.Apart {
+			return 0
+		} else if a.Apart {
+			return 1
+		}
+		return -1
+	})
 
 	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
@@ -356,10 +366,14 @@ type colSeen struct{ data, mainData, up, mainUp bool }
 // verdictOf computes the verdict and headline from what each MSNP column
 // shows (seen): alive when a main server is up; unknown when no main
 // server has data; else partial when a server is up, dead when none is.
+// Groups apart are not counted.
 func verdictOf(cfg probe.Config, tables []Table, seen func(table, column int) colSeen) (Verdict, string) {
 	var versions, groups, known []string // up; the groups up; with data
 	mainUp, mainData, anyData, hasMain, msnp := false, false, false, false, false
 	for ti, t := range tables {
+		if t.Apart {
+			continue
+		}
 		groupUp := false
 		hasMain = hasMain || t.HasMain
 		for i, col := range t.Columns {

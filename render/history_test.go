@@ -23,24 +23,7 @@ import (
 // TestFixtureHistoryFile keeps testdata/history/history.jsonl what the
 // fixture's runs record; -update rewrites it.
 func TestFixtureHistoryFile(t *testing.T) {
-	got := makeFixtureHistory(t)
-	path := filepath.Join(fixtureHistoryDir, history.FileName)
-	if *update {
-		if err := os.MkdirAll(fixtureHistoryDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what the fixture records; run go test ./render -update and review the diff", path)
-	}
+	golden(t, filepath.Join("history", history.FileName), makeFixtureHistory(t))
 }
 
 // TestGoldenHistory renders the golden site with the history fixture. The
@@ -78,16 +61,13 @@ func TestGoldenHistory(t *testing.T) {
 func cellOf(t *testing.T, v *View, group, address, check string) Cell {
 	t.Helper()
 	for _, tb := range v.Tables {
-		if tb.Name != group {
-			continue
-		}
-		for _, r := range tb.Rows {
-			if r.Address != address {
+		for i, col := range tb.Columns {
+			if tb.Name != group || col.Key != check {
 				continue
 			}
-			for i, c := range r.Cells {
-				if tb.Columns[i].Key == check {
-					return c
+			for _, r := range tb.Rows {
+				if r.Address == address {
+					return r.Cells[i]
 				}
 			}
 		}
@@ -96,6 +76,7 @@ func cellOf(t *testing.T, v *View, group, address, check string) Cell {
 	return Cell{}
 }
 
+// rowOf finds a row of the view.
 func rowOf(t *testing.T, v *View, group, address string) Row {
 	t.Helper()
 	for _, tb := range v.Tables {

@@ -28,9 +28,6 @@ type frame struct {
 	File    string // the page's path from the root
 	Run     Run
 	History bool // the site shows a history: it has day pages and an archive
-
-	// The templates "head", "crumbs" and "subfoot", rendered once a depth.
-	Head, Crumbs, Foot template.HTML
 }
 
 // ServerView is the page of one server.
@@ -340,22 +337,6 @@ func (v *View) fillDay(dv *DayView) error {
 // subPages renders the server pages, the day pages and the archive with
 // exec, on as many goroutines as there are processors.
 func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]File, error) {
-	parts := map[string][3]template.HTML{}
-	shared := func(f *frame) error {
-		p, ok := parts[f.Root]
-		if !ok {
-			for i, name := range []string{"head", "crumbs", "subfoot"} {
-				b, err := exec(name, f)
-				if err != nil {
-					return err
-				}
-				p[i] = template.HTML(b)
-			}
-			parts[f.Root] = p
-		}
-		f.Head, f.Crumbs, f.Foot = p[0], p[1], p[2]
-		return nil
-	}
 	v.exec, v.dayRows = exec, &sync.Map{}
 	v.dayCells = make([]template.HTML, len(probe.States)+1)
 	for c := range v.dayCells {
@@ -368,9 +349,7 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 	var jobs []func() (File, error)
 	servers := v.serverViews()
 	days, archive := v.dayViews()
-	frames := []*frame{&archive.frame}
 	for _, sv := range servers {
-		frames = append(frames, &sv.frame)
 		jobs = append(jobs, func() (File, error) {
 			v.fillServer(sv)
 			b, err := exec("server.html", sv)
@@ -378,7 +357,6 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 		})
 	}
 	for _, dv := range days {
-		frames = append(frames, &dv.frame)
 		jobs = append(jobs, func() (File, error) {
 			if err := v.fillDay(dv); err != nil {
 				return File{}, err
@@ -387,11 +365,6 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 			dv.Tables, dv.Changes = nil, nil // done: a long history has thousands
 			return File{dv.File, b}, err
 		})
-	}
-	for _, f := range frames {
-		if err := shared(f); err != nil {
-			return nil, err
-		}
 	}
 	jobs = append(jobs, func() (File, error) {
 		b, err := exec("archive.html", archive)

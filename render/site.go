@@ -134,7 +134,6 @@ var funcs = template.FuncMap{
 	"dayFile":    dayPage,
 	"webURL":     webURL,
 	"markdownAt": MarkdownAt,
-	"inlineAt":   MarkdownInlineAt,
 }
 
 // webURL is u when it is an http(s) address, else "": a link the page

@@ -273,15 +273,14 @@ func TestTimeline(t *testing.T) {
 	for _, tt := range []struct {
 		pattern string
 		linked  []int
-		root    string
 		segs    int
 		label   string
 	}{
-		{strings.Repeat("n", 90), nil, "", 1, "no data 90 days; no change"},
-		{strings.Repeat("u", 90), []int{89}, "", 1, "up 90 days; a change on 2026-11-25, linked"},
-		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", []int{0, 3}, "../../../", 4,
+		{strings.Repeat("n", 90), nil, 1, "no data 90 days; no change"},
+		{strings.Repeat("u", 90), []int{89}, 1, "up 90 days; a change on 2026-11-25, linked"},
+		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", []int{0, 3}, 4,
 			"partly up 1 day, down 84 days, no data 5 days; changes on 2 days, linked"},
-		{"n" + strings.Repeat("ud", 44) + "n", nil, "", 90, "up 44 days, down 44 days, no data 2 days; no change"},
+		{"n" + strings.Repeat("ud", 44) + "n", nil, 90, "up 44 days, down 44 days, no data 2 days; no change"},
 	} {
 		t.Run(tt.label, func(t *testing.T) {
 			classes, names := make([]dayClass, len(tt.pattern)), make([]string, len(tt.pattern))
@@ -291,7 +290,7 @@ func TestTimeline(t *testing.T) {
 			for _, d := range tt.linked {
 				names[d] = "x"
 			}
-			tl := timeline(classes, from, names, tt.root)
+			tl := timeline(classes, from, names)
 			if tl.Label != tt.label {
 				t.Errorf("label %q, want %q", tl.Label, tt.label)
 			}
@@ -318,7 +317,7 @@ func TestTimeline(t *testing.T) {
 				t.Fatalf("links %+v, want days %v", tl.Links, tt.linked)
 			}
 			for i, l := range tl.Links {
-				if want := tt.root + dayPage(from.AddDate(0, 0, tt.linked[i])); l.X != tt.linked[i] || l.Href != want || l.Name != "x" {
+				if want := dayPage(from.AddDate(0, 0, tt.linked[i])); l.X != tt.linked[i] || l.Href != want || l.Name != "x" {
 					t.Errorf("link %+v, want day %d at %s", l, tt.linked[i], want)
 				}
 			}
@@ -547,18 +546,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	// An hour later, one more run changed two cells: one new entry, the
 	// others as they were.
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, history.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, history.FileName), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := fixtureCopy(t)
 	next := opts.Results
 	next.Started, next.Finished = next.Started.Add(time.Hour), next.Finished.Add(time.Hour)
 	next.Results = append([]probe.Result(nil), next.Results...)
@@ -646,11 +634,7 @@ func TestHistoryHostile(t *testing.T) {
 func hostileHistoryOptions(t *testing.T) Options {
 	t.Helper()
 	opts := hostileOptions(t)
-	dir := t.TempDir()
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := historyOf(t, nil)
 	first := opts.Results
 	first.Finished = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	first.Results = []probe.Result{{Group: hostile, Address: hostile, Check: "x", State: probe.Timeout, Detail: hostile}}
@@ -681,10 +665,7 @@ func TestHistoryNeedsTime(t *testing.T) {
 // TestEmptyHistory: a history with nothing in it yet (the first run of a
 // new site) shows the parts, empty, and says so.
 func TestEmptyHistory(t *testing.T) {
-	h, err := history.Read(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := historyOf(t, nil)
 	opts := fixtureOptions(t)
 	opts.History = h
 	files := mustRender(t, opts)
@@ -721,10 +702,7 @@ func TestUptimeWords(t *testing.T) {
 // TestChangeRunsWhole: a feed entry has every change of its run, however
 // many history lines that takes to read.
 func TestChangeRunsWhole(t *testing.T) {
-	h, err := history.Read(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := historyOf(t, nil)
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	run := func(hour int, states ...probe.State) {
 		r := probe.Results{Finished: at.Add(time.Duration(hour) * time.Hour)}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"deadyet/probe"
-	"deadyet/probe/history"
 )
 
 // withoutResults is res without the results drop says to drop.
@@ -165,10 +164,7 @@ func TestNoDataPages(t *testing.T) {
 // unknown, not dead.
 func TestNoDataDays(t *testing.T) {
 	cfg := fixtureConfig(3)
-	h, err := history.Read(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := historyOf(t, nil)
 	full := fixtureResults(cfg, nil)
 	at := func(r probe.Results, day int) probe.Results {
 		r.Started = time.Date(2026, 11, 20+day, 10, 0, 0, 0, time.UTC)

@@ -260,18 +260,9 @@ func calendar(ch *chronicle, rc *rowChronicle, root string) []CalYear {
 				cells[i].Class = ""
 			}
 		}
-		var said []string
-		for _, k := range []struct {
-			c    byte
-			name string
-		}{{'u', "up"}, {'p', "partly up"}, {'d', "down"}, {'n', "no data"}, {'x', "no run"}} {
-			if n := count[k.c]; n > 0 {
-				said = append(said, k.name+" "+plural(n, "day", "days"))
-			}
-		}
-		s := strings.Join(said, ", ") + "; no change"
+		s := daysSaid(count) + "; no change"
 		if changes > 0 {
-			s = strings.Join(said, ", ") + "; changes on " + plural(changes, "day", "days") + ", linked"
+			s = daysSaid(count) + "; changes on " + plural(changes, "day", "days") + ", linked"
 		}
 		y := &years[len(years)-1]
 		y.Months = append(y.Months, CalMonth{Name: m.Format("2006-01"), Said: s, Week: (int(dayTime(from).Weekday()) + 6) % 7, Def: string(def), Cells: cells})

@@ -233,19 +233,10 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 	ni := 0
 
 	states := make([]stateCode, len(ch.keys))
-	var snap []stateCode // the last snapshot, shared while nothing changes
-	dirty := true
-	snapshot := func() []stateCode {
-		if dirty || snap == nil {
-			snap = slices.Clone(states)
-			dirty = false
-		}
-		return snap
-	}
 	emit := func(d int64, lo, hi int, withStates bool) {
 		dc := dayChronicle{day: d, lo: lo, hi: hi, news: newsDays[d]}
 		if withStates {
-			dc.states = snapshot()
+			dc.states = slices.Clone(states)
 		}
 		ch.days = append(ch.days, dc)
 	}
@@ -305,7 +296,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		s := &ks[k]
 		s.cur, s.since = codeOf(l.To), l.T.Unix()
 		states[k] = s.cur
-		dirty = true
 		if int(k) < nConfig {
 			o := owners[k]
 			rc := &ch.rows[o.table][o.row]

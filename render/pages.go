@@ -177,7 +177,6 @@ func (v *View) frameFor(file string) frame {
 // serverViews makes the page of every server of the config.
 func (v *View) serverViews() []*ServerView {
 	var out []*ServerView
-	abouts := map[string]template.HTML{} // by check: the same on every server page
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		for ri := range t.Rows {
@@ -185,11 +184,7 @@ func (v *View) serverViews() []*ServerView {
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
 			for ci, col := range t.Columns {
 				c := &r.Cells[ci]
-				about, ok := abouts[col.Key]
-				if !ok {
-					about = MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
-					abouts[col.Key] = about
-				}
+				about := MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
 					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last
@@ -467,13 +462,7 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 			for _, ci := range cols {
 				c := st(keys[ci])
 				key = append(strconv.AppendInt(append(key, ' '), int64(ci), 10), byte(c))
-				s := &seen[ti][ci]
-				if c.live() {
-					s.data, s.mainData = true, s.mainData || main
-				}
-				if c == upCode {
-					s.up, s.mainUp = true, s.mainUp || main
-				}
+				seen[ti][ci].see(c.live(), c == upCode, main)
 			}
 			if r.Gone {
 				key = append(key, 'g')

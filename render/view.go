@@ -335,24 +335,14 @@ func isIP(address string) bool {
 	return err == nil
 }
 
-// verdict computes the answer and the headline from the tables, from the
-// cells that have data only: alive when a main server is up in a scanned
-// MSNP column, partial when only other servers are, dead when none is;
-// unknown when no main server has data in any of those columns.
+// verdict computes the answer and the headline from the tables' cells.
 func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
 	return verdictOf(cfg, tables, func(ti, ci int) (seen colSeen) {
-		t := &tables[ti]
-		if !t.Columns[ci].Scanned {
-			return seen
-		}
-		for _, row := range t.Rows {
-			switch st := row.Cells[ci].State; st {
-			case "", probe.Skipped:
-				continue
-			case probe.Up:
-				seen.up, seen.mainUp = true, seen.mainUp || row.Main
+		if t := &tables[ti]; t.Columns[ci].Scanned {
+			for _, row := range t.Rows {
+				st := row.Cells[ci].State
+				seen.see(st != "" && st != probe.Skipped, st == probe.Up, row.Main)
 			}
-			seen.data, seen.mainData = true, seen.mainData || row.Main
 		}
 		return seen
 	})
@@ -362,6 +352,12 @@ func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
 // has data, whether a main one has, whether any is up, whether a main one
 // is.
 type colSeen struct{ data, mainData, up, mainUp bool }
+
+// see adds a cell, with data (live) or not, up or not, to its column's.
+func (s *colSeen) see(live, up, main bool) {
+	s.data, s.mainData = s.data || live, s.mainData || live && main
+	s.up, s.mainUp = s.up || up, s.mainUp || up && main
+}
 
 // verdictOf computes the verdict and headline from what each MSNP column
 // shows (seen): alive when a main server is up; unknown when no main

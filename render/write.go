@@ -15,16 +15,6 @@ import (
 	"time"
 )
 
-// A WriteError is a site that could not be written or put in place: the
-// inputs were good, the disk or the folder was not. The previous site is
-// left as it was. Its text is "write site: …".
-type WriteError struct {
-	Err error
-}
-
-func (e *WriteError) Error() string { return "write site: " + e.Err.Error() }
-func (e *WriteError) Unwrap() error { return e.Err }
-
 // writeWorkers bounds the files written (and synced) at once: a sync waits
 // for the disk, and the disk takes several at a time.
 const writeWorkers = 8
@@ -72,18 +62,16 @@ const (
 
 // WriteFiles writes files into a new folder ".<base>.new-*" beside dir,
 // syncs it, and swaps it with dir, so a crash at any instant leaves the
-// old site or the new one; it removes what killed writes left. The error
-// wraps a *[SiteDirError] when [CheckSiteDir] refuses dir, else *[WriteError].
+// old site or the new one; it removes what killed writes left. The error,
+// "write site: …", wraps a *[SiteDirError] when [CheckSiteDir] refuses dir.
 func WriteFiles(dir string, files []File) error {
 	start := time.Now()
-	if err := CheckSiteDir(dir); err != nil {
-		if sde := (*SiteDirError)(nil); errors.As(err, &sde) {
-			return fmt.Errorf("write site: %w", err)
-		}
-		return &WriteError{err}
+	err := CheckSiteDir(dir)
+	if err == nil {
+		err = replaceDir(filepath.Clean(dir), files, start)
 	}
-	if err := replaceDir(filepath.Clean(dir), files, start); err != nil {
-		return &WriteError{err}
+	if err != nil {
+		return fmt.Errorf("write site: %w", err)
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ func TestNoDataIsNotDeath(t *testing.T) {
 		missing  int
 	}{
 		{"every result there", nil, func(probe.Result) bool { return false }, Dead, "All protocol versions up to MSNP22 are gone", 0},
+		{"a main server answers", func(g, s int) bool { return g == 1 && s == 0 }, func(probe.Result) bool { return false }, Alive, "MSNP21 still answers in co4", 0},
+		{"others answer", func(g, s int) bool { return s == 2 }, func(probe.Result) bool { return false }, Partial, "MSNP21 still answers in bn2, but no main server does", 0},
 		{"no MSNP result", nil, isMSNP, Unknown, "No main server has data", 10},
 		{"no MSNP result, even for checks not scanned", nil, func(r probe.Result) bool { return isMSNP(r) || r.Check == "tcp80" }, Unknown, "No main server has data", 10},
 		{"none of the main servers' MSNP results", nil, func(r probe.Result) bool { return isMSNP(r) && isMain(r) }, Unknown, "No main server has data", 4},

@@ -209,28 +209,14 @@ func TestFeedIsAtom(t *testing.T) {
 	}
 }
 
-func TestVerdict(t *testing.T) {
+// TestVerdictWords: the page's words for the verdict and its headline
+// replace the defaults; TestNoDataIsNotDeath has the verdicts.
+func TestVerdictWords(t *testing.T) {
 	cfg := fixtureConfig(3, 2)
-	tests := []struct {
-		name     string
-		upAt     func(g, s int) bool
-		page     Page
-		verdict  Verdict
-		answer   string
-		headline string
-	}{
-		{"nothing answers", nil, Page{}, Dead, "Yes.", "All protocol versions up to MSNP22 are gone"},
-		{"a main server answers", func(g, s int) bool { return g == 1 && s == 0 }, Page{}, Alive, "No.", "MSNP21 still answers in co4"},
-		{"others answer", func(g, s int) bool { return s == 2 }, Page{}, Partial, "Not quite.", "MSNP21 still answers in bn2, but no main server does"},
-		{"words from the page", nil, Page{Verdict: VerdictWords{Dead: "Oui."}, Headline: "Gone."}, Dead, "Oui.", "Gone."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := mustBuild(t, Options{Config: cfg, Page: tt.page, Results: fixtureResults(cfg, tt.upAt)})
-			if v.Verdict != tt.verdict || v.Answer != tt.answer || v.Headline != tt.headline {
-				t.Errorf("got %q %q %q, want %q %q %q", v.Verdict, v.Answer, v.Headline, tt.verdict, tt.answer, tt.headline)
-			}
-		})
+	page := Page{Verdict: VerdictWords{Dead: "Oui."}, Headline: "Gone."}
+	v := mustBuild(t, Options{Config: cfg, Page: page, Results: fixtureResults(cfg, nil)})
+	if v.Verdict != Dead || v.Answer != "Oui." || v.Headline != "Gone." {
+		t.Errorf("got %q %q %q, want dead Oui. Gone.", v.Verdict, v.Answer, v.Headline)
 	}
 }
 

@@ -42,7 +42,6 @@ type Change struct {
 	Group   string // the group's title (its name when the config no longer has it)
 	Address string
 	Check   string // the check's label (its key when the config no longer has it)
-	Host    bool   // the address is a host name: let it break after dots
 	From    probe.State
 	To      probe.State
 	Detail  string
@@ -172,7 +171,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		if c, ok := cfg.Checks[l.Check]; ok && c.Label != "" {
 			label = c.Label
 		}
-		c := Change{T: l.T, Group: g, Address: l.Address, Check: label, Host: !isIP(l.Address),
+		c := Change{T: l.T, Group: g, Address: l.Address, Check: label,
 			From: l.From, To: l.To, Detail: l.Detail,
 			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {

@@ -27,7 +27,8 @@ type frame struct {
 	Base    string
 	File    string // the page's path from the root
 	Run     Run
-	History bool // the site shows a history: it has day pages and an archive
+	History bool      // the site shows a history: it has day pages and an archive
+	Start   time.Time // the history's first line; zero without one
 }
 
 // ServerView is the page of one server.
@@ -35,10 +36,8 @@ type ServerView struct {
 	frame
 	Table   *Table // its group
 	Row     *Row
-	Host    bool // the address is a host name
 	Checks  []ServerCheck
 	Differ  []ServerCheck // the checks whose vantage points disagree
-	Start   time.Time     // the history's first line; zero without one
 	First   time.Time     // the first day of the calendar
 	Last    time.Time     // the last day (the run's)
 	Years   []CalYear     // the calendar, newest first
@@ -105,7 +104,6 @@ type DayView struct {
 	Date       time.Time // 00:00 UTC
 	Open       bool      // the day of the run shown: not over yet
 	Prev, Next string    // the neighbouring day pages, from the root; "" at the ends
-	Start      time.Time // the history's first line; zero when it has none
 	HasTables  bool      // the history knows the day's states
 	Verdict    Verdict
 	Answer     string
@@ -130,9 +128,9 @@ type DayTable struct {
 // DayRow is a server's row of a day table; Gone: the config no longer
 // lists it. Cells are rendered once a state (the template "day-cell").
 type DayRow struct {
-	Address          string
-	Host, Main, Gone bool
-	Cells            []template.HTML
+	Address    string
+	Main, Gone bool
+	Cells      []template.HTML
 }
 
 // DayChange is a row of a day's changes: ID is set on a run's first.
@@ -144,7 +142,6 @@ type DayChange struct {
 // ArchiveView is the archive page.
 type ArchiveView struct {
 	frame
-	Start time.Time // the history's first line; zero when it has none
 	Years []ArchiveYear
 	Count int          // days with a page
 	News  []news.Entry // every news entry, newest first
@@ -171,7 +168,11 @@ type ArchiveDay struct {
 }
 
 func (v *View) frameFor(file string) frame {
-	return frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	f := frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	if v.History != nil {
+		f.Start = v.History.Start
+	}
+	return f
 }
 
 // serverViews makes the page of every server of the config.
@@ -181,7 +182,7 @@ func (v *View) serverViews() []*ServerView {
 		t := &v.Tables[ti]
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
+			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r}
 			for ci, col := range t.Columns {
 				c := &r.Cells[ci]
 				about := MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
@@ -202,7 +203,6 @@ func (v *View) serverViews() []*ServerView {
 			}
 			if ch := v.chron; ch != nil {
 				sv.rc = &ch.rows[ti][ri]
-				sv.Start = v.History.Start
 				sv.First, sv.Last = dayTime(ch.first), dayTime(ch.today)
 			}
 			out = append(out, sv)
@@ -371,17 +371,12 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 	if ch == nil {
 		// Without a history, the news days have pages of their own.
 		ch = newChronicle(nil, v.Run.Finished, nil, nil, v.allNews())
-	} else {
-		av.Start = v.History.Start
 	}
 	out := make([]*DayView, len(ch.days))
 	for i := range ch.days {
 		dc := &ch.days[i]
 		date := dayTime(dc.day)
 		dv := &DayView{frame: v.frameFor(dayPage(date)), Date: date, Open: dc.day == ch.today && v.chron != nil, News: dc.news}
-		if v.History != nil {
-			dv.Start = v.History.Start
-		}
 		if i > 0 {
 			dv.Prev = dayPage(dayTime(ch.days[i-1].day))
 		}
@@ -481,12 +476,12 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 		}
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			if err := row(DayRow{Address: r.Address, Host: !isIP(r.Address), Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
+			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
 				return nil, "", "", err
 			}
 		}
 		for _, e := range extra {
-			if err := row(DayRow{Address: e.address, Host: !isIP(e.address), Gone: true}, e.keys, false); err != nil {
+			if err := row(DayRow{Address: e.address, Gone: true}, e.keys, false); err != nil {
 				return nil, "", "", err
 			}
 		}

@@ -125,6 +125,7 @@ var funcs = template.FuncMap{
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
 	"labels":     func(host string) []string { return strings.Split(host, ".") },
+	"isHost":     func(address string) bool { return !isIP(address) },
 	"stateName":  stateName,
 	"jobHelp":    jobHelp,
 	"plural":     plural,

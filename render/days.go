@@ -6,6 +6,7 @@ package render
 // beyond one state per cell and day.
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -221,15 +222,10 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 
 	// The news days, ascending, with their entries.
 	newsDays := map[int64][]news.Entry{}
-	var newsOrder []int64
 	for _, e := range entries {
-		d := unixDay(e.Date)
-		if _, ok := newsDays[d]; !ok {
-			newsOrder = append(newsOrder, d)
-		}
-		newsDays[d] = append(newsDays[d], e)
+		newsDays[unixDay(e.Date)] = append(newsDays[unixDay(e.Date)], e)
 	}
-	slices.Sort(newsOrder)
+	newsOrder := slices.Sorted(maps.Keys(newsDays))
 	ni := 0
 
 	states := make([]stateCode, len(ch.keys))

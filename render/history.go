@@ -6,7 +6,6 @@ package render
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -313,8 +312,7 @@ func moment(t, now time.Time) string {
 // jobHelp is the address of CONTRIBUTING.md's "When the hourly job stops"
 // in the repository, or "" when the repository is not an http(s) URL.
 func jobHelp(repository string) string {
-	u, err := url.Parse(repository)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if webURL(repository) == "" {
 		return ""
 	}
 	return strings.TrimSuffix(repository, "/") + "/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops"

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -198,13 +199,10 @@ func Build(opts Options) (*View, error) {
 		t := Table{
 			ID:      uniqueID(groupIDs, "group-"+news.Slug(g.Name)),
 			Name:    g.Name,
-			Title:   g.Title,
+			Title:   cmp.Or(g.Title, g.Name),
 			About:   g.About,
 			AddrCol: "IP",
 			Apart:   g.Apart,
-		}
-		if t.Title == "" {
-			t.Title = g.Name
 		}
 		for _, ck := range g.Checks {
 			c, ok := opts.Config.Checks[ck]

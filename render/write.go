@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -103,13 +104,8 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	order := slices.Sorted(func(yield func(string) bool) {
-		for d := range dirs {
-			if d != "." && !yield(d) {
-				return
-			}
-		}
-	})
+	delete(dirs, ".")
+	order := slices.Sorted(maps.Keys(dirs))
 	for _, d := range order { // a folder sorts before what it holds
 		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
 			return err

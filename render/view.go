@@ -313,10 +313,7 @@ func uniqueID(ids map[string]bool, id string) string {
 }
 
 func newCell(r probe.Result) Cell {
-	look, ok := cellLooks[r.State]
-	if !ok {
-		look = cellLooks[probe.Error]
-	}
+	look := cellLooks[r.State] // the readers of results refuse unknown states
 	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Attempts: r.Attempts, Detail: r.Detail,
 		Disagree: r.Disagree && r.State != probe.Skipped && r.State != ""}
 	if c.Disagree {

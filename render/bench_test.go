@@ -34,30 +34,6 @@ func gzipSize(t testing.TB, data []byte) int {
 	return buf.Len()
 }
 
-// BenchmarkRenderLarge renders 1,000 news entries and 10,000 servers (four
-// groups of 2,500, six checks: 60,000 results).
-func BenchmarkRenderLarge(b *testing.B) {
-	cfg := fixtureConfig(2500, 2500, 2500, 2500)
-	var entries []news.Entry
-	for i := range 1000 {
-		entries = append(entries, news.Entry{
-			Date:  time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
-			Slug:  fmt.Sprintf("entry-%d", i),
-			Title: fmt.Sprintf("Entry %d", i),
-			Body:  fmt.Sprintf("Server number **%d** closed port 80; see <https://example.com/%d> and [the FAQ](#faq).", i, i),
-		})
-	}
-	opts := Options{Config: cfg, Page: Page{URL: "https://someone.github.io/deadyet/"}, Results: fixtureResults(cfg, nil), News: entries}
-	var files []File
-	for b.Loop() {
-		var err error
-		if _, files, err = Render(opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(fileOf(b, files, "index.html"))), "index-bytes")
-}
-
 // benchChecks are the seven checks of the ten-year site, every one scanned.
 var benchChecks = []string{"tcp80", "tcp443", "tcp1863", "msnp18", "msnp21", "msnp22", "msnp21http"}
 

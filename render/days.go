@@ -6,6 +6,7 @@ package render
 // beyond one state per cell and day.
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -28,7 +29,7 @@ func codeOf(s probe.State) stateCode {
 }
 
 func (c stateCode) state() probe.State {
-	if c == 0 || int(c) > len(probe.States) {
+	if c == 0 {
 		return ""
 	}
 	return probe.States[c-1]
@@ -221,31 +222,17 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 
 	// The news days, ascending, with their entries.
 	newsDays := map[int64][]news.Entry{}
-	var newsOrder []int64
 	for _, e := range entries {
-		d := unixDay(e.Date)
-		if _, ok := newsDays[d]; !ok {
-			newsOrder = append(newsOrder, d)
-		}
-		newsDays[d] = append(newsDays[d], e)
+		newsDays[unixDay(e.Date)] = append(newsDays[unixDay(e.Date)], e)
 	}
-	slices.Sort(newsOrder)
+	newsOrder := slices.Sorted(maps.Keys(newsDays))
 	ni := 0
 
 	states := make([]stateCode, len(ch.keys))
-	var snap []stateCode // the last snapshot, shared while nothing changes
-	dirty := true
-	snapshot := func() []stateCode {
-		if dirty || snap == nil {
-			snap = slices.Clone(states)
-			dirty = false
-		}
-		return snap
-	}
 	emit := func(d int64, lo, hi int, withStates bool) {
 		dc := dayChronicle{day: d, lo: lo, hi: hi, news: newsDays[d]}
 		if withStates {
-			dc.states = snapshot()
+			dc.states = slices.Clone(states)
 		}
 		ch.days = append(ch.days, dc)
 	}
@@ -305,7 +292,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		s := &ks[k]
 		s.cur, s.since = codeOf(l.To), l.T.Unix()
 		states[k] = s.cur
-		dirty = true
 		if int(k) < nConfig {
 			o := owners[k]
 			rc := &ch.rows[o.table][o.row]

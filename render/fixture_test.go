@@ -257,6 +257,33 @@ func makeFixtureHistory(t testing.TB) []byte {
 	return data
 }
 
+// historyOf reads a history of the given lines from a new folder; nil
+// lines make an empty one.
+func historyOf(t testing.TB, lines []byte) *history.History {
+	t.Helper()
+	dir := t.TempDir()
+	if lines != nil {
+		if err := os.WriteFile(filepath.Join(dir, history.FileName), lines, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := history.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// fixtureCopy is a copy of the history fixture that a test may record to.
+func fixtureCopy(t testing.TB) *history.History {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, history.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return historyOf(t, data)
+}
+
 // fixtureHistory reads the history fixture.
 func fixtureHistory(t testing.TB) *history.History {
 	t.Helper()

@@ -4,8 +4,8 @@ package render
 // documentation, "History", for what the page says and why.
 
 import (
+	"fmt"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +41,6 @@ type Change struct {
 	Group   string // the group's title (its name when the config no longer has it)
 	Address string
 	Check   string // the check's label (its key when the config no longer has it)
-	Host    bool   // the address is a host name: let it break after dots
 	From    probe.State
 	To      probe.State
 	Detail  string
@@ -159,7 +158,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 					names[i] = hv.From.AddDate(0, 0, i).Format(time.DateOnly) + ": " + strings.Join(s, ", ")
 				}
 			}
-			row.Timeline = timeline(days, hv.From, names, "")
+			row.Timeline = timeline(days, hv.From, names)
 		}
 	}
 	v.changeOf = func(l history.Line) Change {
@@ -171,7 +170,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		if c, ok := cfg.Checks[l.Check]; ok && c.Label != "" {
 			label = c.Label
 		}
-		c := Change{T: l.T, Group: g, Address: l.Address, Check: label, Host: !isIP(l.Address),
+		c := Change{T: l.T, Group: g, Address: l.Address, Check: label,
 			From: l.From, To: l.To, Detail: l.Detail,
 			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {
@@ -313,8 +312,7 @@ func moment(t, now time.Time) string {
 // jobHelp is the address of CONTRIBUTING.md's "When the hourly job stops"
 // in the repository, or "" when the repository is not an http(s) URL.
 func jobHelp(repository string) string {
-	u, err := url.Parse(repository)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if webURL(repository) == "" {
 		return ""
 	}
 	return strings.TrimSuffix(repository, "/") + "/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops"
@@ -354,11 +352,7 @@ type TimelineLink struct {
 
 // timeline draws days from from on, oldest first; a day with a name
 // (its changes) links its page.
-func timeline(days []dayClass, from time.Time, names []string, root string) *Timeline {
-	kinds := []struct {
-		c    dayClass
-		name string
-	}{{upDay, "up"}, {partDay, "partly up"}, {downDay, "down"}, {noData, "no data"}}
+func timeline(days []dayClass, from time.Time, names []string) *Timeline {
 	var count [256]int
 	var segs [256][]byte
 	for i := 0; i < len(days); {
@@ -368,23 +362,20 @@ func timeline(days []dayClass, from time.Time, names []string, root string) *Tim
 		}
 		d := days[i]
 		count[d] += j - i
-		segs[d] = append(append(append(append(segs[d], 'M'), strconv.Itoa(i)...), " 4h"...), strconv.Itoa(j-i)...)
+		segs[d] = fmt.Appendf(segs[d], "M%d 4h%d", i, j-i)
 		i = j
 	}
-	tl := &Timeline{Days: len(days)}
-	var said []string
-	for _, k := range kinds {
-		if n := count[k.c]; n > 0 {
-			said = append(said, k.name+" "+plural(n, "day", "days"))
+	tl := &Timeline{Days: len(days), Label: daysSaid(count)}
+	for _, k := range dayWords {
+		if count[k.c] > 0 {
 			tl.Paths = append(tl.Paths, TimelinePath{string(k.c), string(segs[k.c])})
 		}
 	}
 	for i, name := range names {
-		if name != "" && i < len(days) {
-			tl.Links = append(tl.Links, TimelineLink{i, root + dayPage(from.AddDate(0, 0, i)), name})
+		if name != "" {
+			tl.Links = append(tl.Links, TimelineLink{i, dayPage(from.AddDate(0, 0, i)), name})
 		}
 	}
-	tl.Label = strings.Join(said, ", ")
 	switch len(tl.Links) {
 	case 0:
 		tl.Label += "; no change"
@@ -394,6 +385,25 @@ func timeline(days []dayClass, from time.Time, names []string, root string) *Tim
 		tl.Label += "; changes on " + strconv.Itoa(len(tl.Links)) + " days, linked"
 	}
 	return tl
+}
+
+// dayWords are the classes of days, u, p, d, n as in the timelines and x
+// (no run) in the calendars, in the order the pages name them.
+var dayWords = []struct {
+	c    byte
+	name string
+}{{'u', "up"}, {'p', "partly up"}, {'d', "down"}, {'n', "no data"}, {'x', "no run"}}
+
+// daysSaid is how many days of each class count holds, in words: "up 5
+// days, down 1 day".
+func daysSaid(count [256]int) string {
+	var said []string
+	for _, k := range dayWords {
+		if n := count[k.c]; n > 0 {
+			said = append(said, k.name+" "+plural(n, "day", "days"))
+		}
+	}
+	return strings.Join(said, ", ")
 }
 
 func plural(n int, one, many string) string {

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html"
 	"io/fs"
 	"net/url"
 	"os"
@@ -20,86 +19,27 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // attrValues calls f with the value of every attribute name of every
-// start tag in b, as written (quoted with " or ', or unquoted), as an HTML
-// tokenizer reads them: text, comments, end tags and the insides of
-// script, style, title and textarea are not tags. A scanner rather than a
-// regular expression or a DOM: a ten-year site has millions of links.
-func attrValues(b []byte, name string, f func([]byte)) {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
-	skipPast := func(b []byte, end string) []byte {
-		if i := bytes.Index(b, []byte(end)); i >= 0 {
-			return b[i+len(end):]
-		}
-		return nil
-	}
+// start tag in b, entities decoded, as an HTML tokenizer reads them.
+func attrValues(b []byte, name string, f func(string)) {
+	z := html.NewTokenizer(bytes.NewReader(b))
 	for {
-		i := bytes.IndexByte(b, '<')
-		if i < 0 || i+1 >= len(b) {
+		switch z.Next() {
+		case html.ErrorToken:
 			return
-		}
-		b = b[i+1:]
-		switch c := b[0]; {
-		case bytes.HasPrefix(b, []byte("!--")):
-			b = skipPast(b[3:], "-->")
-			continue
-		case c == '!' || c == '?' || c == '/':
-			b = skipPast(b, ">")
-			continue
-		case !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
-			continue // a lone "<" in text
-		}
-		j := 0
-		for j < len(b) && !isSpace(b[j]) && b[j] != '/' && b[j] != '>' {
-			j++
-		}
-		tag := strings.ToLower(string(b[:j]))
-		b = b[j:]
-		for len(b) > 0 && b[0] != '>' {
-			if isSpace(b[0]) || b[0] == '/' {
-				b = b[1:]
-				continue
-			}
-			k := 1
-			for k < len(b) && !isSpace(b[k]) && b[k] != '/' && b[k] != '>' && b[k] != '=' {
-				k++
-			}
-			attr := b[:k]
-			b = b[k:]
-			for len(b) > 0 && isSpace(b[0]) {
-				b = b[1:]
-			}
-			if len(b) == 0 || b[0] != '=' {
-				continue // no value
-			}
-			b = b[1:]
-			for len(b) > 0 && isSpace(b[0]) {
-				b = b[1:]
-			}
-			var val []byte
-			switch {
-			case len(b) > 0 && (b[0] == '"' || b[0] == '\''):
-				end := bytes.IndexByte(b[1:], b[0])
-				if end < 0 {
-					return
+		case html.StartTagToken, html.SelfClosingTagToken:
+			_, more := z.TagName()
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) == name {
+					f(string(v))
 				}
-				val, b = b[1:1+end], b[2+end:]
-			default:
-				k := 0
-				for k < len(b) && !isSpace(b[k]) && b[k] != '>' {
-					k++
-				}
-				val, b = b[:k], b[k:]
 			}
-			if strings.EqualFold(string(attr), name) {
-				f(val)
-			}
-		}
-		switch tag {
-		case "script", "style", "title", "textarea":
-			b = skipPast(b, "</"+tag)
 		}
 	}
 }
@@ -127,7 +67,7 @@ func walkLinks(dir, base string) (linkReport, error) {
 			return nil, err
 		}
 		m := map[string]bool{}
-		attrValues(b, "id", func(id []byte) { m[html.UnescapeString(string(id))] = true })
+		attrValues(b, "id", func(id string) { m[id] = true })
 		ids[file] = m
 		return m, nil
 	}
@@ -149,11 +89,10 @@ func walkLinks(dir, base string) (linkReport, error) {
 			return err
 		}
 		rep.Pages++
-		var links [][]byte
-		attrValues(b, "href", func(v []byte) { links = append(links, v) })
-		attrValues(b, "src", func(v []byte) { links = append(links, v) })
-		for _, link := range links {
-			raw := html.UnescapeString(string(link))
+		var links []string
+		attrValues(b, "href", func(v string) { links = append(links, v) })
+		attrValues(b, "src", func(v string) { links = append(links, v) })
+		for _, raw := range links {
 			problem := func(format string, args ...any) {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %q: %s", from, raw, fmt.Sprintf(format, args...)))
 			}

@@ -88,7 +88,7 @@ func MarkdownInlineAt(src, root string) template.HTML {
 // allowedURL reports whether a link destination has the scheme http,
 // https or mailto, or none; the scheme read as a browser reads it.
 func allowedURL(dest string) bool {
-	s := strings.TrimLeft(dest, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+	s := strings.TrimLeftFunc(dest, func(r rune) bool { return r <= ' ' })
 	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
 	end := strings.IndexAny(s, "/?#")
 	if end < 0 {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"deadyet/probe"
-	"deadyet/probe/history"
 )
 
 // withoutResults is res without the results drop says to drop.
@@ -41,6 +40,8 @@ func TestNoDataIsNotDeath(t *testing.T) {
 		missing  int
 	}{
 		{"every result there", nil, func(probe.Result) bool { return false }, Dead, "All protocol versions up to MSNP22 are gone", 0},
+		{"a main server answers", func(g, s int) bool { return g == 1 && s == 0 }, func(probe.Result) bool { return false }, Alive, "MSNP21 still answers in co4", 0},
+		{"others answer", func(g, s int) bool { return s == 2 }, func(probe.Result) bool { return false }, Partial, "MSNP21 still answers in bn2, but no main server does", 0},
 		{"no MSNP result", nil, isMSNP, Unknown, "No main server has data", 10},
 		{"no MSNP result, even for checks not scanned", nil, func(r probe.Result) bool { return isMSNP(r) || r.Check == "tcp80" }, Unknown, "No main server has data", 10},
 		{"none of the main servers' MSNP results", nil, func(r probe.Result) bool { return isMSNP(r) && isMain(r) }, Unknown, "No main server has data", 4},
@@ -165,10 +166,7 @@ func TestNoDataPages(t *testing.T) {
 // unknown, not dead.
 func TestNoDataDays(t *testing.T) {
 	cfg := fixtureConfig(3)
-	h, err := history.Read(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := historyOf(t, nil)
 	full := fixtureResults(cfg, nil)
 	at := func(r probe.Results, day int) probe.Results {
 		r.Started = time.Date(2026, 11, 20+day, 10, 0, 0, 0, time.UTC)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -76,11 +77,7 @@ func statusJSON(v *View) ([]byte, error) {
 		for _, r := range t.Rows {
 			srv := StatusServer{Address: r.Address, Main: r.Main, Note: r.Note, States: map[string]string{}}
 			for i, c := range r.Cells {
-				state := string(c.State)
-				if state == "" {
-					state = NoResult
-				}
-				srv.States[t.Columns[i].Key] = state
+				srv.States[t.Columns[i].Key] = cmp.Or(string(c.State), NoResult)
 			}
 			g.Servers = append(g.Servers, srv)
 		}

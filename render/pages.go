@@ -27,10 +27,8 @@ type frame struct {
 	Base    string
 	File    string // the page's path from the root
 	Run     Run
-	History bool // the site shows a history: it has day pages and an archive
-
-	// The templates "head", "crumbs" and "subfoot", rendered once a depth.
-	Head, Crumbs, Foot template.HTML
+	History bool      // the site shows a history: it has day pages and an archive
+	Start   time.Time // the history's first line; zero without one
 }
 
 // ServerView is the page of one server.
@@ -38,10 +36,8 @@ type ServerView struct {
 	frame
 	Table   *Table // its group
 	Row     *Row
-	Host    bool // the address is a host name
 	Checks  []ServerCheck
 	Differ  []ServerCheck // the checks whose vantage points disagree
-	Start   time.Time     // the history's first line; zero without one
 	First   time.Time     // the first day of the calendar
 	Last    time.Time     // the last day (the run's)
 	Years   []CalYear     // the calendar, newest first
@@ -82,6 +78,8 @@ type ServerCheck struct {
 	Anchor, Label string
 	Time          string        // "41 ms, 2 attempts"; "" when not checked
 	About         template.HTML // from the config's Markdown
+	Hops          string        // a signin's redirects: "10.1.2.3:1863, then 10.1.2.4:1863"; "" without
+	Answered      string        // with Hops: what the last hop answered
 }
 
 // fillServer adds to a server's view what takes the time: its calendar and
@@ -106,7 +104,6 @@ type DayView struct {
 	Date       time.Time // 00:00 UTC
 	Open       bool      // the day of the run shown: not over yet
 	Prev, Next string    // the neighbouring day pages, from the root; "" at the ends
-	Start      time.Time // the history's first line; zero when it has none
 	HasTables  bool      // the history knows the day's states
 	Verdict    Verdict
 	Answer     string
@@ -131,9 +128,9 @@ type DayTable struct {
 // DayRow is a server's row of a day table; Gone: the config no longer
 // lists it. Cells are rendered once a state (the template "day-cell").
 type DayRow struct {
-	Address          string
-	Host, Main, Gone bool
-	Cells            []template.HTML
+	Address    string
+	Main, Gone bool
+	Cells      []template.HTML
 }
 
 // DayChange is a row of a day's changes: ID is set on a run's first.
@@ -145,7 +142,6 @@ type DayChange struct {
 // ArchiveView is the archive page.
 type ArchiveView struct {
 	frame
-	Start time.Time // the history's first line; zero when it has none
 	Years []ArchiveYear
 	Count int          // days with a page
 	News  []news.Entry // every news entry, newest first
@@ -172,26 +168,28 @@ type ArchiveDay struct {
 }
 
 func (v *View) frameFor(file string) frame {
-	return frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	f := frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	if v.History != nil {
+		f.Start = v.History.Start
+	}
+	return f
 }
 
 // serverViews makes the page of every server of the config.
 func (v *View) serverViews() []*ServerView {
 	var out []*ServerView
-	abouts := map[string]template.HTML{} // by check: the same on every server page
 	for ti := range v.Tables {
 		t := &v.Tables[ti]
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
+			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r}
 			for ci, col := range t.Columns {
 				c := &r.Cells[ci]
-				about, ok := abouts[col.Key]
-				if !ok {
-					about = MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
-					abouts[col.Key] = about
-				}
+				about := MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
+				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
+					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last
+				}
 				if c.State != "" && c.State != probe.Skipped {
 					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
 					if c.Attempts > 1 {
@@ -205,7 +203,6 @@ func (v *View) serverViews() []*ServerView {
 			}
 			if ch := v.chron; ch != nil {
 				sv.rc = &ch.rows[ti][ri]
-				sv.Start = v.History.Start
 				sv.First, sv.Last = dayTime(ch.first), dayTime(ch.today)
 			}
 			out = append(out, sv)
@@ -258,18 +255,9 @@ func calendar(ch *chronicle, rc *rowChronicle, root string) []CalYear {
 				cells[i].Class = ""
 			}
 		}
-		var said []string
-		for _, k := range []struct {
-			c    byte
-			name string
-		}{{'u', "up"}, {'p', "partly up"}, {'d', "down"}, {'n', "no data"}, {'x', "no run"}} {
-			if n := count[k.c]; n > 0 {
-				said = append(said, k.name+" "+plural(n, "day", "days"))
-			}
-		}
-		s := strings.Join(said, ", ") + "; no change"
+		s := daysSaid(count) + "; no change"
 		if changes > 0 {
-			s = strings.Join(said, ", ") + "; changes on " + plural(changes, "day", "days") + ", linked"
+			s = daysSaid(count) + "; changes on " + plural(changes, "day", "days") + ", linked"
 		}
 		y := &years[len(years)-1]
 		y.Months = append(y.Months, CalMonth{Name: m.Format("2006-01"), Said: s, Week: (int(dayTime(from).Weekday()) + 6) % 7, Def: string(def), Cells: cells})
@@ -335,22 +323,6 @@ func (v *View) fillDay(dv *DayView) error {
 // subPages renders the server pages, the day pages and the archive with
 // exec, on as many goroutines as there are processors.
 func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]File, error) {
-	parts := map[string][3]template.HTML{}
-	shared := func(f *frame) error {
-		p, ok := parts[f.Root]
-		if !ok {
-			for i, name := range []string{"head", "crumbs", "subfoot"} {
-				b, err := exec(name, f)
-				if err != nil {
-					return err
-				}
-				p[i] = template.HTML(b)
-			}
-			parts[f.Root] = p
-		}
-		f.Head, f.Crumbs, f.Foot = p[0], p[1], p[2]
-		return nil
-	}
 	v.exec, v.dayRows = exec, &sync.Map{}
 	v.dayCells = make([]template.HTML, len(probe.States)+1)
 	for c := range v.dayCells {
@@ -363,9 +335,7 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 	var jobs []func() (File, error)
 	servers := v.serverViews()
 	days, archive := v.dayViews()
-	frames := []*frame{&archive.frame}
 	for _, sv := range servers {
-		frames = append(frames, &sv.frame)
 		jobs = append(jobs, func() (File, error) {
 			v.fillServer(sv)
 			b, err := exec("server.html", sv)
@@ -373,7 +343,6 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 		})
 	}
 	for _, dv := range days {
-		frames = append(frames, &dv.frame)
 		jobs = append(jobs, func() (File, error) {
 			if err := v.fillDay(dv); err != nil {
 				return File{}, err
@@ -382,11 +351,6 @@ func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]Fil
 			dv.Tables, dv.Changes = nil, nil // done: a long history has thousands
 			return File{dv.File, b}, err
 		})
-	}
-	for _, f := range frames {
-		if err := shared(f); err != nil {
-			return nil, err
-		}
 	}
 	jobs = append(jobs, func() (File, error) {
 		b, err := exec("archive.html", archive)
@@ -407,17 +371,12 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 	if ch == nil {
 		// Without a history, the news days have pages of their own.
 		ch = newChronicle(nil, v.Run.Finished, nil, nil, v.allNews())
-	} else {
-		av.Start = v.History.Start
 	}
 	out := make([]*DayView, len(ch.days))
 	for i := range ch.days {
 		dc := &ch.days[i]
 		date := dayTime(dc.day)
 		dv := &DayView{frame: v.frameFor(dayPage(date)), Date: date, Open: dc.day == ch.today && v.chron != nil, News: dc.news}
-		if v.History != nil {
-			dv.Start = v.History.Start
-		}
 		if i > 0 {
 			dv.Prev = dayPage(dayTime(ch.days[i-1].day))
 		}
@@ -498,13 +457,7 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 			for _, ci := range cols {
 				c := st(keys[ci])
 				key = append(strconv.AppendInt(append(key, ' '), int64(ci), 10), byte(c))
-				s := &seen[ti][ci]
-				if c.live() {
-					s.data, s.mainData = true, s.mainData || main
-				}
-				if c == upCode {
-					s.up, s.mainUp = true, s.mainUp || main
-				}
+				seen[ti][ci].see(c.live(), c == upCode, main)
 			}
 			if r.Gone {
 				key = append(key, 'g')
@@ -523,12 +476,12 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 		}
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			if err := row(DayRow{Address: r.Address, Host: !isIP(r.Address), Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
+			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
 				return nil, "", "", err
 			}
 		}
 		for _, e := range extra {
-			if err := row(DayRow{Address: e.address, Host: !isIP(e.address), Gone: true}, e.keys, false); err != nil {
+			if err := row(DayRow{Address: e.address, Gone: true}, e.keys, false); err != nil {
 				return nil, "", "", err
 			}
 		}

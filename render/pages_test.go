@@ -275,18 +275,7 @@ func TestArchive(t *testing.T) {
 // same bytes (TestGoldenHistory renders twice).
 func TestQuietRunKeepsPages(t *testing.T) {
 	opts := fixtureHistoryOptions(t)
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(fixtureHistoryDir, history.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, history.FileName), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := fixtureCopy(t)
 	opts.History = h
 	before := mustRender(t, opts)
 	quiet := opts.Results

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
-	"html"
 	"html/template"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,6 +19,8 @@ import (
 	"deadyet/probe"
 	"deadyet/render/news"
 	"deadyet/templates"
+
+	nethtml "golang.org/x/net/html"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -206,28 +209,14 @@ func TestFeedIsAtom(t *testing.T) {
 	}
 }
 
-func TestVerdict(t *testing.T) {
+// TestVerdictWords: the page's words for the verdict and its headline
+// replace the defaults; TestNoDataIsNotDeath has the verdicts.
+func TestVerdictWords(t *testing.T) {
 	cfg := fixtureConfig(3, 2)
-	tests := []struct {
-		name     string
-		upAt     func(g, s int) bool
-		page     Page
-		verdict  Verdict
-		answer   string
-		headline string
-	}{
-		{"nothing answers", nil, Page{}, Dead, "Yes.", "All protocol versions up to MSNP22 are gone"},
-		{"a main server answers", func(g, s int) bool { return g == 1 && s == 0 }, Page{}, Alive, "No.", "MSNP21 still answers in co4"},
-		{"others answer", func(g, s int) bool { return s == 2 }, Page{}, Partial, "Not quite.", "MSNP21 still answers in bn2, but no main server does"},
-		{"words from the page", nil, Page{Verdict: VerdictWords{Dead: "Oui."}, Headline: "Gone."}, Dead, "Oui.", "Gone."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := mustBuild(t, Options{Config: cfg, Page: tt.page, Results: fixtureResults(cfg, tt.upAt)})
-			if v.Verdict != tt.verdict || v.Answer != tt.answer || v.Headline != tt.headline {
-				t.Errorf("got %q %q %q, want %q %q %q", v.Verdict, v.Answer, v.Headline, tt.verdict, tt.answer, tt.headline)
-			}
-		})
+	page := Page{Verdict: VerdictWords{Dead: "Oui."}, Headline: "Gone."}
+	v := mustBuild(t, Options{Config: cfg, Page: page, Results: fixtureResults(cfg, nil)})
+	if v.Verdict != Dead || v.Answer != "Oui." || v.Headline != "Gone." {
+		t.Errorf("got %q %q %q, want dead Oui. Gone.", v.Verdict, v.Answer, v.Headline)
 	}
 }
 
@@ -502,58 +491,53 @@ func TestAnchorsUnique(t *testing.T) {
 // the one of the page. It does not depend on knowing the attack: whatever
 // got through as markup would show up here.
 func TestHostileMarkup(t *testing.T) {
-	elements := map[string]bool{}
-	for _, e := range strings.Fields(`html head meta title link body header main section footer nav
+	allowed := func(names string) map[string]bool {
+		m := map[string]bool{}
+		for _, n := range strings.Fields(strings.ToLower(names)) {
+			m[n] = true
+		}
+		return m
+	}
+	elements := allowed(`html head meta title link body header main section footer nav
 		h1 h2 h3 h4 h5 h6 p div span a b em strong code pre del small ol ul li dl dt dd br hr wbr blockquote
-		table caption thead tbody tfoot tr th td details summary time svg path script`) {
-		elements[e] = true
-	}
-	attributes := map[string]bool{}
-	for _, a := range strings.Fields(`lang charset name content http-equiv rel href type title id class
+		table caption thead tbody tfoot tr th td details summary time svg path script`)
+	attributes := allowed(`lang charset name content http-equiv rel href type title id class
 		aria-label aria-labelledby aria-hidden role tabindex datetime scope hidden start
-		xmlns viewBox width height preserveAspectRatio d media`) {
-		attributes[a] = true
-	}
-	// An attribute's value is quoted with " or ', or unquoted (no white
-	// space, quotes, =, <, > or backquote), as HTML allows.
-	const value = `(?:"[^"]*"|'[^']*'|[^\s"'=<>\x60]+)`
-	tag := regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/]+(?:=` + value + `)?)*)\s*/?>`)
-	attr := regexp.MustCompile(`\s+([^\s=>/]+)(?:=(` + value + `))?`)
+		xmlns viewBox width height preserveAspectRatio d media src`)
 	for name, opts := range map[string]Options{"hostile": hostileOptions(t), "hostile with history": hostileHistoryOptions(t)} {
-		files := mustRender(t, opts)
 		pages := 0
-		for _, f := range files {
-			file := f.Name
-			if !strings.HasSuffix(file, ".html") {
+		for _, f := range mustRender(t, opts) {
+			if !strings.HasSuffix(f.Name, ".html") {
 				continue
 			}
 			pages++
-			page := string(f.Data)
-			const own = `<script src="stale.js"></script>`
-			if n := strings.Count(page, "<script"); n > 1 || (n == 1 && !strings.Contains(page, own)) {
-				t.Errorf("%s %s: a script other than the page's own", name, file)
-			}
-			if file != "index.html" && strings.Contains(page, "<script") {
-				t.Errorf("%s %s: a script beneath the index", name, file)
-			}
-			page = strings.Replace(page, own, "<script></script>", 1)
-			// Every "<" is a tag we can read: text never holds a bare one.
-			if n, m := strings.Count(page, "<"), len(tag.FindAllString(page, -1))+strings.Count(page, "<!DOCTYPE"); n != m {
-				t.Errorf("%s %s: %d \"<\" but %d tags", name, file, n, m)
-			}
-			for _, m := range tag.FindAllStringSubmatch(page, -1) {
-				if !elements[m[2]] {
-					t.Errorf("%s %s: element <%s>", name, file, m[2])
-				}
-				for _, a := range attr.FindAllStringSubmatch(m[3], -1) {
-					if v := a[2]; len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
-						a[2] = v[1 : len(v)-1]
+			z := nethtml.NewTokenizer(bytes.NewReader(f.Data))
+			for tt := z.Next(); tt != nethtml.ErrorToken; tt = z.Next() {
+				switch tt {
+				case nethtml.TextToken, nethtml.CommentToken:
+					// Every "<" is a tag we can read: text never holds a bare one.
+					if bytes.Contains(z.Raw(), []byte("<")) {
+						t.Errorf("%s %s: %q", name, f.Name, z.Raw())
 					}
-					if !attributes[a[1]] {
-						t.Errorf("%s %s: attribute %s=%q on <%s>", name, file, a[1], a[2], m[2])
+				case nethtml.StartTagToken, nethtml.SelfClosingTagToken, nethtml.EndTagToken:
+					tag, more := z.TagName()
+					if !elements[string(tag)] {
+						t.Errorf("%s %s: element <%s>", name, f.Name, tag)
 					}
-					if a[1] == "href" && !allowedURL(html.UnescapeString(a[2])) {
-						t.Errorf("%s %s: link to %q", name, file, a[2])
+					var k, v []byte
+					for more {
+						k, v, more = z.TagAttr()
+						switch {
+						case !attributes[string(k)]:
+							t.Errorf("%s %s: attribute %s=%q on <%s>", name, f.Name, k, v, tag)
+						case string(k) == "href" && !allowedURL(string(v)):
+							t.Errorf("%s %s: link to %q", name, f.Name, v)
+						case string(k) == "src" && (string(v) != "stale.js" || f.Name != "index.html"):
+							t.Errorf("%s %s: a script other than the index's own: %q", name, f.Name, v)
+						}
+					}
+					if tt == nethtml.StartTagToken && string(tag) == "script" && !bytes.Contains(z.Raw(), []byte(`src="stale.js"`)) {
+						t.Errorf("%s %s: a script other than the index's own", name, f.Name)
 					}
 				}
 			}
@@ -577,4 +561,72 @@ func TestPageWithoutText(t *testing.T) {
 	if strings.Contains(string(fileOf(t, files, "404.html")), `name="description"`) {
 		t.Error("404.html without text has a description")
 	}
+}
+
+// TestApartGroup: a group with verdict = false is shown after the others
+// and counts for nothing in the verdict, the headline, the badge or
+// status.json, even when its servers are all up.
+func TestApartGroup(t *testing.T) {
+	base := fixtureConfig(3, 2)
+	apart := probe.Group{Name: "revival", Title: "Revival servers", About: "Run by the community.",
+		Checks: []string{"msnp21"}, Servers: []probe.Server{{Address: "127.9.0.1", Main: true}, {Address: "127.9.0.2"}}, Apart: true}
+	cfg := base
+	cfg.Groups = append([]probe.Group{apart}, base.Groups...) // first in the config, last on the page
+	up := func(res probe.Results) probe.Results {
+		for _, s := range apart.Servers {
+			res.Results = append(res.Results, probe.Result{Group: "revival", Address: s.Address, Check: "msnp21", State: probe.Up, MS: 9, Attempts: 1})
+		}
+		return res
+	}
+	tests := []struct {
+		name string
+		res  probe.Results // of base's groups
+	}{
+		{"main groups dead", fixtureResults(base, nil)},
+		{"main groups without data", withoutResults(fixtureResults(base, nil), isMSNP)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			without := mustBuild(t, Options{Config: base, Results: tt.res})
+			files := mustRender(t, Options{Config: cfg, Results: up(tt.res)})
+			var st Status
+			if err := json.Unmarshal(fileOf(t, files, "status.json"), &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Verdict != without.Verdict || st.Headline != without.Headline || without.Verdict == Alive {
+				t.Errorf("with the group apart: %q %q, without it: %q %q", st.Verdict, st.Headline, without.Verdict, without.Headline)
+			}
+			if badge := string(fileOf(t, files, "badge.svg")); badge != execute(t, "badge.svg", without.Verdict) {
+				t.Errorf("badge changed: %s", badge)
+			}
+			index := string(fileOf(t, files, "index.html"))
+			hasAll(t, "index", index, `Revival servers</a></h3>`+"\n"+`<div class="md"><p>Run by the community.</p>`+"\n</div>\n<p>Not counted in the verdict.</p>")
+			if s, r := strings.Index(index, `id="group-services"`), strings.Index(index, `id="group-revival"`); s < 0 || r < s {
+				t.Errorf("the group apart is not after the others (services at %d, revival at %d)", s, r)
+			}
+		})
+	}
+}
+
+// TestRedirectShown: a signin server page says where the server sends
+// clients and what the last hop answered.
+func TestRedirectShown(t *testing.T) {
+	cfg := fixtureConfig(2)
+	cfg.Checks = maps.Clone(cfg.Checks)
+	cfg.Checks["signin21"] = probe.Check{Key: "signin21", Label: "Sign-in", Kind: probe.SignIn, Version: "MSNP21", Via: probe.HTTPS, Scan: true}
+	cfg.Groups[0].Checks = append(slices.Clone(cfg.Groups[0].Checks), "signin21")
+	res := fixtureResults(cfg, nil)
+	for i, r := range res.Results {
+		switch {
+		case r.Check == "signin21" && r.Address == "127.2.0.1":
+			res.Results[i].State, res.Results[i].Detail = probe.Up, "via XFR to 127.0.79.2:36661: USR 3 SSO S MBI_KEY_OLD AAAA"
+		case r.Check == "signin21" && r.Address == "127.2.0.2":
+			res.Results[i].State, res.Results[i].Detail = probe.Refused, "via XFR to 127.0.79.2:36661, then 127.0.79.3:1863: connection refused"
+		}
+	}
+	files := mustRender(t, Options{Config: cfg, Results: res})
+	hasAll(t, "the main server's page", string(fileOf(t, files, "server/bn2/127.2.0.1/index.html")),
+		`<dt>Redirect<dd>Sends clients to 127.0.79.2:36661, which answered: up<dt>Answer<dd class=detail>USR 3 SSO S MBI_KEY_OLD AAAA<dt>`)
+	hasAll(t, "the second server's page", string(fileOf(t, files, "server/bn2/127.2.0.2/index.html")),
+		`Sends clients to 127.0.79.2:36661, then 127.0.79.3:1863, which answered: refused<dt>Answer<dd class=detail>connection refused<dt>`)
 }

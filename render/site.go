@@ -37,24 +37,14 @@ var siteFiles = []string{"404.html", "badge.svg", "favicon.svg", "feed.xml", "in
 var siteDirs = []string{archiveDir, dayDir, serverDir}
 
 // Render builds the view of opts ([Build]) and renders the whole site in
-// memory, files sorted by name: 404.html, archive/index.html, badge.svg,
-// day/…/index.html, favicon.svg, feed.xml, index.html, pages.css,
-// server/…/index.html, status.json, style.css.
+// memory, files sorted by name. Nil Options.Templates and Options.Static
+// mean the embedded ones.
 func Render(opts Options) (*View, []File, error) {
 	v, err := Build(opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := v.Files(opts.Templates, opts.Static)
-	if err != nil {
-		return nil, nil, err
-	}
-	return v, files, nil
-}
-
-// Files renders the site of a view, as [Render] does. tfs holds the
-// templates and sfs the static files; nil means the embedded ones.
-func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
+	tfs, sfs := opts.Templates, opts.Static
 	if tfs == nil {
 		tfs = templates.FS
 	}
@@ -63,7 +53,7 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 	}
 	tmpl, err := template.New("").Funcs(funcs).ParseFS(tfs, "*.html")
 	if err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
+		return nil, nil, fmt.Errorf("parse templates: %w", err)
 	}
 	exec := func(name string, v any) ([]byte, error) {
 		var buf bytes.Buffer
@@ -72,7 +62,15 @@ func (v *View) Files(tfs, sfs fs.FS) ([]File, error) {
 		}
 		return buf.Bytes(), nil
 	}
+	files, err := v.files(exec, sfs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, files, nil
+}
 
+// files renders the site of a view with exec, the static files from sfs.
+func (v *View) files(exec func(string, any) ([]byte, error), sfs fs.FS) ([]File, error) {
 	index, err := exec("index.html", v)
 	if err != nil {
 		return nil, err
@@ -127,6 +125,7 @@ var funcs = template.FuncMap{
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
 	"labels":     func(host string) []string { return strings.Split(host, ".") },
+	"isHost":     func(address string) bool { return !isIP(address) },
 	"stateName":  stateName,
 	"jobHelp":    jobHelp,
 	"plural":     plural,
@@ -134,7 +133,6 @@ var funcs = template.FuncMap{
 	"dayFile":    dayPage,
 	"webURL":     webURL,
 	"markdownAt": MarkdownAt,
-	"inlineAt":   MarkdownInlineAt,
 }
 
 // webURL is u when it is an http(s) address, else "": a link the page

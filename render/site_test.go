@@ -131,8 +131,8 @@ func TestWriteSiteTemplateErrorKeepsOld(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "render index.html") {
 		t.Fatalf("err = %v, want a template error", err)
 	}
-	if we := (*WriteError)(nil); errors.As(err, &we) {
-		t.Errorf("a template error is a *WriteError: %v", err)
+	if strings.HasPrefix(err.Error(), "write site") {
+		t.Errorf("a template error is a write error: %v", err)
 	}
 	assertOld(t, parent, dir)
 
@@ -154,8 +154,8 @@ func TestWriteSiteWriteErrorKeepsOld(t *testing.T) {
 	}
 	t.Cleanup(func() { writeFile = syncedWrite })
 	_, _, err := writeSite(dir, fixtureOptions(t))
-	if we := (*WriteError)(nil); err == nil || err.Error() != "write site: disk full" || !errors.As(err, &we) {
-		t.Fatalf("err = %v, want the *WriteError disk full", err)
+	if err == nil || err.Error() != "write site: disk full" {
+		t.Fatalf("err = %v, want write site: disk full", err)
 	}
 	assertOld(t, parent, dir)
 }
@@ -319,7 +319,7 @@ func TestTemplatesFromFolder(t *testing.T) {
 // writeSite renders the site of opts (as [Render] does) and puts it in the
 // folder dir in place of what was there (as [WriteFiles] does). It returns
 // the view and the number of files written. An error of the render is
-// returned as it is; one of the write is a *[WriteError], or, for a folder
+// returned as it is; one of the write is "write site: …", or, for a folder
 // that [CheckSiteDir] refuses, wraps a *[SiteDirError].
 func writeSite(dir string, opts Options) (*View, int, error) {
 	v, files, err := Render(opts)

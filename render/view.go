@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -99,6 +100,7 @@ type Table struct {
 	AddrCol string // "IP" when every address is one, else "Host"
 	Notes   bool   // some server has a Note: show the "What it was for" column
 	HasMain bool   // some server is a main server
+	Apart   bool   // verdict = false: shown after the others, never counted in the verdict
 	Columns []Column
 	Rows    []Row
 
@@ -197,12 +199,10 @@ func Build(opts Options) (*View, error) {
 		t := Table{
 			ID:      uniqueID(groupIDs, "group-"+news.Slug(g.Name)),
 			Name:    g.Name,
-			Title:   g.Title,
+			Title:   cmp.Or(g.Title, g.Name),
 			About:   g.About,
 			AddrCol: "IP",
-		}
-		if t.Title == "" {
-			t.Title = g.Name
+			Apart:   g.Apart,
 		}
 		for _, ck := range g.Checks {
 			c, ok := opts.Config.Checks[ck]
@@ -266,6 +266,14 @@ func Build(opts Options) (*View, error) {
 		}
 		v.Tables = append(v.Tables, t)
 	}
+	slices.SortStableFunc(v.Tables, func(a, b Table) int {
+		if a.Apart == b.Apart {
+			return 0
+		} else if a.Apart {
+			return 1
+		}
+		return -1
+	})
 
 	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
@@ -305,10 +313,7 @@ func uniqueID(ids map[string]bool, id string) string {
 }
 
 func newCell(r probe.Result) Cell {
-	look, ok := cellLooks[r.State]
-	if !ok {
-		look = cellLooks[probe.Error]
-	}
+	look := cellLooks[r.State] // the readers of results refuse unknown states
 	c := Cell{State: r.State, Symbol: look.symbol, Text: look.text, Class: look.class, MS: r.MS, Attempts: r.Attempts, Detail: r.Detail,
 		Disagree: r.Disagree && r.State != probe.Skipped && r.State != ""}
 	if c.Disagree {
@@ -325,24 +330,14 @@ func isIP(address string) bool {
 	return err == nil
 }
 
-// verdict computes the answer and the headline from the tables, from the
-// cells that have data only: alive when a main server is up in a scanned
-// MSNP column, partial when only other servers are, dead when none is;
-// unknown when no main server has data in any of those columns.
+// verdict computes the answer and the headline from the tables' cells.
 func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
 	return verdictOf(cfg, tables, func(ti, ci int) (seen colSeen) {
-		t := &tables[ti]
-		if !t.Columns[ci].Scanned {
-			return seen
-		}
-		for _, row := range t.Rows {
-			switch st := row.Cells[ci].State; st {
-			case "", probe.Skipped:
-				continue
-			case probe.Up:
-				seen.up, seen.mainUp = true, seen.mainUp || row.Main
+		if t := &tables[ti]; t.Columns[ci].Scanned {
+			for _, row := range t.Rows {
+				st := row.Cells[ci].State
+				seen.see(st != "" && st != probe.Skipped, st == probe.Up, row.Main)
 			}
-			seen.data, seen.mainData = true, seen.mainData || row.Main
 		}
 		return seen
 	})
@@ -353,13 +348,23 @@ func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
 // is.
 type colSeen struct{ data, mainData, up, mainUp bool }
 
+// see adds a cell, with data (live) or not, up or not, to its column's.
+func (s *colSeen) see(live, up, main bool) {
+	s.data, s.mainData = s.data || live, s.mainData || live && main
+	s.up, s.mainUp = s.up || up, s.mainUp || up && main
+}
+
 // verdictOf computes the verdict and headline from what each MSNP column
 // shows (seen): alive when a main server is up; unknown when no main
 // server has data; else partial when a server is up, dead when none is.
+// Groups apart are not counted.
 func verdictOf(cfg probe.Config, tables []Table, seen func(table, column int) colSeen) (Verdict, string) {
 	var versions, groups, known []string // up; the groups up; with data
 	mainUp, mainData, anyData, hasMain, msnp := false, false, false, false, false
 	for ti, t := range tables {
+		if t.Apart {
+			continue
+		}
 		groupUp := false
 		hasMain = hasMain || t.HasMain
 		for i, col := range t.Columns {

@@ -2,11 +2,7 @@ package render
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"deadyet/probe/history"
 )
 
 // TestServerTextShownVisibly: a history whose details hold control
@@ -15,20 +11,12 @@ import (
 // index.html or feed.xml raw. The cleaning is history.Read's
 // (probe.CleanDetail); this checks that the page shows what it gets.
 func TestServerTextShownVisibly(t *testing.T) {
-	dir := t.TempDir()
 	lines := `{"t":"2026-11-24T00:00:03Z","heartbeat":true}
 {"t":"2026-11-24T00:00:03Z","group":"bn2","address":"127.2.0.4","check":"msnp21","from":"","to":"up"}
 {"t":"2026-11-24T01:00:03Z","group":"bn2","address":"127.2.0.4","check":"msnp21","from":"up","to":"foreign","detail":"said \u001b[31mred\u001b[0m \u0001 \u0085 \u2028 end"}
 `
-	if err := os.WriteFile(filepath.Join(dir, history.FileName), []byte(lines), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	opts := fixtureOptions(t)
-	opts.History = h
+	opts.History = historyOf(t, []byte(lines))
 	files := mustRender(t, opts)
 	for _, name := range []string{"index.html", "feed.xml"} {
 		data := fileOf(t, files, name)

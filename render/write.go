@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,16 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 )
-
-// A WriteError is a site that could not be written or put in place: the
-// inputs were good, the disk or the folder was not. The previous site is
-// left as it was. Its text is "write site: …".
-type WriteError struct {
-	Err error
-}
-
-func (e *WriteError) Error() string { return "write site: " + e.Err.Error() }
-func (e *WriteError) Unwrap() error { return e.Err }
 
 // writeWorkers bounds the files written (and synced) at once: a sync waits
 // for the disk, and the disk takes several at a time.
@@ -72,18 +63,16 @@ const (
 
 // WriteFiles writes files into a new folder ".<base>.new-*" beside dir,
 // syncs it, and swaps it with dir, so a crash at any instant leaves the
-// old site or the new one; it removes what killed writes left. The error
-// wraps a *[SiteDirError] when [CheckSiteDir] refuses dir, else *[WriteError].
+// old site or the new one; it removes what killed writes left. The error,
+// "write site: …", wraps a *[SiteDirError] when [CheckSiteDir] refuses dir.
 func WriteFiles(dir string, files []File) error {
 	start := time.Now()
-	if err := CheckSiteDir(dir); err != nil {
-		if sde := (*SiteDirError)(nil); errors.As(err, &sde) {
-			return fmt.Errorf("write site: %w", err)
-		}
-		return &WriteError{err}
+	err := CheckSiteDir(dir)
+	if err == nil {
+		err = replaceDir(filepath.Clean(dir), files, start)
 	}
-	if err := replaceDir(filepath.Clean(dir), files, start); err != nil {
-		return &WriteError{err}
+	if err != nil {
+		return fmt.Errorf("write site: %w", err)
 	}
 	return nil
 }
@@ -115,13 +104,8 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	order := slices.Sorted(func(yield func(string) bool) {
-		for d := range dirs {
-			if d != "." && !yield(d) {
-				return
-			}
-		}
-	})
+	delete(dirs, ".")
+	order := slices.Sorted(maps.Keys(dirs))
 	for _, d := range order { // a folder sorts before what it holds
 		if err := os.Mkdir(filepath.Join(tmp, filepath.FromSlash(d)), 0o755); err != nil {
 			return err

@@ -73,70 +73,57 @@ func mkdirWithFile(p string) error {
 	return os.WriteFile(filepath.Join(p, "index.html"), []byte("half"), 0o644)
 }
 
-// TestSwapIn: the new folder takes the site folder's place and the old
-// site is returned to be removed; on Linux the two are exchanged in one
-// step, so the old site is where the new folder was. A site folder not
-// there yet is a plain rename.
-func TestSwapIn(t *testing.T) {
+// TestSwap: the new folder takes the site folder's place and the old site
+// is returned to be removed: on Linux swapIn exchanges the two in one step
+// (the old site is where the new folder was), swapByRenames moves the old
+// one aside. A site folder not there yet is a plain rename.
+func TestSwap(t *testing.T) {
+	for name, swap := range map[string]func(tmp, dir string) (string, error){"swapIn": swapIn, "swapByRenames": swapByRenames} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir, tmp := filepath.Join(parent, "public"), filepath.Join(parent, ".public.new-1")
+			writeFiles(t, dir, map[string]string{"index.html": "old"})
+			writeFiles(t, tmp, map[string]string{"index.html": "new"})
+			old, err := swap(tmp, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "new" {
+				t.Errorf("the site folder holds %q, want new", b)
+			}
+			if b, _ := os.ReadFile(filepath.Join(old, "index.html")); string(b) != "old" || !isLeftover(filepath.Base(old), "public") {
+				t.Errorf("the old site at %q holds %q, want old at a leftover's name", old, b)
+			}
+			if name == "swapIn" && runtime.GOOS == "linux" && old != tmp {
+				t.Errorf("on Linux the old site is at %q, want %q (exchanged in one step)", old, tmp)
+			}
+			if err := os.RemoveAll(old); err != nil {
+				t.Fatal(err)
+			}
+			fresh := filepath.Join(parent, "fresh")
+			writeFiles(t, tmp, map[string]string{"index.html": "new"})
+			if old, err := swap(tmp, fresh); err != nil || old != "" {
+				t.Fatalf("a swap to a new folder = %q, %v; want \"\", nil", old, err)
+			}
+			if b, _ := os.ReadFile(filepath.Join(fresh, "index.html")); string(b) != "new" {
+				t.Errorf("the new site folder holds %q, want new", b)
+			}
+			if got := listDir(t, parent); !slices.Equal(got, []string{"fresh", "public"}) {
+				t.Errorf("next to the sites: %v", got)
+			}
+		})
+	}
+	// When the new folder cannot be moved in, the old site goes back.
 	parent := t.TempDir()
-	dir, tmp := filepath.Join(parent, "public"), filepath.Join(parent, ".public.new-1")
+	dir := filepath.Join(parent, "public")
 	writeFiles(t, dir, map[string]string{"index.html": "old"})
-	writeFiles(t, tmp, map[string]string{"index.html": "new"})
-	old, err := swapIn(tmp, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "new" {
-		t.Errorf("the site folder holds %q, want new", b)
-	}
-	if b, _ := os.ReadFile(filepath.Join(old, "index.html")); string(b) != "old" {
-		t.Errorf("the old site at %q holds %q, want old", old, b)
-	}
-	if runtime.GOOS == "linux" && old != tmp {
-		t.Errorf("on Linux the old site is at %q, want %q (exchanged in one step)", old, tmp)
-	}
-	if err := os.RemoveAll(old); err != nil {
-		t.Fatal(err)
-	}
-
-	fresh := filepath.Join(parent, "fresh")
-	writeFiles(t, tmp, map[string]string{"index.html": "new"})
-	if old, err := swapIn(tmp, fresh); err != nil || old != "" {
-		t.Fatalf("swapIn to a new folder = %q, %v; want \"\", nil", old, err)
-	}
-	if b, _ := os.ReadFile(filepath.Join(fresh, "index.html")); string(b) != "new" {
-		t.Errorf("the new site folder holds %q, want new", b)
-	}
-	if got := listDir(t, parent); !slices.Equal(got, []string{"fresh", "public"}) {
-		t.Errorf("next to the sites: %v", got)
-	}
-}
-
-// TestSwapByRenames: the fallback moves the old site aside and the new one
-// in, and the old one back when the new one cannot be moved.
-func TestSwapByRenames(t *testing.T) {
-	parent := t.TempDir()
-	dir, tmp := filepath.Join(parent, "public"), filepath.Join(parent, ".public.new-1")
-	writeFiles(t, dir, map[string]string{"index.html": "old"})
-	writeFiles(t, tmp, map[string]string{"index.html": "new"})
-	old, err := swapByRenames(tmp, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "new" {
-		t.Errorf("the site folder holds %q, want new", b)
-	}
-	if b, _ := os.ReadFile(filepath.Join(old, "index.html")); string(b) != "old" || !isLeftover(filepath.Base(old), "public") {
-		t.Errorf("the old site at %q holds %q, want old at .public.old-<digits>", old, b)
-	}
-	// The new folder is gone: the old site goes back.
 	if _, err := swapByRenames(filepath.Join(parent, "missing"), dir); err == nil {
 		t.Error("swapping in a missing folder succeeded")
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "new" {
+	if b, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(b) != "old" {
 		t.Errorf("after a failed swap the site folder holds %q, want the site it held", b)
 	}
-	if got := listDir(t, parent); !slices.Equal(got, []string{filepath.Base(old), "public"}) {
+	if got := listDir(t, parent); !slices.Equal(got, []string{"public"}) {
 		t.Errorf("next to the site: %v", got)
 	}
 }

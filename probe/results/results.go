@@ -21,40 +21,29 @@ func Marshal(r probe.Results) ([]byte, error) {
 	if err := checkHeader(r); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	b.WriteString("{\n")
-	fmt.Fprintf(&b, "  \"version\": %d,\n", r.Version)
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"started", r.Started.UTC()}, {"finished", r.Finished.UTC()}, {"vantage", r.Vantage}} {
-		v, err := json.Marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(&b, "  %q: %s,\n", f.name, v)
+	started, err1 := json.Marshal(r.Started.UTC())
+	finished, err2 := json.Marshal(r.Finished.UTC())
+	vantage, _ := json.Marshal(r.Vantage)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err // a year past 9999
 	}
-	b.WriteString("  \"results\": [")
+	b := fmt.Appendf(nil, "{\n  \"version\": %d,\n  \"started\": %s,\n  \"finished\": %s,\n  \"vantage\": %s,\n  \"results\": [",
+		r.Version, started, finished, vantage)
 	for i, res := range r.Results {
 		if err := checkResult(res); err != nil {
 			return nil, fmt.Errorf("result %d (%.80s): %w", i+1, res, err)
 		}
 		res.Detail = probe.ClipDetail(res.Detail)
-		v, err := json.Marshal(res)
-		if err != nil {
-			return nil, err
-		}
+		v, _ := json.Marshal(res) // strings, numbers and a bool
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString("\n    ")
-		b.Write(v)
+		b = append(append(b, "\n    "...), v...)
 	}
 	if len(r.Results) > 0 {
-		b.WriteString("\n  ")
+		b = append(b, "\n  "...)
 	}
-	b.WriteString("]\n}\n")
-	return b.Bytes(), nil
+	return append(b, "]\n}\n"...), nil
 }
 
 // Write replaces path with r's results.json atomically, or leaves it as it
@@ -64,7 +53,7 @@ func Write(path string, r probe.Results) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	atomicfile.RemoveLeftovers(path, r.Started) // one that stays does no harm
+	atomicfile.RemoveLeftovers(path, r.Started)
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 
@@ -83,15 +72,10 @@ func Read(path string) (probe.Results, error) {
 	if err != nil {
 		return probe.Results{}, fmt.Errorf("read results: %w", err)
 	}
-	return Parse(path, data)
-}
-
-// Parse is [Read] of data already read; name is the file its errors give.
-func Parse(name string, data []byte) (probe.Results, error) {
 	r, err := parse(data)
 	var e *jsonobj.Error
 	if errors.As(err, &e) {
-		return probe.Results{}, fmt.Errorf("%s:%d: %s", name, lineAt(data, e.Off), e.Msg)
+		return probe.Results{}, fmt.Errorf("%s:%d: %s", path, lineAt(data, e.Off), e.Msg)
 	}
 	return r, err
 }
@@ -188,16 +172,8 @@ func CheckAge(r probe.Results, now time.Time) error {
 	return nil
 }
 
-// CheckVantage refuses a vantage name of more than 64 bytes, or of
-// characters other than ASCII letters, digits, spaces and "-_.,:()/".
-func CheckVantage(v string) error {
-	if len(v) > 64 || strings.TrimLeft(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:()/") != "" {
-		return fmt.Errorf("vantage %.80q: want at most 64 ASCII letters, digits, spaces and -_.,:()/", v)
-	}
-	return nil
-}
-
-// checkHeader checks the fields of r around its results.
+// checkHeader checks the fields of r around its results. A vantage name is
+// at most 64 bytes, ASCII letters, digits, spaces and "-_.,:()/".
 func checkHeader(r probe.Results) error {
 	switch {
 	case r.Version != probe.ResultsVersion:
@@ -206,8 +182,10 @@ func checkHeader(r probe.Results) error {
 		return errors.New("no start time")
 	case r.Finished.Before(r.Started):
 		return fmt.Errorf("finished %s before it started %s", r.Finished.Format(time.RFC3339), r.Started.Format(time.RFC3339))
+	case len(r.Vantage) > 64 || strings.TrimLeft(r.Vantage, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:()/") != "":
+		return fmt.Errorf("vantage %.80q: want at most 64 ASCII letters, digits, spaces and -_.,:()/", r.Vantage)
 	}
-	return CheckVantage(r.Vantage)
+	return nil
 }
 
 // checkResult checks one result's fields.
@@ -253,7 +231,7 @@ func WriteSummary(w io.Writer, r probe.Results) error {
 		t.total++
 		t.states[res.State]++
 	}
-	var b bytes.Buffer
+	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, t := range rows {
 		var others []string
@@ -265,10 +243,10 @@ func WriteSummary(w io.Writer, r probe.Results) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", t.group, t.check, t.states[probe.Up], t.total, strings.Join(others, ", "))
 	}
 	tw.Flush()
-	var out strings.Builder
 	for line := range strings.Lines(b.String()) {
-		out.WriteString(strings.TrimRight(line, " \n") + "\n")
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " \n")); err != nil { // the padding of an empty last column
+			return err
+		}
 	}
-	_, err := io.WriteString(w, out.String())
-	return err
+	return nil
 }

@@ -275,8 +275,6 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func unixUTC(s int64) time.Time { return time.Unix(s, 0).UTC() }
-
 // stateOf is k's last state, "" before its first line.
 func (h *History) stateOf(k probe.Key) probe.State {
 	if tr := h.byKey[k]; len(tr) > 0 {

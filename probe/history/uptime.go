@@ -90,7 +90,7 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 		}
 		u := Uptime{Key: k, Days: make([]Day, TimelineDays)}
 		for i := range u.Days {
-			u.Days[i].Start = unixUTC((timelineFirst + int64(i)) * day)
+			u.Days[i].Start = time.Unix((timelineFirst+int64(i))*day, 0).UTC()
 		}
 		last := &h.lines[tr[len(tr)-1]]
 		u.State, u.Since, u.First = last.To, last.T, h.lines[tr[0]].T

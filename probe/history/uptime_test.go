@@ -476,33 +476,3 @@ func BenchmarkStats(b *testing.B) {
 		h.Recent(now, 20)
 	}
 }
-
-// BenchmarkAppendQuietRun is an hourly run that changes nothing: read,
-// record, no write.
-func BenchmarkAppendQuietRun(b *testing.B) {
-	dir, now := writeBig(b)
-	h, err := history.Read(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := probe.Results{Version: probe.ResultsVersion, Finished: now, Vantage: "bench"}
-	for k, u := range h.Stats(now) {
-		r.Results = append(r.Results, probe.Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, history.FileName))
-	for b.Loop() {
-		h, err := history.Read(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		added, err := h.Record(r)
-		if err != nil || len(added) != 0 {
-			b.Fatalf("%v, %d added", err, len(added))
-		}
-		if err := h.Write(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	after, _ := os.ReadFile(filepath.Join(dir, history.FileName))
-	b.ReportMetric(float64(len(after)-len(data)), "bytes-added")
-}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -34,7 +35,7 @@ func Read(dec *json.Decoder, names []string, value func(i int) error) (has uint6
 			return has, Fail(off, err)
 		}
 		name, _ := tok.(string)
-		i := indexOf(names, name)
+		i := slices.Index(names, name)
 		switch {
 		case i < 0:
 			return has, &Error{off, fmt.Sprintf("unknown field %q", name)}
@@ -55,15 +56,6 @@ func Read(dec *json.Decoder, names []string, value func(i int) error) (has uint6
 		}
 	}
 	return has, Delim(dec, '}')
-}
-
-func indexOf(names []string, name string) int {
-	for i, n := range names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // Delim reads the token next in dec, which must be want.

@@ -1,8 +1,5 @@
 package history
 
-// The lines of history.jsonl: reading them (decode, check) and writing them
-// (appendLine).
-
 import (
 	"bytes"
 	"encoding/json"
@@ -51,7 +48,6 @@ func appendLine(b []byte, l Line) []byte {
 	return w.Bytes()
 }
 
-// parse reads the whole file into h.
 func (h *History) parse(data []byte) error {
 	for n := 1; len(data) > 0; n++ {
 		line, rest, ok := bytes.Cut(data, []byte("\n"))

@@ -171,7 +171,7 @@ func (h *History) File() string { return h.file }
 // Len is the number of lines.
 func (h *History) Len() int { return len(h.lines) }
 
-// Lines returns every line of the history, in file order.
+// Lines returns a copy of every line, in file order.
 func (h *History) Lines() []Line { return slices.Clone(h.lines) }
 
 // Record adds what the run r changed and returns the lines added; it writes
@@ -231,7 +231,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 	return add, nil
 }
 
-// Changed reports whether Record added lines that Write has not written.
+// Changed reports whether Record added lines that Write did not write.
 func (h *History) Changed() bool { return len(h.data) != h.written }
 
 // Write writes what Record added: history.jsonl if it changed, then

@@ -1,7 +1,5 @@
 package history
 
-// Stats, spans and recent changes: the history read as of a time.
-
 import (
 	"sort"
 	"time"
@@ -28,7 +26,7 @@ func (r Ratio) Percent() (pct float64, ok bool) {
 	return 100 * float64(r.Up) / float64(r.Known), true
 }
 
-// count adds secs (if more than 0) of known time, up or not.
+// count adds secs of known time, if more than 0.
 func (r *Ratio) count(secs int64, up bool) {
 	if secs > 0 {
 		r.Known += time.Duration(secs) * time.Second

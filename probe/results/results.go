@@ -99,24 +99,21 @@ var (
 func parse(data []byte) (probe.Results, error) {
 	var r probe.Results
 	dec := json.NewDecoder(bytes.NewReader(data))
+	fields := []any{&r.Version, &r.Started, &r.Finished, &r.Vantage}
 	has, err := jsonobj.Read(dec, headerNames, func(i int) error {
 		off := dec.InputOffset()
-		switch i {
-		case 0:
-			if err := dec.Decode(&r.Version); err != nil || r.Version == probe.ResultsVersion {
-				return err
-			}
-			return &jsonobj.Error{Off: off, Msg: fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
-		case 1:
-			return dec.Decode(&r.Started)
-		case 2:
-			return dec.Decode(&r.Finished)
-		case 3:
-			return dec.Decode(&r.Vantage)
+		if i == 4 {
+			var err error
+			r.Results, err = readResults(dec, data)
+			return err
 		}
-		var err error
-		r.Results, err = readResults(dec, data)
-		return err
+		if err := dec.Decode(fields[i]); err != nil {
+			return err
+		}
+		if i == 0 && r.Version != probe.ResultsVersion { // named where it is, before the rest is read
+			return &jsonobj.Error{Off: off, Msg: fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
+		}
+		return nil
 	})
 	if err != nil {
 		return r, err
@@ -214,33 +211,27 @@ func checkResult(r probe.Result) error {
 // WriteSummary prints the results counted by group and check, in the order
 // they first appear, aligned: "bn2  msnp21  3/22 up  12 rejected, 7 timeout".
 func WriteSummary(w io.Writer, r probe.Results) error {
-	type tally struct {
-		group, check string
-		total        int
-		states       map[probe.State]int
-	}
-	var rows []*tally
-	index := map[[2]string]*tally{}
+	var rows [][2]string // group and check
+	counts := map[[2]string]map[probe.State]int{}
 	for _, res := range r.Results {
-		t := index[[2]string{res.Group, res.Check}]
-		if t == nil {
-			t = &tally{group: res.Group, check: res.Check, states: map[probe.State]int{}}
-			index[[2]string{res.Group, res.Check}] = t
-			rows = append(rows, t)
+		row := [2]string{res.Group, res.Check}
+		if counts[row] == nil {
+			rows, counts[row] = append(rows, row), map[probe.State]int{}
 		}
-		t.total++
-		t.states[res.State]++
+		counts[row][res.State]++
 	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, t := range rows {
+	for _, row := range rows {
 		var others []string
+		total := 0
 		for _, s := range probe.States {
-			if n := t.states[s]; n > 0 && s != probe.Up {
+			n := counts[row][s]
+			if total += n; n > 0 && s != probe.Up {
 				others = append(others, fmt.Sprintf("%d %s", n, s))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", t.group, t.check, t.states[probe.Up], t.total, strings.Join(others, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", row[0], row[1], counts[row][probe.Up], total, strings.Join(others, ", "))
 	}
 	tw.Flush()
 	for line := range strings.Lines(b.String()) {

@@ -1,7 +1,6 @@
 // Package jsonobj reads JSON objects member by member with encoding/json's
-// Decoder.Token, which sees each name as written. Struct decoding would
-// match names case-insensitively and keep the last of a repeated one; here
-// "STATE" is not "state", and a name given twice is an error.
+// Decoder.Token, which sees each name as written: struct decoding would
+// match "STATE" to "state" and keep the last of a repeated name.
 package jsonobj
 
 import (

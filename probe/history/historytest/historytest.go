@@ -26,41 +26,24 @@ type Runs struct {
 	See func(t time.Time, rs []probe.Result) ([]probe.Result, bool)
 }
 
-// Record records the runs into h, oldest first, up to the first error. A
-// run that would add no line (the same states on the same UTC day) is left
-// out, which makes years of hourly runs cheap. Nothing is written to disk.
+// Record records the runs into h, oldest first, up to the first error.
+// Nothing is written to disk.
 func (r Runs) Record(h *history.History) error {
-	var buf, last []probe.Result
-	var lastDay time.Time
 	for t := r.First; t.Before(r.Until); t = t.Add(r.Step) {
-		buf = append(buf[:0], r.Base.Results...)
-		rs := buf
+		rs := slices.Clone(r.Base.Results)
 		if r.See != nil {
 			var ok bool
-			if rs, ok = r.See(t, buf); !ok {
+			if rs, ok = r.See(t, rs); !ok {
 				continue
 			}
-		}
-		day := t.UTC().Truncate(24 * time.Hour)
-		if last != nil && day.Equal(lastDay) && sameStates(last, rs) {
-			continue
 		}
 		run := r.Base
 		run.Started, run.Finished, run.Results = t, t, rs
 		if _, err := h.Record(run); err != nil {
 			return err
 		}
-		last, lastDay = append(last[:0], rs...), day
 	}
 	return nil
-}
-
-// sameStates reports whether a and b have the same keys, in the same order,
-// in the same states: then recording b after a adds nothing.
-func sameStates(a, b []probe.Result) bool {
-	return slices.EqualFunc(a, b, func(x, y probe.Result) bool {
-		return x.State == y.State && probe.KeyOf(x) == probe.KeyOf(y)
-	})
 }
 
 // At is a time written "2026-11-25 10:00", UTC; it panics on another form.

@@ -1,11 +1,8 @@
 package historytest_test
 
 import (
-	"bytes"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -33,70 +30,6 @@ func file(t *testing.T, record func(h *history.History) error) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-// TestRecordSkipsOnlyQuietRuns: the runs Record leaves out would have
-// added nothing. Recording every run, one by one, gives the same bytes.
-func TestRecordSkipsOnlyQuietRuns(t *testing.T) {
-	base := probe.Results{Version: probe.ResultsVersion, Vantage: "test", Results: []probe.Result{
-		{Group: "g", Address: "127.0.0.1", Check: "msnp21", State: probe.Up},
-		{Group: "g", Address: "127.0.0.2", Check: "msnp21", State: probe.Timeout},
-		{Group: "g", Address: "127.0.0.2", Check: "tcp80", State: probe.Skipped},
-	}}
-	states := []probe.State{probe.Up, probe.Timeout, probe.Refused, probe.Skipped}
-	first := time.Date(2026, 11, 1, 0, 0, 3, 0, time.UTC)
-	for _, tt := range []struct {
-		name string
-		step time.Duration
-		flip float64
-	}{{"hourly, rare changes", time.Hour, 0.02}, {"every 7 hours, many changes", 7 * time.Hour, 0.5}} {
-		t.Run(tt.name, func(t *testing.T) {
-			// see is a random walk with days off and a server that leaves;
-			// it depends on t only, so both recordings see the same runs.
-			see := func(at time.Time, rs []probe.Result) ([]probe.Result, bool) {
-				rng := rand.New(rand.NewPCG(uint64(at.Unix()), 1))
-				if at.Day()%9 == 0 {
-					return nil, false
-				}
-				for i := range rs {
-					if rng.Float64() < tt.flip {
-						rs[i].State = states[rng.IntN(len(states))]
-					}
-				}
-				if at.Day() > 20 {
-					rs = rs[1:] // the first server leaves, up
-				} else if rs[0].State == probe.Skipped {
-					rs[0].State = probe.Up
-				}
-				return rs, true
-			}
-			runs := historytest.Runs{Base: base, First: first, Until: first.AddDate(0, 0, 30), Step: tt.step, See: see}
-			got := file(t, runs.Record)
-			want := file(t, func(h *history.History) error {
-				n := 0
-				for at := runs.First; at.Before(runs.Until); at = at.Add(runs.Step) {
-					rs, ok := see(at, slices.Clone(base.Results))
-					if !ok {
-						continue
-					}
-					n++
-					r := base
-					r.Started, r.Finished, r.Results = at, at, rs
-					if _, err := h.Record(r); err != nil {
-						return err
-					}
-				}
-				t.Logf("%d runs, %d lines", n, bytes.Count(got, []byte("\n")))
-				return nil
-			})
-			if !bytes.Equal(got, want) {
-				t.Errorf("Record:\n%s\nrecording every run:\n%s", got, want)
-			}
-			if !bytes.Contains(got, []byte(`"to":"skipped","detail":"no longer probed"`)) {
-				t.Error("the server that left is not in the history")
-			}
-		})
-	}
 }
 
 // TestRecordNilSee: every run sees Base; a failed run stops Record and

@@ -51,17 +51,6 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// StaleError is a run that [History.Record] refuses because it is older than
-// [History.LastRun].
-type StaleError struct {
-	Run, Last time.Time
-}
-
-func (e *StaleError) Error() string {
-	return fmt.Sprintf("results of %s are older than the last run recorded, %s",
-		e.Run.UTC().Format(time.RFC3339), e.Last.UTC().Format(time.RFC3339))
-}
-
 // History is the log of transitions, read from a folder and appended to by
 // [History.Record]. Its zero value is not usable; use [Read].
 type History struct {
@@ -174,24 +163,17 @@ func (h *History) Len() int { return len(h.lines) }
 // Lines returns a copy of every line, in file order.
 func (h *History) Lines() []Line { return slices.Clone(h.lines) }
 
-// Record adds what the run r changed and returns the lines added; it writes
-// nothing to disk (see [History.Write]). A run older than [History.LastRun]
-// is a [*StaleError]; one of the same second is recorded. On error the
-// history is unchanged.
+// Record adds what the run r, finished at r.Finished, changed and returns
+// the lines added; it writes nothing to disk (see [History.Write]). A run
+// older than [History.LastRun] is refused; one of the same second is
+// recorded. On error the history is unchanged.
 func (h *History) Record(r probe.Results) ([]Line, error) {
-	t := r.Finished
-	if t.IsZero() {
-		t = r.Started
-	}
-	if t.IsZero() {
-		return nil, errors.New("record history: the results have no time")
-	}
-	t = t.UTC().Truncate(time.Second)
+	t := r.Finished.UTC().Truncate(time.Second)
 	if t.Before(Floor) {
 		return nil, fmt.Errorf("record history: results of %s are before 2000-01-01: a clock is wrong", t.Format(time.RFC3339))
 	}
 	if last := h.LastRun(); t.Before(last) {
-		return nil, &StaleError{Run: t, Last: last}
+		return nil, fmt.Errorf("results of %s are older than the last run recorded, %s", t.Format(time.RFC3339), last.Format(time.RFC3339))
 	}
 	var add []Line
 	if floorDiv(t.Unix(), day) != h.lastBeat {

@@ -340,7 +340,6 @@ func TestRecordErrors(t *testing.T) {
 	}{
 		{"older run", run("2026-11-25 09:59", k21+"=timeout"),
 			"results of 2026-11-25T09:59:00Z are older than the last run recorded, 2026-11-25T10:00:00Z"},
-		{"no time", probe.Results{Results: run("2026-11-26 10:00", k21+"=up").Results}, "record history: the results have no time"},
 		{"two results for a key", run("2026-11-26 10:00", k21+"=timeout", k21+"=up"), `record history: two results for "bn2 127.0.2.1 msnp21"`},
 		{"control character in a key", run("2026-11-26 10:00", "bn2\x1b[2J 127.0.2.1 msnp21=up"),
 			`record history: "bn2\x1b[2J 127.0.2.1 msnp21": "group" "bn2\x1b[2J" is not printable text`},

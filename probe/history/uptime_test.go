@@ -42,11 +42,22 @@ func daily(first string, n int, cells func(i int) []string) []probe.Results {
 
 func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
 
-func TestStats(t *testing.T) {
-	type dayWant struct {
-		back      int // 0 is now's day, 1 the day before, …
-		up, known float64
+type dayWant struct {
+	back      int // 0 is now's day, 1 the day before, …
+	up, known float64
+}
+
+// wholeDays is every day of the timeline from back days ago on, known for
+// 24 hours and up for up of them.
+func wholeDays(back int, up float64) []dayWant {
+	var d []dayWant
+	for i := back; i < history.TimelineDays; i++ {
+		d = append(d, dayWant{i, up, 24})
 	}
+	return d
+}
+
+func TestStats(t *testing.T) {
 	tests := []struct {
 		name         string
 		runs         []probe.Results
@@ -175,13 +186,7 @@ func TestStats(t *testing.T) {
 		now:   "2026-07-20 00:00", // day 200
 		state: probe.Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
 		month: history.Ratio{0, hours(30 * 24)}, year: history.Ratio{hours(100 * 24), hours(200 * 24)},
-		days: func() []dayWant {
-			var d []dayWant
-			for i := 1; i < history.TimelineDays; i++ {
-				d = append(d, dayWant{i, 0, 24})
-			}
-			return d
-		}(),
+		days: wholeDays(1, 0),
 		changes: []string{"04-11 00:00 bn2 127.0.2.1 msnp21 up→timeout"},
 	}, {
 		name: "the year window starts mid-day",
@@ -190,13 +195,7 @@ func TestStats(t *testing.T) {
 		// The window starts at 2025-02-04 06:00: 365 days exactly, all covered.
 		state: probe.Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
 		month: history.Ratio{hours(30 * 24), hours(30 * 24)}, year: history.Ratio{hours(365 * 24), hours(365 * 24)},
-		days: func() []dayWant {
-			d := []dayWant{{0, 6, 6}}
-			for i := 1; i < history.TimelineDays; i++ {
-				d = append(d, dayWant{i, 24, 24})
-			}
-			return d
-		}(),
+		days: append(wholeDays(1, 24), dayWant{0, 6, 6}),
 	}, {
 		name:  "nothing known in the windows",
 		runs:  []probe.Results{run("2024-01-01 00:00", k21+"=timeout")},
@@ -256,22 +255,15 @@ func TestStats(t *testing.T) {
 }
 
 func TestRatio(t *testing.T) {
-	tests := []struct {
-		r      history.Ratio
-		pct    float64
-		ok     bool
-		dayPct float64
-	}{
-		{history.Ratio{}, 0, false, 0},
-		{history.Ratio{0, time.Hour}, 0, true, 0},
-		{history.Ratio{time.Hour, 4 * time.Hour}, 25, true, 0.25},
-		{history.Ratio{time.Hour, time.Hour}, 100, true, 1},
-	}
-	for _, tt := range tests {
+	for _, tt := range []struct {
+		r   history.Ratio
+		pct float64
+		ok  bool
+	}{{history.Ratio{}, 0, false}, {history.Ratio{0, time.Hour}, 0, true}, {history.Ratio{time.Hour, 4 * time.Hour}, 25, true}} {
 		pct, ok := tt.r.Percent()
 		f, fok := history.Day{Ratio: tt.r}.Fraction()
-		if pct != tt.pct || ok != tt.ok || f != tt.dayPct || fok != tt.ok {
-			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v, %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok, tt.dayPct)
+		if pct != tt.pct || ok != tt.ok || f != tt.pct/100 || fok != tt.ok {
+			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok)
 		}
 	}
 }

@@ -186,7 +186,7 @@ func TestStats(t *testing.T) {
 		now:   "2026-07-20 00:00", // day 200
 		state: probe.Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
 		month: history.Ratio{0, hours(30 * 24)}, year: history.Ratio{hours(100 * 24), hours(200 * 24)},
-		days: wholeDays(1, 0),
+		days:    wholeDays(1, 0),
 		changes: []string{"04-11 00:00 bn2 127.0.2.1 msnp21 up→timeout"},
 	}, {
 		name: "the year window starts mid-day",

@@ -169,8 +169,16 @@ func CheckAge(r probe.Results, now time.Time) error {
 	return nil
 }
 
-// checkHeader checks the fields of r around its results. A vantage name is
-// at most 64 bytes, ASCII letters, digits, spaces and "-_.,:()/".
+// CheckVantage refuses a vantage name of more than 64 bytes, or of
+// characters other than ASCII letters, digits, spaces and "-_.,:()/".
+func CheckVantage(v string) error {
+	if len(v) > 64 || strings.TrimLeft(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:()/") != "" {
+		return fmt.Errorf("vantage %.80q: want at most 64 ASCII letters, digits, spaces and -_.,:()/", v)
+	}
+	return nil
+}
+
+// checkHeader checks the fields of r around its results.
 func checkHeader(r probe.Results) error {
 	switch {
 	case r.Version != probe.ResultsVersion:
@@ -179,10 +187,8 @@ func checkHeader(r probe.Results) error {
 		return errors.New("no start time")
 	case r.Finished.Before(r.Started):
 		return fmt.Errorf("finished %s before it started %s", r.Finished.Format(time.RFC3339), r.Started.Format(time.RFC3339))
-	case len(r.Vantage) > 64 || strings.TrimLeft(r.Vantage, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,:()/") != "":
-		return fmt.Errorf("vantage %.80q: want at most 64 ASCII letters, digits, spaces and -_.,:()/", r.Vantage)
 	}
-	return nil
+	return CheckVantage(r.Vantage)
 }
 
 // checkResult checks one result's fields.

@@ -62,12 +62,13 @@ test-deps:
 # tests fail (never skip) when they are empty or wrong.
 CHROMIUM ?= $(shell .ci/test-deps --chromium)
 VNU_JAR  ?= $(shell .ci/test-deps --vnu-jar)
+AXE      ?= $(shell .ci/test-deps --axe)
 DEMO_TEST := bin/test-demo
 test-browser: test-deps
-	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_VNU="java -jar $(or $(VNU_JAR),no-vnu.jar)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
+	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_AXE=$(AXE) DEADYET_VNU="java -jar $(or $(VNU_JAR),no-vnu.jar)" $(GO) test -count=1 -run 'Browser|HTMLValid' ./render
 	rm -rf $(DEMO_TEST)
 	$(GO) run ./cmd/deadyet demo --out $(DEMO_TEST)/site --timeout 500ms --base 127.0.7.1 >/dev/null
-	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
+	DEADYET_BROWSER=$(or $(CHROMIUM),1) DEADYET_AXE=$(AXE) DEADYET_BROWSER_SITE=$(CURDIR)/$(DEMO_TEST)/site DEADYET_SCREENSHOTS=$(CURDIR)/$(DEMO_TEST)/screenshots \
 		$(GO) test -count=1 -run Browser ./render
 	java -jar $(or $(VNU_JAR),no-vnu.jar) --errors-only $(DEMO_TEST)/site/index.html $(DEMO_TEST)/site/404.html $(DEMO_TEST)/site/archive/index.html \
 		"$$(ls $(DEMO_TEST)/site/server/*/*/index.html | head -n 1)" "$$(ls $(DEMO_TEST)/site/day/*/index.html | tail -n 1)"

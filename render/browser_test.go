@@ -186,6 +186,9 @@ type pageReport struct {
 	Symbols      int      `json:"syms"`   // of them, with their symbol drawn, and words for screen readers
 	Empty        int      `json:"empty"`  // a day page's empty (down) cells
 	Crossed      int      `json:"cross"`  // of them, drawn as a ✘
+	Verdicts     int      `json:"vcols"`  // the index's MSNP21 and MSNP22 headers
+	InView       int      `json:"vin"`    // of them, wholly in the window
+	Where        []string `json:"vout"`   // where each of them ends
 }
 
 // The expression the test evaluates in the page (the page itself has no script).
@@ -211,18 +214,30 @@ const reportJS = `JSON.stringify({
   calk: document.querySelectorAll('ol.cal li a[href*="day/"]').length,
   dayt: Array.from(document.querySelectorAll('table.day')).filter(e => e.getBoundingClientRect().height > 20).length,
   h1: (document.querySelector('h1') || {}).textContent || '',
-  cells: document.querySelectorAll('td > a[class]').length,
-  syms: Array.from(document.querySelectorAll('td > a[class]')).filter(a => {
+  cells: Array.from(document.querySelectorAll('td > a[class]')).filter(a => a.getClientRects().length).length,
+  syms: Array.from(document.querySelectorAll('td > a[class]')).filter(a => a.getClientRects().length).filter(a => {
     const c = getComputedStyle(a, '::before').content, vh = a.querySelector('.vh');
     return c && c !== 'none' && c !== 'normal' && a.getBoundingClientRect().width > 10 && vh && vh.textContent.length > 1;
   }).length,
   empty: document.querySelectorAll('table.day td:empty').length,
-  cross: Array.from(document.querySelectorAll('table.day td:empty')).filter(td => getComputedStyle(td, '::after').content.includes('✘')).length
+  cross: Array.from(document.querySelectorAll('table.day td:empty')).filter(td => getComputedStyle(td, '::after').content.includes('✘')).length,
+  vcols: Array.from(document.querySelectorAll('thead th')).filter(th => /^MSNP2[12]$/.test(th.textContent)).length,
+  vin: Array.from(document.querySelectorAll('thead th')).filter(th => {
+    const r = th.getBoundingClientRect();
+    return /^MSNP2[12]$/.test(th.textContent) && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth;
+  }).length,
+  vout: Array.from(document.querySelectorAll('thead th')).filter(th => /^MSNP2[12]$/.test(th.textContent)).map(th => th.closest('.scroll').getAttribute('aria-labelledby') + ' ' + th.textContent + ' ' + Math.round(th.getBoundingClientRect().right) + 'px')
 })`
+
+// axeJS runs axe-core (already in the page) with the rules of WCAG 2.0,
+// 2.1 and 2.2 A and AA and its best practices, and lists every violation.
+const axeJS = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, resultTypes: ['violations']})
+  .then(r => JSON.stringify(r.violations.map(v => v.impact + ' ' + v.id + ' (' + v.nodes.length + '): ' + v.help + '; ' +
+    v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary.replace(/\s+/g, ' ')).join(' | '))))`
 
 // visit loads url in a new tab of the given width and colour scheme, and
 // returns the report, the console errors and a full-page screenshot.
-func visit(t *testing.T, ctx context.Context, c *cdp, url string, width int, dark bool) (pageReport, []string, []byte) {
+func visit(t *testing.T, ctx context.Context, c *cdp, url string, width int, dark bool, axe string) (pageReport, []string, []byte) {
 	t.Helper()
 	var target struct {
 		TargetID string `json:"targetId"`
@@ -285,6 +300,21 @@ func visit(t *testing.T, ctx context.Context, c *cdp, url string, width int, dar
 	var rep pageReport
 	if err := json.Unmarshal([]byte(eval.Result.Value), &rep); err != nil {
 		t.Fatalf("report %q: %v", eval.Result.Value, err)
+	}
+	if axe != "" {
+		if err := c.call(ctx, s, "Runtime.evaluate", map[string]any{"expression": axe}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.call(ctx, s, "Runtime.evaluate", map[string]any{"expression": axeJS, "returnByValue": true, "awaitPromise": true}, &eval); err != nil {
+			t.Fatal(err)
+		}
+		var violations []string
+		if err := json.Unmarshal([]byte(eval.Result.Value), &violations); err != nil {
+			t.Fatalf("axe: %q: %v", eval.Result.Value, err)
+		}
+		for _, v := range violations {
+			t.Errorf("axe-core at %d px: %s", width, v)
+		}
 	}
 	var shot struct {
 		Data string `json:"data"`
@@ -449,6 +479,21 @@ func TestBrowser(t *testing.T) {
 	freshOpts.Results.Finished = time.Now().Add(-10 * time.Minute).Truncate(time.Second)
 	fresh, _ := browserSite(t, freshOpts)
 	serverPath, dayPath := subPages(t, historyDir, own)
+	mainPath, servicesPath := "/server/bn2/127.2.0.1/index.html", "/server/services/login.live.example/index.html"
+	if own {
+		mainPath, servicesPath = serverPath, serverPath
+		if m, _ := filepath.Glob(filepath.Join(historyDir, "server", "services*", "*", "index.html")); len(m) > 0 {
+			servicesPath = "/" + filepath.ToSlash(m[0][len(historyDir)+1:])
+		}
+	}
+	axePath := os.Getenv("DEADYET_AXE")
+	if axePath == "" {
+		t.Fatal("set DEADYET_AXE to axe-core's axe.min.js ($(.ci/test-deps --axe)) to run the accessibility checks")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := startChromium(t, ctx, bin)
 
 	for _, tt := range []struct {
@@ -460,8 +505,21 @@ func TestBrowser(t *testing.T) {
 		{"index-375", plain, "/", 375, false},
 		{"index-375-dark", plain, "/", 375, true},
 		{"index-1280-dark", plain, "/", 1280, true},
+		{"index-320", plain, "/", 320, false},
 		{"404-375", plain, "/no/such/page", 375, false},
 		{"404-1280-dark", plain, "/missing.html", 1280, true},
+		{"404-1280", history, "/no/such/page", 1280, false},
+		{"404-375-dark", history, "/missing.html", 375, true},
+		{"archive-1280", history, "/archive/index.html", 1280, false},
+		{"archive-375-dark", history, "/archive/index.html", 375, true},
+		{"main-1280", history, mainPath, 1280, false},
+		{"main-375-dark", history, mainPath, 375, true},
+		{"services-1280", history, servicesPath, 1280, false},
+		{"services-375-dark", history, servicesPath, 375, true},
+		{"history-320", history, "/", 320, false},
+		{"history-640", history, "/", 640, false}, // 1280 px at 200 %
+		{"day-320", history, dayPath, 320, false},
+		{"server-320", history, serverPath, 320, false},
 		{"history-1280", history, "/", 1280, false},
 		{"history-375", history, "/", 375, false},
 		{"history-375-dark", history, "/", 375, true},
@@ -477,7 +535,11 @@ func TestBrowser(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base := tt.base
-			rep, problems, png := visit(t, ctx, c, base+tt.path, tt.width, tt.dark)
+			script := ""
+			if (tt.width == 1280 && !tt.dark) || (tt.width == 375 && tt.dark) {
+				script = string(axe)
+			}
+			rep, problems, png := visit(t, ctx, c, base+tt.path, tt.width, tt.dark, script)
 			for _, p := range problems {
 				if strings.HasPrefix(tt.name, "404") && strings.Contains(p, "status of 404 (Not Found) "+base+tt.path) {
 					continue // the page itself is a 404, as it should be
@@ -486,6 +548,9 @@ func TestBrowser(t *testing.T) {
 			}
 			if rep.ScrollWidth > rep.ClientWidth {
 				t.Errorf("horizontal scroll at %d px: the page is %d px wide in a %d px window; too wide: %q", tt.width, rep.ScrollWidth, rep.ClientWidth, rep.Wide)
+			}
+			if tt.width == 320 && tt.path == "/" && (rep.Verdicts == 0 || rep.InView != rep.Verdicts) {
+				t.Errorf("at 320 px %d of the %d MSNP21 and MSNP22 columns are in view: %q", rep.InView, rep.Verdicts, rep.Where)
 			}
 			if !rep.StyleApplied {
 				t.Error("style.css was not applied")
@@ -563,10 +628,7 @@ func TestHTMLValid(t *testing.T) {
 	hostileHistory.Results.Finished = fixtureTime
 	for site, opts := range map[string]Options{"fixture": fixtureOptions(t), "hostile": hostileOptions(t),
 		"history": fixtureHistoryOptions(t), "hostile-history": hostileHistory} {
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		names := []string{"index.html", "404.html", "archive/index.html"}
 		for _, kind := range []string{"server/", "day/"} {
 			// The last of its kind: with a history, a day of changes.

@@ -91,7 +91,6 @@ type chronicle struct {
 type rowChronicle struct {
 	class   []byte  // by day from first: its timeline checks' best class
 	changed []bool  // by day from first: one of its checks has a line that day
-	drawn   []bool  // by day from first: one of its timeline checks has a line that day
 	lines   []int32 // its lines (every check), indices into chronicle.lines, oldest first
 	keys    []int32 // the keys of its cells, by column
 }
@@ -146,7 +145,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 			rc := &ch.rows[ti][ri]
 			rc.class = make([]byte, span)
 			rc.changed = make([]bool, span)
-			rc.drawn = make([]bool, span)
 			for ci, c := range t.Columns {
 				k := probe.Key{Group: t.Name, Address: r.Address, Check: c.Key}
 				idx := int32(len(ch.keys))
@@ -313,9 +311,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 			rc := &ch.rows[o.table][o.row]
 			rc.lines = append(rc.lines, int32(i))
 			rc.changed[d-ch.first] = true
-			if timeline[k] {
-				rc.drawn[d-ch.first] = true
-			}
 		}
 	}
 	finishDay(len(ch.lines))

@@ -6,6 +6,7 @@ package render
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,15 +127,39 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 					annotate(c, u, ok, now)
 				}
 			}
-			days, changed := make([]dayClass, hv.Days), make([]bool, hv.Days)
+			days, names := make([]dayClass, hv.Days), make([]string, hv.Days)
 			rc := &ch.rows[ti][ri]
 			for i := range days {
 				days[i] = noData
 				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.class)) {
-					days[i], changed[i] = clsName[rc.class[d]], rc.drawn[d]
+					days[i] = clsName[rc.class[d]]
 				}
 			}
-			row.Timeline = timeline(days, hv.From, changed, "")
+			// A changed day's link is named by the day and its changes.
+			said := make([][]string, hv.Days)
+			for j := len(rc.lines) - 1; j >= 0; j-- {
+				l := &ch.lines[rc.lines[j]]
+				i := int(unixDay(l.T) - unixDay(hv.From))
+				if i < 0 {
+					break
+				}
+				if ci := slices.Index(rc.keys, ch.keyOf[rc.lines[j]]); slices.Contains(cols[ti], ci) {
+					w := stateName(l.To)
+					if l.From != "" {
+						w = stateName(l.From) + " to " + w
+					}
+					said[i] = append([]string{t.Columns[ci].Label + " " + w}, said[i]...)
+				}
+			}
+			for i, s := range said {
+				if len(s) > 3 {
+					s = append(s[:2], "and "+plural(len(s)-2, "more change", "more changes"))
+				}
+				if len(s) > 0 {
+					names[i] = hv.From.AddDate(0, 0, i).Format(time.DateOnly) + ": " + strings.Join(s, ", ")
+				}
+			}
+			row.Timeline = timeline(days, hv.From, names, "")
 		}
 	}
 	v.changeOf = func(l history.Line) Change {
@@ -320,14 +345,16 @@ type Timeline struct {
 // TimelinePath is the segments of one class of day: "M0 4h3M7 4h1".
 type TimelinePath struct{ Class, D string }
 
-// TimelineLink is the mark under day X, a link to its page.
+// TimelineLink is the mark under day X, a link to its page named by
+// the day and its changes.
 type TimelineLink struct {
-	X    int
-	Href string
+	X          int
+	Href, Name string
 }
 
-// timeline draws days from from on, oldest first; changed[i] links day i.
-func timeline(days []dayClass, from time.Time, changed []bool, root string) *Timeline {
+// timeline draws days from from on, oldest first; a day with a name
+// (its changes) links its page.
+func timeline(days []dayClass, from time.Time, names []string, root string) *Timeline {
 	kinds := []struct {
 		c    dayClass
 		name string
@@ -352,9 +379,9 @@ func timeline(days []dayClass, from time.Time, changed []bool, root string) *Tim
 			tl.Paths = append(tl.Paths, TimelinePath{string(k.c), string(segs[k.c])})
 		}
 	}
-	for i, c := range changed {
-		if c && i < len(days) {
-			tl.Links = append(tl.Links, TimelineLink{i, root + dayPage(from.AddDate(0, 0, i))})
+	for i, name := range names {
+		if name != "" && i < len(days) {
+			tl.Links = append(tl.Links, TimelineLink{i, root + dayPage(from.AddDate(0, 0, i)), name})
 		}
 	}
 	tl.Label = strings.Join(said, ", ")

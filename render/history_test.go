@@ -46,10 +46,7 @@ func TestFixtureHistoryFile(t *testing.T) {
 // TestGoldenHistory renders the golden site with the history fixture. The
 // pages the history does not touch stay those of the site without it.
 func TestGoldenHistory(t *testing.T) {
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	golden(t, "golden-history-index.html", fileOf(t, files, "index.html"))
 	golden(t, "golden-history-feed.xml", fileOf(t, files, "feed.xml"))
 	golden(t, "golden-history-server.html", fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
@@ -63,19 +60,13 @@ func TestGoldenHistory(t *testing.T) {
 			t.Errorf("index.html contains %q", bad)
 		}
 	}
-	_, plain, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := mustRender(t, fixtureOptions(t))
 	for _, name := range []string{"404.html", "status.json", "badge.svg"} {
 		if !bytes.Equal(fileOf(t, files, name), fileOf(t, plain, name)) {
 			t.Errorf("%s changes with a history", name)
 		}
 	}
-	_, again, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := mustRender(t, fixtureHistoryOptions(t))
 	for i := range files {
 		if !bytes.Equal(files[i].Data, again[i].Data) {
 			t.Errorf("%s: two renders of the same input differ", files[i].Name)
@@ -121,10 +112,7 @@ func rowOf(t *testing.T, v *View, group, address string) Row {
 // TestCellHistory checks what the history says of cells (the server
 // pages' text), against the fixture's story.
 func TestCellHistory(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	tests := []struct {
 		group, address, check string
 		want                  []string // in the history's phrases, or the cell's text
@@ -194,10 +182,7 @@ func TestHistoryLags(t *testing.T) {
 	}
 	opts.Config.Groups[0].Servers = append(opts.Config.Groups[0].Servers, probe.Server{Address: "127.2.9.9"})
 	opts.Results.Results = append(opts.Results.Results, probe.Result{Group: "bn2", Address: "127.2.9.9", Check: "msnp21", State: probe.Timeout})
-	v, err := Build(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, opts)
 	c := cellOf(t, v, "db5", "127.4.0.2", "msnp22")
 	if h := c.History; h == nil || h.Lag != "this run is not in the history yet" || h.Since != "" || h.LastUp != "" || h.Uptime == "" {
 		t.Errorf("lagging history: %+v", h)
@@ -244,23 +229,6 @@ func TestPercent(t *testing.T) {
 			t.Errorf("percent(%v of %v) = %q, want %q", tt.up, tt.known, got, tt.want)
 		}
 	}
-}
-
-// days makes a timeline of one check from a pattern: u up all day, d down,
-// p half up, n no data.
-func days(pattern string) []history.Day {
-	out := make([]history.Day, len(pattern))
-	for i, c := range pattern {
-		switch c {
-		case 'u':
-			out[i].Ratio = history.Ratio{Up: time.Hour, Known: time.Hour}
-		case 'd':
-			out[i].Ratio = history.Ratio{Known: time.Hour}
-		case 'p':
-			out[i].Ratio = history.Ratio{Up: time.Hour, Known: 2 * time.Hour}
-		}
-	}
-	return out
 }
 
 // phrases is what the history says of a cell, a phrase each.
@@ -316,121 +284,69 @@ func dayClassBytes(d []dayClass) []byte {
 	return b
 }
 
-var (
-	pathRe = regexp.MustCompile(`<path class=(.) d="([^"]*)"/>`)
-	segRe  = regexp.MustCompile(`^M(\d+) 4h(\d+)`)
-)
-
-// TestTimelineSVG: equal days merge into one segment, no-data days are
-// drawn as no data (never up or down), the segments tile the days exactly,
-// and the label says it in words.
-func TestTimelineSVG(t *testing.T) {
+// TestTimeline: equal days merge into one segment of their class, the
+// segments tile the days, a day with a name links its page, and the label
+// says it all in words.
+func TestTimeline(t *testing.T) {
 	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
+	for _, tt := range []struct {
 		pattern string
+		linked  []int
+		root    string
 		segs    int
 		label   string
 	}{
-		{strings.Repeat("n", 90), 1, "no data 90 days"},
-		{strings.Repeat("u", 90), 1, "up 90 days"},
-		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", 4, "partly up 1 day, down 84 days, no data 5 days"},
-		{"n" + strings.Repeat("ud", 44) + "n", 90, "up 44 days, down 44 days, no data 2 days"},
-	}
-	for _, tt := range tests {
+		{strings.Repeat("n", 90), nil, "", 1, "no data 90 days; no change"},
+		{strings.Repeat("u", 90), []int{89}, "", 1, "up 90 days; a change on 2026-11-25, linked"},
+		{strings.Repeat("d", 40) + strings.Repeat("n", 5) + strings.Repeat("d", 44) + "p", []int{0, 3}, "../../../", 4,
+			"partly up 1 day, down 84 days, no data 5 days; changes on 2 days, linked"},
+		{"n" + strings.Repeat("ud", 44) + "n", nil, "", 90, "up 44 days, down 44 days, no data 2 days; no change"},
+	} {
 		t.Run(tt.label, func(t *testing.T) {
-			classes := make([]dayClass, len(tt.pattern))
+			classes, names := make([]dayClass, len(tt.pattern)), make([]string, len(tt.pattern))
 			for i := range tt.pattern {
 				classes[i] = dayClass(tt.pattern[i])
 			}
-			svg := execute(t, "timeline", timeline(classes, from, nil, ""))
-			wantLabel := tt.label + "; no change"
-			if !strings.Contains(svg, `aria-label="`+wantLabel+`"`) || strings.Contains(svg, "<title>") {
-				t.Errorf("label: want %q in\n%s", wantLabel, svg)
+			for _, d := range tt.linked {
+				names[d] = "x"
 			}
-			if !strings.HasPrefix(svg, `<svg class=tl viewBox="0 0 90 12" width=90 height=16 preserveAspectRatio=none`) || !strings.Contains(svg, ` role=img `) || !strings.HasSuffix(svg, "</svg>") {
-				t.Errorf("svg element: %s", svg)
+			tl := timeline(classes, from, names, tt.root)
+			if tl.Label != tt.label {
+				t.Errorf("label %q, want %q", tl.Label, tt.label)
 			}
-			paths := pathRe.FindAllStringSubmatch(svg, -1)
-			if len(paths) != strings.Count(svg, "<path") || strings.Contains(svg, "<rect") {
-				t.Fatalf("unexpected elements: %s", svg)
-			}
-			// Paint the segments back into days.
-			got := bytes.Repeat([]byte{'?'}, 90)
-			segs, seen := 0, map[string]bool{}
-			for _, p := range paths {
-				if seen[p[1]] {
-					t.Errorf("two paths of class %s", p[1])
-				}
-				seen[p[1]] = true
-				for d := p[2]; d != ""; segs++ {
-					m := segRe.FindStringSubmatch(d)
-					if m == nil {
-						t.Fatalf("bad path data %q", p[2])
+			got, segs := bytes.Repeat([]byte{'?'}, len(tt.pattern)), 0
+			for _, p := range tl.Paths {
+				for _, seg := range strings.Split(p.D, "M")[1:] {
+					var x, w int
+					if _, err := fmt.Sscanf(seg, "%d 4h%d", &x, &w); err != nil {
+						t.Fatalf("path data %q: %v", p.D, err)
 					}
-					d = d[len(m[0]):]
-					x, _ := strconv.Atoi(m[1])
-					w, _ := strconv.Atoi(m[2])
 					for i := x; i < x+w; i++ {
 						if got[i] != '?' {
 							t.Errorf("day %d drawn twice", i)
 						}
-						got[i] = p[1][0]
+						got[i] = p.Class[0]
 					}
+					segs++
 				}
 			}
-			if segs != tt.segs {
-				t.Errorf("%d segments, want %d: %s", segs, tt.segs, svg)
+			if segs != tt.segs || string(got) != tt.pattern {
+				t.Errorf("%d segments painting\n%s\nwant %d painting\n%s", segs, got, tt.segs, tt.pattern)
 			}
-			if string(got) != tt.pattern {
-				t.Errorf("segments paint\n%s\nwant\n%s", got, tt.pattern)
+			if len(tl.Links) != len(tt.linked) {
+				t.Fatalf("links %+v, want days %v", tl.Links, tt.linked)
+			}
+			for i, l := range tl.Links {
+				if want := tt.root + dayPage(from.AddDate(0, 0, tt.linked[i])); l.X != tt.linked[i] || l.Href != want || l.Name != "x" {
+					t.Errorf("link %+v, want day %d at %s", l, tt.linked[i], want)
+				}
+			}
+			// An img would hide its links from screen readers: with links, a group.
+			role := map[bool]string{false: " role=img ", true: " role=group "}[len(tt.linked) > 0]
+			if svg := execute(t, "timeline", tl); !strings.Contains(svg, role) || strings.Count(svg, "<title>x</title>") != len(tt.linked) {
+				t.Errorf("want %s and a title a link: %s", role, svg)
 			}
 		})
-	}
-}
-
-// TestTimelineLinks: a day the row changed gets a mark that links to the
-// day's page (a screen reader names it by its address, which holds the date); the label counts them, and the timeline
-// is a group (an img would hide its links).
-func TestTimelineLinks(t *testing.T) {
-	from := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
-	classes := make([]dayClass, 90)
-	changed := make([]bool, 90)
-	for i := range classes {
-		classes[i] = upDay
-	}
-	for _, tt := range []struct {
-		days  []int
-		root  string
-		links []string
-		label string
-	}{
-		{nil, "", nil, "; no change"},
-		{[]int{89}, "", []string{`<a href=day/2026-11-25/index.html><path d="M89 9h1v3h-1z"/></a>`},
-			"; a change on 2026-11-25, linked"},
-		{[]int{0, 3}, "../../../", []string{`<a href=../../../day/2026-08-28/index.html><path d="M0 9h1v3h-1z"/></a>`,
-			`<a href=../../../day/2026-08-31/index.html><path d="M3 9h1v3h-1z"/></a>`},
-			"; changes on 2 days, linked"},
-	} {
-		clear(changed)
-		for _, d := range tt.days {
-			changed[d] = true
-		}
-		svg := execute(t, "timeline", timeline(classes, from, changed, tt.root))
-		if got := strings.Count(svg, "<a "); got != len(tt.links) {
-			t.Errorf("days %v: %d links, want %d: %s", tt.days, got, len(tt.links), svg)
-		}
-		for _, l := range tt.links {
-			if !strings.Contains(svg, l) {
-				t.Errorf("days %v: no %s in %s", tt.days, l, svg)
-			}
-		}
-		role := ` role=img `
-		if len(tt.links) > 0 {
-			role = ` role=group `
-		}
-		if !strings.Contains(svg, role) || !strings.Contains(svg, "up 90 days"+tt.label+`"`) {
-			t.Errorf("days %v: want %s and label ending %q: %s", tt.days, role, tt.label, svg)
-		}
 	}
 }
 
@@ -441,8 +357,7 @@ func TestTimelineStyle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{
-		".tl path { fill: none; stroke-width: 8; }",
+	for _, want := range []string{".tl path { fill: none; stroke-width: 8; }",
 		".tl .u { stroke: var(--up); }", ".tl .p { stroke: var(--rej); }", ".tl .d { stroke: var(--down); }",
 		".tl .n { stroke: var(--dim); stroke-width: 1; }",
 	} {
@@ -456,10 +371,7 @@ func TestTimelineStyle(t *testing.T) {
 // data, a region row follows its MSNP checks, the Services rows their
 // scanned check.
 func TestTimelineOfRows(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	tests := []struct {
 		group, address, what, label string
 	}{
@@ -483,10 +395,7 @@ func TestTimelineOfRows(t *testing.T) {
 			}
 		}
 	}
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	if page := string(fileOf(t, files, "index.html")); !strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: the best of MSNP21 and MSNP22 each day</span>`) ||
 		!strings.Contains(page, `<th scope=col>Last 90 days<span class=vh>, 2026-08-28 to 2026-11-25: :443</span>`) {
 		t.Error("the timelines' headers do not say their dates and what they follow")
@@ -502,20 +411,12 @@ func TestTimelineOfRows(t *testing.T) {
 // time the script reads, and the script, stale.js of the site, which the
 // CSP allows on the index only; without one it has none of them.
 func TestStaleNotice(t *testing.T) {
-	_, files, err := Render(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureHistoryOptions(t))
 	page := string(fileOf(t, files, "index.html"))
-	for _, want := range []string{
+	hasAll(t, "index.html", page,
 		`<time id="last-run" datetime="2026-11-25T10:00:03Z">2026-11-25 10:00 UTC</time>`,
 		`<p id="stale" class="stale" role="alert" hidden>The last check was <span class="age">more than three hours</span> ago: the hourly job may have stopped`,
-		`<a href="https://github.com/someone/deadyet/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops">`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("index.html lacks %s", want)
-		}
-	}
+		`<a href="https://github.com/someone/deadyet/blob/HEAD/CONTRIBUTING.md#when-the-hourly-job-stops">`)
 	if n := strings.Count(page, "<script"); n != 1 || !strings.Contains(page, `<script src="stale.js"></script>`) {
 		t.Fatalf("want the one script stale.js, found %d scripts", n)
 	}
@@ -541,10 +442,7 @@ func TestStaleNotice(t *testing.T) {
 		t.Error("404.html allows or has a script")
 	}
 
-	_, plain, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := mustRender(t, fixtureOptions(t))
 	for _, bad := range []string{"<script", "script-src", `id="stale"`, `id="last-run"`} {
 		if strings.Contains(string(fileOf(t, plain, "index.html")), bad) {
 			t.Errorf("without a history, index.html has %s", bad)
@@ -571,18 +469,11 @@ func TestDisagreement(t *testing.T) {
 		if !hist {
 			opts.History = nil
 		}
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		page := string(fileOf(t, files, "index.html"))
 		server := string(fileOf(t, files, "server/bn2/127.2.0.4/index.html"))
-		for _, want := range []string{`<dt>Vantage points<dd>They disagree: up from test-eu; timeout from test-us<dt>`,
-			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`} {
-			if !strings.Contains(server, want) {
-				t.Errorf("history %v: the server page lacks %s", hist, want)
-			}
-		}
+		hasAll(t, fmt.Sprintf("history %v: the server page", hist), server, `<dt>Vantage points<dd>They disagree: up from test-eu; timeout from test-us<dt>`,
+			`<p class="differ">The vantage points disagree on <a href="#check-msnp21">MSNP21</a>`)
 		if !strings.Contains(page, `class="up disagree"><span class=vh>up; the vantage points disagree: up from test-eu; timeout from test-us`) {
 			t.Errorf("history %v: the mark or the screen-reader text lacks the disagreement", hist)
 		}
@@ -590,10 +481,7 @@ func TestDisagreement(t *testing.T) {
 			t.Errorf("history %v: want the starred cell and its legend", hist)
 		}
 	}
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	if page := string(fileOf(t, files, "index.html")); strings.Contains(page, "✔*") || strings.Contains(page, "disagree") {
 		t.Error("a page without disagreement explains it")
 	}
@@ -601,10 +489,7 @@ func TestDisagreement(t *testing.T) {
 
 // TestRecentChanges checks the section against the fixture's story.
 func TestRecentChanges(t *testing.T) {
-	v, err := Build(fixtureHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, fixtureHistoryOptions(t))
 	h := v.History
 	if h == nil {
 		t.Fatal("no history in the view")
@@ -650,10 +535,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	feedOf := func(opts Options) []entry {
 		t.Helper()
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		var f struct {
 			Updated string  `xml:"updated"`
 			Entries []entry `xml:"entry"`
@@ -727,10 +609,7 @@ func TestChangesFeed(t *testing.T) {
 // TestHistoryHostile: what a history line carries (group, address, check,
 // detail) is text on the page and in the feed.
 func TestHistoryHostile(t *testing.T) {
-	_, files, err := Render(hostileHistoryOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, hostileHistoryOptions(t))
 	page := string(fileOf(t, files, "index.html"))
 	if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img") {
 		t.Errorf("index.html carries markup from the history")
@@ -745,7 +624,7 @@ func TestHistoryHostile(t *testing.T) {
 	// config does not list.
 	esc := html.EscapeString(hostile)
 	for file, want := range map[string][]string{
-		"day/2026-11-24/index.html": {"<tr class=gone>\n<th>" + esc + `3 <small>no longer listed</small><td>not MSN</table>`,
+		"day/2026-11-24/index.html": {"<tr class=gone>\n<th scope=row>" + esc + `3 <small>no longer listed</small><td>not MSN</table>`,
 			`<td>` + esc + "\n", `<li>` + esc + ` <span class=addr>` + esc + `2</span></li>`},
 		"server/" + pathSegment(hostile) + "/" + pathSegment(hostile) + "/index.html": {`<h1 class="addr-h">` + esc + `</h1>`, `<dd class=detail>` + esc + `<dt>`},
 	} {
@@ -827,22 +706,11 @@ func TestEmptyHistory(t *testing.T) {
 	}
 	opts := fixtureOptions(t)
 	opts.History = h
-	_, files, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, opts)
 	page := string(fileOf(t, files, "index.html"))
-	for _, want := range []string{"No run is recorded yet.", "No change of state recorded yet.", "no data 90 days"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("index.html lacks %q", want)
-		}
-	}
+	hasAll(t, "index.html", page, "No run is recorded yet.", "No change of state recorded yet.", "no data 90 days")
 	server := string(fileOf(t, files, "server/bn2/127.2.0.1/index.html"))
-	for _, want := range []string{"not in the history yet", "No change of state recorded yet."} {
-		if !strings.Contains(server, want) {
-			t.Errorf("the server page lacks %q", want)
-		}
-	}
+	hasAll(t, "the server page", server, "not in the history yet", "No change of state recorded yet.")
 	for _, bad := range []string{`class="u"`, `class="d"`, `class="p"`} {
 		if strings.Contains(page, "<path "+bad) {
 			t.Errorf("an empty history draws %s", bad)
@@ -894,10 +762,7 @@ func TestChangeRunsWhole(t *testing.T) {
 	cfg := probe.Config{Checks: map[string]probe.Check{"c": {Key: "c", Label: "C", Kind: probe.MSNP, Version: "MSNP21", Scan: true}}}
 	runs := func(now time.Time) []string {
 		t.Helper()
-		v, err := Build(Options{Config: cfg, Results: probe.Results{Finished: now}, History: h})
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := mustBuild(t, Options{Config: cfg, Results: probe.Results{Finished: now}, History: h})
 		var out []string
 		for _, r := range v.History.Runs {
 			out = append(out, r.T.Format("15")+":"+strconv.Itoa(len(r.Changes)))

@@ -103,10 +103,7 @@ func TestWriteSiteKilled(t *testing.T) {
 
 	hashes := map[string]string{}
 	for _, variant := range []string{"a", "b"} {
-		_, files, err := Render(killSiteOptions(variant))
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, killSiteOptions(variant))
 		hashes[variant] = siteHash(files)
 	}
 	if hashes["a"] == hashes["b"] {

@@ -125,15 +125,6 @@ type atomFeedDoc struct {
 	Entries []atomEntry `xml:"entry"`
 }
 
-// entryID is the Atom id of a news entry: the URL of its anchor when the
-// site has a URL, else a URN; both depend only on the file name.
-func entryID(site string, e news.Entry) string {
-	if site == "" {
-		return "urn:deadyet:" + e.ID()
-	}
-	return absolute(site, "#"+e.ID())
-}
-
 // absolute joins the site URL and a path relative to it.
 func absolute(site, rel string) string {
 	if !strings.HasSuffix(site, "/") {
@@ -160,25 +151,23 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
 		}
 	}
-	page := func(file string) string { // a page of the site, from its root
-		if site != "" {
-			return absolute(site, file)
-		}
-		return file
-	}
 	type dated struct {
 		t time.Time
 		e atomEntry
 	}
+	// An entry's id and link: its anchor (frag) at the site's URL, or
+	// without one a URN and a path; both depend only on the entry.
+	entry := func(t time.Time, title, frag, body string) dated {
+		id, href := "urn:deadyet:"+frag, dayPage(t)+"#"+frag
+		if site != "" {
+			id, href = absolute(site, "#"+frag), absolute(site, href)
+		}
+		return dated{t, atomEntry{Title: title, ID: id, Updated: t.UTC().Format(time.RFC3339),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: href}, Content: atomText{Type: "html", Body: body}}}
+	}
 	var items []dated
 	for _, e := range entries[:min(len(entries), FeedEntries)] {
-		items = append(items, dated{e.Date, atomEntry{
-			Title:   e.Heading(),
-			ID:      entryID(site, e),
-			Updated: e.Date.UTC().Format(time.RFC3339),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(e.Date) + "#" + e.ID())},
-			Content: atomText{Type: "html", Body: string(Markdown(e.Body))},
-		}})
+		items = append(items, entry(e.Date, e.Heading(), e.ID(), string(Markdown(e.Body))))
 	}
 	if v.History != nil {
 		for _, r := range v.History.Runs {
@@ -186,17 +175,7 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			if err != nil {
 				return nil, err
 			}
-			id := "urn:deadyet:" + r.ID()
-			if site != "" {
-				id = absolute(site, "#"+r.ID())
-			}
-			items = append(items, dated{r.T, atomEntry{
-				Title:   r.Title(),
-				ID:      id,
-				Updated: r.T.UTC().Format(time.RFC3339),
-				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: page(dayPage(r.T) + "#" + r.ID())},
-				Content: atomText{Type: "html", Body: string(body)},
-			}})
+			items = append(items, entry(r.T, r.Title(), r.ID(), string(body)))
 		}
 	}
 	// Newest first; on the same second, news before changes, each in its order.

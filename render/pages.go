@@ -75,18 +75,13 @@ type CalCell struct {
 	Href     string // the day's page, for a day the server changed
 }
 
-// ServerCheck is one check of a server as its page shows it.
+// ServerCheck is one check of a server as its page shows it: its cell,
+// the column's anchor and label, the time it took and what it checks.
 type ServerCheck struct {
-	Anchor   string // the id of its section, Column.Anchor
-	Label    string
-	Class    string // as Cell.Class
-	Symbol   string
-	State    probe.State
-	Detail   string
-	Disagree bool
-	Time     string        // "41 ms, 2 attempts"; "" when not checked
-	History  *CellHistory  // nil without a history, or not scanned
-	About    template.HTML // from the config's Markdown
+	*Cell
+	Anchor, Label string
+	Time          string        // "41 ms, 2 attempts"; "" when not checked
+	About         template.HTML // from the config's Markdown
 }
 
 // fillServer adds to a server's view what takes the time: its calendar and
@@ -141,19 +136,10 @@ type DayRow struct {
 	Cells            []template.HTML
 }
 
-// DayChange is a row of a day's changes; ID is set on a run's first.
+// DayChange is a row of a day's changes: ID is set on a run's first.
 type DayChange struct {
-	ID, HM   string
-	Key      *DayKey
-	From, To probe.State
-	Detail   string
-}
-
-// DayKey is a cell of the history as the day pages name it.
-type DayKey struct {
-	Group, Address, Check string
-	Host                  bool
-	Page                  string // the server's page from a day page; "" when the config has none
+	Change
+	ID, HM string
 }
 
 // ArchiveView is the archive page.
@@ -199,14 +185,13 @@ func (v *View) serverViews() []*ServerView {
 			r := &t.Rows[ri]
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r, Host: !isIP(r.Address)}
 			for ci, col := range t.Columns {
-				c := r.Cells[ci]
+				c := &r.Cells[ci]
 				about, ok := abouts[col.Key]
 				if !ok {
 					about = MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
 					abouts[col.Key] = about
 				}
-				sc := ServerCheck{Anchor: col.Anchor, Label: col.Label, Class: c.Class, Symbol: c.Symbol, State: c.State,
-					Detail: c.Detail, Disagree: c.Disagree, History: c.History, About: about}
+				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if c.State != "" && c.State != probe.Skipped {
 					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
 					if c.Attempts > 1 {
@@ -335,43 +320,16 @@ func (v *View) fillDay(dv *DayView) error {
 			}
 			continue
 		}
-		c := DayChange{HM: l.T.UTC().Format("15:04"), Key: &v.dayKeys[v.chron.keyOf[i]], From: l.From, To: l.To, Detail: l.Detail}
+		c := DayChange{Change: v.changeOf(*l), HM: l.T.UTC().Format("15:04")}
+		if c.Server != "" {
+			c.Server = dv.Root + c.Server
+		}
 		if len(dv.Changes) == 0 || !l.T.Equal(run) {
 			run, c.ID = l.T, runID(l.T)
 		}
 		dv.Changes = append(dv.Changes, c)
 	}
 	return nil
-}
-
-// dayKeysOf names each key of the chronicle for the day pages: the
-// group's title, the server's page when the config has it, the check's label.
-func (v *View) dayKeysOf(root string) []DayKey {
-	titles, pages := map[string]string{}, map[[2]string]string{}
-	for _, t := range v.Tables {
-		if _, ok := titles[t.Name]; !ok {
-			titles[t.Name] = t.Title
-		}
-		for _, r := range t.Rows {
-			pages[[2]string{t.Name, r.Address}] = r.Page
-		}
-	}
-	out := make([]DayKey, len(v.chron.keys))
-	for i, k := range v.chron.keys {
-		g, ok := titles[k.Group]
-		if !ok {
-			g = k.Group
-		}
-		label := k.Check
-		if c, ok := v.config.Checks[k.Check]; ok && c.Label != "" {
-			label = c.Label
-		}
-		out[i] = DayKey{Group: g, Address: k.Address, Check: label, Host: !isIP(k.Address)}
-		if page, ok := pages[[2]string{k.Group, k.Address}]; ok {
-			out[i].Page = root + page
-		}
-	}
-	return out
 }
 
 // subPages renders the server pages, the day pages and the archive with
@@ -451,7 +409,6 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		ch = newChronicle(nil, v.Run.Finished, nil, nil, v.allNews())
 	} else {
 		av.Start = v.History.Start
-		v.dayKeys = v.dayKeysOf(rootOf(dayPage(time.Time{})))
 	}
 	out := make([]*DayView, len(ch.days))
 	for i := range ch.days {

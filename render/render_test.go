@@ -55,6 +55,46 @@ func execute(t testing.TB, name string, data any) string {
 	return b.String()
 }
 
+// hasAll fails t for each of want that s, the page what, lacks.
+func hasAll(t testing.TB, what, s string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(s, w) {
+			t.Errorf("%s lacks %s", what, w)
+		}
+	}
+}
+
+// hasNone fails t for each of bad that s, the page what, has.
+func hasNone(t testing.TB, what, s string, bad ...string) {
+	t.Helper()
+	for _, b := range bad {
+		if strings.Contains(s, b) {
+			t.Errorf("%s has %s", what, b)
+		}
+	}
+}
+
+// mustRender renders the site of opts, or fails the test.
+func mustRender(t testing.TB, opts Options) []File {
+	t.Helper()
+	_, files, err := Render(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// mustBuild builds the view of opts, or fails the test.
+func mustBuild(t testing.TB, opts Options) *View {
+	t.Helper()
+	v, err := Build(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func fileOf(t testing.TB, files []File, name string) []byte {
 	t.Helper()
 	for _, f := range files {
@@ -67,10 +107,7 @@ func fileOf(t testing.TB, files []File, name string) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	var names []string
 	count := map[string]int{}
 	for _, f := range files {
@@ -96,21 +133,14 @@ func TestGolden(t *testing.T) {
 	// No script, no inline style (the CSP forbids both), nothing loaded from elsewhere.
 	for _, name := range []string{"index.html", "404.html", "server/bn2/127.2.0.4/index.html", "day/2017-05-19/index.html", "archive/index.html"} {
 		page := string(fileOf(t, files, name))
-		for _, bad := range []string{"<script", " style=", " src=", "<iframe", "<img", "@import"} {
-			if strings.Contains(page, bad) {
-				t.Errorf("%s contains %q", name, bad)
-			}
-		}
+		hasNone(t, name, page, "<script", " style=", " src=", "<iframe", "<img", "@import")
 		for _, link := range regexp.MustCompile(`<link [^>]*>`).FindAllString(page, -1) {
 			if strings.Contains(link, `href="http`) && !strings.Contains(link, `rel="canonical"`) {
 				t.Errorf("%s loads from elsewhere: %s", name, link)
 			}
 		}
 	}
-	_, again, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := mustRender(t, fixtureOptions(t))
 	for i := range files {
 		if !bytes.Equal(files[i].Data, again[i].Data) {
 			t.Errorf("%s: two renders of the same input differ", files[i].Name)
@@ -120,10 +150,7 @@ func TestGolden(t *testing.T) {
 
 // TestStatusJSON checks the documented schema on the golden site.
 func TestStatusJSON(t *testing.T) {
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	var s Status
 	dec := json.NewDecoder(bytes.NewReader(fileOf(t, files, "status.json")))
 	dec.DisallowUnknownFields()
@@ -152,10 +179,7 @@ func TestStatusJSON(t *testing.T) {
 }
 
 func TestFeedIsAtom(t *testing.T) {
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	var f struct {
 		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
 		Updated string   `xml:"updated"`
@@ -199,10 +223,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := Build(Options{Config: cfg, Page: tt.page, Results: fixtureResults(cfg, tt.upAt)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			v := mustBuild(t, Options{Config: cfg, Page: tt.page, Results: fixtureResults(cfg, tt.upAt)})
 			if v.Verdict != tt.verdict || v.Answer != tt.answer || v.Headline != tt.headline {
 				t.Errorf("got %q %q %q, want %q %q %q", v.Verdict, v.Answer, v.Headline, tt.verdict, tt.answer, tt.headline)
 			}
@@ -218,10 +239,7 @@ func TestHeadlineListsVersionsAndGroups(t *testing.T) {
 			res.Results[i].State = probe.Up
 		}
 	}
-	v, err := Build(Options{Config: cfg, Results: res})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, Options{Config: cfg, Results: res})
 	if want := "MSNP21 and MSNP22 still answer in bn2 and db5"; v.Headline != want || v.Verdict != Alive {
 		t.Errorf("got %q %q, want alive %q", v.Verdict, v.Headline, want)
 	}
@@ -239,10 +257,7 @@ func TestNotScannedIsNeverUp(t *testing.T) {
 	}
 	res.Results = append(res.Results, probe.Result{Group: "bn2", Address: "127.9.9.9", Check: "msnp21", State: probe.Up})
 	res.Results = append(res.Results, probe.Result{Group: "nowhere", Address: "127.0.2.1", Check: "msnp21", State: probe.Up})
-	v, err := Build(Options{Config: cfg, Results: res})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustBuild(t, Options{Config: cfg, Results: res})
 	if v.Verdict != Dead {
 		t.Errorf("verdict %q, want dead", v.Verdict)
 	}
@@ -309,10 +324,7 @@ func hostileOptions(t *testing.T) Options {
 // TestHostileInput checks that hostile input comes out as text.
 func TestHostileInput(t *testing.T) {
 	const evil = hostile
-	_, files, err := Render(hostileOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, hostileOptions(t))
 	for _, f := range files {
 		if !strings.HasSuffix(f.Name, ".html") && f.Name != "feed.xml" && f.Name != "status.json" {
 			continue
@@ -347,13 +359,9 @@ func TestHostileInput(t *testing.T) {
 			}
 		}
 		if f.Name == "index.html" {
-			for _, good := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", `<a href="mailto:a@example.com">`,
+			hasAll(t, "index.html", s, "&lt;script&gt;alert(1)&lt;/script&gt;", `<a href="mailto:a@example.com">`,
 				`<a href="https://ok.example/">`, "click", "javascript:alert(7)",
-				"&lt;b onclick=alert(11)&gt;bold&lt;/b&gt;", "&lt;script&gt;alert(4)&lt;/script&gt;"} {
-				if !strings.Contains(s, good) {
-					t.Errorf("index.html lacks %q", good)
-				}
-			}
+				"&lt;b onclick=alert(11)&gt;bold&lt;/b&gt;", "&lt;script&gt;alert(4)&lt;/script&gt;")
 		}
 	}
 }
@@ -465,10 +473,7 @@ func TestAnchorsUnique(t *testing.T) {
 	}
 	opts := Options{Config: cfg, Results: fixtureResults(cfg, nil), News: fixtureOptions(t).News,
 		Page: Page{FAQ: []FAQ{{"Why?", "x"}, {"Why", "y"}, {"why!", "z"}}}}
-	_, files, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, opts)
 	page := string(fileOf(t, files, "index.html"))
 	seen := map[string]bool{}
 	for _, m := range regexp.MustCompile(` id="([^"]*)"`).FindAllStringSubmatch(page, -1) {
@@ -506,7 +511,7 @@ func TestHostileMarkup(t *testing.T) {
 	attributes := map[string]bool{}
 	for _, a := range strings.Fields(`lang charset name content http-equiv rel href type title id class
 		aria-label aria-labelledby aria-hidden role tabindex datetime scope hidden start
-		xmlns viewBox width height preserveAspectRatio d`) {
+		xmlns viewBox width height preserveAspectRatio d media`) {
 		attributes[a] = true
 	}
 	// An attribute's value is quoted with " or ', or unquoted (no white
@@ -515,10 +520,7 @@ func TestHostileMarkup(t *testing.T) {
 	tag := regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/]+(?:=` + value + `)?)*)\s*/?>`)
 	attr := regexp.MustCompile(`\s+([^\s=>/]+)(?:=(` + value + `))?`)
 	for name, opts := range map[string]Options{"hostile": hostileOptions(t), "hostile with history": hostileHistoryOptions(t)} {
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		pages := 0
 		for _, f := range files {
 			file := f.Name
@@ -568,21 +570,10 @@ func TestHostileMarkup(t *testing.T) {
 // keeps the status.
 func TestPageWithoutText(t *testing.T) {
 	cfg := fixtureConfig(2)
-	_, files, err := Render(Options{Config: cfg, Results: fixtureResults(cfg, nil)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, Options{Config: cfg, Results: fixtureResults(cfg, nil)})
 	page := string(fileOf(t, files, "index.html"))
-	for _, gone := range []string{`id="situation"`, `id="related"`, `id="clients"`, `id="why"`, `id="faq"`, `class="fine"`, `name="description"`, "Pull requests welcome"} {
-		if strings.Contains(page, gone) {
-			t.Errorf("page without text has %s", gone)
-		}
-	}
-	for _, kept := range []string{"<h1>Is MSN dead yet?</h1>", `<p class="answer">Yes.</p>`, `id="status"`, `id="reference"`, `<a href="feed.xml">News feed</a>`} {
-		if !strings.Contains(page, kept) {
-			t.Errorf("page without text lacks %s", kept)
-		}
-	}
+	hasNone(t, "page without text", page, `id="situation"`, `id="related"`, `id="clients"`, `id="why"`, `id="faq"`, `class="fine"`, `name="description"`, "Pull requests welcome")
+	hasAll(t, "page without text", page, "<h1>Is MSN dead yet?</h1>", `<p class="answer">Yes.</p>`, `id="status"`, `id="reference"`, `<a href="feed.xml">News feed</a>`)
 	if strings.Contains(string(fileOf(t, files, "404.html")), `name="description"`) {
 		t.Error("404.html without text has a description")
 	}

@@ -93,10 +93,7 @@ func TestWriteSiteReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, files, err := Render(fixtureOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, fixtureOptions(t))
 	if n != len(files) || v.Verdict != Partial {
 		t.Errorf("WriteSite = a view of verdict %q and %d files; want partial and %d files", v.Verdict, n, len(files))
 	}
@@ -243,10 +240,7 @@ func TestSiteFiles(t *testing.T) {
 		if opts.History == nil { // no script
 			want = slices.DeleteFunc(slices.Clone(siteFiles), func(name string) bool { return name == staleScriptFile })
 		}
-		_, files, err := Render(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := mustRender(t, opts)
 		var names, dirs []string
 		for _, f := range files {
 			dir, _, sub := strings.Cut(f.Name, "/")
@@ -311,16 +305,10 @@ func TestWriteSiteAccepts(t *testing.T) {
 // files render the same bytes.
 func TestTemplatesFromFolder(t *testing.T) {
 	opts := fixtureOptions(t)
-	_, embedded, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	embedded := mustRender(t, opts)
 	opts.Templates = os.DirFS("../templates")
 	opts.Static = os.DirFS("../static")
-	_, folder, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	folder := mustRender(t, opts)
 	for i := range embedded {
 		if string(embedded[i].Data) != string(folder[i].Data) {
 			t.Errorf("%s differs between embedded and folder templates", embedded[i].Name)

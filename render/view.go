@@ -69,7 +69,6 @@ type View struct {
 	exec     func(string, any) ([]byte, error)
 	dayCells []template.HTML           // by stateCode: a day table's cell
 	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
-	dayKeys  []DayKey                  // by key of chron: as the day pages name it
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
 
@@ -103,7 +102,6 @@ type Table struct {
 	Columns []Column
 	Rows    []Row
 
-	Seg      string // the group's folder under server/
 	Timeline string // with a history: what the rows' timelines follow, "the best of MSNP21 and MSNP22 each day"
 }
 
@@ -202,7 +200,6 @@ func Build(opts Options) (*View, error) {
 			Title:   g.Title,
 			About:   g.About,
 			AddrCol: "IP",
-			Seg:     gseg,
 		}
 		if t.Title == "" {
 			t.Title = g.Name

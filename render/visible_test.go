@@ -29,10 +29,7 @@ func TestServerTextShownVisibly(t *testing.T) {
 	}
 	opts := fixtureOptions(t)
 	opts.History = h
-	_, files, err := Render(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := mustRender(t, opts)
 	for _, name := range []string{"index.html", "feed.xml"} {
 		data := fileOf(t, files, name)
 		if !bytes.Contains(data, []byte(`said \x1b[31mred\x1b[0m \x01 \u0085 \u2028 end`)) {

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -152,38 +154,29 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	return nil
 }
 
-// parallel calls do(0), …, do(n-1) on at most workers goroutines, and
-// returns the first error; after one, no new call begins.
+// parallel calls do(0), …, do(n-1) on at most workers goroutines and
+// returns the first error by index; after one, no new call begins.
 func parallel(n, workers int, do func(i int) error) error {
-	var (
-		mu    sync.Mutex
-		next  int
-		first error
-		wg    sync.WaitGroup
-	)
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, n)
+	var wg sync.WaitGroup
 	for range min(n, workers) {
 		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := first != nil || i >= n
-				mu.Unlock()
-				if stop {
-					return
-				}
-				if err := do(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
+			for i := int(next.Add(1) - 1); i < n && !failed.Load(); i = int(next.Add(1) - 1) {
+				if errs[i] = do(i); errs[i] != nil {
+					failed.Store(true)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return first
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // swapByRenames puts the folder tmp in place of dir with two renames, dir
@@ -244,23 +237,10 @@ func removeLeftovers(parent, base string, start time.Time) error {
 }
 
 // isLeftover reports whether name is one a write of the site folder base
-// makes next to it.
+// makes next to it: ".<base>.new-<digits>" or ".<base>.old-<digits>".
 func isLeftover(name, base string) bool {
 	rest, ok := strings.CutPrefix(name, "."+base)
-	if !ok {
-		return false
-	}
-	digits, ok := strings.CutPrefix(rest, newInfix)
-	if !ok {
-		digits, ok = strings.CutPrefix(rest, oldInfix)
-	}
-	if !ok || digits == "" {
-		return false
-	}
-	for _, c := range digits {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return ok && leftover.MatchString(rest)
 }
+
+var leftover = regexp.MustCompile(`^(` + regexp.QuoteMeta(newInfix) + `|` + regexp.QuoteMeta(oldInfix) + `)[0-9]+$`)

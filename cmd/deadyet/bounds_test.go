@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,14 +21,7 @@ func TestCheckBounds(t *testing.T) {
 		"site.toml":               "[checks.tcp443]\nkind = \"tcp\"\nport = 443\n\n[[group]]\nname = \"bn2\"\nchecks = [\"tcp443\"]\nservers = [{ address = \"127.0.2.1\" }]\n",
 		"news/2017-05-19-gone.md": "+++\ntitle = \"Gone\"\n" + nested + "+++\nGone.\n",
 	}
-	for name, data := range files {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	if err := syscall.Mkfifo("fifo.toml", 0o644); err != nil {
 		t.Fatal(err)
 	}

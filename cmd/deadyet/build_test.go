@@ -118,7 +118,7 @@ func TestBuildInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fleet.Close() })
+	t.Cleanup(func() { closeFleet(t, fleet) })
 	var servers []probe.Server
 	for _, srv := range fleet.Servers {
 		servers = append(servers, probe.Server{Address: srv.Addr})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"deadyet/cmd/internal/config"
 	"deadyet/render/news"
 )
 
@@ -20,9 +19,8 @@ type CheckOptions struct {
 	News   string // folder of news entries; "" skips the news
 }
 
-// NewCmdCheck makes "deadyet check"; runF, when not nil, runs instead of
-// checkRun (tests).
-func NewCmdCheck(ios *IOStreams, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+// NewCmdCheck makes "deadyet check".
+func NewCmdCheck(ios *IOStreams) *cobra.Command {
 	opts := &CheckOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -33,12 +31,7 @@ any. It never connects anywhere: this is what a pull request runs.`,
 		Example: `  deadyet check --config site.toml --news news
   deadyet check --config my-fork.toml --news ""   # the config alone`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return checkRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return checkRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
 	cmd.Flags().StringVar(&opts.News, "news", "news", "`folder` of news entries (\"\" to skip)")
@@ -46,29 +39,18 @@ any. It never connects anywhere: this is what a pull request runs.`,
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
-	var errs []error
-	s, err := config.Load(ctx, opts.Config)
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return err
+	s, err := loadSite(ctx, opts.Config)
+	log, newsErr := loadNews(ctx, opts.News)
+	if newsErr == nil {
+		newsErr = badInput(news.CheckDates(log, time.Now()))
 	}
-	if err != nil {
-		errs = append(errs, err)
-	}
-	entries := 0
-	if opts.News != "" {
-		log, err := aside(ctx, func() ([]news.Entry, error) { return loadNewsDir(opts.News) })
+	for _, err := range []error{err, newsErr} {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return err
 		}
-		if err != nil {
-			errs = append(errs, err)
-		} else if err := news.CheckDates(log, time.Now()); err != nil {
-			errs = append(errs, err)
-		}
-		entries = len(log)
 	}
-	if len(errs) > 0 {
-		return badInput(errors.Join(errs...))
+	if err := errors.Join(err, newsErr); err != nil {
+		return badInput(err)
 	}
 	servers := 0
 	for _, g := range s.Probe.Groups {
@@ -77,10 +59,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	out := opts.IO.Out
 	fmt.Fprintf(out, "ok: %s (%s, %s, %s)", opts.Config, plural(len(s.Probe.Checks), "check"), plural(len(s.Probe.Groups), "group"), plural(servers, "server"))
 	if opts.News != "" {
-		if entries == 1 {
+		if len(log) == 1 {
 			fmt.Fprint(out, ", 1 news entry")
 		} else {
-			fmt.Fprintf(out, ", %d news entries", entries)
+			fmt.Fprintf(out, ", %d news entries", len(log))
 		}
 	}
 	fmt.Fprintln(out)

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -35,25 +33,5 @@ func TestCheckInvalidConfigs(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", code, stdout.String(), stderr.String(), want)
 			}
 		})
-	}
-}
-
-// A check that is interrupted (SIGTERM) while it reads a large site.toml
-// stops at once and says so, with exit status 143.
-func TestCheckInterrupted(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "site.toml")
-	var b strings.Builder
-	b.WriteString("[checks.tcp443]\nkind = \"tcp\"\nport = 443\n\n[[group]]\nname = \"big\"\nchecks = [\"tcp443\"]\nservers = [\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "  { address = \"127.%d.%d.1\" },\n", i>>8, i&255)
-	}
-	b.WriteString("]\n")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ios, stdout, stderr := testIO()
-	code := run(signalled(syscall.SIGTERM), []string{"check", "--config", path, "--news", ""}, ios)
-	if want := "interrupted by SIGTERM: nothing was written\n"; code != 143 || stderr.String() != want || stdout.Len() != 0 {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 143 and %q", code, stdout.String(), stderr.String(), want)
 	}
 }

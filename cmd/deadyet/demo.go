@@ -30,9 +30,8 @@ type DemoOptions struct {
 	Timeout time.Duration // per attempt
 }
 
-// NewCmdDemo makes "deadyet demo"; runF, when not nil, runs instead of
-// demoRun (tests).
-func NewCmdDemo(ios *IOStreams, runF func(context.Context, *DemoOptions) error) *cobra.Command {
+// NewCmdDemo makes "deadyet demo".
+func NewCmdDemo(ios *IOStreams) *cobra.Command {
 	opts := &DemoOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -46,12 +45,7 @@ next to the site (demo-site-history/), so a second run shows what changed.`,
 		Example: `  deadyet demo
   deadyet demo --out /tmp/site --serve 127.0.0.1:8080`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return demoRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return demoRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Out, "out", "demo-site", "`folder` to write the site into (replaced whole: new, empty or an earlier site; not a symbolic link)")
@@ -129,7 +123,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) (err error) {
 		fmt.Fprintf(opts.IO.Out, "or serve it: deadyet serve --dir %s\n", opts.Out)
 		return nil
 	}
-	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve})
+	return serveRun(ctx, &ServeOptions{IO: opts.IO, Dir: opts.Out, Addr: opts.Serve}, nil)
 }
 
 // seedHistory gives an empty demo history h a made-up past of 90 daily

@@ -22,11 +22,8 @@ type IOStreams struct {
 
 // System is the IOStreams of the process: its standard output and error.
 func System() *IOStreams {
-	return &IOStreams{Out: os.Stdout, ErrOut: os.Stderr, ErrTTY: isTerminal(os.Stderr)}
+	return &IOStreams{Out: os.Stdout, ErrOut: os.Stderr, ErrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 }
-
-// isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // progressLine redraws one status line on a terminal, at most ten times a
 // second. A nil *progressLine does nothing, so callers need not check.

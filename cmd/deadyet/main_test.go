@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"deadyet/probe/msntest"
+
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -49,5 +51,14 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// closeFleet stops a simulated fleet and fails t if any of its servers was
+// sent a second stage of sign-in, which the probe must never send.
+func closeFleet(t testing.TB, f *msntest.Fleet) {
+	t.Helper()
+	if err := f.Close(); err != nil {
+		t.Error(err)
 	}
 }

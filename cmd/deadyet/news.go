@@ -132,26 +132,17 @@ func newsNew(opts *NewsNewOptions, now time.Time) error {
 	}
 
 	tmp, err := os.CreateTemp(opts.Dir, ".news-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write news entry: %w", err)
+	if err == nil {
+		defer os.Remove(tmp.Name())
+		_, err = tmp.Write(data)
+		err = errors.Join(err, tmp.Chmod(0o644), tmp.Close())
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write news entry: %w", err)
+	if err == nil { // a hard link fails when the name exists: no overwrite, even in a race
+		err = os.Link(tmp.Name(), path)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write news entry: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write news entry: %w", err)
-	}
-	// A hard link fails when the name exists: no overwrite, even in a race.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return badInput(fmt.Errorf("%s already exists: edit it, or pick another title", path))
-		}
+	if errors.Is(err, fs.ErrExist) {
+		return badInput(fmt.Errorf("%s already exists: edit it, or pick another title", path))
+	} else if err != nil {
 		return fmt.Errorf("write news entry: %w", err)
 	}
 	fmt.Fprintln(opts.IO.Out, path)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,47 +90,23 @@ func TestNewCmdNews(t *testing.T) {
 	if got.Title != "A title" || got.Dir != "n" || got.IO != quiet {
 		t.Errorf("options %+v", got)
 	}
-	cmd = NewCmdNews(quiet, func(context.Context, *NewsNewOptions) error { return nil })
-	cmd.SetArgs([]string{"new"})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	if err := cmd.Execute(); err == nil || exitCode(err) != 2 {
-		t.Errorf("news new without a title: %v", err)
-	}
 }
 
-func TestLoadNewsDirNamesFiles(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "news")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "2017-05-19-x.md"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err := loadNewsDir(dir)
-	if err == nil || err.Error() != "news/2017-05-19-x.md:1: the entry has no text" {
-		t.Errorf("err = %v", err)
-	}
-}
-
-// TestLoadNewsDirSymlink: a news entry that links elsewhere is refused, so
-// that a pull request cannot make the hourly job publish a file of the
-// machine it runs on.
-func TestLoadNewsDirSymlink(t *testing.T) {
+// TestLoadNewsDir: errors name the files by the folder's own name, and an
+// entry that links elsewhere is refused, so that a pull request cannot make
+// the hourly job publish a file of the machine it runs on.
+func TestLoadNewsDir(t *testing.T) {
 	root := t.TempDir()
-	dir := filepath.Join(root, "news")
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	writeFiles(t, root, map[string]string{"secret.txt": "the runner's secret", "empty/2017-05-19-x.md": "", "linked/.keep": ""})
+	if err := os.Symlink(filepath.Join(root, "secret.txt"), filepath.Join(root, "linked", "2017-05-19-x.md")); err != nil {
 		t.Fatal(err)
 	}
-	secret := filepath.Join(root, "secret.txt")
-	if err := os.WriteFile(secret, []byte("the runner's secret"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(secret, filepath.Join(dir, "2017-05-19-x.md")); err != nil {
-		t.Fatal(err)
-	}
-	news, err := loadNewsDir(dir)
-	if err == nil || err.Error() != "news/2017-05-19-x.md:1: is a symbolic link; a news entry must be a file of its own" {
-		t.Errorf("news %v, err = %v", news, err)
+	for dir, want := range map[string]string{
+		"empty":  "empty/2017-05-19-x.md:1: the entry has no text",
+		"linked": "linked/2017-05-19-x.md:1: is a symbolic link; a news entry must be a file of its own",
+	} {
+		if news, err := loadNewsDir(filepath.Join(root, dir)); err == nil || err.Error() != want {
+			t.Errorf("news %v, err = %v, want %s", news, err, want)
+		}
 	}
 }

@@ -26,13 +26,11 @@ func checkSiteOut(dir string) error {
 		to, _ := os.Readlink(filepath.Clean(dir))
 		return badInput(fmt.Errorf("site folder %q is a symbolic link to %q, which is not there; give a folder of its own", dir, to))
 	}
-	var refused *render.SiteDirError
-	if err := render.CheckSiteDir(dir); errors.As(err, &refused) {
+	err := render.CheckSiteDir(dir)
+	if errors.As(err, new(*render.SiteDirError)) {
 		return badInput(err)
-	} else if err != nil {
-		return err
 	}
-	return nil
+	return err
 }
 
 // makeParent makes the folder that will hold path, before the work, so that

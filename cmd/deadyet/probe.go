@@ -24,9 +24,8 @@ type ProbeOptions struct {
 	Quiet   bool   // no summary
 }
 
-// NewCmdProbe makes "deadyet probe"; runF, when not nil, runs instead of
-// probeRun (tests).
-func NewCmdProbe(ios *IOStreams, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
+// NewCmdProbe makes "deadyet probe".
+func NewCmdProbe(ios *IOStreams) *cobra.Command {
 	opts := &ProbeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "probe",
@@ -38,12 +37,7 @@ succeeded: that is data. On a terminal it shows its progress on stderr.`,
 		Example: `  deadyet probe --config site.toml --out results.json
   deadyet probe --config site.toml --out results/eu.json --vantage github-eu`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return probeRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return probeRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
@@ -94,6 +88,9 @@ func probeRun(ctx context.Context, opts *ProbeOptions) (err error) {
 // ErrOut; elsewhere it says there in one line what it probes, as it
 // starts. hook, when not nil, is told as checks finish (tests).
 func runProbe(ctx context.Context, cfg probe.Config, vantage string, ios *IOStreams, hook func(done, total int)) (probe.Results, error) {
+	if err := results.CheckVantage(vantage); err != nil {
+		return probe.Results{}, badInput(fmt.Errorf("--vantage: %w", err)) // before a probe, not after it
+	}
 	var p *progressLine
 	if ios.ErrTTY {
 		p = newProgressLine(ios.ErrOut, "probing")

@@ -112,7 +112,7 @@ func (r *runner) rehearse(t *testing.T, base, wf string) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fleet.Close()
+	defer closeFleet(t, fleet)
 	stopping := fleet.Servers[1]
 	r.newOrigin(t, rehearsalConfig(fleet))
 	history := func() string {

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io/fs"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,17 +51,6 @@ servers = [
 func renderInputs(t *testing.T, states ...probe.State) *RenderOptions {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("site.toml", renderSite)
-	write("news/2017-05-19-gone.md", "All gone.\n")
 	start := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	res := probe.Results{Version: probe.ResultsVersion, Started: start, Finished: start.Add(time.Second), Vantage: "here"}
 	i := 0
@@ -77,7 +64,7 @@ func renderInputs(t *testing.T, states ...probe.State) *RenderOptions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write("results.json", string(b))
+	writeFiles(t, dir, map[string]string{"site.toml": renderSite, "news/2017-05-19-gone.md": "All gone.\n", "results.json": string(b)})
 	return &RenderOptions{
 		IO:      &IOStreams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}},
 		Config:  filepath.Join(dir, "site.toml"),
@@ -95,6 +82,9 @@ func TestRenderRun(t *testing.T) {
 	if got, want := opts.IO.Out.(*bytes.Buffer).String(), "wrote 12 files to "+opts.Out+": dead (All protocol versions up to MSNP21 are gone)\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
+	if stderr := opts.IO.ErrOut.(*bytes.Buffer); stderr.Len() != 0 {
+		t.Errorf("stderr %q, want nothing", stderr)
+	}
 	index, err := os.ReadFile(filepath.Join(opts.Out, "index.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +93,9 @@ func TestRenderRun(t *testing.T) {
 		if !bytes.Contains(index, []byte(want)) {
 			t.Errorf("index.html lacks %s", want)
 		}
+	}
+	if bytes.Contains(index, []byte(`<h3 id="changes">`)) {
+		t.Error("index.html shows recent changes without a history")
 	}
 }
 
@@ -115,55 +108,67 @@ func TestRenderRunSameBytes(t *testing.T) {
 	if err := renderRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	want := treeOf(t, first)
+	want := filesOf(t, first)
 	for _, out := range []string{filepath.Join(t.TempDir(), "again"), first} {
 		opts.Out = out
 		if err := renderRun(context.Background(), opts); err != nil {
 			t.Fatal(err)
 		}
-		got := treeOf(t, out)
-		// 9 at the top (with the script of a page with a history), a page
-		// for each of the 2 servers, the news day's and the 2 days of the
-		// history's, and the archive.
-		if len(got) != len(want) || len(got) != 15 {
-			t.Fatalf("%d files, then %d", len(want), len(got))
+		if got := filesOf(t, out); !maps.Equal(got, want) {
+			t.Errorf("%s differs from the first render", out)
 		}
-		for p, data := range want {
-			rel, _ := filepath.Rel(first, p)
-			if got[filepath.Join(out, rel)] != data {
-				t.Errorf("%s differs between two renders", rel)
-			}
+	}
+	// 9 at the top (with the script of a page with a history), a page for
+	// each of the 2 servers, the news day's and the 2 days of the history's,
+	// and the archive.
+	files := 0
+	for _, data := range want {
+		if data != "/" { // a folder
+			files++
 		}
+	}
+	if files != 15 {
+		t.Errorf("%d files, want 15", files)
 	}
 }
 
 func TestRenderRunBadInput(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(o *RenderOptions)
+		change func(t *testing.T, o *RenderOptions)
 		want   string // in the error
 	}{
-		{"config", func(o *RenderOptions) { os.WriteFile(o.Config, []byte("title = 3\n"), 0o644) }, "site.toml:1:"},
-		{"results", func(o *RenderOptions) { os.WriteFile(o.Results[0], []byte("{\n\"version\": 2}"), 0o644) }, "results.json:"},
-		{"missing results", func(o *RenderOptions) { o.Results = []string{o.Results[0] + ".missing"} }, "results.json.missing"},
-		{"no results", func(o *RenderOptions) { o.Results = nil }, "render needs --results"},
-		{"news", func(o *RenderOptions) {
+		{"config", func(t *testing.T, o *RenderOptions) { os.WriteFile(o.Config, []byte("title = 3\n"), 0o644) }, "site.toml:1:"},
+		{"results", func(t *testing.T, o *RenderOptions) { os.WriteFile(o.Results[0], []byte("{\n\"version\": 2}"), 0o644) }, "results.json:"},
+		{"missing results", func(t *testing.T, o *RenderOptions) { o.Results = []string{o.Results[0] + ".missing"} }, "results.json.missing"},
+		{"no results", func(t *testing.T, o *RenderOptions) { o.Results = nil }, "render needs --results"},
+		{"news", func(t *testing.T, o *RenderOptions) {
 			os.WriteFile(filepath.Join(o.News, "2017-05-20-bad.md"), []byte("+++\nx = 1\n+++\ntext"), 0o644)
 			os.WriteFile(filepath.Join(o.News, "2017-05-21-empty.md"), nil, 0o644)
 		}, "news/2017-05-20-bad.md:2: unknown front matter key \"x\" (known: title, date)\nnews/2017-05-21-empty.md:1: the entry has no text"},
-		{"news folder", func(o *RenderOptions) { o.News += "-missing" }, "no such folder"},
-		{"templates", func(o *RenderOptions) {
+		{"news folder", func(t *testing.T, o *RenderOptions) { o.News += "-missing" }, "no such folder"},
+		{"templates", func(t *testing.T, o *RenderOptions) {
 			o.Templates = t.TempDir()
 			os.WriteFile(filepath.Join(o.Templates, "index.html"), []byte("{{if}}"), 0o644)
 		}, "parse templates"},
-		{"templates folder", func(o *RenderOptions) { o.Templates = o.News + "-missing" }, `templates folder "`},
-		{"static folder", func(o *RenderOptions) { o.Static = o.Config }, `static folder "`},
-		{"static file", func(o *RenderOptions) { o.Static = t.TempDir() }, "static files: favicon.svg is missing"},
+		{"templates folder", func(t *testing.T, o *RenderOptions) { o.Templates = o.News + "-missing" }, `templates folder "`},
+		{"static folder", func(t *testing.T, o *RenderOptions) { o.Static = o.Config }, `static folder "`},
+		{"static file", func(t *testing.T, o *RenderOptions) { o.Static = t.TempDir() }, "static files: favicon.svg is missing"},
+		{"history line", func(t *testing.T, o *RenderOptions) {
+			o.History = renderHistory(t, o)
+			appendFile(t, filepath.Join(o.History, history.FileName), "{\"t\":\"2026-11-25T10:00:05Z\",\"heartbeat\":false}\n")
+		}, filepath.Join("data", history.FileName) + ":9: "},
+		{"history not json", func(t *testing.T, o *RenderOptions) {
+			o.History = renderHistory(t, o)
+			appendFile(t, filepath.Join(o.History, history.FileName), "not json\n")
+		}, filepath.Join("data", history.FileName) + ":9: "},
+		{"no history folder", func(t *testing.T, o *RenderOptions) { o.History = filepath.Join(filepath.Dir(o.Config), "nowhere") }, `nowhere": no such folder`},
+		{"history a file", func(t *testing.T, o *RenderOptions) { o.History = o.Config }, `site.toml": no such folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := renderInputs(t, probe.Timeout)
-			tt.change(opts)
+			tt.change(t, opts)
 			err := renderRun(context.Background(), opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
@@ -175,72 +180,6 @@ func TestRenderRunBadInput(t *testing.T) {
 				t.Errorf("a failed render wrote %s (%v)", opts.Out, err)
 			}
 		})
-	}
-}
-
-// TestRenderRunRefusesOut: an --out that is a file, or a folder of files
-// deadyet did not write (the news folder, the current folder), is bad
-// input: exit 2, one line, and nothing read is written over.
-func TestRenderRunRefusesOut(t *testing.T) {
-	tests := []struct {
-		name string
-		out  func(o *RenderOptions) string
-		want string // after `site folder "<out>" `
-	}{
-		{"a file", func(o *RenderOptions) string { return o.Config }, "is a file, not a folder"},
-		{"the news folder", func(o *RenderOptions) string { return o.News },
-			"holds files deadyet did not write (a site has index.html and status.json); the whole folder is replaced, so give a new or empty one"},
-		{"the current folder", func(o *RenderOptions) string { t.Chdir(filepath.Dir(o.Config)); return "." },
-			"is the current folder or holds it; name a folder of its own, like public"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := renderInputs(t, probe.Up)
-			root := filepath.Dir(opts.Config)
-			before := treeOf(t, root)
-			opts.Out = tt.out(opts)
-			err := renderRun(context.Background(), opts)
-			want := fmt.Sprintf("site folder %q %s", opts.Out, tt.want)
-			if err == nil || err.Error() != want || exitCode(err) != 2 {
-				t.Errorf("err = %v (exit %d)\nwant exit 2 and %s", err, exitCode(err), want)
-			}
-			if after := treeOf(t, root); !maps.Equal(before, after) {
-				t.Errorf("the inputs changed:\n%v\nwere\n%v", after, before)
-			}
-		})
-	}
-}
-
-// treeOf maps every file under dir to its content.
-func treeOf(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		files[p] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
-// TestRenderRunWriteFails: an unwritable output (here under a file, where
-// no folder can be made) is a failed run (exit 1), not bad input.
-func TestRenderRunWriteFails(t *testing.T) {
-	opts := renderInputs(t, probe.Up)
-	file := filepath.Join(t.TempDir(), "a-file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	opts.Out = filepath.Join(file, "public")
-	err := renderRun(context.Background(), opts)
-	if err == nil || exitCode(err) != 1 {
-		t.Fatalf("err = %v (exit %d), want a failed run", err, exitCode(err))
 	}
 }
 
@@ -373,80 +312,15 @@ func TestRenderRunHistory(t *testing.T) {
 	}
 }
 
-func TestRenderRunBadHistory(t *testing.T) {
-	tests := []struct {
-		name   string
-		change func(t *testing.T, o *RenderOptions)
-		want   string
-	}{
-		{"bad line", func(t *testing.T, o *RenderOptions) {
-			o.History = renderHistory(t, o)
-			f, err := os.OpenFile(filepath.Join(o.History, history.FileName), os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.WriteString("{\"t\":\"2026-11-25T10:00:05Z\",\"heartbeat\":false}\n")
-			f.Close()
-		}, filepath.Join("data", history.FileName) + ":"},
-		{"no such folder", func(t *testing.T, o *RenderOptions) {
-			o.History = filepath.Join(filepath.Dir(o.Config), "nowhere")
-		}, `nowhere": no such folder`},
-		{"a file", func(t *testing.T, o *RenderOptions) {
-			o.History = o.Config
-		}, `site.toml": no such folder`},
+// appendFile adds text at the end of the file path.
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString(text)
+		err = errors.Join(err, f.Close())
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := renderInputs(t, probe.Up)
-			tt.change(t, opts)
-			err := renderRun(context.Background(), opts)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
-				t.Fatalf("err = %v (exit %d), want exit 2 and %q", err, exitCode(err), tt.want)
-			}
-			if _, err := os.Stat(opts.Out); !os.IsNotExist(err) {
-				t.Errorf("a failed render wrote %s (%v)", opts.Out, err)
-			}
-		})
-	}
-	// The line number is the bad line's.
-	opts := renderInputs(t, probe.Up)
-	opts.History = renderHistory(t, opts)
-	data, _ := os.ReadFile(filepath.Join(opts.History, history.FileName))
-	n := bytes.Count(data, []byte("\n"))
-	os.WriteFile(filepath.Join(opts.History, history.FileName), append(data, "not json\n"...), 0o644)
-	err := renderRun(context.Background(), opts)
-	if want := filepath.Join(opts.History, history.FileName) + ":" + strconv.Itoa(n+1) + ": "; err == nil || !strings.HasPrefix(err.Error(), want) {
-		t.Errorf("err = %v, want it to start with %q", err, want)
-	}
-}
-
-// TestWriteSiteHistory: writeSite passes the history on, so build and demo
-// show it; without one the page has none.
-func TestWriteSiteHistory(t *testing.T) {
-	opts := renderInputs(t, probe.Up)
-	s, err := loadConfig(opts.Config)
 	if err != nil {
 		t.Fatal(err)
-	}
-	res, err := results.Read(opts.Results[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Read(renderHistory(t, opts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, hist := range []*history.History{nil, h} {
-		out := filepath.Join(t.TempDir(), "public")
-		if _, _, err := writeSite(context.Background(), siteInputs{Site: s, Results: res, History: hist}, out, "", ""); err != nil {
-			t.Fatal(err)
-		}
-		index, err := os.ReadFile(filepath.Join(out, "index.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := bytes.Contains(index, []byte(`<h3 id="changes">`)); got != (hist != nil) {
-			t.Errorf("history %v: recent changes shown %v", hist != nil, got)
-		}
 	}
 }

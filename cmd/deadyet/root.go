@@ -37,12 +37,12 @@ but prints "panic:" or "fatal error:" and a stack: bad input is one line.`,
 		return badInput(fmt.Errorf("%w (see %q)", err, c.CommandPath()+" --help"))
 	})
 	cmd.AddCommand(
-		NewCmdProbe(ios, nil),
+		NewCmdProbe(ios),
 		NewCmdRender(ios, nil),
 		NewCmdBuild(ios, nil),
-		NewCmdDemo(ios, nil),
-		NewCmdCheck(ios, nil),
-		NewCmdServe(ios, nil),
+		NewCmdDemo(ios),
+		NewCmdCheck(ios),
+		NewCmdServe(ios),
 		NewCmdNews(ios, nil),
 		NewCmdHistory(ios, nil),
 	)

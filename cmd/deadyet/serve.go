@@ -37,9 +37,8 @@ type serveLimits struct {
 
 var defaultServeLimits = serveLimits{header: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 10 * time.Second, conns: 64}
 
-// NewCmdServe makes "deadyet serve"; runF, when not nil, runs instead of
-// serveRun (tests).
-func NewCmdServe(ios *IOStreams, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+// NewCmdServe makes "deadyet serve".
+func NewCmdServe(ios *IOStreams) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr HOST:PORT]",
@@ -52,12 +51,7 @@ A site rendered into --dir while it runs is served from the next request on.`,
   deadyet serve --dir demo-site --addr 127.0.0.1:9000
   deadyet serve --dir public --addr 0.0.0.0:8080 --public   # let other machines see it`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return serveRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return serveRun(cmd.Context(), opts, nil) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Dir, "dir", "public", "`folder` of the rendered site")
@@ -66,14 +60,9 @@ A site rendered into --dir while it runs is served from the next request on.`,
 	return cmd
 }
 
-// serveRun serves until ctx ends, then shuts down.
-func serveRun(ctx context.Context, opts *ServeOptions) error {
-	return serve(ctx, opts, nil)
-}
-
-// serve is serveRun; ready, when not nil, gets the address it listens on
-// once it does (tests).
-func serve(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
+// serveRun serves until ctx ends, then shuts down; ready, when not nil, gets
+// the address it listens on once it does (tests).
+func serveRun(ctx context.Context, opts *ServeOptions, ready chan<- string) error {
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
 		return badInput(fmt.Errorf("serve address %q: %w", opts.Addr, err))

@@ -18,19 +18,7 @@ import (
 
 func TestServeRun(t *testing.T) {
 	dir := t.TempDir()
-	for name, data := range map[string]string{
-		"index.html":     "the page",
-		"404.html":       "not here",
-		"sub/index.html": "sub page",
-		"style.css":      "body{}",
-	} {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"index.html": "the page", "404.html": "not here", "sub/index.html": "sub page", "style.css": "body{}"})
 	// A link that leads out of the site folder serves nothing.
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
@@ -42,19 +30,10 @@ func TestServeRun(t *testing.T) {
 	if err := os.Symlink(filepath.Dir(outside), filepath.Join(dir, "leakdir")); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
 	ios, out, _ := testIO()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, &ServeOptions{IO: ios, Dir: dir, Addr: "127.0.0.1:0"}, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
+	addr := startServe(t, &ServeOptions{IO: ios, Dir: dir, Addr: "127.0.0.1:0"})
+	if !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Errorf("output %q lacks the address", out.String())
 	}
 	for _, tt := range []struct {
 		path   string
@@ -73,51 +52,44 @@ func TestServeRun(t *testing.T) {
 		{"/leak.txt", 404, "not here"},
 		{"/leakdir/secret.txt", 404, "not here"},
 	} {
-		resp, err := http.Get("http://" + addr + tt.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || string(body) != tt.body {
-			t.Errorf("GET %s: %d %q, want %d %q", tt.path, resp.StatusCode, body, tt.status, tt.body)
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve ended with %v", err)
-	}
-	if !strings.Contains(out.String(), "http://"+addr+"/") {
-		t.Errorf("output %q lacks the address", out.String())
-	}
-}
-
-func TestServeRunRefuses(t *testing.T) {
-	dir := t.TempDir()
-	for _, tt := range []struct{ addr, dir, want string }{
-		{"0.0.0.0:8080", dir, `serve address "0.0.0.0:8080" is not a loopback address; pass --public to serve it to others`},
-		{":8080", dir, `serve address ":8080" is not a loopback address; pass --public to serve it to others`},
-		{"example.com:80", dir, `serve address "example.com:80" is not a loopback address; pass --public to serve it to others`},
-		{"127.0.0.1", dir, `serve address "127.0.0.1": address 127.0.0.1: missing port in address`},
-		{"127.0.0.1:0", filepath.Join(dir, "missing"), `site folder "` + filepath.Join(dir, "missing") + `": no such folder (render one first)`},
-	} {
-		err := serveRun(context.Background(), &ServeOptions{IO: quiet, Dir: tt.dir, Addr: tt.addr})
-		if err == nil || err.Error() != tt.want || exitCode(err) != 2 {
-			t.Errorf("%s: err = %v, want %q", tt.addr, err, tt.want)
+		if code, body := httpGet(t, "http://"+addr+tt.path); code != tt.status || body != tt.body {
+			t.Errorf("GET %s: %d %q, want %d %q", tt.path, code, body, tt.status, tt.body)
 		}
 	}
 }
 
-func TestNewCmdServe(t *testing.T) {
-	var got *ServeOptions
-	cmd := NewCmdServe(quiet, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
-	cmd.SetArgs(nil)
-	if err := cmd.Execute(); err != nil {
+// startServe serves opts until the test ends, and returns the address.
+func startServe(t *testing.T, opts *ServeOptions) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() { done <- serveRun(ctx, opts, ready) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve ended with %v", err)
+		}
+	})
+	select {
+	case addr := <-ready:
+		return addr
+	case err := <-done:
+		done <- err
+		t.Fatalf("serve stopped: %v", err)
+		return ""
+	}
+}
+
+// httpGet gets url, and returns the status and the body.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Dir != "public" || got.Addr != "127.0.0.1:8080" || got.Public {
-		t.Errorf("defaults %+v", got)
-	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }
 
 // TestServeFollowsRebuild: serve serves the site folder by its path, so a
@@ -129,27 +101,8 @@ func TestServeFollowsRebuild(t *testing.T) {
 	if err := renderRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, &ServeOptions{IO: quiet, Dir: opts.Out, Addr: "127.0.0.1:0"}, ready) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	}
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	addr := startServe(t, &ServeOptions{IO: quiet, Dir: opts.Out, Addr: "127.0.0.1:0"})
+	get := func(path string) (int, string) { t.Helper(); return httpGet(t, "http://"+addr+path) }
 	if code, body := get("/"); code != 200 || !strings.Contains(body, "Yep.") {
 		t.Fatalf("before the rebuild: GET / %d, dead page %v", code, strings.Contains(body, "Yep."))
 	}
@@ -170,10 +123,6 @@ func TestServeFollowsRebuild(t *testing.T) {
 			t.Errorf("after a rebuild: GET /nope %d, want 404 with the site's 404.html", code)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve ended with %v", err)
-	}
 }
 
 // TestServeDropsClients: serve closes a connection kept alive after its
@@ -185,13 +134,7 @@ func TestServeDropsClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := func(t *testing.T, lim serveLimits) string {
-		ctx, cancel := context.WithCancel(context.Background())
-		ready, done := make(chan string, 1), make(chan error, 1)
-		go func() {
-			done <- serve(ctx, &ServeOptions{IO: quiet, Dir: dir, Addr: "127.0.0.1:0", limits: lim}, ready)
-		}()
-		t.Cleanup(func() { cancel(); <-done })
-		return <-ready
+		return startServe(t, &ServeOptions{IO: quiet, Dir: dir, Addr: "127.0.0.1:0", limits: lim})
 	}
 	dial := func(t *testing.T, addr string, request bool) net.Conn {
 		c, err := net.Dial("tcp", addr)

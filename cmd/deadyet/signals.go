@@ -21,12 +21,7 @@ func (e *interrupted) Error() string {
 }
 
 // status is the exit status of a run the signal stopped.
-func (e *interrupted) status() int {
-	if s, ok := e.sig.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	return 1
-}
+func (e *interrupted) status() int { return 128 + int(e.sig.(syscall.Signal)) }
 
 func signalName(sig os.Signal) string {
 	switch sig {

@@ -50,7 +50,7 @@ func TestSignalStopsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { fleet.Close() })
+	t.Cleanup(func() { closeFleet(t, fleet) })
 	var servers strings.Builder
 	for _, s := range fleet.Servers {
 		fmt.Fprintf(&servers, "  { address = %q },\n", s.Addr)
@@ -84,21 +84,14 @@ servers = [
 	} {
 		t.Run(fmt.Sprintf("%s %v", tt.args[0], tt.sig), func(t *testing.T) {
 			dir := t.TempDir()
-			for name, data := range map[string]string{
-				"site.toml":           config,
-				"public/index.html":   "<p>the previous site</p>\n",
-				"public/status.json":  `{"schema":1}`,
-				"data/history.jsonl":  `{"t":"2026-11-25T10:00:03Z","heartbeat":true}` + "\n",
-				"results.json":        "the previous results\n",
-				"data/" + "README.md": "kept\n",
-			} {
-				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, map[string]string{
+				"site.toml":          config,
+				"public/index.html":  "<p>the previous site</p>\n",
+				"public/status.json": `{"schema":1}`,
+				"data/history.jsonl": `{"t":"2026-11-25T10:00:03Z","heartbeat":true}` + "\n",
+				"results.json":       "the previous results\n",
+				"data/README.md":     "kept\n",
+			})
 			before := filesOf(t, dir)
 
 			cmd := deadyetChild(t, dir, tt.args...)

@@ -1,15 +1,17 @@
-// Package news owns the news log, news/*.md: it loads the folder ([Load]),
-// parses and validates each entry ([Parse], [CheckDates]), and makes the
-// file of a new one ([NewFile], [Slug]) for "deadyet news new". Package
-// render shows the entries; it renders their Markdown.
+// Package news reads the news log: news/YYYY-MM-DD-slug.md files of Markdown,
+// each optionally after TOML front matter (title, date) between two lines
+// "+++". Every problem is one error "file:line: message"; names that are not
+// printable are quoted (%q). [NewFile] and [Slug] make a new entry.
 package news
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -38,8 +40,7 @@ func (e Entry) ID() string {
 	return "news-" + e.Date.Format(time.DateOnly) + "-" + e.Slug
 }
 
-// Heading is the entry's title, or when it has none its slug as words
-// ("all-gone" is "All gone"): the feed needs a title for every entry.
+// Heading is the entry's title, or its slug as words ("All gone").
 func (e Entry) Heading() string {
 	if e.Title != "" {
 		return e.Title
@@ -59,61 +60,21 @@ var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)
 // datedName is a name that starts like a news file's.
 var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 
+// nonSlug is what a slug has none of.
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
 // Slug makes a file-name slug of a title: lower-case ASCII letters and
 // digits, words joined by "-", at most 60 characters; "news" if nothing is
 // left.
 func Slug(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	s := strings.TrimRight(b.String()[:min(b.Len(), 60)], "-")
-	if s == "" {
-		return "news"
-	}
-	return s
+	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(title), "-"), "-")
+	return cmp.Or(strings.TrimRight(s[:min(len(s), 60)], "-"), "news")
 }
 
-// Load reads every news file in dir of fsys, newest first (same day:
-// by slug). A news file is named YYYY-MM-DD-slug.md and holds Markdown,
-// optionally after a front matter of TOML between two lines "+++":
-//
-//	+++
-//	title = "All servers gone"   # optional, one line
-//	date = 2017-05-19            # optional, must be the file name's date
-//	+++
-//	After a day of silence, …
-//
-// YAML front matter (a first line "---") is refused, as are control
-// characters but tab and line feed (CRLF line ends are read as LF), any
-// tab in the title, the characters of [probe.Invisible], a file larger than
-// [MaxSize] (read no further) and front matter nested deeper than
-// [tomlscan.MaxDepth].
-//
-// README.md, hidden files (".draft.md"), editor backups ("…~") and other
-// files not ending in .md are ignored, as are folders without .md files.
-// What looks like an entry that would never show is an error: a name that
-// starts with a date but does not end in .md, a folder of .md files (entries
-// go in dir itself). So is an entry that is a symbolic link: it could make
-// the page show any file of the machine that renders it. A file name that
-// is not printable UTF-8 is shown quoted, with escapes (%q), in its errors.
-// The error lists every problem of every file, each as "file:line: message"
-// (a folder's without a line); it unwraps to one error per problem
-// (errors.Join). Load has no clock: [CheckDates] refuses dates in
-// the future.
+// Load reads every entry in dir of fsys, newest first, and reports every
+// problem of every file at once (errors.Join). README.md, hidden files and
+// backups are skipped; what would never show (a dated name not ending in
+// .md, a folder of .md files) and symbolic links are errors.
 func Load(fsys fs.FS, dir string) ([]Entry, error) {
 	des, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -167,7 +128,6 @@ func Load(fsys fs.FS, dir string) ([]Entry, error) {
 	return news, nil
 }
 
-// readAtMost reads at most n bytes of the file name of fsys.
 func readAtMost(fsys fs.FS, name string, n int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -177,9 +137,7 @@ func readAtMost(fsys fs.FS, name string, n int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, n))
 }
 
-// shownPath is p as an error shows it: as it is when it is printable text,
-// else quoted with escapes (%q), so that an odd file name is seen as what it
-// is and no control character reaches a terminal.
+// shownPath is p, quoted (%q) unless it is printable text.
 func shownPath(p string) string {
 	if probe.PrintableLine(p) {
 		return p
@@ -187,14 +145,11 @@ func shownPath(p string) string {
 	return strconv.Quote(p)
 }
 
-// MaxAhead is how far after now a news entry's date may be: a day, so
-// that an entry dated today where the author lives is accepted anywhere.
+// MaxAhead is how far after now an entry may be dated: today anywhere.
 const MaxAhead = 24 * time.Hour
 
-// CheckDates refuses entries dated more than [MaxAhead] after now: a
-// date mistyped into the future would keep the entry on top of the page for
-// years. The error has one "file:1: message" per entry (the date is the file
-// name's); nil when every date is fine.
+// CheckDates refuses entries dated more than [MaxAhead] after now, which
+// would stay on top of the page for years: one "file:1: …" each.
 func CheckDates(news []Entry, now time.Time) error {
 	var errs []error
 	for _, e := range news {
@@ -227,8 +182,8 @@ func Sort(news []Entry) {
 	})
 }
 
-// Parse parses one news file; file is its path, used for the name's
-// date and slug and in the errors, which say "file:line: message".
+// Parse parses one news file; file is its path, which gives the date and
+// slug. Control characters but tab and LF, and [probe.Invisible], are refused.
 func Parse(file string, data []byte) (Entry, []error) {
 	e := Entry{File: file}
 	var errs []error
@@ -272,19 +227,14 @@ func Parse(file string, data []byte) (Entry, []error) {
 
 	bodyLine := 1
 	lines := strings.SplitAfter(text, "\n")
-	if strings.TrimRight(lines[0], " \t\n") == "---" {
+	fence := func(l string) string { return strings.TrimRight(l, " \t\n") }
+	if fence(lines[0]) == "---" {
 		fail(1, "a first line --- starts front matter in YAML, which news files do not use: write it in TOML between two lines +++ (title = \"…\", date = YYYY-MM-DD), as news/README.md shows")
 		return e, errs
 	}
-	if strings.TrimRight(lines[0], " \t\n") == "+++" {
-		end := -1
-		for i := 1; i < len(lines); i++ {
-			if strings.TrimRight(lines[i], " \t\n") == "+++" {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
+	if fence(lines[0]) == "+++" {
+		end := 1 + slices.IndexFunc(lines[1:], func(l string) bool { return fence(l) == "+++" })
+		if end == 0 {
 			fail(1, "front matter opened with +++ is not closed by a line +++")
 			return e, errs
 		}
@@ -306,10 +256,8 @@ func Parse(file string, data []byte) (Entry, []error) {
 	return e, errs
 }
 
-// isControl reports whether r is a control character a news text may not
-// hold: C0 but tab and line feed (a carriage return is allowed only before a
-// line feed, and is gone by the time this is asked), DEL and C1. They are
-// invisible, and not allowed in HTML or XML text.
+// isControl reports whether r is C0 (but tab and LF), DEL or C1: invisible,
+// and not allowed in HTML or XML text. CRLF is LF by then.
 func isControl(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
 }
@@ -318,8 +266,8 @@ func isControl(r rune) bool {
 func isTitleControl(r rune) bool { return isControl(r) || r == '\t' }
 
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
-// 2 on) into e, checking keys and types by hand so that every problem gets
-// its line.
+// 2 on) into e. A map, not a struct: toml.Decode matches fields regardless
+// of case, and "Title" is an unknown key.
 func (e *Entry) frontMatter(file, front string) []error {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
@@ -339,46 +287,36 @@ func (e *Entry) frontMatter(file, front string) []error {
 		}
 		return errs
 	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
+	keys := slices.SortedFunc(maps.Keys(raw), func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
 	for _, k := range keys {
 		line := keyLine(front, k) + 1
-		switch v := raw[k].(type) {
-		case string:
-			if k != "title" {
-				break
-			}
+		switch k {
+		case "title":
+			v, ok := raw[k].(string)
+			i := strings.IndexFunc(v, isTitleControl)
 			switch {
+			case !ok:
+				fail(line, "front matter title must be a string, like title = \"Servers gone\"")
 			case strings.TrimSpace(v) == "":
 				fail(line, "front matter title is empty")
 			case strings.ContainsAny(v, "\n\r"):
 				fail(line, "front matter title must be one line")
-			case strings.IndexFunc(v, isTitleControl) >= 0:
-				r, _ := utf8.DecodeRuneInString(v[strings.IndexFunc(v, isTitleControl):])
-				fail(line, "front matter title has a control character %U", r)
+			case i >= 0:
+				fail(line, "front matter title has a control character %U", []rune(v[i:])[0])
 			default:
 				e.Title = strings.TrimSpace(v)
 			}
-			continue
-		case time.Time:
-			if k != "date" {
-				break
+		case "date":
+			v, ok := raw[k].(time.Time)
+			if !ok {
+				fail(line, "front matter date must be a TOML date, like date = 2017-05-19")
+				continue
 			}
 			d := time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
 			if !e.Date.IsZero() && !d.Equal(e.Date) {
 				fail(line, "front matter date %s is not the file name's date %s", d.Format(time.DateOnly), e.Date.Format(time.DateOnly))
 			}
 			e.Date = d
-			continue
-		}
-		switch k {
-		case "title":
-			fail(line, "front matter title must be a string, like title = \"Servers gone\"")
-		case "date":
-			fail(line, "front matter date must be a TOML date, like date = 2017-05-19")
 		default:
 			fail(line, "unknown front matter key %q (known: title, date)", k)
 		}
@@ -386,8 +324,8 @@ func (e *Entry) frontMatter(file, front string) []error {
 	return errs
 }
 
-// keyLine finds the line (1-based, within the front matter) that sets key,
-// for error messages; 1 when no line obviously does.
+// keyLine is the line (from 1, in the front matter) that sets key; 1 when
+// no line obviously does.
 func keyLine(front, key string) int {
 	for i, l := range strings.Split(front, "\n") {
 		l = strings.TrimSpace(l)

@@ -6,6 +6,7 @@
 package tomlscan
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 )
@@ -28,11 +29,7 @@ func Tokens(data []byte) []Token {
 	var toks []Token
 	line, last := 1, 0
 	for _, m := range token.FindAllIndex(data, -1) {
-		for _, c := range data[last:m[0]] {
-			if c == '\n' {
-				line++
-			}
-		}
+		line += bytes.Count(data[last:m[0]], []byte("\n"))
 		if last = m[0]; data[m[0]] != '#' {
 			toks = append(toks, Token{string(data[m[0]:m[1]]), line})
 		}

@@ -8,6 +8,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,11 +35,10 @@ type Site struct {
 // servers with a page's text, which is about 100 KB.
 const MaxSize = 1 << 20
 
-// Load reads and validates the site.toml at path. Each problem in the file
-// is an [*Error], several are joined with newlines ([errors.Join]); a file
-// that cannot be read, is not a regular file or is larger than [MaxSize]
-// gives one line "path: …"; when ctx has ended before or by the end of the
-// load, the error is ctx's.
+// Load reads and validates the site.toml at path. Each problem is an
+// [*Error], several joined ([errors.Join]); a file that cannot be read, is not
+// regular or is larger than [MaxSize] gives one line "path: …". When ctx
+// ends before or by the end of the load, the error is ctx's.
 func Load(ctx context.Context, path string) (*Site, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -82,10 +82,7 @@ func read(path string) ([]byte, error) {
 // Parse validates data, the site.toml named file in messages, as Load does.
 func Parse(ctx context.Context, file string, data []byte) (*Site, error) {
 	s, err := parse(file, data)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return s, err
+	return s, cmp.Or(ctx.Err(), err)
 }
 
 func parse(file string, data []byte) (*Site, error) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -9,20 +10,16 @@ import (
 	"deadyet/render/tomlscan"
 )
 
-// The lines of problems. BurntSushi/toml v1.6.0 keeps the position of each
-// key, but shows it only in a ParseError, and for a key inside an array of
-// tables it keeps only the last one; so the finder here reads the lines
-// itself, in one pass over a file the parser has accepted, and only when a
-// file has a problem.
+// BurntSushi/toml v1.6.0 shows a key's line only in a ParseError, and keeps
+// only the last one for a key in an array of tables; so the finder reads
+// the lines itself, in one pass, only for a file with a problem.
 //
-// Paths name a place: the keys from the top joined by ".", with the index
-// of an element of an array, or of a table of an array of tables, in
-// brackets: "group[2].servers[0].main" is the main key of the first server
-// of the third [[group]]. A key that is not bare is quoted, as TOML writes it.
+// A path is the keys from the top joined by ".", quoted unless bare, with
+// array indices in brackets: "group[2].servers[0].main".
 
 // join adds key to the path parent.
 func join(parent, key string) string {
-	if !bareKey(key) {
+	if !bareKey.MatchString(key) {
 		key = strconv.Quote(key)
 	}
 	if parent == "" {
@@ -34,14 +31,7 @@ func join(parent, key string) string {
 // index adds an array index to the path p.
 func index(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
 
-func bareKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return k != ""
-}
+var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // finder holds the line of every path of a file: that of its key or table
 // header, or, for an array element, the line the element starts on.

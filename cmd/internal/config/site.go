@@ -3,6 +3,7 @@ package config
 import (
 	"maps"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,18 +62,9 @@ func absoluteHTTP(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// validName reports whether a check or group name is lower-case letters,
-// digits, '-' and '_', starting with a letter or digit: it is a key of
-// results.json and of the history.
-func validName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '-' || c == '_')) {
-			return false
-		}
-	}
-	return s != ""
-}
+// validName matches a check or group name, a key of results.json and of
+// the history.
+var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`).MatchString
 
 // probeTable is [probe].
 type probeTable struct {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"unicode"
 
 	"deadyet/probe"
@@ -39,14 +40,13 @@ func text(x value[string], p place, multiline bool, ps *problems) string {
 
 // control returns the first control character of s that is not allowed.
 func control(s string, multiline bool) (rune, bool) {
-	for i, r := range s {
-		if !unicode.IsControl(r) {
-			continue
+	if multiline {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
+			return r, true
 		}
-		if multiline && (r == '\n' || r == '\t' || r == '\r' && i+1 < len(s) && s[i+1] == '\n') {
-			continue
-		}
-		return r, true
 	}
 	return 0, false
 }

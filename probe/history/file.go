@@ -88,7 +88,7 @@ func decode(b []byte) (Line, error) {
 		return dec.Decode(&f[i])
 	})
 	if err == nil {
-		err = jsonobj.End(dec, b)
+		err = jsonobj.End(dec)
 	}
 	switch {
 	case err != nil:

@@ -362,37 +362,40 @@ func TestRecordErrors(t *testing.T) {
 	}
 }
 
-// TestFailedWrite: a Write that fails keeps the lines Record added, so that
-// a second Write puts them on disk, creating the folder if need be.
-// (atomicfile's tests make each step of the write itself fail.)
+// TestFailedWrite: Write creates the folder; one that fails keeps the lines
+// Record added, so that the next Write puts them on disk, removing what
+// killed writes left before the Read (atomicfile says which names count).
 func TestFailedWrite(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
+	dir := filepath.Join(t.TempDir(), "data", "deeper")
 	file := filepath.Join(dir, history.FileName)
-	h, err := history.Read(dir)
+	h, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Record(run("2026-11-25 10:00", k21+"=up")); err != nil {
+	if _, err := h.Record(run("2026-11-25 11:00", k21+"=timeout")); err != nil {
 		t.Fatal(err)
 	}
 	// A folder in the file's place: the write fails.
-	if err := os.MkdirAll(file, 0o755); err != nil {
+	if err := os.Rename(file, file+".bak"); err != nil || os.Mkdir(file, 0o755) != nil {
 		t.Fatal(err)
 	}
 	if err := h.Write(); err == nil || !strings.HasPrefix(err.Error(), "write "+file+": ") || !h.Changed() {
 		t.Errorf("Write: got %v, changed %v; want \"write %s: …\"", err, h.Changed(), file)
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	old := time.Now().Add(-time.Hour)
+	for _, name := range []string{".history.jsonl.1.tmp", ".last-run.2.tmp"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil || os.Chtimes(filepath.Join(dir, name), old, old) != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(file); err != nil || os.Rename(file+".bak", file) != nil {
 		t.Fatal(err)
 	}
-	if err := h.Write(); err != nil {
-		t.Fatal(err)
+	if err := h.Write(); err != nil || h.Changed() {
+		t.Fatalf("second Write: %v, changed %v", err, h.Changed())
 	}
-	data, err := os.ReadFile(file)
-	if want := "{\"t\":\"2026-11-25T10:00:00Z\",\"heartbeat\":true}\n"; err != nil || !strings.HasPrefix(string(data), want) || h.Changed() {
-		t.Errorf("second Write: %v, changed %v:\n%s", err, h.Changed(), data)
-	}
-	if files := readAll(t, dir); len(files) != 2 {
-		t.Errorf("files in the folder: %q", files)
+	files := readAll(t, dir)
+	if len(files) != 2 || !strings.HasSuffix(files[history.FileName], `"from":"up","to":"timeout"}`+"\n") {
+		t.Errorf("files after the second Write, want the history with the 11:00 line and last-run: %q", files)
 	}
 }

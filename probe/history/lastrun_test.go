@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,32 +83,4 @@ func TestBadLastRun(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestWriteRemovesLeftovers: Write removes the temporary files of the
-// history and of last-run that killed runs left, if older than the Read;
-// newer ones (a write in flight) and other files stay.
-func TestWriteRemovesLeftovers(t *testing.T) {
-	dir := t.TempDir()
-	old, newer := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-	for name, mt := range map[string]time.Time{
-		".history.jsonl.123.tmp": old,
-		".last-run.456.tmp":      old,
-		".history.jsonl.789.tmp": newer,
-		".results.json.1.tmp":    old,
-	} {
-		writeTestFile(t, dir, name, "part")
-		if err := os.Chtimes(filepath.Join(dir, name), mt, mt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for name := range readAll(t, dir) {
-		got = append(got, name)
-	}
-	slices.Sort(got)
-	sameStrings(t, "files", got, []string{".history.jsonl.789.tmp", ".results.json.1.tmp", history.FileName, history.LastRunFile})
 }

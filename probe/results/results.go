@@ -118,7 +118,7 @@ func parse(data []byte) (probe.Results, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := jsonobj.End(dec, data); err != nil {
+	if err := jsonobj.End(dec); err != nil {
 		return r, err
 	}
 	for i, n := range headerNames {

@@ -24,29 +24,9 @@ func names(t *testing.T, dir string) []string {
 	return out
 }
 
-func TestWriteFile(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f.json")
-	for _, data := range [][]byte{[]byte("first\n"), []byte("second, longer\n"), nil} {
-		if err := WriteFile(path, data, 0o640); err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("read back %q (%v), want %q", got, err, data)
-		}
-		fi, err := os.Stat(path)
-		if err != nil || fi.Mode().Perm() != 0o640 {
-			t.Errorf("mode %v (%v), want 0640", fi.Mode().Perm(), err)
-		}
-		if n := names(t, dir); len(n) != 1 {
-			t.Errorf("files in the folder: %q", n)
-		}
-	}
-}
-
 // TestFailedWriteKeepsOldFile makes each step of the write fail in turn: the
-// old file must stay byte for byte, with no temporary file left.
+// old file, written over a longer one, must stay byte for byte with its
+// mode, with no temporary file left.
 func TestFailedWriteKeepsOldFile(t *testing.T) {
 	boom := errors.New("disk on fire")
 	tests := []struct {
@@ -65,7 +45,7 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "history.jsonl")
 			old := []byte("old line\n")
-			if err := WriteFile(path, old, 0o644); err != nil {
+			if err := WriteFile(path, []byte("a longer first line\n"), 0o644); err != nil || WriteFile(path, old, 0o640) != nil {
 				t.Fatal(err)
 			}
 			w, s, r := writeStep, syncStep, renameStep
@@ -77,8 +57,8 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 				t.Errorf("got %v, want %q wrapped as \"write %s: …\"", err, boom, path)
 			}
 			now, err := os.ReadFile(path)
-			if err != nil || !bytes.Equal(now, old) {
-				t.Errorf("the old file changed (%v):\n%s\nwant:\n%s", err, now, old)
+			if fi, _ := os.Stat(path); err != nil || !bytes.Equal(now, old) || fi.Mode().Perm() != 0o640 {
+				t.Errorf("the old file changed (%v, mode %v):\n%s\nwant:\n%s", err, fi.Mode().Perm(), now, old)
 			}
 			if n := names(t, dir); len(n) != 1 {
 				t.Errorf("files left in the folder: %q", n)

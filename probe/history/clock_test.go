@@ -86,20 +86,20 @@ func TestTrim(t *testing.T) {
 		wantLast            string // "" for no file
 		wantCopy            string // "" for none
 	}{
-		{"future lines and last run", pastLines + futureLines, "9999-01-01T00:00:00Z\n", time.Time{}, now, 2, pastLines, "", futureLines},
-		{"future last run only", pastLines, "9999-01-01T00:00:00Z\n", time.Time{}, now, 0, pastLines, "", ""},
-		{"nothing out", pastLines, "2026-11-25T11:00:00Z\n", time.Time{}, now, 0, pastLines, "2026-11-25T11:00:00Z\n", ""},
-		{"a line at the time stays", pastLines, "", time.Time{}, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), 0, pastLines, "", ""},
-		{"to the second", pastLines, "2026-11-25T11:00:00Z\n", time.Time{}, time.Date(2026, 11, 25, 10, 59, 59, 999, time.UTC), 1,
+		{"future lines and last run", pastLines + futureLines, "9999-01-01T00:00:00Z\n", history.Floor, now, 2, pastLines, "", futureLines},
+		{"future last run only", pastLines, "9999-01-01T00:00:00Z\n", history.Floor, now, 0, pastLines, "", ""},
+		{"nothing out", pastLines, "2026-11-25T11:00:00Z\n", history.Floor, now, 0, pastLines, "2026-11-25T11:00:00Z\n", ""},
+		{"a line at the time stays", pastLines, "", history.Floor, time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), 0, pastLines, "", ""},
+		{"to the second", pastLines, "2026-11-25T11:00:00Z\n", history.Floor, time.Date(2026, 11, 25, 10, 59, 59, 999, time.UTC), 1,
 			past[0] + past[1], "", past[2]},
-		{"everything", pastLines, "", time.Time{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 3, "", "", pastLines},
+		{"everything", pastLines, "", history.Floor, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 3, "", "", pastLines},
 		{"before a time", pastLines, "", time.Date(2026, 11, 25, 10, 30, 0, 0, time.UTC), now, 2,
 			line("2026-11-25T11:00:00Z", "", "timeout"), "", past[0] + past[1]},
-		{"year 1, before the floor", year1 + past[0] + past[2], "", time.Time{}, now, 2,
+		{"year 1, before the floor", year1 + past[0] + past[2], "", history.Floor, now, 2,
 			past[0] + line("2026-11-25T11:00:00Z", "", "timeout"), "", year1},
-		{"a future line amid others", past[0] + past[1] + line("9999-01-01T00:00:00Z", "up", "timeout") + line("2026-11-25T12:00:00Z", "timeout", "refused"), "", time.Time{}, now, 1,
+		{"a future line amid others", past[0] + past[1] + line("9999-01-01T00:00:00Z", "up", "timeout") + line("2026-11-25T12:00:00Z", "timeout", "refused"), "", history.Floor, now, 1,
 			past[0] + past[1] + line("2026-11-25T12:00:00Z", "up", "refused"), "", line("9999-01-01T00:00:00Z", "up", "timeout")},
-		{"a last line cut off", pastLines + `{"t":"2026-11-25T12:00:00Z","heart`, "", time.Time{}, now, 0,
+		{"a last line cut off", pastLines + `{"t":"2026-11-25T12:00:00Z","heart`, "", history.Floor, now, 0,
 			pastLines, "", `{"t":"2026-11-25T12:00:00Z","heart` + "\n"},
 	}
 	for _, tt := range tests {
@@ -136,7 +136,7 @@ func TestTrimRefusesBadHistory(t *testing.T) {
 	dir := t.TempDir()
 	bad := pastLines + "{\"t\":\"9999-01-01T00:00:00Z\"\n"
 	writeTestFile(t, dir, history.FileName, bad)
-	_, err := history.Trim(context.Background(), dir, time.Time{}, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
+	_, err := history.Trim(context.Background(), dir, history.Floor, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))
 	var pe *history.ParseError
 	if !errors.As(err, &pe) || pe.Line != 4 {
 		t.Fatalf("got %v, want a *history.ParseError on line 4", err)

@@ -1,8 +1,5 @@
 package history
 
-// The lines of history.jsonl: reading them (decode, check) and writing them
-// (appendLine).
-
 import (
 	"bytes"
 	"encoding/json"
@@ -19,9 +16,9 @@ import (
 // timeLayout is the only form "t" takes.
 const timeLayout = "2006-01-02T15:04:05Z"
 
-func parseTime(s string) (int64, bool) {
+func parseTime(s string) (time.Time, bool) {
 	t, err := time.Parse(timeLayout, s)
-	return t.Unix(), err == nil && len(s) == len(timeLayout)
+	return t, err == nil && len(s) == len(timeLayout)
 }
 
 // appendLine appends l as one line of JSON, the form decode reads back.
@@ -51,7 +48,6 @@ func appendLine(b []byte, l Line) []byte {
 	return w.Bytes()
 }
 
-// parse reads the whole file into h.
 func (h *History) parse(data []byte) error {
 	for n := 1; len(data) > 0; n++ {
 		line, rest, ok := bytes.Cut(data, []byte("\n"))
@@ -92,7 +88,7 @@ func decode(b []byte) (Line, error) {
 		return dec.Decode(&f[i])
 	})
 	if err == nil {
-		err = jsonobj.End(dec, b)
+		err = jsonobj.End(dec)
 	}
 	switch {
 	case err != nil:
@@ -102,11 +98,10 @@ func decode(b []byte) (Line, error) {
 	case has&2 != 0 && !l.Heartbeat:
 		return l, errors.New(`"heartbeat" must be true`)
 	}
-	t, ok := parseTime(f[0])
-	if !ok {
+	var ok bool
+	if l.T, ok = parseTime(f[0]); !ok {
 		return l, fmt.Errorf("bad time %q: want UTC to the second, like 2026-11-25T10:00:03Z", f[0])
 	}
-	l.T = unixUTC(t)
 	if l.Heartbeat {
 		for i := 2; i < len(f); i++ {
 			if has&(1<<i) != 0 {
@@ -126,14 +121,13 @@ func decode(b []byte) (Line, error) {
 		}
 	}
 	l.Key = probe.Key{Group: f[2], Address: f[3], Check: f[4]}
-	l.Detail = f[7]
-	if l.From, ok = known(f[5]); !ok && f[5] != "" {
-		return l, fmt.Errorf("unknown state %q in \"from\"", f[5])
-	}
-	if l.To, ok = known(f[6]); !ok {
-		return l, fmt.Errorf("unknown state %q in \"to\"", f[6])
-	}
-	if l.From == l.To {
+	l.From, l.To, l.Detail = probe.State(f[5]), probe.State(f[6]), f[7]
+	switch {
+	case l.From != "" && !l.From.Valid():
+		return l, fmt.Errorf("unknown state %q in \"from\"", l.From)
+	case !l.To.Valid():
+		return l, fmt.Errorf("unknown state %q in \"to\"", l.To)
+	case l.From == l.To:
 		return l, fmt.Errorf("\"from\" and \"to\" are both %q", l.To)
 	}
 	return l, nil
@@ -147,9 +141,9 @@ func (h *History) check(l Line, prev int) error {
 		return fmt.Errorf("time %s is before %s: a clock was wrong; drop the lines before then with: deadyet history trim --history %s --before %s",
 			l.T.Format(timeLayout), Floor.Format(time.DateOnly), filepath.Dir(h.file), Floor.Format(timeLayout))
 	}
-	if n := len(h.entries); n > 0 && l.T.Unix() < h.entries[n-1].t {
+	if n := len(h.lines); n > 0 && l.T.Before(h.lines[n-1].T) {
 		return fmt.Errorf("time goes backwards: %s is before %s on line %d",
-			l.T.Format(timeLayout), unixUTC(h.entries[n-1].t).Format(timeLayout), prev)
+			l.T.Format(timeLayout), h.lines[n-1].T.Format(timeLayout), prev)
 	}
 	if l.Heartbeat {
 		if h.lastBeat == floorDiv(l.T.Unix(), day) {
@@ -157,23 +151,13 @@ func (h *History) check(l Line, prev int) error {
 		}
 		return nil
 	}
-	i, seen := h.keyIndex[l.Key]
+	tr := h.byKey[l.Key]
 	switch last := h.stateOf(l.Key); {
 	case last == l.From:
 		return nil
-	case !seen:
+	case len(tr) == 0:
 		return fmt.Errorf("\"from\" is %q but this is the first line for %s (want \"from\":\"\")", l.From, l.Key)
 	default:
-		return fmt.Errorf("\"from\" is %q but line %d left %s %q", l.From, h.byKey[i][len(h.byKey[i])-1]+1, l.Key, last)
+		return fmt.Errorf("\"from\" is %q but line %d left %s %q", l.From, tr[len(tr)-1]+1, l.Key, last)
 	}
-}
-
-// known is s as the one of [probe.States] it is, so that lines share it.
-func known(s string) (probe.State, bool) {
-	for _, v := range probe.States {
-		if s == string(v) {
-			return v, true
-		}
-	}
-	return "", false
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"deadyet/probe"
@@ -50,28 +51,6 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// StaleError is a run that [History.Record] refuses because it is older than
-// [History.LastRun].
-type StaleError struct {
-	Run, Last time.Time
-}
-
-func (e *StaleError) Error() string {
-	return fmt.Sprintf("results of %s are older than the last run recorded, %s",
-		e.Run.UTC().Format(time.RFC3339), e.Last.UTC().Format(time.RFC3339))
-}
-
-// entry is a Line as the History stores it: a few words, so that ten years
-// of runs fit in little memory.
-type entry struct {
-	t        int64 // Unix seconds
-	key      int32 // index into History.keys, or heartbeat
-	from, to probe.State
-	detail   string
-}
-
-const heartbeat int32 = -1 // entry.key of a heartbeat
-
 // History is the log of transitions, read from a folder and appended to by
 // [History.Record]. Its zero value is not usable; use [Read].
 type History struct {
@@ -79,14 +58,11 @@ type History struct {
 	data    []byte // the file as read, then the lines Record added
 	written int    // len(data) on disk
 
-	entries  []entry     // in file order, so in time order
-	keys     []probe.Key // in order of first sighting
-	keyIndex map[probe.Key]int32
-	byKey    [][]int32     // entry indices of each key's transitions
-	state    []probe.State // each key's last state
-	days     []int64       // UTC days (Unix days) with a line, ascending
-	lastBeat int64         // UTC day of the last heartbeat, or -1<<62
-	details  map[string]string
+	lines    []Line                // in file order, so in time order
+	keys     []probe.Key           // in order of first sighting
+	byKey    map[probe.Key][]int32 // indices in lines of each key's transitions
+	days     []int64               // UTC days (Unix days) with a line, ascending
+	lastBeat int64                 // UTC day of the last heartbeat, or -1<<62
 
 	stamp    time.Time // the time in LastRunFile as read or last written; zero if none
 	recorded time.Time // the newest run Record accepted; zero if none
@@ -100,7 +76,7 @@ func Read(dir string) (*History, error) {
 }
 
 func newHistory(file string) *History {
-	return &History{file: file, keyIndex: map[probe.Key]int32{}, lastBeat: -1 << 62, details: map[string]string{}, opened: time.Now()}
+	return &History{file: file, byKey: map[probe.Key][]int32{}, lastBeat: -1 << 62, opened: time.Now()}
 }
 
 func readFile(file string) (*History, error) {
@@ -111,7 +87,6 @@ func readFile(file string) (*History, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read history: %w", err)
 	default:
-		h.entries = make([]entry, 0, len(data)/100+16) // about one line per 100 bytes
 		if err := h.parse(data); err != nil {
 			return nil, err
 		}
@@ -143,15 +118,15 @@ func readStamp(file string) (time.Time, error) {
 		return time.Time{}, &ParseError{File: file, Line: 1, Msg: fmt.Sprintf(
 			"bad last run %q: want one line, UTC to the second, like 2026-11-25T10:00:03Z", data)}
 	}
-	return unixUTC(t), nil
+	return t, nil
 }
 
 // LastRun is the time of the newest run recorded: the latest of last-run,
 // the last line and what [History.Record] accepted; zero if none.
 func (h *History) LastRun() time.Time {
 	last := h.stamp
-	if n := len(h.entries); n > 0 && unixUTC(h.entries[n-1].t).After(last) {
-		last = unixUTC(h.entries[n-1].t)
+	if n := len(h.lines); n > 0 && h.lines[n-1].T.After(last) {
+		last = h.lines[n-1].T
 	}
 	if h.recorded.After(last) {
 		last = h.recorded
@@ -167,17 +142,14 @@ func ReadAt(dir string, now time.Time) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := h.upTo(now.Add(probe.MaxClockSkew).Unix())
-	file, line, t := h.file, i+1, h.stamp
-	switch {
-	case i < len(h.entries):
-		t = unixUTC(h.entries[i].t)
-	case probe.CheckTime(t, now) != nil:
-		file, line = h.stampFile(), 1
-	default:
-		return h, nil
+	file, line, t := h.stampFile(), 1, h.stamp
+	if i := h.upTo(now.Add(probe.MaxClockSkew).Unix()); i < len(h.lines) {
+		file, line, t = h.file, i+1, h.lines[i].T
 	}
 	fe := probe.CheckTime(t, now)
+	if fe == nil {
+		return h, nil
+	}
 	return nil, &ParseError{File: file, Line: line, Err: fe, Msg: fmt.Sprintf(
 		"%v; drop the times after now with: deadyet history trim --history %s --after now", fe, filepath.Dir(h.file))}
 }
@@ -186,44 +158,22 @@ func ReadAt(dir string, now time.Time) (*History, error) {
 func (h *History) File() string { return h.file }
 
 // Len is the number of lines.
-func (h *History) Len() int { return len(h.entries) }
+func (h *History) Len() int { return len(h.lines) }
 
-func (h *History) line(i int) Line {
-	e := &h.entries[i]
-	l := Line{T: unixUTC(e.t), Heartbeat: e.key == heartbeat}
-	if !l.Heartbeat {
-		l.Key, l.From, l.To, l.Detail = h.keys[e.key], e.from, e.to, e.detail
-	}
-	return l
-}
+// Lines returns a copy of every line, in file order.
+func (h *History) Lines() []Line { return slices.Clone(h.lines) }
 
-// Lines returns every line of the history, in file order.
-func (h *History) Lines() []Line {
-	out := make([]Line, h.Len())
-	for i := range out {
-		out[i] = h.line(i)
-	}
-	return out
-}
-
-// Record adds what the run r changed and returns the lines added; it writes
-// nothing to disk (see [History.Write]). A run older than [History.LastRun]
-// is a [*StaleError]; one of the same second is recorded. On error the
-// history is unchanged.
+// Record adds what the run r, finished at r.Finished, changed and returns
+// the lines added; it writes nothing to disk (see [History.Write]). A run
+// older than [History.LastRun] is refused; one of the same second is
+// recorded. On error the history is unchanged.
 func (h *History) Record(r probe.Results) ([]Line, error) {
-	t := r.Finished
-	if t.IsZero() {
-		t = r.Started
-	}
-	if t.IsZero() {
-		return nil, errors.New("record history: the results have no time")
-	}
-	t = t.UTC().Truncate(time.Second)
+	t := r.Finished.UTC().Truncate(time.Second)
 	if t.Before(Floor) {
 		return nil, fmt.Errorf("record history: results of %s are before 2000-01-01: a clock is wrong", t.Format(time.RFC3339))
 	}
 	if last := h.LastRun(); t.Before(last) {
-		return nil, &StaleError{Run: t, Last: last}
+		return nil, fmt.Errorf("results of %s are older than the last run recorded, %s", t.Format(time.RFC3339), last.Format(time.RFC3339))
 	}
 	var add []Line
 	if floorDiv(t.Unix(), day) != h.lastBeat {
@@ -243,9 +193,9 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 			add = append(add, Line{T: t, Key: k, From: from, To: res.State, Detail: probe.CleanDetail(res.Detail)})
 		}
 	}
-	for i, k := range h.keys {
-		if !seen[k] && h.state[i] != probe.Skipped {
-			add = append(add, Line{T: t, Key: k, From: h.state[i], To: probe.Skipped, Detail: "no longer probed"})
+	for _, k := range h.keys {
+		if from := h.stateOf(k); !seen[k] && from != probe.Skipped {
+			add = append(add, Line{T: t, Key: k, From: from, To: probe.Skipped, Detail: "no longer probed"})
 		}
 	}
 	// What Record writes, Read must read: each line is read back.
@@ -263,7 +213,7 @@ func (h *History) Record(r probe.Results) ([]Line, error) {
 	return add, nil
 }
 
-// Changed reports whether Record added lines that Write has not written.
+// Changed reports whether Record added lines that Write did not write.
 func (h *History) Changed() bool { return len(h.data) != h.written }
 
 // Write writes what Record added: history.jsonl if it changed, then
@@ -275,7 +225,6 @@ func (h *History) Write() error {
 	if !h.Changed() && !writeStamp {
 		return nil
 	}
-	// One that cannot be removed does no harm; the writes say what is wrong.
 	for _, f := range []string{h.file, h.stampFile()} {
 		atomicfile.RemoveLeftovers(f, h.opened)
 	}
@@ -308,49 +257,27 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func unixUTC(s int64) time.Time { return time.Unix(s, 0).UTC() }
-
 // stateOf is k's last state, "" before its first line.
 func (h *History) stateOf(k probe.Key) probe.State {
-	if i, ok := h.keyIndex[k]; ok {
-		return h.state[i]
+	if tr := h.byKey[k]; len(tr) > 0 {
+		return h.lines[tr[len(tr)-1]].To
 	}
 	return ""
 }
 
 // add appends a line that decode and check passed.
 func (h *History) add(l Line) {
-	e := entry{t: l.T.Unix(), key: heartbeat}
+	l.Detail = probe.CleanDetail(l.Detail)
 	if l.Heartbeat {
-		h.lastBeat = floorDiv(e.t, day)
+		h.lastBeat = floorDiv(l.T.Unix(), day)
 	} else {
-		i, ok := h.keyIndex[l.Key]
-		if !ok {
-			i = int32(len(h.keys))
-			h.keyIndex[l.Key] = i
+		if _, ok := h.byKey[l.Key]; !ok {
 			h.keys = append(h.keys, l.Key)
-			h.byKey = append(h.byKey, nil)
-			h.state = append(h.state, "")
 		}
-		e.key, e.from, e.to, e.detail = i, l.From, l.To, h.detail(l.Detail)
-		h.state[i] = e.to
-		h.byKey[i] = append(h.byKey[i], int32(len(h.entries)))
+		h.byKey[l.Key] = append(h.byKey[l.Key], int32(len(h.lines)))
 	}
-	if d := floorDiv(e.t, day); len(h.days) == 0 || h.days[len(h.days)-1] != d {
+	if d := floorDiv(l.T.Unix(), day); len(h.days) == 0 || h.days[len(h.days)-1] != d {
 		h.days = append(h.days, d)
 	}
-	h.entries = append(h.entries, e)
-}
-
-// detail is d as [probe.CleanDetail] shows it, the same string for the same
-// bytes: details repeat, and sharing them saves memory.
-func (h *History) detail(d string) string {
-	if s, ok := h.details[d]; ok || d == "" {
-		return s
-	}
-	s := probe.CleanDetail(d)
-	if len(h.details) < 1<<16 && len(d) <= probe.MaxDetail {
-		h.details[d] = s
-	}
-	return s
+	h.lines = append(h.lines, l)
 }

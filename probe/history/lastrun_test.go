@@ -3,100 +3,37 @@ package history_test
 import (
 	"errors"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"deadyet/probe"
 	"deadyet/probe/history"
 )
 
 // TestQuietRunIsTheLastRun: a quiet run writes not a byte of history.jsonl
 // but its time to last-run, and a run older than it is then refused with a
-// *StaleError that leaves both files as they were. (Before last-run, the
-// older run was recorded: only the history's last line counted.)
+// *StaleError that leaves both files as they were.
 func TestQuietRunIsTheLastRun(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, history.FileName)
 	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := readAll(t, dir)
 	if _, added, err := appendRun(dir, run("2026-11-25 11:00", k21+"=up")); err != nil || len(added) != 0 {
 		t.Fatalf("quiet run: %v, added %q", err, shorts(added))
 	}
 	files := readAll(t, dir)
-	if files[history.FileName] != string(before) {
-		t.Errorf("a quiet run changed history.jsonl:\n%s", files[history.FileName])
+	if files[history.FileName] != before[history.FileName] || files[history.LastRunFile] != "2026-11-25T11:00:00Z\n" {
+		t.Errorf("after a quiet run: %q", files)
 	}
-	if got, want := files[history.LastRunFile], "2026-11-25T11:00:00Z\n"; got != want {
-		t.Errorf("last-run = %q, want %q", got, want)
+	_, _, err := appendRun(dir, run("2026-11-25 10:30", k21+"=timeout"))
+	if want := "results of 2026-11-25T10:30:00Z are older than the last run recorded, 2026-11-25T11:00:00Z"; err == nil || err.Error() != want {
+		t.Fatalf("Record of an older run: got %v, want %s", err, want)
 	}
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := at("2026-11-25 11:00"); !h.LastRun().Equal(want) {
-		t.Errorf("LastRun() = %v, want %v", h.LastRun(), want)
-	}
-
-	_, err = h.Record(run("2026-11-25 10:30", k21+"=timeout"))
-	var se *history.StaleError
-	if !errors.As(err, &se) || !se.Run.Equal(at("2026-11-25 10:30")) || !se.Last.Equal(at("2026-11-25 11:00")) {
-		t.Fatalf("Record of an older run: got %v, want a *history.StaleError", err)
-	}
-	if want := "results of 2026-11-25T10:30:00Z are older than the last run recorded, 2026-11-25T11:00:00Z"; err.Error() != want {
-		t.Errorf("got  %s\nwant %s", err, want)
-	}
-	if err := h.Write(); err != nil {
-		t.Fatal(err)
-	}
-	if after := readAll(t, dir); after[history.FileName] != files[history.FileName] || after[history.LastRunFile] != files[history.LastRunFile] || len(after) != 2 {
+	if after := readAll(t, dir); !maps.Equal(after, files) {
 		t.Errorf("a refused run changed the folder: %q", after)
-	}
-}
-
-// TestRunsInEitherOrder: two runs recorded in either order leave the history
-// in the state of the later, and the earlier, when it comes second, is
-// refused. Either run may be the quiet one.
-func TestRunsInEitherOrder(t *testing.T) {
-	tests := []struct {
-		name         string
-		early, later probe.State
-	}{{"the later run changes a state", probe.Up, probe.Timeout}, {"the later run is quiet", probe.Timeout, probe.Up}}
-	key := probe.Key{Group: "bn2", Address: "127.0.2.1", Check: "msnp21"}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			first, early, later := run("2026-11-25 10:00", k21+"=up"), run("2026-11-25 11:00", k21+"="+string(tt.early)), run("2026-11-25 12:00", k21+"="+string(tt.later))
-			inOrder, reversed := t.TempDir(), t.TempDir()
-			for _, step := range []struct {
-				dir string
-				r   probe.Results
-			}{{inOrder, first}, {inOrder, early}, {inOrder, later}, {reversed, first}, {reversed, later}} {
-				if _, _, err := appendRun(step.dir, step.r); err != nil {
-					t.Fatal(err)
-				}
-			}
-			var se *history.StaleError
-			if _, _, err := appendRun(reversed, early); !errors.As(err, &se) {
-				t.Fatalf("the earlier run recorded second: got %v, want a *history.StaleError", err)
-			}
-			for _, dir := range []string{inOrder, reversed} {
-				h, err := history.Read(dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := h.Stats(later.Finished)[key].State; got != tt.later || !h.LastRun().Equal(later.Finished) {
-					t.Errorf("%s: the history ends in state %q at %v, want the later run's %q at %v", dir, got, h.LastRun(), tt.later, later.Finished)
-				}
-			}
-		})
 	}
 }
 
@@ -146,32 +83,4 @@ func TestBadLastRun(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestWriteRemovesLeftovers: Write removes the temporary files of the
-// history and of last-run that killed runs left, if older than the Read;
-// newer ones (a write in flight) and other files stay.
-func TestWriteRemovesLeftovers(t *testing.T) {
-	dir := t.TempDir()
-	old, newer := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-	for name, mt := range map[string]time.Time{
-		".history.jsonl.123.tmp": old,
-		".last-run.456.tmp":      old,
-		".history.jsonl.789.tmp": newer,
-		".results.json.1.tmp":    old,
-	} {
-		writeTestFile(t, dir, name, "part")
-		if err := os.Chtimes(filepath.Join(dir, name), mt, mt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, _, err := appendRun(dir, run("2026-11-25 10:00", k21+"=up")); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for name := range readAll(t, dir) {
-		got = append(got, name)
-	}
-	slices.Sort(got)
-	sameStrings(t, "files", got, []string{".history.jsonl.789.tmp", ".results.json.1.tmp", history.FileName, history.LastRunFile})
 }

@@ -20,20 +20,17 @@ type Trimmed struct {
 	Copy    string // the file that keeps the removed lines; "" when none
 }
 
-// Trim keeps of the history in dir the lines stamped from from to to (a
-// zero end is open, and lines before [Floor] always go), and last-run if
-// within; a key's next line then starts from what is left. The removed
-// lines are kept beside, in a copy. It stops, changing nothing, when ctx ends.
+// Trim keeps of the history in dir the lines stamped from from to to, from
+// no earlier than [Floor], and last-run if within; a key's next line then
+// starts from what is left. The removed lines are kept beside, in a copy.
+// It stops, changing nothing, when ctx ends.
 func Trim(ctx context.Context, dir string, from, to time.Time) (Trimmed, error) {
 	h := newHistory(filepath.Join(dir, FileName))
 	data, err := atomicfile.ReadFile(h.file, MaxSize)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Trimmed{}, fmt.Errorf("trim history: %w", err)
 	}
-	if from.Before(Floor) {
-		from = Floor
-	}
-	keep := func(t time.Time) bool { return !t.Before(from) && (to.IsZero() || !t.After(to.Truncate(time.Second))) }
+	keep := func(t time.Time) bool { return !t.Before(from) && !t.After(to) }
 	stamp, err := readStamp(h.stampFile())
 	var pe *ParseError
 	if err != nil && !errors.As(err, &pe) {

@@ -1,7 +1,5 @@
 package history
 
-// Stats, spans and recent changes: the history read as of a time.
-
 import (
 	"sort"
 	"time"
@@ -28,7 +26,7 @@ func (r Ratio) Percent() (pct float64, ok bool) {
 	return 100 * float64(r.Up) / float64(r.Known), true
 }
 
-// count adds secs (if more than 0) of known time, up or not.
+// count adds secs of known time, if more than 0.
 func (r *Ratio) count(secs int64, up bool) {
 	if secs > 0 {
 		r.Known += time.Duration(secs) * time.Second
@@ -79,31 +77,31 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 	for i := sort.Search(len(h.days), func(i int) bool { return h.days[i] >= firstDay }); i < len(h.days) && h.days[i] <= today; i++ {
 		covered[h.days[i]-firstDay] = true
 	}
-	covered[today-firstDay] = n > 0 && floorDiv(h.entries[n-1].t, day) == today
+	covered[today-firstDay] = n > 0 && floorDiv(h.lines[n-1].T.Unix(), day) == today
 
 	out := make(map[probe.Key]Uptime, len(h.keys))
-	for ki, k := range h.keys {
-		tr := h.byKey[ki]
+	for _, k := range h.keys {
+		tr := h.byKey[k]
 		tr = tr[:sort.Search(len(tr), func(i int) bool { return int(tr[i]) >= n })]
 		if len(tr) == 0 {
 			continue
 		}
 		u := Uptime{Key: k, Days: make([]Day, TimelineDays)}
 		for i := range u.Days {
-			u.Days[i].Start = unixUTC((timelineFirst + int64(i)) * day)
+			u.Days[i].Start = time.Unix((timelineFirst+int64(i))*day, 0).UTC()
 		}
-		last := &h.entries[tr[len(tr)-1]]
-		u.State, u.Since, u.First = last.to, unixUTC(last.t), unixUTC(h.entries[tr[0]].t)
-		if last.to == probe.Up {
+		last := &h.lines[tr[len(tr)-1]]
+		u.State, u.Since, u.First = last.To, last.T, h.lines[tr[0]].T
+		if last.To == probe.Up {
 			u.LastUp = now
 		}
 		for i := len(tr) - 1; i >= 0 && (u.LastUp.IsZero() || len(u.Changes) < MaxChanges); i-- {
-			e := &h.entries[tr[i]]
-			if e.from == probe.Up && u.LastUp.IsZero() {
-				u.LastUp = unixUTC(e.t)
+			l := &h.lines[tr[i]]
+			if l.From == probe.Up && u.LastUp.IsZero() {
+				u.LastUp = l.T
 			}
-			if e.from != "" && len(u.Changes) < MaxChanges {
-				u.Changes = append(u.Changes, h.line(int(tr[i])))
+			if l.From != "" && len(u.Changes) < MaxChanges {
+				u.Changes = append(u.Changes, *l)
 			}
 		}
 		// add counts [a, b) spent in state st, day by day.
@@ -121,15 +119,15 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 			}
 		}
 		// The segments of constant state through the year window.
-		j := sort.Search(len(tr), func(i int) bool { return h.entries[tr[i]].t > yearStart })
+		j := sort.Search(len(tr), func(i int) bool { return h.lines[tr[i]].T.Unix() > yearStart })
 		from, st := yearStart, probe.State("")
 		if j > 0 {
-			st = h.entries[tr[j-1]].to
+			st = h.lines[tr[j-1]].To
 		}
 		for ; j < len(tr); j++ {
-			e := &h.entries[tr[j]]
-			add(from, e.t, st)
-			from, st = e.t, e.to
+			l := &h.lines[tr[j]]
+			add(from, l.T.Unix(), st)
+			from, st = l.T.Unix(), l.To
 		}
 		add(from, nowS, st)
 		out[k] = u
@@ -139,7 +137,7 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 
 // upTo is the number of lines at or before the Unix time t.
 func (h *History) upTo(t int64) int {
-	return sort.Search(len(h.entries), func(i int) bool { return h.entries[i].t > t })
+	return sort.Search(len(h.lines), func(i int) bool { return h.lines[i].T.Unix() > t })
 }
 
 // Recent returns the last n transitions at or before now, newest first,
@@ -147,8 +145,8 @@ func (h *History) upTo(t int64) int {
 func (h *History) Recent(now time.Time, n int) []Line {
 	var out []Line
 	for i := h.upTo(now.Unix()) - 1; i >= 0 && len(out) < n; i-- {
-		if e := &h.entries[i]; e.key != heartbeat && e.from != "" {
-			out = append(out, h.line(i))
+		if l := h.lines[i]; !l.Heartbeat && l.From != "" {
+			out = append(out, l)
 		}
 	}
 	return out
@@ -161,5 +159,5 @@ func (h *History) Span(now time.Time) (first, last time.Time, ok bool) {
 	if n == 0 {
 		return time.Time{}, time.Time{}, false
 	}
-	return unixUTC(h.entries[0].t), unixUTC(h.entries[n-1].t), true
+	return h.lines[0].T, h.lines[n-1].T, true
 }

@@ -42,11 +42,22 @@ func daily(first string, n int, cells func(i int) []string) []probe.Results {
 
 func hours(h float64) time.Duration { return time.Duration(h * float64(time.Hour)) }
 
-func TestStats(t *testing.T) {
-	type dayWant struct {
-		back      int // 0 is now's day, 1 the day before, …
-		up, known float64
+type dayWant struct {
+	back      int // 0 is now's day, 1 the day before, …
+	up, known float64
+}
+
+// wholeDays is every day of the timeline from back days ago on, known for
+// 24 hours and up for up of them.
+func wholeDays(back int, up float64) []dayWant {
+	var d []dayWant
+	for i := back; i < history.TimelineDays; i++ {
+		d = append(d, dayWant{i, up, 24})
 	}
+	return d
+}
+
+func TestStats(t *testing.T) {
 	tests := []struct {
 		name         string
 		runs         []probe.Results
@@ -175,13 +186,7 @@ func TestStats(t *testing.T) {
 		now:   "2026-07-20 00:00", // day 200
 		state: probe.Timeout, since: "2026-04-11 00:00", first: "2026-01-01 00:00", lastUp: "2026-04-11 00:00",
 		month: history.Ratio{0, hours(30 * 24)}, year: history.Ratio{hours(100 * 24), hours(200 * 24)},
-		days: func() []dayWant {
-			var d []dayWant
-			for i := 1; i < history.TimelineDays; i++ {
-				d = append(d, dayWant{i, 0, 24})
-			}
-			return d
-		}(),
+		days:    wholeDays(1, 0),
 		changes: []string{"04-11 00:00 bn2 127.0.2.1 msnp21 up→timeout"},
 	}, {
 		name: "the year window starts mid-day",
@@ -190,13 +195,7 @@ func TestStats(t *testing.T) {
 		// The window starts at 2025-02-04 06:00: 365 days exactly, all covered.
 		state: probe.Up, since: "2025-01-01 00:00", first: "2025-01-01 00:00", lastUp: "now",
 		month: history.Ratio{hours(30 * 24), hours(30 * 24)}, year: history.Ratio{hours(365 * 24), hours(365 * 24)},
-		days: func() []dayWant {
-			d := []dayWant{{0, 6, 6}}
-			for i := 1; i < history.TimelineDays; i++ {
-				d = append(d, dayWant{i, 24, 24})
-			}
-			return d
-		}(),
+		days: append(wholeDays(1, 24), dayWant{0, 6, 6}),
 	}, {
 		name:  "nothing known in the windows",
 		runs:  []probe.Results{run("2024-01-01 00:00", k21+"=timeout")},
@@ -256,22 +255,15 @@ func TestStats(t *testing.T) {
 }
 
 func TestRatio(t *testing.T) {
-	tests := []struct {
-		r      history.Ratio
-		pct    float64
-		ok     bool
-		dayPct float64
-	}{
-		{history.Ratio{}, 0, false, 0},
-		{history.Ratio{0, time.Hour}, 0, true, 0},
-		{history.Ratio{time.Hour, 4 * time.Hour}, 25, true, 0.25},
-		{history.Ratio{time.Hour, time.Hour}, 100, true, 1},
-	}
-	for _, tt := range tests {
+	for _, tt := range []struct {
+		r   history.Ratio
+		pct float64
+		ok  bool
+	}{{history.Ratio{}, 0, false}, {history.Ratio{0, time.Hour}, 0, true}, {history.Ratio{time.Hour, 4 * time.Hour}, 25, true}} {
 		pct, ok := tt.r.Percent()
 		f, fok := history.Day{Ratio: tt.r}.Fraction()
-		if pct != tt.pct || ok != tt.ok || f != tt.dayPct || fok != tt.ok {
-			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v, %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok, tt.dayPct)
+		if pct != tt.pct || ok != tt.ok || f != tt.pct/100 || fok != tt.ok {
+			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok)
 		}
 	}
 }
@@ -408,56 +400,32 @@ func TestStatsAgainstHourlyCount(t *testing.T) {
 	}
 }
 
-// genHistory writes a history of hourly runs over the given years, for the
-// benchmarks: nKeys keys, each flipping between states with its own
-// probability (up to maxFlip per run), and one day in fifty without a run.
-// It returns the bytes of history.jsonl and the time of its last run.
-func genHistory(nKeys int, years int, maxFlip float64, seed uint64) ([]byte, time.Time) {
-	rng := rand.New(rand.NewPCG(seed, seed))
+// genHistory is the history of the envelope history.jsonl is sized for:
+// ten years of daily heartbeats for nKeys keys, each changing about once a
+// year. It returns the file's bytes and the time of its last line.
+func genHistory(nKeys int) ([]byte, time.Time) {
+	rng := rand.New(rand.NewPCG(42, 42))
 	states := []probe.State{probe.Up, probe.Timeout, probe.Refused, probe.Rejected, probe.Foreign, probe.Error}
-	details := map[probe.State]string{probe.Up: "CVR answered", probe.Timeout: "no answer in 3s", probe.Refused: "connection refused",
-		probe.Rejected: "VER 1 0", probe.Foreign: "HTTP/1.1 404 Not Found", probe.Error: "no such host"}
-	keys := make([]probe.Key, nKeys)
-	flip := make([]float64, nKeys)
 	cur := make([]probe.State, nKeys)
-	for i := range keys {
-		keys[i] = probe.Key{Group: fmt.Sprintf("g%d", i/6), Address: fmt.Sprintf("127.0.%d.%d", 2+i/6/250, 1+i/6%250), Check: fmt.Sprintf("check%d", i%6)}
-		flip[i] = rng.Float64() * maxFlip
-	}
-	start := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	end := start.AddDate(years, 0, 0)
 	var b []byte
-	var last time.Time
-	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
-		if rng.IntN(50) == 0 {
-			continue
-		}
-		for hr := 0; hr < 24; hr++ {
-			t := d.Add(time.Duration(hr)*time.Hour + 3*time.Second)
-			last = t
-			if hr == 0 {
-				b = history.AppendLine(b, history.Line{T: t, Heartbeat: true})
+	t := time.Date(2016, 1, 1, 0, 0, 3, 0, time.UTC)
+	for d := 0; d < 3650; d, t = d+1, t.Add(24*time.Hour) {
+		b = history.AppendLine(b, history.Line{T: t, Heartbeat: true})
+		for i := range cur {
+			to := states[rng.IntN(len(states))]
+			if to == cur[i] || d > 0 && rng.IntN(365) != 0 {
+				continue
 			}
-			for i, k := range keys {
-				if cur[i] != "" && rng.Float64() >= flip[i] {
-					continue
-				}
-				to := states[rng.IntN(len(states))]
-				if to == cur[i] {
-					continue
-				}
-				b = history.AppendLine(b, history.Line{T: t, Key: k, From: cur[i], To: to, Detail: details[to]})
-				cur[i] = to
-			}
+			k := probe.Key{Group: fmt.Sprintf("g%d", i/7), Address: fmt.Sprintf("127.0.%d.%d", 2+i/7/250, 1+i/7%250), Check: fmt.Sprintf("check%d", i%7)}
+			b = history.AppendLine(b, history.Line{T: t, Key: k, From: cur[i], To: to, Detail: "no answer in 3s"})
+			cur[i] = to
 		}
 	}
-	return b, last
+	return b, t.Add(-24 * time.Hour)
 }
 
-// bigHistory is ten years of hourly runs of the size of site.toml (about
-// 200 keys) with frequent flips (3.5% of runs on average): about half a
-// million lines.
-var bigHistory = sync.OnceValues(func() ([]byte, time.Time) { return genHistory(204, 10, 0.07, 42) })
+// bigHistory is 1,000 servers × 7 checks over ten years: about 80,000 lines.
+var bigHistory = sync.OnceValues(func() ([]byte, time.Time) { return genHistory(7000) })
 
 func writeBig(b *testing.B) (dir string, now time.Time) {
 	b.Helper()
@@ -469,7 +437,7 @@ func writeBig(b *testing.B) (dir string, now time.Time) {
 	return dir, last.Add(30 * time.Minute)
 }
 
-// BenchmarkReadHistory reads ten years of hourly runs.
+// BenchmarkReadHistory reads the ten-year history of 1,000 servers.
 func BenchmarkReadHistory(b *testing.B) {
 	dir, _ := writeBig(b)
 	data, _ := bigHistory()
@@ -485,7 +453,7 @@ func BenchmarkReadHistory(b *testing.B) {
 	b.ReportMetric(float64(h.Len()), "lines")
 }
 
-// BenchmarkStats computes every key's stats from ten years of hourly runs.
+// BenchmarkStats computes every key's stats from that history.
 func BenchmarkStats(b *testing.B) {
 	dir, now := writeBig(b)
 	h, err := history.Read(dir)
@@ -499,34 +467,4 @@ func BenchmarkStats(b *testing.B) {
 		}
 		h.Recent(now, 20)
 	}
-}
-
-// BenchmarkAppendQuietRun is an hourly run that changes nothing: read,
-// record, no write.
-func BenchmarkAppendQuietRun(b *testing.B) {
-	dir, now := writeBig(b)
-	h, err := history.Read(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := probe.Results{Version: probe.ResultsVersion, Finished: now, Vantage: "bench"}
-	for k, u := range h.Stats(now) {
-		r.Results = append(r.Results, probe.Result{Group: k.Group, Address: k.Address, Check: k.Check, State: u.State})
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, history.FileName))
-	for b.Loop() {
-		h, err := history.Read(dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		added, err := h.Record(r)
-		if err != nil || len(added) != 0 {
-			b.Fatalf("%v, %d added", err, len(added))
-		}
-		if err := h.Write(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	after, _ := os.ReadFile(filepath.Join(dir, history.FileName))
-	b.ReportMetric(float64(len(after)-len(data)), "bytes-added")
 }

@@ -1,9 +1,7 @@
-// Package results reads and writes results.json, what one probe run found,
-// merges the results of several vantage points, and prints their summary.
-// The types are package probe's: one [probe.Result] per (group, server, check).
-//
-// [Write] replaces a file atomically and [Read] reads one back. The file holds
-// one result a line, so that a diff shows what changed:
+// Package results reads and writes results.json, what one probe run found
+// (one [probe.Result] per group, server and check), merges the results of
+// several vantage points and prints their summary. The file holds one result
+// a line, so that a diff shows what changed:
 //
 //	{
 //	  "version": 1,
@@ -15,16 +13,7 @@
 //	  ]
 //	}
 //
-// Reading is strict: the file is a regular file (not a link) of at most
-// [MaxSize], a field name matches exactly and once, and an unknown or missing
-// field, an unknown state, attempts that do not fit the state, a key listed
-// twice, a vantage that [CheckVantage] refuses or text that is not one
-// printable line is "path:line: what is wrong". A detail longer than
-// [probe.MaxDetail] is clipped. [CheckAge] refuses results too old to record.
-//
-// [Merge] makes one result of what every vantage point saw of a cell: the
-// best state, in the order of [probe.States] (up, rejected, foreign, refused,
-// timeout, error), since an MSN server that answered one vantage point is
-// alive whatever the network did to another. Where they disagree, the result
-// has Disagree set and a Detail like "up from github-eu; timeout from github-us".
+// [Read] is strict: names match exactly and once, and what is wrong is one
+// error "path:line: what is wrong". [Merge] keeps the best state any vantage
+// point saw, since a server that answered one is alive.
 package results

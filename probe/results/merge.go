@@ -9,9 +9,9 @@ import (
 	"deadyet/probe"
 )
 
-// Merge merges the results of vantage points with distinct names and the
-// same keys, in the first one's order: Started is the earliest, Finished the
-// latest, Vantage the names joined by ", ". One input is returned as it is.
+// Merge merges the results, as [Read] gives them, of vantage points with
+// distinct names and the same keys, in the first one's order: Started is the
+// earliest, Finished the latest, Vantage the names joined by ", ".
 func Merge(rs []probe.Results) (probe.Results, error) {
 	if len(rs) == 0 {
 		return probe.Results{}, errors.New("merge results: no results")
@@ -19,9 +19,6 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 	names := make([]string, len(rs))
 	index := make([]map[probe.Key]int, len(rs))
 	for i, r := range rs {
-		if r.Version != probe.ResultsVersion {
-			return probe.Results{}, fmt.Errorf("merge results: vantage %q has version %d, want %d", r.Vantage, r.Version, probe.ResultsVersion)
-		}
 		if r.Vantage == "" {
 			return probe.Results{}, fmt.Errorf("merge results: results number %d have no vantage", i+1)
 		}
@@ -31,14 +28,7 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 		names[i] = r.Vantage
 		index[i] = make(map[probe.Key]int, len(r.Results))
 		for j, res := range r.Results {
-			k := probe.KeyOf(res)
-			if _, dup := index[i][k]; dup {
-				return probe.Results{}, fmt.Errorf("merge results: vantage %q has two results for %q", r.Vantage, k.String())
-			}
-			if !res.State.Valid() {
-				return probe.Results{}, fmt.Errorf("merge results: vantage %q has unknown state %q for %q", r.Vantage, res.State, k.String())
-			}
-			index[i][k] = j
+			index[i][probe.KeyOf(res)] = j
 		}
 	}
 	if len(rs) == 1 {
@@ -52,8 +42,8 @@ func Merge(rs []probe.Results) (probe.Results, error) {
 				return probe.Results{}, fmt.Errorf("merge results: vantage %q has a result for %q that vantage %q lacks", names[i+1], probe.KeyOf(res).String(), names[0])
 			}
 		}
-		if out.Started.IsZero() || (!r.Started.IsZero() && r.Started.Before(out.Started)) {
-			out.Started = r.Started // a zero time is unknown
+		if r.Started.Before(out.Started) {
+			out.Started = r.Started
 		}
 		if r.Finished.After(out.Finished) {
 			out.Finished = r.Finished

@@ -109,9 +109,7 @@ func TestMergeResults(t *testing.T) {
 func TestMergeResultsTimes(t *testing.T) {
 	a := vantage("a", "2026-11-25 10:01", 5, k21+"=up")
 	b := vantage("b", "2026-11-25 10:00", 3, k21+"=up")
-	c := vantage("c", "2026-11-25 10:00", 1, k21+"=up")
-	c.Started = time.Time{} // unknown: ignored
-	got, err := Merge([]probe.Results{a, b, c})
+	got, err := Merge([]probe.Results{a, b})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +136,6 @@ func TestMergeResultsErrors(t *testing.T) {
 		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("a", "2026-11-25 10:00", 1, k21+"=up")},
 		want: `merge results: vantage "a" given twice`,
 	}, {
-		name: "version",
-		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), {Version: 2, Vantage: "b"}},
-		want: `merge results: vantage "b" has version 2, want 1`,
-	}, {
 		name: "a key missing",
 		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up", k2+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up")},
 		want: `merge results: vantage "b" has no result for "bn2 127.0.2.2 tcp443"`,
@@ -149,14 +143,6 @@ func TestMergeResultsErrors(t *testing.T) {
 		name: "a key more",
 		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up", k22+"=up")},
 		want: `merge results: vantage "b" has a result for "bn2 127.0.2.1 msnp22" that vantage "a" lacks`,
-	}, {
-		name: "a key twice",
-		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=up", k21+"=up")},
-		want: `merge results: vantage "b" has two results for "bn2 127.0.2.1 msnp21"`,
-	}, {
-		name: "unknown state",
-		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=alive")},
-		want: `merge results: vantage "b" has unknown state "alive" for "bn2 127.0.2.1 msnp21"`,
 	}, {
 		name: "skipped by one only",
 		in:   []probe.Results{vantage("a", "2026-11-25 10:00", 1, k21+"=up"), vantage("b", "2026-11-25 10:00", 1, k21+"=skipped")},

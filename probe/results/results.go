@@ -21,40 +21,29 @@ func Marshal(r probe.Results) ([]byte, error) {
 	if err := checkHeader(r); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	b.WriteString("{\n")
-	fmt.Fprintf(&b, "  \"version\": %d,\n", r.Version)
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"started", r.Started.UTC()}, {"finished", r.Finished.UTC()}, {"vantage", r.Vantage}} {
-		v, err := json.Marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(&b, "  %q: %s,\n", f.name, v)
+	started, err1 := json.Marshal(r.Started.UTC())
+	finished, err2 := json.Marshal(r.Finished.UTC())
+	vantage, _ := json.Marshal(r.Vantage)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err // a year past 9999
 	}
-	b.WriteString("  \"results\": [")
+	b := fmt.Appendf(nil, "{\n  \"version\": %d,\n  \"started\": %s,\n  \"finished\": %s,\n  \"vantage\": %s,\n  \"results\": [",
+		r.Version, started, finished, vantage)
 	for i, res := range r.Results {
 		if err := checkResult(res); err != nil {
 			return nil, fmt.Errorf("result %d (%.80s): %w", i+1, res, err)
 		}
 		res.Detail = probe.ClipDetail(res.Detail)
-		v, err := json.Marshal(res)
-		if err != nil {
-			return nil, err
-		}
+		v, _ := json.Marshal(res) // strings, numbers and a bool
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString("\n    ")
-		b.Write(v)
+		b = append(append(b, "\n    "...), v...)
 	}
 	if len(r.Results) > 0 {
-		b.WriteString("\n  ")
+		b = append(b, "\n  "...)
 	}
-	b.WriteString("]\n}\n")
-	return b.Bytes(), nil
+	return append(b, "]\n}\n"...), nil
 }
 
 // Write replaces path with r's results.json atomically, or leaves it as it
@@ -64,7 +53,7 @@ func Write(path string, r probe.Results) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	atomicfile.RemoveLeftovers(path, r.Started) // one that stays does no harm
+	atomicfile.RemoveLeftovers(path, r.Started)
 	return atomicfile.WriteFile(path, data, 0o644)
 }
 
@@ -83,15 +72,10 @@ func Read(path string) (probe.Results, error) {
 	if err != nil {
 		return probe.Results{}, fmt.Errorf("read results: %w", err)
 	}
-	return Parse(path, data)
-}
-
-// Parse is [Read] of data already read; name is the file its errors give.
-func Parse(name string, data []byte) (probe.Results, error) {
 	r, err := parse(data)
 	var e *jsonobj.Error
 	if errors.As(err, &e) {
-		return probe.Results{}, fmt.Errorf("%s:%d: %s", name, lineAt(data, e.Off), e.Msg)
+		return probe.Results{}, fmt.Errorf("%s:%d: %s", path, lineAt(data, e.Off), e.Msg)
 	}
 	return r, err
 }
@@ -115,29 +99,26 @@ var (
 func parse(data []byte) (probe.Results, error) {
 	var r probe.Results
 	dec := json.NewDecoder(bytes.NewReader(data))
+	fields := []any{&r.Version, &r.Started, &r.Finished, &r.Vantage}
 	has, err := jsonobj.Read(dec, headerNames, func(i int) error {
 		off := dec.InputOffset()
-		switch i {
-		case 0:
-			if err := dec.Decode(&r.Version); err != nil || r.Version == probe.ResultsVersion {
-				return err
-			}
-			return &jsonobj.Error{Off: off, Msg: fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
-		case 1:
-			return dec.Decode(&r.Started)
-		case 2:
-			return dec.Decode(&r.Finished)
-		case 3:
-			return dec.Decode(&r.Vantage)
+		if i == 4 {
+			var err error
+			r.Results, err = readResults(dec, data)
+			return err
 		}
-		var err error
-		r.Results, err = readResults(dec, data)
-		return err
+		if err := dec.Decode(fields[i]); err != nil {
+			return err
+		}
+		if i == 0 && r.Version != probe.ResultsVersion { // named where it is, before the rest is read
+			return &jsonobj.Error{Off: off, Msg: fmt.Sprintf("version %d; this program reads version %d", r.Version, probe.ResultsVersion)}
+		}
+		return nil
 	})
 	if err != nil {
 		return r, err
 	}
-	if err := jsonobj.End(dec, data); err != nil {
+	if err := jsonobj.End(dec); err != nil {
 		return r, err
 	}
 	for i, n := range headerNames {
@@ -236,39 +217,33 @@ func checkResult(r probe.Result) error {
 // WriteSummary prints the results counted by group and check, in the order
 // they first appear, aligned: "bn2  msnp21  3/22 up  12 rejected, 7 timeout".
 func WriteSummary(w io.Writer, r probe.Results) error {
-	type tally struct {
-		group, check string
-		total        int
-		states       map[probe.State]int
-	}
-	var rows []*tally
-	index := map[[2]string]*tally{}
+	var rows [][2]string // group and check
+	counts := map[[2]string]map[probe.State]int{}
 	for _, res := range r.Results {
-		t := index[[2]string{res.Group, res.Check}]
-		if t == nil {
-			t = &tally{group: res.Group, check: res.Check, states: map[probe.State]int{}}
-			index[[2]string{res.Group, res.Check}] = t
-			rows = append(rows, t)
+		row := [2]string{res.Group, res.Check}
+		if counts[row] == nil {
+			rows, counts[row] = append(rows, row), map[probe.State]int{}
 		}
-		t.total++
-		t.states[res.State]++
+		counts[row][res.State]++
 	}
-	var b bytes.Buffer
+	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, t := range rows {
+	for _, row := range rows {
 		var others []string
+		total := 0
 		for _, s := range probe.States {
-			if n := t.states[s]; n > 0 && s != probe.Up {
+			n := counts[row][s]
+			if total += n; n > 0 && s != probe.Up {
 				others = append(others, fmt.Sprintf("%d %s", n, s))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", t.group, t.check, t.states[probe.Up], t.total, strings.Join(others, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d up\t%s\n", row[0], row[1], counts[row][probe.Up], total, strings.Join(others, ", "))
 	}
 	tw.Flush()
-	var out strings.Builder
 	for line := range strings.Lines(b.String()) {
-		out.WriteString(strings.TrimRight(line, " \n") + "\n")
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " \n")); err != nil { // the padding of an empty last column
+			return err
+		}
 	}
-	_, err := io.WriteString(w, out.String())
-	return err
+	return nil
 }

@@ -19,51 +19,31 @@ type Runs struct {
 	Base  probe.Results // what every run starts from: version, vantage, results
 	First time.Time     // the first run
 	Until time.Time     // the end, not included
-	Step  time.Duration // the time between two runs; more than 0
+	Step  time.Duration // the time between two runs, more than 0
 	// See is what the run at t saw, called in time order: it may change and
 	// return rs, a copy of Base.Results, or return false for no run at t.
 	// Nil: every run sees Base.Results.
 	See func(t time.Time, rs []probe.Result) ([]probe.Result, bool)
 }
 
-// Record records the runs into h, oldest first, up to the first error. A
-// run that would add no line (the same states on the same UTC day) is left
-// out, which makes years of hourly runs cheap. Nothing is written to disk.
+// Record records the runs into h, oldest first, up to the first error.
+// Nothing is written to disk.
 func (r Runs) Record(h *history.History) error {
-	if r.Step <= 0 {
-		return fmt.Errorf("made-up runs: step %v, want more than 0", r.Step)
-	}
-	var buf, last []probe.Result
-	var lastDay time.Time
 	for t := r.First; t.Before(r.Until); t = t.Add(r.Step) {
-		buf = append(buf[:0], r.Base.Results...)
-		rs := buf
+		rs := slices.Clone(r.Base.Results)
 		if r.See != nil {
 			var ok bool
-			if rs, ok = r.See(t, buf); !ok {
+			if rs, ok = r.See(t, rs); !ok {
 				continue
 			}
-		}
-		day := t.UTC().Truncate(24 * time.Hour)
-		if last != nil && day.Equal(lastDay) && sameStates(last, rs) {
-			continue
 		}
 		run := r.Base
 		run.Started, run.Finished, run.Results = t, t, rs
 		if _, err := h.Record(run); err != nil {
 			return err
 		}
-		last, lastDay = append(last[:0], rs...), day
 	}
 	return nil
-}
-
-// sameStates reports whether a and b have the same keys, in the same order,
-// in the same states: then recording b after a adds nothing.
-func sameStates(a, b []probe.Result) bool {
-	return slices.EqualFunc(a, b, func(x, y probe.Result) bool {
-		return x.State == y.State && probe.KeyOf(x) == probe.KeyOf(y)
-	})
 }
 
 // At is a time written "2026-11-25 10:00", UTC; it panics on another form.

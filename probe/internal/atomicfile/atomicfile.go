@@ -1,7 +1,6 @@
-// Package atomicfile replaces a file in one step: a reader, or a run killed
-// at any instant, sees either the old file or the new one, never a part. The
-// history and the results files are written through it, and read through
-// [ReadFile], which bounds what it reads.
+// Package atomicfile writes a file in one step: a reader, or a run killed at
+// any instant, sees the old file or the new one, never a part. [ReadFile]
+// reads one with a size limit, refusing what is not a regular file.
 package atomicfile
 
 import (
@@ -15,42 +14,30 @@ import (
 	"time"
 )
 
-// The steps of WriteFile, as variables so that tests can make any of them
-// fail (tests run as root, where file permissions stop nothing).
+// The steps of WriteFile that tests make fail (tests run as root, where
+// file permissions stop nothing).
 var (
 	writeStep  = func(f *os.File, b []byte) (int, error) { return f.Write(b) }
 	syncStep   = (*os.File).Sync
 	renameStep = os.Rename
 )
 
-// The temporary file of WriteFile(".../NAME") is ".NAME.*.tmp", the *
-// being digits: one pattern, so that [RemoveLeftovers] finds what a killed
-// run left.
-func tempPrefix(name string) string { return "." + name + "." }
-
-const tempSuffix = ".tmp"
-
 // WriteFile replaces the file at path with data, or leaves it as it was: it
-// writes ".NAME.*.tmp" in the same folder, syncs it, renames it over path and
-// syncs the folder. On error the temporary file is removed; the error reads
-// "write PATH: …".
+// writes ".NAME.*.tmp" beside it (* being digits), syncs it, renames it over
+// path and syncs the folder. The error reads "write PATH: …".
 func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		return fmt.Errorf("write %s: %w", path, notRegular(fi))
 	}
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, tempPrefix(name)+"*"+tempSuffix)
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(tmp)
+			os.Remove(f.Name())
 			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
@@ -66,7 +53,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if err = renameStep(tmp, path); err != nil {
+	if err = renameStep(f.Name(), path); err != nil {
 		return err
 	}
 	SyncDir(dir)
@@ -78,28 +65,34 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 // a missing file is an error that is [fs.ErrNotExist].
 func ReadFile(path string, limit int64) ([]byte, error) {
 	fi, err := os.Lstat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = fmt.Errorf("%s: %w", path, notRegular(fi))
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, notRegular(fi))
 	}
 	var data []byte
-	if err == nil && fi.Size() <= limit {
-		var f *os.File
-		if f, err = os.Open(path); err == nil {
-			data, err = io.ReadAll(io.LimitReader(f, limit+1)) // +1: to see a file grown since
-			f.Close()
+	if fi.Size() <= limit {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if data, err = io.ReadAll(io.LimitReader(f, limit+1)); err != nil { // +1: to see a file grown since
+			return nil, err
 		}
 	}
-	if err == nil && (fi.Size() > limit || int64(len(data)) > limit) {
+	if fi.Size() > limit || int64(len(data)) > limit {
 		unit := fmt.Sprintf("%d MiB", limit>>20)
 		if limit < 1<<20 {
 			unit = fmt.Sprintf("%d KiB", limit>>10)
 		}
 		return nil, fmt.Errorf("%s: larger than %s, the limit for this file", path, unit)
 	}
-	return data, err
+	return data, nil
 }
 
-// notRegular says what fi is, a file that is not regular.
+// notRegular says what fi, a file that is not regular, is.
 func notRegular(fi fs.FileInfo) error {
 	what := "a special file"
 	switch m := fi.Mode(); {
@@ -117,7 +110,7 @@ func notRegular(fi fs.FileInfo) error {
 
 // SyncDir makes the renames and removals done in the folder dir durable.
 // Some file systems cannot sync a folder; the change is made by then, so
-// that is not an error, and SyncDir returns none.
+// that is no error.
 func SyncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
@@ -125,44 +118,24 @@ func SyncDir(dir string) {
 	}
 }
 
-// RemoveLeftovers removes the temporary files ".NAME.*.tmp" that killed
-// WriteFiles of path left, those last modified before olderThan (the run's
-// start, so that a write in flight stays). It returns how many it removed
-// and the first error met.
-func RemoveLeftovers(path string, olderThan time.Time) (removed int, err error) {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	des, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("remove leftovers of %s: %w", path, err)
-	}
-	prefix := tempPrefix(name)
-	var first error
+// RemoveLeftovers removes the temporary files of WriteFile(path) that killed
+// runs left, those modified before olderThan (the run's start: a write in
+// flight stays). One that stays does no harm, so it reports nothing.
+func RemoveLeftovers(path string, olderThan time.Time) {
+	dir := filepath.Dir(path)
+	des, _ := os.ReadDir(dir)
+	removed := false
 	for _, de := range des {
-		n := de.Name()
-		if !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, tempSuffix) || len(n) <= len(prefix)+len(tempSuffix) ||
-			strings.Trim(n[len(prefix):len(n)-len(tempSuffix)], "0123456789") != "" || !de.Type().IsRegular() {
+		mid, pre := strings.CutPrefix(de.Name(), "."+filepath.Base(path)+".")
+		mid, suf := strings.CutSuffix(mid, ".tmp")
+		if !pre || !suf || mid == "" || strings.Trim(mid, "0123456789") != "" || !de.Type().IsRegular() {
 			continue
 		}
-		fi, err := de.Info()
-		if err != nil || !fi.ModTime().Before(olderThan) {
-			continue // gone already, or a write in flight
+		if fi, err := de.Info(); err == nil && fi.ModTime().Before(olderThan) {
+			removed = os.Remove(filepath.Join(dir, de.Name())) == nil || removed
 		}
-		if err := os.Remove(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			if first == nil {
-				first = fmt.Errorf("remove leftovers of %s: %w", path, err)
-			}
-			continue
-		}
-		removed++
 	}
-	if removed > 0 {
+	if removed {
 		SyncDir(dir)
 	}
-	return removed, first
 }

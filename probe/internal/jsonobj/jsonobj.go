@@ -1,7 +1,6 @@
 // Package jsonobj reads JSON objects member by member with encoding/json's
-// Decoder.Token, which sees each name as written. Struct decoding would
-// match names case-insensitively and keep the last of a repeated one; here
-// "STATE" is not "state", and a name given twice is an error.
+// Decoder.Token, which sees each name as written: struct decoding would
+// match "STATE" to "state" and keep the last of a repeated name.
 package jsonobj
 
 import (
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -34,7 +34,7 @@ func Read(dec *json.Decoder, names []string, value func(i int) error) (has uint6
 			return has, Fail(off, err)
 		}
 		name, _ := tok.(string)
-		i := indexOf(names, name)
+		i := slices.Index(names, name)
 		switch {
 		case i < 0:
 			return has, &Error{off, fmt.Sprintf("unknown field %q", name)}
@@ -57,15 +57,6 @@ func Read(dec *json.Decoder, names []string, value func(i int) error) (has uint6
 	return has, Delim(dec, '}')
 }
 
-func indexOf(names []string, name string) int {
-	for i, n := range names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // Delim reads the token next in dec, which must be want.
 func Delim(dec *json.Decoder, want json.Delim) error {
 	off := dec.InputOffset()
@@ -79,14 +70,11 @@ func Delim(dec *json.Decoder, want json.Delim) error {
 	return nil
 }
 
-// End checks that dec, which reads data, has nothing but spaces left.
-func End(dec *json.Decoder, data []byte) error {
+// End checks that dec has nothing but spaces left.
+func End(dec *json.Decoder) error {
 	off := dec.InputOffset()
 	if _, err := dec.Token(); errors.Is(err, io.EOF) {
 		return nil
-	}
-	for off < int64(len(data)) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
-		off++
 	}
 	return &Error{off, "text after the end of the object"}
 }

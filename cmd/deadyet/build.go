@@ -79,7 +79,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			return runProbe(ctx, s.Probe, opts.Vantage, opts.IO, nil)
 		})
 	}
-	res, err := readRunResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe, true)
 	if err != nil {
 		return err
 	}

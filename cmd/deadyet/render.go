@@ -77,7 +77,7 @@ func renderRun(ctx context.Context, opts *RenderOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := readResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe, false)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
 
+	"deadyet/probe"
 	"deadyet/render/news"
 
 	"github.com/spf13/cobra"
@@ -113,7 +113,7 @@ func newsNew(opts *NewsNewOptions, now time.Time) error {
 	if title == "" || strings.ContainsAny(title, "\r\n") {
 		return badInput(fmt.Errorf("news title %q: want one non-empty line", opts.Title))
 	}
-	if strings.IndexFunc(title, unicode.IsControl) >= 0 {
+	if probe.Control(title, false) >= 0 {
 		return badInput(fmt.Errorf("news title %q: want text without control characters", opts.Title))
 	}
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {

@@ -214,7 +214,7 @@ func Parse(file string, data []byte) (Entry, []error) {
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
-	if i := strings.IndexFunc(text, isControl); i >= 0 {
+	if i := probe.Control(text, true); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
 		return e, errs
@@ -256,15 +256,6 @@ func Parse(file string, data []byte) (Entry, []error) {
 	return e, errs
 }
 
-// isControl reports whether r is C0 (but tab and LF), DEL or C1: invisible,
-// and not allowed in HTML or XML text. CRLF is LF by then.
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
-}
-
-// isTitleControl is [isControl] for a title, which has no tab either.
-func isTitleControl(r rune) bool { return isControl(r) || r == '\t' }
-
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
 // 2 on) into e. A map, not a struct: toml.Decode matches fields regardless
 // of case, and "Title" is an unknown key.
@@ -293,7 +284,7 @@ func (e *Entry) frontMatter(file, front string) []error {
 		switch k {
 		case "title":
 			v, ok := raw[k].(string)
-			i := strings.IndexFunc(v, isTitleControl)
+			i := probe.Control(v, false)
 			switch {
 			case !ok:
 				fail(line, "front matter title must be a string, like title = \"Servers gone\"")

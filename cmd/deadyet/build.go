@@ -41,8 +41,7 @@ records what changed in the history, and renders the site into --out.
 Everything is read and checked before anything is written or probed (bad input:
 exit status 2). The site and the history are each put in place in one step: a
 failed or killed run leaves the previous ones. A quiet run leaves the history
-as it was, but for one heartbeat line on the first run of each UTC day. The
---history folder must exist; --out is replaced whole (see "deadyet render").
+as it was, but for one heartbeat line on the first run of each UTC day.
 
 One run at a time: build locks the history folder (.lock in it) and the site
 folder (.public.lock next to public). A second run waits up to --lock-wait,

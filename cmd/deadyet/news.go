@@ -52,20 +52,14 @@ type NewsNewOptions struct {
 // NewCmdNews makes "deadyet news" and its subcommand "new"; runF, when not
 // nil, runs instead of newsNewRun (tests).
 func NewCmdNews(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
-	cmd := &cobra.Command{
+	return parentCommand(&cobra.Command{
 		Use:   "news",
 		Short: "Work with the news log",
 		Long: `The news log is a folder of Markdown files, one per entry, named
 YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
 two lines "+++" (title, date). "deadyet check" validates them.`,
 		Example: `  deadyet news new "MSNP22 answers again in db5"`,
-		Args:    subcommandArgs,
-		// subcommandArgs suggests commands this close to what was typed.
-		SuggestionsMinimumDistance: 2,
-		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
-	}
-	cmd.AddCommand(newCmdNewsNew(ios, runF))
-	return cmd
+	}, newCmdNewsNew(ios, runF))
 }
 
 func newCmdNewsNew(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {

@@ -40,10 +40,8 @@ static site into --out. With --history the pages also show what earlier runs
 saw, as of the results' time; the history is only read ("deadyet build" records).
 
 The site is written beside --out and swapped in whole, so a failed or killed
-render leaves the previous site. --out must be a new or empty folder or a site
-deadyet wrote, and not a symbolic link: anything else is refused (exit 2).
-A second run that writes the same site waits for the first, up to --lock-wait,
-then exits 1 saying which run holds the lock.`,
+render leaves the previous site. A second run that writes the same site waits
+for the first, up to --lock-wait, then exits 1 saying which run holds the lock.`,
 		Example: `  deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
   deadyet render --config site.toml --results eu.json --results us.json --history data --news news --out public
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,

@@ -10,11 +10,22 @@ import (
 	"strings"
 	"time"
 
+	"deadyet/cmd/internal/config"
 	"deadyet/probe"
 	"deadyet/probe/history"
 	"deadyet/probe/results"
 	"deadyet/render"
 )
+
+// site is a decoded, validated site.toml.
+type site = config.Site
+
+// loadSite reads and validates the site.toml at path for a command: a bad
+// or unreadable file is bad input (exit status 2); it stops when ctx ends.
+func loadSite(ctx context.Context, path string) (*site, error) {
+	s, err := config.Load(ctx, path)
+	return s, inputErr(ctx, err)
+}
 
 // A siteJob is the one path of render, build and demo: every input checked
 // before anything is written or probed, the locks, the run from a

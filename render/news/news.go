@@ -239,7 +239,7 @@ func Parse(file string, data []byte) (Entry, []error) {
 			return e, errs
 		}
 		front := strings.Join(lines[1:end], "")
-		errs = append(errs, e.frontMatter(shown, front)...)
+		e.frontMatter(front, fail)
 		text = strings.Join(lines[end+1:], "")
 		bodyLine = end + 2
 	}
@@ -259,14 +259,10 @@ func Parse(file string, data []byte) (Entry, []error) {
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
 // 2 on) into e. A map, not a struct: toml.Decode matches fields regardless
 // of case, and "Title" is an unknown key.
-func (e *Entry) frontMatter(file, front string) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
-	}
+func (e *Entry) frontMatter(front string, fail func(line int, format string, args ...any)) {
 	if line, err := tomlscan.Check([]byte(front)); err != nil {
 		fail(line+1, "front matter: %v", err)
-		return errs
+		return
 	}
 	var raw map[string]any
 	if _, err := toml.Decode(front, &raw); err != nil {
@@ -276,7 +272,7 @@ func (e *Entry) frontMatter(file, front string) []error {
 		} else {
 			fail(2, "front matter: %v", err)
 		}
-		return errs
+		return
 	}
 	keys := slices.SortedFunc(maps.Keys(raw), func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
 	for _, k := range keys {
@@ -312,7 +308,6 @@ func (e *Entry) frontMatter(file, front string) []error {
 			fail(line, "unknown front matter key %q (known: title, date)", k)
 		}
 	}
-	return errs
 }
 
 // keyLine is the line (from 1, in the front matter) that sets key; 1 when

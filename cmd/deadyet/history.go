@@ -37,6 +37,9 @@ when it went wrong.`,
 }
 
 func newCmdHistoryTrim(ios *IOStreams, runF func(context.Context, *HistoryTrimOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = historyTrimRun
+	}
 	opts := &HistoryTrimOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "trim --history DIR [--after TIME] [--before TIME]",
@@ -63,12 +66,7 @@ it was. TIME is an RFC 3339 time, like 2026-11-25T10:00:00Z, or "now".`,
   # go back to the state after a given run
   deadyet history trim --history data --after 2026-11-25T10:00:03Z`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return historyTrimRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.History, "history", "", "`folder` of the history (history.jsonl) to trim (required)")
@@ -120,7 +118,7 @@ func historyTrim(ctx context.Context, opts *HistoryTrimOptions, now time.Time, t
 	if err != nil {
 		return err
 	}
-	defer l.unlock()
+	defer l.Unlock()
 	if err := ctx.Err(); err != nil {
 		return err
 	}

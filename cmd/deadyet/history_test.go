@@ -93,7 +93,7 @@ func TestHistoryTrimLocks(t *testing.T) {
 			t.Error("trimmed a locked history")
 			return history.Trimmed{}, nil
 		})
-	l.unlock()
+	l.Unlock()
 	if exitCode(err) != 1 || !strings.Contains(err.Error(), "is locked by another run, pid ") || stderr.Len() != 0 {
 		t.Errorf("err %v, stderr %q: want exit 1 saying who holds the lock, and no wait", err, stderr)
 	}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"deadyet/probe"
 	"deadyet/probe/history"
 	"deadyet/probe/results"
@@ -29,13 +31,13 @@ func skipWithoutFlock(t *testing.T) {
 }
 
 // holdLock takes the lock of path for the test, as a run would.
-func holdLock(t *testing.T, path string) *heldLock {
+func holdLock(t *testing.T, path string) *flock.Flock {
 	t.Helper()
 	l, err := takeLock(context.Background(), quiet, path, "test lock", "deadyet test", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(l.unlock)
+	t.Cleanup(func() { l.Unlock() })
 	return l
 }
 
@@ -72,7 +74,7 @@ func TestLockBusySaysWho(t *testing.T) {
 			before := filesOf(t, dir)
 			ios, stdout, stderr := testIO()
 			code := run(context.Background(), tt.args, ios)
-			l.unlock()
+			l.Unlock()
 			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
 			who := fmt.Sprintf("pid %d (deadyet test, started %s)", os.Getpid(), holder.Started.Format(time.RFC3339))
 			want := tt.what + " is locked by another run, " + who + "; gave up after "
@@ -128,7 +130,7 @@ func TestLockWaitsForHolder(t *testing.T) {
 	if err != nil || !strings.Contains(line, "waiting up to 1m0s") {
 		t.Fatalf("stderr %q (%v): want it to say it waits", line, err)
 	}
-	l.unlock()
+	l.Unlock()
 	go io.Copy(io.Discard, r)
 	if err := <-done; err != nil {
 		t.Fatalf("the waiting build: %v", err)

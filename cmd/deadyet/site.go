@@ -98,13 +98,13 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 		if err != nil {
 			return nil, err
 		}
-		defer l.unlock()
+		defer l.Unlock()
 	}
 	l, err := takeLock(ctx, j.ios, siteLockPath(j.out), fmt.Sprintf("site folder %q", j.out), j.command, j.lockWait)
 	if err != nil {
 		return nil, err
 	}
-	defer l.unlock()
+	defer l.Unlock()
 	hist, err := readHistoryDir(ctx, j.history)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ type BuildOptions struct {
 // NewCmdBuild makes "deadyet build"; runF, when not nil, runs instead of
 // buildRun (tests).
 func NewCmdBuild(ios *IOStreams, runF func(context.Context, *BuildOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = buildRun
+	}
 	opts := &BuildOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "build --config FILE [--history DIR] --news DIR --out DIR [--results FILE ...]",
@@ -50,12 +53,7 @@ then exits 1 saying which run holds the lock.`,
   deadyet build --config site.toml --history data --news news --out public \
       --results results/eu.json --results results/us.json`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return buildRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")

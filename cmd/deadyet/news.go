@@ -63,6 +63,9 @@ two lines "+++" (title, date). "deadyet check" validates them.`,
 }
 
 func newCmdNewsNew(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = newsNewRun
+	}
 	opts := &NewsNewOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "new TITLE",
@@ -82,10 +85,7 @@ It never overwrites a file: pick another title if one of the same day exists.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return newsNewRun(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news `folder`")

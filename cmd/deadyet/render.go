@@ -30,6 +30,9 @@ type RenderOptions struct {
 // NewCmdRender makes "deadyet render"; runF, when not nil, runs instead of
 // renderRun (tests).
 func NewCmdRender(ios *IOStreams, runF func(context.Context, *RenderOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = renderRun
+	}
 	opts := &RenderOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "render --config FILE --results FILE [--history DIR] --news DIR --out DIR",
@@ -46,12 +49,7 @@ for the first, up to --lock-wait, then exits 1 saying which run holds the lock.`
   deadyet render --config site.toml --results eu.json --results us.json --history data --news news --out public
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return renderRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")

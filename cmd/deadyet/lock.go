@@ -16,15 +16,11 @@ import (
 // "history trim" the history folder, with advisory locks (gofrs/flock) on
 // lock files that stay between runs. The kernel releases a lock when its
 // holder exits, however it ends.
-
-// defaultLockWait is how long a run waits for a lock (--lock-wait).
-const defaultLockWait = 2 * time.Minute
-
-// lockPoll is how often a waiting run tries the lock again.
-const lockPoll = 50 * time.Millisecond
-
-// historyLockName is the history folder's lock file.
-const historyLockName = ".lock"
+const (
+	defaultLockWait = 2 * time.Minute       // --lock-wait
+	lockPoll        = 50 * time.Millisecond // how often a waiting run tries again
+	historyLockName = ".lock"               // the history folder's lock file
+)
 
 // siteLockPath is the lock file of the site folder dir: ".public.lock"
 // next to "public".

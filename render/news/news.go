@@ -54,14 +54,13 @@ func (e Entry) Heading() string {
 const MaxSize = 64 << 10
 
 // newsName is the name of a news file: the date, a slug of lower-case
-// letters and digits in words joined by "-", and ".md".
-var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
-
-// datedName is a name that starts like a news file's.
-var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
-
-// nonSlug is what a slug has none of.
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+// letters and digits in words joined by "-", and ".md"; datedName one that
+// starts like it.
+var (
+	newsName  = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
+	datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+	nonSlug   = regexp.MustCompile(`[^a-z0-9]+`) // what a slug has none of
+)
 
 // Slug makes a file-name slug of a title: lower-case ASCII letters and
 // digits, words joined by "-", at most 60 characters; "news" if nothing is

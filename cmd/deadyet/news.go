@@ -113,8 +113,7 @@ func newsNew(opts *NewsNewOptions, now time.Time) error {
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("news folder %q: no such folder (run from the repository root or pass --dir)", opts.Dir))
 	}
-	day := now.UTC()
-	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	day := now.UTC().Truncate(24 * time.Hour)
 	name := day.Format(time.DateOnly) + "-" + news.Slug(title) + ".md"
 	path := filepath.Join(opts.Dir, name)
 	data := news.NewFile(title, day)

@@ -60,6 +60,13 @@ func PrintableLine(s string) bool {
 	return true
 }
 
+// Control returns the index of the first control character in s (C0, DEL,
+// C1), but "\n" and "\t" when multiline; -1 for none. Text of site.toml and
+// of the news refuses them, and [Invisible].
+func Control(s string, multiline bool) int {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) })
+}
+
 // Invisible returns the index of the first character in s that can make
 // text read other than it is ("Trojan Source"): a bidirectional or
 // zero-width control, but a joiner inside an emoji sequence; -1 for none.

@@ -30,6 +30,9 @@ type BuildOptions struct {
 // NewCmdBuild makes "deadyet build"; runF, when not nil, runs instead of
 // buildRun (tests).
 func NewCmdBuild(ios *IOStreams, runF func(context.Context, *BuildOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = buildRun
+	}
 	opts := &BuildOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "build --config FILE [--history DIR] --news DIR --out DIR [--results FILE ...]",
@@ -41,8 +44,7 @@ records what changed in the history, and renders the site into --out.
 Everything is read and checked before anything is written or probed (bad input:
 exit status 2). The site and the history are each put in place in one step: a
 failed or killed run leaves the previous ones. A quiet run leaves the history
-as it was, but for one heartbeat line on the first run of each UTC day. The
---history folder must exist; --out is replaced whole (see "deadyet render").
+as it was, but for one heartbeat line on the first run of each UTC day.
 
 One run at a time: build locks the history folder (.lock in it) and the site
 folder (.public.lock next to public). A second run waits up to --lock-wait,
@@ -51,12 +53,7 @@ then exits 1 saying which run holds the lock.`,
   deadyet build --config site.toml --history data --news news --out public \
       --results results/eu.json --results results/us.json`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return buildRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
@@ -79,7 +76,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			return runProbe(ctx, s.Probe, opts.Vantage, opts.IO, nil)
 		})
 	}
-	res, err := readRunResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe, true)
 	if err != nil {
 		return err
 	}

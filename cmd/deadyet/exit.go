@@ -65,6 +65,16 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// parentCommand makes cmd a command that only holds children: alone it
+// prints its help, and an argument is a mistyped command (subcommandArgs).
+func parentCommand(cmd *cobra.Command, children ...*cobra.Command) *cobra.Command {
+	cmd.Args = subcommandArgs
+	cmd.SuggestionsMinimumDistance = 2 // for subcommandArgs's suggestions
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+	cmd.AddCommand(children...)
+	return cmd
+}
+
 // subcommandArgs is the Args of a command that only holds others: an
 // argument is a mistyped command, said in one line with cobra's suggestions
 // (unknown command "rendr" for "deadyet" (did you mean "render"? …)).

@@ -26,22 +26,20 @@ type HistoryTrimOptions struct {
 // NewCmdHistory makes "deadyet history" and its subcommand "trim"; runF,
 // when not nil, runs instead of historyTrimRun (tests).
 func NewCmdHistory(ios *IOStreams, runF func(context.Context, *HistoryTrimOptions) error) *cobra.Command {
-	cmd := &cobra.Command{
+	return parentCommand(&cobra.Command{
 		Use:   "history",
 		Short: "Repair the history",
 		Long: `The history is history.jsonl in the --history folder of "deadyet build": one
 line per change of state, never rewritten by a build. Its subcommands repair it
 when it went wrong.`,
-		Example:                    `  deadyet history trim --history data --after now`,
-		Args:                       subcommandArgs,
-		SuggestionsMinimumDistance: 2,
-		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
-	}
-	cmd.AddCommand(newCmdHistoryTrim(ios, runF))
-	return cmd
+		Example: `  deadyet history trim --history data --after now`,
+	}, newCmdHistoryTrim(ios, runF))
 }
 
 func newCmdHistoryTrim(ios *IOStreams, runF func(context.Context, *HistoryTrimOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = historyTrimRun
+	}
 	opts := &HistoryTrimOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "trim --history DIR [--after TIME] [--before TIME]",
@@ -56,10 +54,9 @@ Lines before 2000-01-01, or more than 10 minutes after this machine's clock,
 always go; so does a last line cut off mid-line. What is removed is kept in a
 copy beside the history, history.jsonl.removed-TIME, that Trim names.
 
-TIME is an RFC 3339 time, like 2026-11-25T10:00:00Z, or "now". The history is
-rewritten whole, atomically, under the history folder's lock (see "deadyet
-build --help"): a run that fails or is interrupted leaves it as it was. A bad
-TIME or a --history that is not a folder is bad usage (exit status 2).`,
+The history is rewritten whole, atomically, under the history folder's lock
+(see "deadyet build --help"): a run that fails or is interrupted leaves it as
+it was. TIME is an RFC 3339 time, like 2026-11-25T10:00:00Z, or "now".`,
 		Example: `  # remove what a runner with a clock in the future wrote
   deadyet history trim --history data --after now
 
@@ -69,12 +66,7 @@ TIME or a --history that is not a folder is bad usage (exit status 2).`,
   # go back to the state after a given run
   deadyet history trim --history data --after 2026-11-25T10:00:03Z`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return historyTrimRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.History, "history", "", "`folder` of the history (history.jsonl) to trim (required)")
@@ -126,7 +118,7 @@ func historyTrim(ctx context.Context, opts *HistoryTrimOptions, now time.Time, t
 	if err != nil {
 		return err
 	}
-	defer l.unlock()
+	defer l.Unlock()
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -86,14 +86,14 @@ func TestHistoryTrim(t *testing.T) {
 func TestHistoryTrimLocks(t *testing.T) {
 	skipWithoutFlock(t)
 	dir := t.TempDir()
-	l := holdLock(t, filepath.Join(dir, historyLockName))
+	unlock := holdLock(t, filepath.Join(dir, historyLockName))
 	ios, _, stderr := testIO()
 	err := historyTrim(context.Background(), &HistoryTrimOptions{IO: ios, History: dir, After: "now"}, time.Now(),
 		func(context.Context, string, time.Time, time.Time) (history.Trimmed, error) {
 			t.Error("trimmed a locked history")
 			return history.Trimmed{}, nil
 		})
-	l.unlock()
+	unlock()
 	if exitCode(err) != 1 || !strings.Contains(err.Error(), "is locked by another run, pid ") || stderr.Len() != 0 {
 		t.Errorf("err %v, stderr %q: want exit 1 saying who holds the lock, and no wait", err, stderr)
 	}

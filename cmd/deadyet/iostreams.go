@@ -25,19 +25,13 @@ func System() *IOStreams {
 	return &IOStreams{Out: os.Stdout, ErrOut: os.Stderr, ErrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 }
 
-// progressLine redraws one status line on a terminal, at most ten times a
-// second. A nil *progressLine does nothing, so callers need not check.
+// progressLine redraws a probe's status line on a terminal, at most ten
+// times a second. A nil *progressLine does nothing, so callers need not check.
 type progressLine struct {
-	mu    sync.Mutex
-	w     io.Writer
-	what  string
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func newProgressLine(w io.Writer, what string) *progressLine {
-	return &progressLine{w: w, what: what, start: time.Now()}
+	mu          sync.Mutex
+	w           io.Writer
+	start, last time.Time
+	shown       bool
 }
 
 // update reports that done of total steps are finished. Safe for concurrent use.
@@ -56,7 +50,7 @@ func (p *progressLine) update(done, total int) {
 	if total > 0 {
 		pct = done * 100 / total
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s: %d/%d checks (%d%%), %s", p.what, done, total, pct, now.Sub(p.start).Round(100*time.Millisecond))
+	fmt.Fprintf(p.w, "\r\x1b[Kprobing: %d/%d checks (%d%%), %s", done, total, pct, now.Sub(p.start).Round(100*time.Millisecond))
 	p.shown = true
 }
 

@@ -16,15 +16,11 @@ import (
 // "history trim" the history folder, with advisory locks (gofrs/flock) on
 // lock files that stay between runs. The kernel releases a lock when its
 // holder exits, however it ends.
-
-// defaultLockWait is how long a run waits for a lock (--lock-wait).
-const defaultLockWait = 2 * time.Minute
-
-// lockPoll is how often a waiting run tries the lock again.
-const lockPoll = 50 * time.Millisecond
-
-// historyLockName is the history folder's lock file.
-const historyLockName = ".lock"
+const (
+	defaultLockWait = 2 * time.Minute       // --lock-wait
+	lockPoll        = 50 * time.Millisecond // how often a waiting run tries again
+	historyLockName = ".lock"               // the history folder's lock file
+)
 
 // siteLockPath is the lock file of the site folder dir: ".public.lock"
 // next to "public".
@@ -47,20 +43,11 @@ func (h lockHolder) String() string {
 	return fmt.Sprintf("pid %d (%s, started %s)", h.PID, h.Command, h.Started.UTC().Format(time.RFC3339))
 }
 
-// A heldLock is a lock taken; unlock releases it.
-type heldLock struct{ f *flock.Flock }
-
-func (l *heldLock) unlock() {
-	if l != nil {
-		l.f.Unlock()
-	}
-}
-
 // takeLock takes the lock file path (made if missing) for command, waiting
 // up to wait and saying once on ErrOut that it waits. Waiting in vain is a
 // failed run (exit 1) whose error says who holds the lock; what names what
-// is locked ("history folder \"data\"").
-func takeLock(ctx context.Context, ios *IOStreams, path, what, command string, wait time.Duration) (*heldLock, error) {
+// is locked ("history folder \"data\""). Unlock releases it.
+func takeLock(ctx context.Context, ios *IOStreams, path, what, command string, wait time.Duration) (*flock.Flock, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -82,7 +69,7 @@ func takeLock(ctx context.Context, ios *IOStreams, path, what, command string, w
 		case errors.Is(err, context.DeadlineExceeded) || !ok && err == nil:
 			return nil, fmt.Errorf("%s is locked by another run, %s; gave up after %s (--lock-wait)", what, readHolder(path), wait)
 		case errors.Is(err, errors.ErrUnsupported): // Plan 9, wasm: no lock; keep runs apart yourself
-			return &heldLock{f}, nil
+			return f, nil
 		case err != nil:
 			return nil, fmt.Errorf("%s: cannot lock %q: %w", what, path, err)
 		}
@@ -93,7 +80,7 @@ func takeLock(ctx context.Context, ios *IOStreams, path, what, command string, w
 		if err1 == nil && err2 == nil && os.SameFile(held, now) {
 			me, _ := json.Marshal(lockHolder{PID: os.Getpid(), Command: command, Started: time.Now().UTC().Truncate(time.Second)})
 			os.WriteFile(path, append(me, '\n'), 0o644) // only information: a failure costs nothing
-			return &heldLock{f}, nil
+			return f, nil
 		}
 		f.Unlock()
 	}

@@ -29,14 +29,14 @@ func skipWithoutFlock(t *testing.T) {
 }
 
 // holdLock takes the lock of path for the test, as a run would.
-func holdLock(t *testing.T, path string) *heldLock {
+func holdLock(t *testing.T, path string) (unlock func() error) {
 	t.Helper()
 	l, err := takeLock(context.Background(), quiet, path, "test lock", "deadyet test", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(l.unlock)
-	return l
+	t.Cleanup(func() { l.Unlock() })
+	return l.Unlock
 }
 
 // TestLockBusySaysWho: a run that finds the history or the site locked
@@ -63,7 +63,7 @@ func TestLockBusySaysWho(t *testing.T) {
 			[]string{"render", "--config", opts.Config, "--results", opts.Results[0], "--news", opts.News, "--out", opts.Out, "--lock-wait", "0s"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			l := holdLock(t, tt.lock)
+			unlock := holdLock(t, tt.lock)
 			var holder lockHolder
 			data, _ := os.ReadFile(tt.lock)
 			if err := json.Unmarshal(data, &holder); err != nil || holder.PID != os.Getpid() || holder.Command != "deadyet test" || holder.Started.IsZero() {
@@ -72,7 +72,7 @@ func TestLockBusySaysWho(t *testing.T) {
 			before := filesOf(t, dir)
 			ios, stdout, stderr := testIO()
 			code := run(context.Background(), tt.args, ios)
-			l.unlock()
+			unlock()
 			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
 			who := fmt.Sprintf("pid %d (deadyet test, started %s)", os.Getpid(), holder.Started.Format(time.RFC3339))
 			want := tt.what + " is locked by another run, " + who + "; gave up after "
@@ -116,7 +116,7 @@ func TestLockWaitsForHolder(t *testing.T) {
 	if err := os.Mkdir(hist, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	l := holdLock(t, filepath.Join(hist, historyLockName))
+	unlock := holdLock(t, filepath.Join(hist, historyLockName))
 	r, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -128,7 +128,7 @@ func TestLockWaitsForHolder(t *testing.T) {
 	if err != nil || !strings.Contains(line, "waiting up to 1m0s") {
 		t.Fatalf("stderr %q (%v): want it to say it waits", line, err)
 	}
-	l.unlock()
+	unlock()
 	go io.Copy(io.Discard, r)
 	if err := <-done; err != nil {
 		t.Fatalf("the waiting build: %v", err)

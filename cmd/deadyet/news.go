@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
 
+	"deadyet/probe"
 	"deadyet/render/news"
 
 	"github.com/spf13/cobra"
@@ -52,23 +52,20 @@ type NewsNewOptions struct {
 // NewCmdNews makes "deadyet news" and its subcommand "new"; runF, when not
 // nil, runs instead of newsNewRun (tests).
 func NewCmdNews(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
-	cmd := &cobra.Command{
+	return parentCommand(&cobra.Command{
 		Use:   "news",
 		Short: "Work with the news log",
 		Long: `The news log is a folder of Markdown files, one per entry, named
 YYYY-MM-DD-slug.md, each optionally starting with TOML front matter between
 two lines "+++" (title, date). "deadyet check" validates them.`,
 		Example: `  deadyet news new "MSNP22 answers again in db5"`,
-		Args:    subcommandArgs,
-		// subcommandArgs suggests commands this close to what was typed.
-		SuggestionsMinimumDistance: 2,
-		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
-	}
-	cmd.AddCommand(newCmdNewsNew(ios, runF))
-	return cmd
+	}, newCmdNewsNew(ios, runF))
 }
 
 func newCmdNewsNew(ios *IOStreams, runF func(context.Context, *NewsNewOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = newsNewRun
+	}
 	opts := &NewsNewOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "new TITLE",
@@ -88,10 +85,7 @@ It never overwrites a file: pick another title if one of the same day exists.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return newsNewRun(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dir, "dir", "news", "the news `folder`")
@@ -113,14 +107,13 @@ func newsNew(opts *NewsNewOptions, now time.Time) error {
 	if title == "" || strings.ContainsAny(title, "\r\n") {
 		return badInput(fmt.Errorf("news title %q: want one non-empty line", opts.Title))
 	}
-	if strings.IndexFunc(title, unicode.IsControl) >= 0 {
+	if probe.Control(title, false) >= 0 {
 		return badInput(fmt.Errorf("news title %q: want text without control characters", opts.Title))
 	}
 	if fi, err := os.Stat(opts.Dir); err != nil || !fi.IsDir() {
 		return badInput(fmt.Errorf("news folder %q: no such folder (run from the repository root or pass --dir)", opts.Dir))
 	}
-	day := now.UTC()
-	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	day := now.UTC().Truncate(24 * time.Hour)
 	name := day.Format(time.DateOnly) + "-" + news.Slug(title) + ".md"
 	path := filepath.Join(opts.Dir, name)
 	data := news.NewFile(title, day)

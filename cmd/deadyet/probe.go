@@ -93,7 +93,7 @@ func runProbe(ctx context.Context, cfg probe.Config, vantage string, ios *IOStre
 	}
 	var p *progressLine
 	if ios.ErrTTY {
-		p = newProgressLine(ios.ErrOut, "probing")
+		p = &progressLine{w: ios.ErrOut, start: time.Now()}
 		defer p.done()
 	} else {
 		servers, checks := 0, 0
@@ -113,13 +113,10 @@ func runProbe(ctx context.Context, cfg probe.Config, vantage string, ios *IOStre
 			hook(done, total)
 		}
 	}))
-	if errors.Is(err, context.Canceled) {
-		return res, err
+	if err != nil && !errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("probe: %w", err)
 	}
-	if err != nil {
-		return res, fmt.Errorf("probe: %w", err)
-	}
-	return res, nil
+	return res, err
 }
 
 // defaultVantage names this machine for results.json: the GitHub runner's

@@ -30,6 +30,9 @@ type RenderOptions struct {
 // NewCmdRender makes "deadyet render"; runF, when not nil, runs instead of
 // renderRun (tests).
 func NewCmdRender(ios *IOStreams, runF func(context.Context, *RenderOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = renderRun
+	}
 	opts := &RenderOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "render --config FILE --results FILE [--history DIR] --news DIR --out DIR",
@@ -40,20 +43,13 @@ static site into --out. With --history the pages also show what earlier runs
 saw, as of the results' time; the history is only read ("deadyet build" records).
 
 The site is written beside --out and swapped in whole, so a failed or killed
-render leaves the previous site. --out must be a new or empty folder or a site
-deadyet wrote, and not a symbolic link: anything else is refused (exit 2).
-A second run that writes the same site waits for the first, up to --lock-wait,
-then exits 1 saying which run holds the lock.`,
+render leaves the previous site. A second run that writes the same site waits
+for the first, up to --lock-wait, then exits 1 saying which run holds the lock.`,
 		Example: `  deadyet render --config site.toml --results testdata/preview-results.json --news news --out public
   deadyet render --config site.toml --results eu.json --results us.json --history data --news news --out public
   deadyet render --config site.toml --results results.json --news news --out public --templates templates --static static`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return renderRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runF(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Config, "config", "site.toml", "site configuration `file`")
@@ -77,7 +73,7 @@ func renderRun(ctx context.Context, opts *RenderOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := readResults(ctx, opts.Results, s.Probe)
+	res, err := readResults(ctx, opts.Results, s.Probe, false)
 	if err != nil {
 		return err
 	}

@@ -26,17 +26,13 @@ but prints "panic:" or "fatal error:" and a stack: bad input is one line.`,
   deadyet probe --config site.toml --out results.json`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          subcommandArgs,
-		// subcommandArgs suggests commands this close to what was typed.
-		SuggestionsMinimumDistance: 2,
-		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return badInput(fmt.Errorf("%w (see %q)", err, c.CommandPath()+" --help"))
 	})
-	cmd.AddCommand(
+	return parentCommand(cmd,
 		NewCmdProbe(ios),
 		NewCmdRender(ios, nil),
 		NewCmdBuild(ios, nil),
@@ -46,5 +42,4 @@ but prints "panic:" or "fatal error:" and a stack: bad input is one line.`,
 		NewCmdNews(ios, nil),
 		NewCmdHistory(ios, nil),
 	)
-	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -24,13 +25,7 @@ func (e *interrupted) Error() string {
 func (e *interrupted) status() int { return 128 + int(e.sig.(syscall.Signal)) }
 
 func signalName(sig os.Signal) string {
-	switch sig {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	}
-	return sig.String()
+	return cmp.Or(map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM"}[sig], sig.String())
 }
 
 // withSignals returns a context that the first of stopSignals cancels with

@@ -10,12 +10,22 @@ import (
 	"strings"
 	"time"
 
+	"deadyet/cmd/internal/config"
 	"deadyet/probe"
 	"deadyet/probe/history"
 	"deadyet/probe/results"
 	"deadyet/render"
-	"deadyet/render/news"
 )
+
+// site is a decoded, validated site.toml.
+type site = config.Site
+
+// loadSite reads and validates the site.toml at path for a command: a bad
+// or unreadable file is bad input (exit status 2); it stops when ctx ends.
+func loadSite(ctx context.Context, path string) (*site, error) {
+	s, err := config.Load(ctx, path)
+	return s, inputErr(ctx, err)
+}
 
 // A siteJob is the one path of render, build and demo: every input checked
 // before anything is written or probed, the locks, the run from a
@@ -88,13 +98,13 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 		if err != nil {
 			return nil, err
 		}
-		defer l.unlock()
+		defer l.Unlock()
 	}
 	l, err := takeLock(ctx, j.ios, siteLockPath(j.out), fmt.Sprintf("site folder %q", j.out), j.command, j.lockWait)
 	if err != nil {
 		return nil, err
 	}
-	defer l.unlock()
+	defer l.Unlock()
 	hist, err := readHistoryDir(ctx, j.history)
 	if err != nil {
 		return nil, err
@@ -109,8 +119,8 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 			return nil, badInput(err)
 		}
 	}
-	in := siteInputs{Site: j.site, Results: res, News: news, History: hist}
-	if done.view, done.files, err = writeSite(ctx, in, j.out, j.templates, j.static); err != nil {
+	ro := render.Options{Config: j.site.Probe, Page: j.site.Page, Results: res, News: news, History: hist}
+	if done.view, done.files, err = j.write(ctx, ro); err != nil {
 		return nil, err
 	}
 	if n := done.view.Missing; n > 0 {
@@ -127,20 +137,14 @@ func (j *siteJob) run(ctx context.Context, src runSource) (done *siteDone, err e
 	return done, nil
 }
 
-// readResults reads results.json files and merges them, for a command:
-// what is wrong with them is bad input; it stops when ctx ends.
-func readResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
-	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg, false) })
-	return r, inputErr(ctx, err)
-}
-
 // clock is the time the checks of results and history go by; tests set it.
 var clock = time.Now
 
-// readRunResults is readResults for a build, which records the run: results
-// older than [results.MaxAge] are refused too.
-func readRunResults(ctx context.Context, paths []string, cfg probe.Config) (probe.Results, error) {
-	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg, true) })
+// readResults reads results.json files and merges them, for a command:
+// what is wrong with them is bad input. A build, which records the run,
+// also refuses results older than [results.MaxAge].
+func readResults(ctx context.Context, paths []string, cfg probe.Config, record bool) (probe.Results, error) {
+	r, err := aside(ctx, func() (probe.Results, error) { return mergeResults(paths, cfg, record) })
 	return r, inputErr(ctx, err)
 }
 
@@ -185,16 +189,11 @@ func mergeResults(paths []string, cfg probe.Config, record bool) (probe.Results,
 	return probe.Results{}, fmt.Errorf("%s: none of its %d results is for a server and check of the config (written for another site.toml?)", strings.Join(paths, ", "), len(merged.Results))
 }
 
-// readHistoryDir reads the history in dir; nil when dir is "". A folder
-// without history.jsonl is an empty history (the first run); a folder that
-// is not there is a mistake. Its errors are bad input; it stops when ctx
-// ends.
+// readHistoryDir reads the history in dir (checkHistoryDir); nil when dir
+// is "". A folder without history.jsonl is an empty history (the first run).
 func readHistoryDir(ctx context.Context, dir string) (*history.History, error) {
 	if dir == "" {
 		return nil, ctx.Err()
-	}
-	if err := checkHistoryDir(dir); err != nil {
-		return nil, err
 	}
 	h, err := aside(ctx, func() (*history.History, error) { return history.ReadAt(dir, clock()) })
 	return h, inputErr(ctx, err)
@@ -209,25 +208,15 @@ func checkHistoryDir(dir string) error {
 	return nil
 }
 
-// siteInputs is everything a site is made of.
-type siteInputs struct {
-	Site    *site
-	Results probe.Results
-	News    []news.Entry
-	History *history.History // nil: no history shown
-}
-
-// writeSite renders the site and swaps it in place of dir, with the
-// templates and static files of the folders given ("": embedded). It
-// returns the view and the number of files. A bad template is bad input.
-// ctx stops it until the swap begins, which then finishes.
-func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir string) (*render.View, int, error) {
-	ro := render.Options{Config: in.Site.Probe, Page: in.Site.Page, Results: in.Results, News: in.News, History: in.History}
-	if templatesDir != "" {
-		ro.Templates = os.DirFS(templatesDir)
+// write renders the site and swaps it in place of j.out, and returns the
+// view and the number of files. A bad template is bad input. ctx stops it
+// until the swap begins, which then finishes.
+func (j *siteJob) write(ctx context.Context, ro render.Options) (*render.View, int, error) {
+	if j.templates != "" {
+		ro.Templates = os.DirFS(j.templates)
 	}
-	if staticDir != "" {
-		ro.Static = os.DirFS(staticDir)
+	if j.static != "" {
+		ro.Static = os.DirFS(j.static)
 	}
 	var files []render.File // set before aside returns, when it returns v
 	v, err := aside(ctx, func() (*render.View, error) {
@@ -241,9 +230,8 @@ func writeSite(ctx context.Context, in siteInputs, dir, templatesDir, staticDir 
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := render.WriteFiles(dir, files); err != nil {
-		var sde *render.SiteDirError
-		if errors.As(err, &sde) {
+	if err := render.WriteFiles(j.out, files); err != nil {
+		if errors.As(err, new(*render.SiteDirError)) {
 			return nil, 0, badInput(err)
 		}
 		return nil, 0, err

@@ -54,14 +54,13 @@ func (e Entry) Heading() string {
 const MaxSize = 64 << 10
 
 // newsName is the name of a news file: the date, a slug of lower-case
-// letters and digits in words joined by "-", and ".md".
-var newsName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
-
-// datedName is a name that starts like a news file's.
-var datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
-
-// nonSlug is what a slug has none of.
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+// letters and digits in words joined by "-", and ".md"; datedName one that
+// starts like it.
+var (
+	newsName  = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$`)
+	datedName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+	nonSlug   = regexp.MustCompile(`[^a-z0-9]+`) // what a slug has none of
+)
 
 // Slug makes a file-name slug of a title: lower-case ASCII letters and
 // digits, words joined by "-", at most 60 characters; "news" if nothing is
@@ -214,7 +213,7 @@ func Parse(file string, data []byte) (Entry, []error) {
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
-	if i := strings.IndexFunc(text, isControl); i >= 0 {
+	if i := probe.Control(text, true); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		fail(1+strings.Count(text[:i], "\n"), "control character %U in the text", r)
 		return e, errs
@@ -239,7 +238,7 @@ func Parse(file string, data []byte) (Entry, []error) {
 			return e, errs
 		}
 		front := strings.Join(lines[1:end], "")
-		errs = append(errs, e.frontMatter(shown, front)...)
+		e.frontMatter(front, fail)
 		text = strings.Join(lines[end+1:], "")
 		bodyLine = end + 2
 	}
@@ -256,26 +255,13 @@ func Parse(file string, data []byte) (Entry, []error) {
 	return e, errs
 }
 
-// isControl reports whether r is C0 (but tab and LF), DEL or C1: invisible,
-// and not allowed in HTML or XML text. CRLF is LF by then.
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
-}
-
-// isTitleControl is [isControl] for a title, which has no tab either.
-func isTitleControl(r rune) bool { return isControl(r) || r == '\t' }
-
 // frontMatter decodes the TOML between the +++ lines (the file's lines from
 // 2 on) into e. A map, not a struct: toml.Decode matches fields regardless
 // of case, and "Title" is an unknown key.
-func (e *Entry) frontMatter(file, front string) []error {
-	var errs []error
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
-	}
+func (e *Entry) frontMatter(front string, fail func(line int, format string, args ...any)) {
 	if line, err := tomlscan.Check([]byte(front)); err != nil {
 		fail(line+1, "front matter: %v", err)
-		return errs
+		return
 	}
 	var raw map[string]any
 	if _, err := toml.Decode(front, &raw); err != nil {
@@ -285,7 +271,7 @@ func (e *Entry) frontMatter(file, front string) []error {
 		} else {
 			fail(2, "front matter: %v", err)
 		}
-		return errs
+		return
 	}
 	keys := slices.SortedFunc(maps.Keys(raw), func(a, b string) int { return keyLine(front, a) - keyLine(front, b) })
 	for _, k := range keys {
@@ -293,7 +279,7 @@ func (e *Entry) frontMatter(file, front string) []error {
 		switch k {
 		case "title":
 			v, ok := raw[k].(string)
-			i := strings.IndexFunc(v, isTitleControl)
+			i := probe.Control(v, false)
 			switch {
 			case !ok:
 				fail(line, "front matter title must be a string, like title = \"Servers gone\"")
@@ -321,7 +307,6 @@ func (e *Entry) frontMatter(file, front string) []error {
 			fail(line, "unknown front matter key %q (known: title, date)", k)
 		}
 	}
-	return errs
 }
 
 // keyLine is the line (from 1, in the front matter) that sets key; 1 when

@@ -80,12 +80,8 @@ func read(path string) ([]byte, error) {
 }
 
 // Parse validates data, the site.toml named file in messages, as Load does.
-func Parse(ctx context.Context, file string, data []byte) (*Site, error) {
-	s, err := parse(file, data)
-	return s, cmp.Or(ctx.Err(), err)
-}
-
-func parse(file string, data []byte) (*Site, error) {
+func Parse(ctx context.Context, file string, data []byte) (s *Site, err error) {
+	defer func() { err = cmp.Or(ctx.Err(), err) }()
 	if line, err := tomlscan.Check(data); err != nil {
 		return nil, &Error{File: file, Line: line, Msg: err.Error()}
 	}
@@ -99,7 +95,6 @@ func parse(file string, data []byte) (*Site, error) {
 	if err := md.PrimitiveDecode(root, &tree); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	var s *Site
 	if shape(tree.(map[string]any), place{}, ps); len(ps.list) == 0 {
 		var f siteFile
 		if err := md.PrimitiveDecode(root, &f); err != nil { // cannot happen once shape is content

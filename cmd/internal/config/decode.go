@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -56,7 +57,7 @@ func strs(x value[[]any], p place, ps *problems) ([]string, bool) {
 type place struct{ at, name string }
 
 func (p place) key(k string) place { return place{join(p.at, k), join(p.name, k)} }
-func (p place) elem(i int) place   { return place{index(p.at, i), p.name} }
+func (p place) elem(i int) place   { return place{p.at + "[" + strconv.Itoa(i) + "]", p.name} }
 
 // shapes are the tables (and arrays of tables) of site.toml, by name; "*"
 // stands for any key.
@@ -228,9 +229,9 @@ func (ps *problems) err(file string) error {
 	for i, p := range ps.list {
 		msg := p.msg
 		if p.first != "" {
-			msg += fmt.Sprintf(" (first on line %d)", ps.finder().lineOf(p.first))
+			msg += fmt.Sprintf(" (first on line %d)", ps.finder().at[p.first])
 		}
-		errs[i] = &Error{File: file, Line: ps.finder().lineOf(p.at), Msg: msg}
+		errs[i] = &Error{File: file, Line: ps.finder().at[p.at], Msg: msg}
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*Error).Line < errs[j].(*Error).Line })
 	return errors.Join(errs...)

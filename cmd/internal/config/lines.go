@@ -28,9 +28,6 @@ func join(parent, key string) string {
 	return parent + "." + key
 }
 
-// index adds an array index to the path p.
-func index(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
-
 var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // finder holds the line of every path of a file: that of its key or table
@@ -80,9 +77,6 @@ func findLines(data []byte) *finder {
 	}
 	return f
 }
-
-// lineOf is the line of path p; 0 for none.
-func (f *finder) lineOf(p string) int { return f.at[p] }
 
 // occurrence is the path of the nth definition (from 0) of key, or key.
 func (f *finder) occurrence(key string, n int) string {

@@ -86,7 +86,7 @@ name = "c"
 	}
 	f := findLines([]byte(file))
 	for p, l := range want {
-		if got := f.lineOf(p); got != l {
+		if got := f.at[p]; got != l {
 			t.Errorf("line of %s = %d, want %d", p, got, l)
 		}
 	}
@@ -113,7 +113,7 @@ func FuzzLines(f *testing.F) {
 		n := bytes.Count(data, []byte("\n")) + 1
 		for _, k := range md.Keys() {
 			key := name(k)
-			if l := lines.lineOf(lines.occurrence(key, nth[key])); l < 1 || l > n {
+			if l := lines.at[lines.occurrence(key, nth[key])]; l < 1 || l > n {
 				t.Errorf("line of %s = %d, the file has %d", key, l, n)
 			}
 			nth[key]++

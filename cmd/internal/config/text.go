@@ -2,7 +2,6 @@ package config
 
 import (
 	"strings"
-	"unicode"
 
 	"deadyet/probe"
 )
@@ -23,12 +22,16 @@ func text(x value[string], p place, multiline bool, ps *problems) string {
 	if !ok {
 		return ""
 	}
-	if r, bad := control(s, multiline); bad {
+	t := s
+	if multiline {
+		t = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	if i := probe.Control(t, multiline); i >= 0 {
 		how := "plain text is one line of printable characters"
 		if multiline {
 			how = "only newlines and tabs are allowed"
 		}
-		ps.add(p.at, "%s: control character %U is not allowed (%s)", p.name, r, how)
+		ps.add(p.at, "%s: control character %U is not allowed (%s)", p.name, []rune(t[i:])[0], how)
 		return ""
 	}
 	if i := probe.Invisible(s); i >= 0 {
@@ -36,17 +39,4 @@ func text(x value[string], p place, multiline bool, ps *problems) string {
 		return ""
 	}
 	return s
-}
-
-// control returns the first control character of s that is not allowed.
-func control(s string, multiline bool) (rune, bool) {
-	if multiline {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
-			return r, true
-		}
-	}
-	return 0, false
 }

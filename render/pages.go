@@ -72,11 +72,10 @@ type CalCell struct {
 }
 
 // ServerCheck is one check of a server as its page shows it: its cell,
-// the column's anchor and label, the time it took and what it checks.
+// the column's anchor and label, and what it checks.
 type ServerCheck struct {
 	*Cell
 	Anchor, Label string
-	Time          string        // "41 ms, 2 attempts"; "" when not checked
 	About         template.HTML // from the config's Markdown
 	Hops          string        // a signin's redirects: "10.1.2.3:1863, then 10.1.2.4:1863"; "" without
 	Answered      string        // with Hops: what the last hop answered
@@ -126,17 +125,17 @@ type DayTable struct {
 }
 
 // DayRow is a server's row of a day table; Gone: the config no longer
-// lists it. Cells are rendered once a state (the template "day-cell").
+// lists it.
 type DayRow struct {
 	Address    string
 	Main, Gone bool
-	Cells      []template.HTML
+	Cells      []probe.State
 }
 
 // DayChange is a row of a day's changes: ID is set on a run's first.
 type DayChange struct {
 	Change
-	ID, HM string
+	ID string
 }
 
 // ArchiveView is the archive page.
@@ -189,12 +188,6 @@ func (v *View) serverViews() []*ServerView {
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
 					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last
-				}
-				if c.State != "" && c.State != probe.Skipped {
-					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
-					if c.Attempts > 1 {
-						sc.Time += ", " + strconv.Itoa(c.Attempts) + " attempts"
-					}
 				}
 				sv.Checks = append(sv.Checks, sc)
 				if c.Disagree {
@@ -308,7 +301,7 @@ func (v *View) fillDay(dv *DayView) error {
 			}
 			continue
 		}
-		c := DayChange{Change: v.changeOf(*l), HM: l.T.UTC().Format("15:04")}
+		c := DayChange{Change: v.changeOf(*l)}
 		if c.Server != "" {
 			c.Server = dv.Root + c.Server
 		}
@@ -324,14 +317,6 @@ func (v *View) fillDay(dv *DayView) error {
 // exec, on as many goroutines as there are processors.
 func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]File, error) {
 	v.exec, v.dayRows = exec, &sync.Map{}
-	v.dayCells = make([]template.HTML, len(probe.States)+1)
-	for c := range v.dayCells {
-		b, err := exec("day-cell", stateCode(c).state())
-		if err != nil {
-			return nil, err
-		}
-		v.dayCells[c] = template.HTML(b)
-	}
 	var jobs []func() (File, error)
 	servers := v.serverViews()
 	days, archive := v.dayViews()
@@ -452,36 +437,33 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 		for _, ci := range cols {
 			dt.Cols = append(dt.Cols, t.Columns[ci].Label)
 		}
-		row := func(r DayRow, keys []int32, main bool) error {
-			key := []byte(strconv.Itoa(ti) + "/" + r.Address)
+		// A row is rendered once: the same table, server and cells give the same row.
+		row := func(r DayRow, keys []int32) error {
+			key := []byte(strconv.Itoa(ti) + "/" + r.Address + "/" + strconv.FormatBool(r.Gone))
 			for _, ci := range cols {
 				c := st(keys[ci])
 				key = append(strconv.AppendInt(append(key, ' '), int64(ci), 10), byte(c))
-				seen[ti][ci].see(c.live(), c == upCode, main)
+				seen[ti][ci].see(c.live(), c == upCode, r.Main)
+				r.Cells = append(r.Cells, c.state())
 			}
-			if r.Gone {
-				key = append(key, 'g')
+			h, ok := v.dayRows.Load(string(key))
+			if !ok {
+				b, err := v.exec("day-row", r)
+				if err != nil {
+					return err
+				}
+				h, _ = v.dayRows.LoadOrStore(string(key), template.HTML(b))
 			}
-			if h, ok := v.dayRows.Load(string(key)); ok {
-				dt.Rows = append(dt.Rows, h.(template.HTML))
-				return nil
-			}
-			for _, ci := range cols {
-				r.Cells = append(r.Cells, v.dayCells[st(keys[ci])])
-			}
-			b, err := v.exec("day-row", r)
-			v.dayRows.Store(string(key), template.HTML(b))
-			dt.Rows = append(dt.Rows, template.HTML(b))
-			return err
+			dt.Rows = append(dt.Rows, h.(template.HTML))
+			return nil
 		}
-		for ri := range t.Rows {
-			r := &t.Rows[ri]
-			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
+		for ri, r := range t.Rows {
+			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys); err != nil {
 				return nil, "", "", err
 			}
 		}
 		for _, e := range extra {
-			if err := row(DayRow{Address: e.address, Gone: true}, e.keys, false); err != nil {
+			if err := row(DayRow{Address: e.address, Gone: true}, e.keys); err != nil {
 				return nil, "", "", err
 			}
 		}

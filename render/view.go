@@ -3,7 +3,6 @@ package render
 import (
 	"cmp"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/netip"
 	"slices"
@@ -68,8 +67,7 @@ type View struct {
 	config   probe.Config
 	chron    *chronicle // with a history: the history day by day
 	exec     func(string, any) ([]byte, error)
-	dayCells []template.HTML           // by stateCode: a day table's cell
-	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
+	dayRows  *sync.Map                 // a day table's rendered rows, by their table, server and cells
 	changeOf func(history.Line) Change // with a history: a line as the pages show it
 }
 
@@ -113,9 +111,8 @@ type Column struct {
 	Label   string
 	Anchor  string // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
 	Scanned bool
-	Up      int    // servers up
-	Total   int    // servers with a result
-	Count   string // "3/11 up"; "–" when not scanned, "no data" when no server has a result
+	Up      int // servers up
+	Total   int // servers with a result
 }
 
 // Row is one server of a table.
@@ -253,16 +250,6 @@ func Build(opts Options) (*View, error) {
 				row.Cells = append(row.Cells, cell)
 			}
 			t.Rows = append(t.Rows, row)
-		}
-		for i, col := range t.Columns {
-			switch {
-			case !col.Scanned:
-				t.Columns[i].Count = "–"
-			case col.Total == 0:
-				t.Columns[i].Count = "no data"
-			default:
-				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
-			}
 		}
 		v.Tables = append(v.Tables, t)
 	}

@@ -4,6 +4,7 @@ package render
 // documentation, "History", for what the page says and why.
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -131,7 +132,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			for i := range days {
 				days[i] = noData
 				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.class)) {
-					days[i] = clsName[rc.class[d]]
+					days[i] = cmp.Or(rc.class[d], noData)
 				}
 			}
 			// A changed day's link is named by the day and its changes.
@@ -142,7 +143,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 				if i < 0 {
 					break
 				}
-				if ci := slices.Index(rc.keys, ch.keyOf[rc.lines[j]]); slices.Contains(cols[ti], ci) {
+				if ci := slices.Index(rc.keys, ch.keyIdx[l.Key]); slices.Contains(cols[ti], ci) {
 					w := stateName(l.To)
 					if l.From != "" {
 						w = stateName(l.From) + " to " + w
@@ -329,6 +330,9 @@ const (
 	partDay dayClass = 'p' // up part of it
 	downDay dayClass = 'd' // never up
 )
+
+// rank orders the classes: the best of several checks is the greatest.
+func (c dayClass) rank() int { return strings.IndexByte("ndpu", byte(c)) }
 
 // Timeline is a row's last days, drawn by the template "timeline": a
 // path per class of day, each run of equal days one segment, and a link

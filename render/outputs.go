@@ -32,17 +32,8 @@ type Status struct {
 type StatusGroup struct {
 	Name    string         `json:"name"`
 	Title   string         `json:"title"`
-	Checks  []StatusCheck  `json:"checks"`
+	Checks  []Column       `json:"checks"`
 	Servers []StatusServer `json:"servers"`
-}
-
-// StatusCheck is one check of a group, with its counts.
-type StatusCheck struct {
-	Key     string `json:"key"`
-	Label   string `json:"label"`
-	Scanned bool   `json:"scanned"`
-	Up      int    `json:"up"`
-	Total   int    `json:"total"`
 }
 
 // StatusServer is one server of a group.
@@ -70,10 +61,7 @@ func statusJSON(v *View) ([]byte, error) {
 		Groups:    []StatusGroup{},
 	}
 	for _, t := range v.Tables {
-		g := StatusGroup{Name: t.Name, Title: t.Title, Checks: []StatusCheck{}, Servers: []StatusServer{}}
-		for _, c := range t.Columns {
-			g.Checks = append(g.Checks, StatusCheck{Key: c.Key, Label: c.Label, Scanned: c.Scanned, Up: c.Up, Total: c.Total})
-		}
+		g := StatusGroup{Name: t.Name, Title: t.Title, Checks: append([]Column{}, t.Columns...), Servers: []StatusServer{}}
 		for _, r := range t.Rows {
 			srv := StatusServer{Address: r.Address, Main: r.Main, Note: r.Note, States: map[string]string{}}
 			for i, c := range r.Cells {

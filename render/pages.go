@@ -4,6 +4,7 @@ package render
 // or a news entry, and the archive of the days (paths.go says where).
 
 import (
+	"cmp"
 	"html/template"
 	"runtime"
 	"strconv"
@@ -19,16 +20,14 @@ import (
 // first; the older ones are on the pages of their days.
 const ServerChangesShown = 50
 
-// frame is what the shared head and foot of every page need.
+// frame is what the shared head and foot of every page need: the view's
+// page, run and history, seen from the page's File.
 type frame struct {
-	Page    Page
-	Root    string // the way from the page to the site's root: "", "../", "../../" …
-	Script  bool   // always false beneath the index: no script
-	Base    string
-	File    string // the page's path from the root
-	Run     Run
-	History bool      // the site shows a history: it has day pages and an archive
-	Start   time.Time // the history's first line; zero without one
+	*View
+	Root   string    // the way from the page to the site's root: "", "../", "../../" …
+	File   string    // the page's path from the root
+	Script bool      // always false beneath the index: no script
+	Start  time.Time // the history's first line; zero without one
 }
 
 // ServerView is the page of one server.
@@ -167,7 +166,7 @@ type ArchiveDay struct {
 }
 
 func (v *View) frameFor(file string) frame {
-	f := frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	f := frame{View: v, Root: rootOf(file), File: file}
 	if v.History != nil {
 		f.Start = v.History.Start
 	}
@@ -265,7 +264,7 @@ func dayLetter(ch *chronicle, rc *rowChronicle, d int64) byte {
 	if !ch.covered[i] {
 		return 'x'
 	}
-	return byte(clsName[rc.class[i]])
+	return byte(cmp.Or(rc.class[i], noData))
 }
 
 // fillDay adds to a day's view what takes the time: its tables, its

@@ -78,9 +78,8 @@ func (v *View) allNews() []news.Entry {
 
 // FAQItem is one question of the FAQ, with its anchor.
 type FAQItem struct {
-	ID       string // "faq-<slug of the question>"
-	Question string
-	Answer   string // Markdown
+	ID string // "faq-<slug of the question>"
+	FAQ
 }
 
 // Run is when and where the results were taken.
@@ -105,14 +104,14 @@ type Table struct {
 	Timeline string // with a history: what the rows' timelines follow, "the best of MSNP21 and MSNP22 each day"
 }
 
-// Column is one check of a table, with its counts.
+// Column is one check of a table, with its counts; status.json's checks.
 type Column struct {
-	Key     string
-	Label   string
-	Anchor  string // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
-	Scanned bool
-	Up      int // servers up
-	Total   int // servers with a result
+	Key     string `json:"key"`
+	Label   string `json:"label"`
+	Anchor  string `json:"-"` // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
+	Scanned bool   `json:"scanned"`
+	Up      int    `json:"up"`    // servers up
+	Total   int    `json:"total"` // servers with a result
 }
 
 // Row is one server of a table.
@@ -264,7 +263,7 @@ func Build(opts Options) (*View, error) {
 
 	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
-		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), Question: f.Question, Answer: f.Answer})
+		v.FAQ = append(v.FAQ, FAQItem{uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), f})
 	}
 
 	if opts.History != nil {

@@ -93,11 +93,12 @@ type atomText struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Content atomText `xml:"content"`
+	t       time.Time // of Updated, for the order
+	Title   string    `xml:"title"`
+	ID      string    `xml:"id"`
+	Updated string    `xml:"updated"`
+	Link    atomLink  `xml:"link"`
+	Content atomText  `xml:"content"`
 }
 
 type atomFeedDoc struct {
@@ -136,23 +137,18 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
 		}
 	}
-	type dated struct {
-		t time.Time
-		e atomEntry
-	}
 	// An entry's id and link: its anchor (frag) at the site's URL, or
 	// without one a URN and a path; both depend only on the entry.
-	entry := func(t time.Time, title, frag, body string) dated {
+	entry := func(t time.Time, title, frag, body string) {
 		id, href := "urn:deadyet:"+frag, dayPage(t)+"#"+frag
 		if site != "" {
 			id, href = absolute(site, "#"+frag), absolute(site, href)
 		}
-		return dated{t, atomEntry{Title: title, ID: id, Updated: t.UTC().Format(time.RFC3339),
-			Link: atomLink{Rel: "alternate", Type: "text/html", Href: href}, Content: atomText{Type: "html", Body: body}}}
+		f.Entries = append(f.Entries, atomEntry{t: t, Title: title, ID: id, Updated: t.UTC().Format(time.RFC3339),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: href}, Content: atomText{Type: "html", Body: body}})
 	}
-	var items []dated
 	for _, e := range entries[:min(len(entries), FeedEntries)] {
-		items = append(items, entry(e.Date, e.Heading(), e.ID(), string(Markdown(e.Body))))
+		entry(e.Date, e.Heading(), e.ID(), string(Markdown(e.Body)))
 	}
 	if v.History != nil {
 		for _, r := range v.History.Runs {
@@ -160,18 +156,14 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, entry(r.T, r.Title(), r.ID(), string(body)))
+			entry(r.T, r.Title(), r.ID(), string(body))
 		}
 	}
 	// Newest first; on the same second, news before changes, each in its order.
-	slices.SortStableFunc(items, func(a, b dated) int { return b.t.Compare(a.t) })
-	updated := v.Run.Finished
-	if len(items) > 0 {
-		updated = items[0].t
-	}
-	f.Updated = updated.UTC().Format(time.RFC3339)
-	for _, e := range items {
-		f.Entries = append(f.Entries, e.e)
+	slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return b.t.Compare(a.t) })
+	f.Updated = v.Run.Finished.UTC().Format(time.RFC3339)
+	if len(f.Entries) > 0 {
+		f.Updated = f.Entries[0].Updated
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)

@@ -1,7 +1,8 @@
 package render
 
 // The pages beneath the index: one per server, one per day with a change
-// or a news entry, and the archive of the days (paths.go says where).
+// or a news entry, and the archive of the days. Links are relative and
+// name index.html, so that the site works from any path and from disk.
 
 import (
 	"cmp"
@@ -151,18 +152,10 @@ type ArchiveYear struct {
 	Months []ArchiveMonth
 }
 
-// ArchiveMonth is a month with day pages.
+// ArchiveMonth is a month with day pages, newest first.
 type ArchiveMonth struct {
-	ID   string // "m-2026-11"
-	Name string // "November 2026"
-	Days []ArchiveDay
-}
-
-// ArchiveDay is one day page in the archive.
-type ArchiveDay struct {
-	Day  int
-	Href string // from the archive page
-	News int    // news entries
+	Month time.Time // its first day
+	Days  []*DayView
 }
 
 func (v *View) frameFor(file string) frame {
@@ -372,17 +365,16 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		out[i] = dv
 	}
 	for i := len(out) - 1; i >= 0; i-- { // the archive, newest first
-		date := out[i].Date
-		y, m, d := date.Date()
+		y, m, _ := out[i].Date.Date()
 		if n := len(av.Years); n == 0 || av.Years[n-1].Year != y {
 			av.Years = append(av.Years, ArchiveYear{Year: y})
 		}
 		ay := &av.Years[len(av.Years)-1]
-		if n := len(ay.Months); n == 0 || ay.Months[n-1].ID != "m-"+date.Format("2006-01") {
-			ay.Months = append(ay.Months, ArchiveMonth{ID: "m-" + date.Format("2006-01"), Name: m.String() + " " + strconv.Itoa(y)})
+		if n := len(ay.Months); n == 0 || ay.Months[n-1].Month.Month() != m {
+			ay.Months = append(ay.Months, ArchiveMonth{Month: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)})
 		}
 		am := &ay.Months[len(ay.Months)-1]
-		am.Days = append(am.Days, ArchiveDay{Day: d, Href: av.Root + out[i].File, News: len(out[i].News)})
+		am.Days = append(am.Days, out[i])
 	}
 	av.Count = len(out)
 	return out, av
@@ -469,4 +461,57 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 	}
 	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) colSeen { return seen[ti][ci] })
 	return out, verdict, headline, nil
+}
+
+// The folders of the sub-pages.
+const (
+	serverDir  = "server"
+	dayDir     = "day"
+	archiveDir = "archive"
+)
+
+// maxSegment bounds the length of a path segment made of a name.
+const maxSegment = 100
+
+// pathSegment makes s a path segment that needs no escaping anywhere:
+// a-z, 0-9, '.', '_' and '-', the rest '-'; never empty, "." or "..", at
+// most maxSegment bytes. Names can meet ("::1", "--1"): see [uniqueID].
+func pathSegment(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && b.Len() < maxSegment; i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '_', c == '-':
+			b.WriteByte(c)
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte('-')
+		}
+	}
+	seg := b.String()
+	if strings.Trim(seg, ".") == "" {
+		seg = "_" + seg
+	}
+	return seg
+}
+
+// serverPage is the file of a server's page, from the site's root.
+func serverPage(groupSeg, addrSeg string) string {
+	return serverDir + "/" + groupSeg + "/" + addrSeg + "/index.html"
+}
+
+// dayPage is the file of a day's page, from the site's root.
+func dayPage(d time.Time) string {
+	return dayDir + "/" + d.UTC().Format(time.DateOnly) + "/index.html"
+}
+
+// archivePage is the file of the archive, from the site's root.
+const archivePage = archiveDir + "/index.html"
+
+// rootOf is the relative path from the folder of file (a path from the
+// site's root) back to the root: "" for index.html, "../../" for
+// day/2026-11-25/index.html.
+func rootOf(file string) string {
+	return strings.Repeat("../", strings.Count(file, "/"))
 }

@@ -8,6 +8,7 @@ package render
 import (
 	"maps"
 	"slices"
+	"sort"
 	"time"
 
 	"deadyet/probe"
@@ -19,14 +20,7 @@ import (
 // probe.States[i].
 type stateCode uint8
 
-func codeOf(s probe.State) stateCode {
-	for i, v := range probe.States {
-		if v == s {
-			return stateCode(i + 1)
-		}
-	}
-	return 0
-}
+func codeOf(s probe.State) stateCode { return stateCode(slices.Index(probe.States, s) + 1) }
 
 func (c stateCode) state() probe.State {
 	if c == 0 {
@@ -95,17 +89,10 @@ type dayChronicle struct {
 // checks of a row those of cols[table]. news are the entries that get a
 // day page even without a change.
 func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]int, entries []news.Entry) *chronicle {
-	n, _ := slices.BinarySearchFunc(lines, now, func(l history.Line, t time.Time) int {
-		if l.T.After(t) {
-			return 1
-		}
-		return -1
-	})
-	ch := &chronicle{lines: lines[:n], today: unixDay(now), keyIdx: map[probe.Key]int32{}}
+	n := sort.Search(len(lines), func(i int) bool { return lines[i].T.After(now) })
+	ch := &chronicle{lines: lines[:n], today: unixDay(now), first: unixDay(now), keyIdx: map[probe.Key]int32{}}
 	if n > 0 {
 		ch.first = unixDay(ch.lines[0].T)
-	} else {
-		ch.first = ch.today
 	}
 	span := int(ch.today-ch.first) + 1
 	ch.covered = make([]bool, span)

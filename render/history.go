@@ -1,7 +1,6 @@
 package render
 
-// What earlier runs saw, as the page shows it. See the package
-// documentation, "History", for what the page says and why.
+// What earlier runs saw, as the index and the server pages show it.
 
 import (
 	"cmp"
@@ -163,15 +162,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 		}
 	}
 	v.changeOf = func(l history.Line) Change {
-		g, ok := titles[l.Group]
-		if !ok {
-			g = l.Group
-		}
-		label := l.Check
-		if c, ok := cfg.Checks[l.Check]; ok && c.Label != "" {
-			label = c.Label
-		}
-		c := Change{T: l.T, Group: g, Address: l.Address, Check: label,
+		c := Change{T: l.T, Group: cmp.Or(titles[l.Group], l.Group), Address: l.Address, Check: cmp.Or(cfg.Checks[l.Check].Label, l.Check),
 			From: l.From, To: l.To, Detail: l.Detail,
 			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {

@@ -112,6 +112,8 @@ type Column struct {
 	Scanned bool   `json:"scanned"`
 	Up      int    `json:"up"`    // servers up
 	Total   int    `json:"total"` // servers with a result
+
+	seen colSeen // for the verdict
 }
 
 // Row is one server of a table.
@@ -175,10 +177,9 @@ func Build(opts Options) (*View, error) {
 	news.Sort(entries)
 	v.News, v.Older = entries[:min(len(entries), NewsShown)], entries[min(len(entries), NewsShown):]
 
-	type key struct{ group, address, check string }
-	results := make(map[key]probe.Result, len(opts.Results.Results))
+	results := make(map[probe.Key]probe.Result, len(opts.Results.Results))
 	for _, r := range opts.Results.Results {
-		k := key{r.Group, r.Address, r.Check}
+		k := probe.Key{Group: r.Group, Address: r.Address, Check: r.Check}
 		if _, dup := results[k]; dup {
 			return nil, fmt.Errorf("results hold two results for group %q, address %q, check %q", r.Group, r.Address, r.Check)
 		}
@@ -215,16 +216,12 @@ func Build(opts Options) (*View, error) {
 			if !isIP(s.Address) {
 				t.AddrCol = "Host"
 			}
-			if s.Note != "" {
-				t.Notes = true
-			}
-			if s.Main {
-				t.HasMain = true
-			}
+			t.Notes = t.Notes || s.Note != ""
+			t.HasMain = t.HasMain || s.Main
 			row := Row{Address: s.Address, Main: s.Main, Note: s.Note,
 				Page: serverPage(gseg, uniqueID(addrSegs, pathSegment(s.Address)))}
 			for i, col := range t.Columns {
-				r, ok := results[key{g.Name, s.Address, col.Key}]
+				r, ok := results[probe.Key{Group: g.Name, Address: s.Address, Check: col.Key}]
 				var cell Cell
 				switch {
 				case !col.Scanned && r.State != probe.Skipped:
@@ -245,6 +242,7 @@ func Build(opts Options) (*View, error) {
 				if cell.State == probe.Up {
 					t.Columns[i].Up++
 				}
+				t.Columns[i].seen.see(cell.State != "" && cell.State != probe.Skipped, cell.State == probe.Up, s.Main)
 				v.Disagree = v.Disagree || cell.Disagree
 				row.Cells = append(row.Cells, cell)
 			}
@@ -277,7 +275,7 @@ func Build(opts Options) (*View, error) {
 		buildHistory(v, opts.Config, opts.History, now)
 	}
 
-	v.Verdict, v.Headline = verdict(opts.Config, v.Tables)
+	v.Verdict, v.Headline = verdictOf(opts.Config, v.Tables, func(ti, ci int) colSeen { return v.Tables[ti].Columns[ci].seen })
 	v.Answer = page.Verdict.Of(v.Verdict)
 	if strings.TrimSpace(page.Headline) != "" {
 		v.Headline = strings.TrimSpace(page.Headline)
@@ -314,19 +312,6 @@ func newCell(r probe.Result) Cell {
 func isIP(address string) bool {
 	_, err := netip.ParseAddr(address)
 	return err == nil
-}
-
-// verdict computes the answer and the headline from the tables' cells.
-func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
-	return verdictOf(cfg, tables, func(ti, ci int) (seen colSeen) {
-		if t := &tables[ti]; t.Columns[ci].Scanned {
-			for _, row := range t.Rows {
-				st := row.Cells[ci].State
-				seen.see(st != "" && st != probe.Skipped, st == probe.Up, row.Main)
-			}
-		}
-		return seen
-	})
 }
 
 // colSeen is what the servers of one MSNP column show: whether any of them

@@ -161,12 +161,14 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			row.Timeline = timeline(days, hv.From, names)
 		}
 	}
-	v.changeOf = func(l history.Line) Change {
+	v.changeOf = func(l history.Line, root string) Change {
 		c := Change{T: l.T, Group: cmp.Or(titles[l.Group], l.Group), Address: l.Address, Check: cmp.Or(cfg.Checks[l.Check].Label, l.Check),
-			From: l.From, To: l.To, Detail: l.Detail,
-			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
+			From: l.From, To: l.To, Detail: l.Detail, Day: root + dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {
-			c.Day = dayPage(l.T) + "#first"
+			c.Day = root + dayPage(l.T) + "#first"
+		}
+		if p := pages[[2]string{l.Group, l.Address}]; p != "" {
+			c.Server = root + p
 		}
 		return c
 	}
@@ -182,7 +184,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			}
 			hv.Runs = append(hv.Runs, ChangeRun{T: l.T})
 		}
-		c := v.changeOf(l)
+		c := v.changeOf(l, "")
 		if len(hv.Changes) < ChangesShown {
 			hv.Changes = append(hv.Changes, c)
 		}

@@ -90,9 +90,7 @@ func (v *View) fillServer(sv *ServerView) {
 	}
 	sv.Years = calendar(ch, rc, sv.Root)
 	for i := len(rc.lines) - 1; i >= 0 && len(sv.Changes) < ServerChangesShown; i-- {
-		c := v.changeOf(ch.lines[rc.lines[i]])
-		c.Day = sv.Root + c.Day
-		sv.Changes = append(sv.Changes, c)
+		sv.Changes = append(sv.Changes, v.changeOf(ch.lines[rc.lines[i]], sv.Root))
 	}
 	sv.Older = len(rc.lines) - len(sv.Changes)
 }
@@ -284,19 +282,11 @@ func (v *View) fillDay(dv *DayView) error {
 		case l.From == "":
 			if id := [2]string{l.Group, l.Address}; !seen[id] {
 				seen[id] = true
-				c := v.changeOf(*l)
-				c.Day = "" // this page
-				if c.Server != "" {
-					c.Server = dv.Root + c.Server
-				}
-				dv.FirstSeen = append(dv.FirstSeen, c)
+				dv.FirstSeen = append(dv.FirstSeen, v.changeOf(*l, dv.Root))
 			}
 			continue
 		}
-		c := DayChange{Change: v.changeOf(*l)}
-		if c.Server != "" {
-			c.Server = dv.Root + c.Server
-		}
+		c := DayChange{Change: v.changeOf(*l, dv.Root)}
 		if len(dv.Changes) == 0 || !l.T.Equal(run) {
 			run, c.ID = l.T, runID(l.T)
 		}

@@ -67,8 +67,8 @@ type View struct {
 	config   probe.Config
 	chron    *chronicle // with a history: the history day by day
 	exec     func(string, any) ([]byte, error)
-	dayRows  *sync.Map                 // a day table's rendered rows, by their table, server and cells
-	changeOf func(history.Line) Change // with a history: a line as the pages show it
+	dayRows  *sync.Map                                // a day table's rendered rows, by their table, server and cells
+	changeOf func(l history.Line, root string) Change // with a history: a line as a page at root shows it
 }
 
 // allNews is every news entry, newest first.

@@ -276,7 +276,7 @@ func TestArchive(t *testing.T) {
 // same bytes (TestGoldenHistory renders twice).
 func TestQuietRunKeepsPages(t *testing.T) {
 	opts := fixtureHistoryOptions(t)
-	h := fixtureCopy(t)
+	h := fixtureHistory(t)
 	opts.History = h
 	before := mustRender(t, opts)
 	quiet := opts.Results

@@ -72,12 +72,9 @@ func rebase(dest []byte, root string) []byte {
 	return []byte(root + d)
 }
 
-// MarkdownInline renders src like [Markdown] without the <p> around a
+// MarkdownInline renders src like [MarkdownAt] without the <p> around a
 // single paragraph, for places already a block.
-func MarkdownInline(src string) template.HTML { return MarkdownInlineAt(src, "") }
-
-// MarkdownInlineAt is [MarkdownInline] at root, as [MarkdownAt] is.
-func MarkdownInlineAt(src, root string) template.HTML {
+func MarkdownInline(src, root string) template.HTML {
 	h := strings.TrimSpace(string(MarkdownAt(src, root)))
 	if strings.HasPrefix(h, "<p>") && strings.HasSuffix(h, "</p>") && strings.Count(h, "<p>") == 1 {
 		h = h[len("<p>") : len(h)-len("</p>")]

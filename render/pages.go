@@ -103,7 +103,7 @@ type DayView struct {
 	Prev, Next string    // the neighbouring day pages, from the root; "" at the ends
 	HasTables  bool      // the history knows the day's states
 	Verdict    Verdict
-	Answer     string
+	Answer     string // the verdict's word, and the headline, as of the end of the day
 	Headline   string
 	Tables     []DayTable
 	Changes    []DayChange // that day's changes of state, run by run
@@ -174,7 +174,7 @@ func (v *View) serverViews() []*ServerView {
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r}
 			for ci, col := range t.Columns {
 				c := &r.Cells[ci]
-				about := MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
+				about := MarkdownInline(v.config.Checks[col.Key].About, rootOf(r.Page))
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
 					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last

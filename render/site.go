@@ -114,7 +114,7 @@ func (v *View) files(exec func(string, any) ([]byte, error), sfs fs.FS) ([]File,
 // funcs are the template functions.
 var funcs = template.FuncMap{
 	"markdown":   Markdown,
-	"inline":     MarkdownInline,
+	"inline":     func(src string) template.HTML { return MarkdownInline(src, "") },
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },

@@ -59,10 +59,7 @@ type View struct {
 	Base     string       // the URL's path ("/repo/"): 404.html is served at any path
 	Root     string       // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
-
-	// The page loads its one script (with a history only); see
-	// staleScript.
-	Script bool
+	Script   bool // the page loads stale.js, its one script (with a history only)
 
 	config   probe.Config
 	chron    *chronicle // with a history: the history day by day

@@ -80,7 +80,7 @@ type extraRow struct {
 type dayChronicle struct {
 	day    int64
 	lo, hi int          // its lines: chronicle.lines[lo:hi]
-	states []stateCode  // every key's state at the end of the day; nil when the history has none then
+	states []stateCode  // every key's state at the end of the day (keys seen later are missing: none); nil when the history has none then
 	news   []news.Entry // its news, in page order
 }
 
@@ -267,12 +267,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		add(int32(k), end)
 		if k < nConfig && timeline[k] {
 			finish(int32(k))
-		}
-	}
-	// A day page made before a key was first seen holds fewer states.
-	for i := range ch.days {
-		if s := ch.days[i].states; s != nil && len(s) < len(ch.keys) {
-			ch.days[i].states = append(s[:len(s):len(s)], make([]stateCode, len(ch.keys)-len(s))...)
 		}
 	}
 

@@ -69,10 +69,7 @@ func (v *View) files(exec func(string, any) ([]byte, error), sfs fs.FS) ([]File,
 	if err != nil {
 		return nil, err
 	}
-	nf := *v
-	nf.Root = v.Base
-	nf.Script = false // the script is index.html's alone
-	notFound, err := exec("404.html", &nf)
+	notFound, err := exec("404.html", frame{View: v, Root: v.Base, File: "404.html"}) // served at any path
 	if err != nil {
 		return nil, err
 	}

@@ -54,10 +54,6 @@ type ChangeRun struct {
 	Changes []Change // in the history's order
 }
 
-// ID is the run's anchor-like id, "changes-20261125T100003Z": the feed's
-// entry id is the site URL with it as fragment.
-func (r ChangeRun) ID() string { return runID(r.T) }
-
 // runID is the id of the changes of the run at t: "changes-20261125T100003Z",
 // the anchor of the run on its day's page.
 func runID(t time.Time) string { return "changes-" + t.UTC().Format("20060102T150405Z") }

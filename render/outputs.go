@@ -156,7 +156,7 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			if err != nil {
 				return nil, err
 			}
-			entry(r.T, r.Title(), r.ID(), string(body))
+			entry(r.T, r.Title(), runID(r.T), string(body))
 		}
 	}
 	// Newest first; on the same second, news before changes, each in its order.

@@ -8,6 +8,7 @@ package render
 import (
 	"maps"
 	"slices"
+	"sort"
 	"time"
 
 	"deadyet/probe"
@@ -19,14 +20,7 @@ import (
 // probe.States[i].
 type stateCode uint8
 
-func codeOf(s probe.State) stateCode {
-	for i, v := range probe.States {
-		if v == s {
-			return stateCode(i + 1)
-		}
-	}
-	return 0
-}
+func codeOf(s probe.State) stateCode { return stateCode(slices.Index(probe.States, s) + 1) }
 
 func (c stateCode) state() probe.State {
 	if c == 0 {
@@ -43,38 +37,17 @@ var (
 // live reports whether the state is one a run saw (not none, not skipped).
 func (c stateCode) live() bool { return c != 0 && c != skipCode }
 
-// The classes of a day of a timeline, ordered: the best of several checks
-// is the greatest.
-const (
-	clsNone byte = iota // no data
-	clsDown             // checked, never up
-	clsPart             // up part of the checked time
-	clsUp               // up all of it
-)
-
-// clsName is the class of a day as the style sheet and dayClass know it.
-var clsName = [...]dayClass{clsNone: noData, clsDown: downDay, clsPart: partDay, clsUp: upDay}
-
 const secondsPerDay = 24 * 60 * 60
 
 // unixDay is the UTC day of t, in days since 1970-01-01.
-func unixDay(t time.Time) int64 {
-	s := t.Unix()
-	d := s / secondsPerDay
-	if s%secondsPerDay < 0 {
-		d--
-	}
-	return d
-}
+func unixDay(t time.Time) int64 { return dayOf(t).Unix() / secondsPerDay }
 
 // dayTime is 00:00 UTC of a unixDay.
 func dayTime(d int64) time.Time { return time.Unix(d*secondsPerDay, 0).UTC() }
 
 // chronicle is the history as of now, day by day.
 type chronicle struct {
-	now   time.Time
 	lines []history.Line // the history's lines up to now, oldest first
-	keyOf []int32        // the key of each line, an index into keys; -1 for a heartbeat
 	first int64          // the day of the first line
 	today int64          // now's day
 	// covered[d-first]: the day had a run (a line of the history).
@@ -90,10 +63,10 @@ type chronicle struct {
 
 // rowChronicle is the history of one server of the config.
 type rowChronicle struct {
-	class   []byte  // by day from first: its timeline checks' best class
-	changed []bool  // by day from first: one of its checks has a line that day
-	lines   []int32 // its lines (every check), indices into chronicle.lines, oldest first
-	keys    []int32 // the keys of its cells, by column
+	class   []dayClass // by day from first: its timeline checks' best class; 0: no data
+	changed []bool     // by day from first: one of its checks has a line that day
+	lines   []int32    // its lines (every check), indices into chronicle.lines, oldest first
+	keys    []int32    // the keys of its cells, by column
 }
 
 // extraRow is a server the history holds in a group of the config that
@@ -107,7 +80,7 @@ type extraRow struct {
 type dayChronicle struct {
 	day    int64
 	lo, hi int          // its lines: chronicle.lines[lo:hi]
-	states []stateCode  // every key's state at the end of the day; nil when the history has none then
+	states []stateCode  // every key's state at the end of the day (keys seen later are missing: none); nil when the history has none then
 	news   []news.Entry // its news, in page order
 }
 
@@ -116,17 +89,10 @@ type dayChronicle struct {
 // checks of a row those of cols[table]. news are the entries that get a
 // day page even without a change.
 func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]int, entries []news.Entry) *chronicle {
-	n, _ := slices.BinarySearchFunc(lines, now, func(l history.Line, t time.Time) int {
-		if l.T.After(t) {
-			return 1
-		}
-		return -1
-	})
-	ch := &chronicle{now: now, lines: lines[:n], today: unixDay(now), keyIdx: map[probe.Key]int32{}}
+	n := sort.Search(len(lines), func(i int) bool { return lines[i].T.After(now) })
+	ch := &chronicle{lines: lines[:n], today: unixDay(now), first: unixDay(now), keyIdx: map[probe.Key]int32{}}
 	if n > 0 {
 		ch.first = unixDay(ch.lines[0].T)
-	} else {
-		ch.first = ch.today
 	}
 	span := int(ch.today-ch.first) + 1
 	ch.covered = make([]bool, span)
@@ -144,7 +110,7 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		ch.rows[ti] = make([]rowChronicle, len(t.Rows))
 		for ri, r := range t.Rows {
 			rc := &ch.rows[ti][ri]
-			rc.class = make([]byte, span)
+			rc.class = make([]dayClass, span)
 			rc.changed = make([]bool, span)
 			for ci, c := range t.Columns {
 				k := probe.Key{Group: t.Name, Address: r.Address, Check: c.Key}
@@ -176,16 +142,16 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		if s.pend < 0 {
 			return
 		}
-		cls := clsDown
+		cls := downDay
 		switch {
 		case s.seen > 0 && s.up >= s.seen:
-			cls = clsUp
+			cls = upDay
 		case s.up > 0:
-			cls = clsPart
+			cls = partDay
 		}
 		o := owners[k]
 		rc := &ch.rows[o.table][o.row]
-		if i := s.pend - ch.first; cls > rc.class[i] {
+		if i := s.pend - ch.first; cls.rank() > rc.class[i].rank() {
 			rc.class[i] = cls
 		}
 		s.pend, s.up, s.seen = -1, 0, 0
@@ -201,10 +167,7 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 			return
 		}
 		for a := s.since; a < end; {
-			d := a / secondsPerDay
-			if a%secondsPerDay < 0 {
-				d--
-			}
+			d := unixDay(time.Unix(a, 0))
 			b := min(end, (d+1)*secondsPerDay)
 			if i := d - ch.first; i >= 0 && i < int64(span) && ch.covered[i] {
 				if s.pend != d {
@@ -264,10 +227,8 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 			ni++
 		}
 	}
-	ch.keyOf = make([]int32, len(ch.lines))
 	for i := range ch.lines {
 		l := &ch.lines[i]
-		ch.keyOf[i] = -1
 		d := unixDay(l.T)
 		if d != cur {
 			finishDay(i)
@@ -287,7 +248,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 			states = append(states, 0)
 			grow()
 		}
-		ch.keyOf[i] = k
 		add(k, l.T.Unix())
 		s := &ks[k]
 		s.cur, s.since = codeOf(l.To), l.T.Unix()
@@ -307,12 +267,6 @@ func newChronicle(lines []history.Line, now time.Time, tables []Table, cols [][]
 		add(int32(k), end)
 		if k < nConfig && timeline[k] {
 			finish(int32(k))
-		}
-	}
-	// A day page made before a key was first seen holds fewer states.
-	for i := range ch.days {
-		if s := ch.days[i].states; s != nil && len(s) < len(ch.keys) {
-			ch.days[i].states = append(s[:len(s):len(s)], make([]stateCode, len(ch.keys)-len(s))...)
 		}
 	}
 

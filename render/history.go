@@ -1,9 +1,9 @@
 package render
 
-// What earlier runs saw, as the page shows it. See the package
-// documentation, "History", for what the page says and why.
+// What earlier runs saw, as the index and the server pages show it.
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -53,10 +53,6 @@ type ChangeRun struct {
 	T       time.Time
 	Changes []Change // in the history's order
 }
-
-// ID is the run's anchor-like id, "changes-20261125T100003Z": the feed's
-// entry id is the site URL with it as fragment.
-func (r ChangeRun) ID() string { return runID(r.T) }
 
 // runID is the id of the changes of the run at t: "changes-20261125T100003Z",
 // the anchor of the run on its day's page.
@@ -131,7 +127,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			for i := range days {
 				days[i] = noData
 				if d := unixDay(hv.From) + int64(i) - ch.first; d >= 0 && d < int64(len(rc.class)) {
-					days[i] = clsName[rc.class[d]]
+					days[i] = cmp.Or(rc.class[d], noData)
 				}
 			}
 			// A changed day's link is named by the day and its changes.
@@ -142,7 +138,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 				if i < 0 {
 					break
 				}
-				if ci := slices.Index(rc.keys, ch.keyOf[rc.lines[j]]); slices.Contains(cols[ti], ci) {
+				if ci := slices.Index(rc.keys, ch.keyIdx[l.Key]); slices.Contains(cols[ti], ci) {
 					w := stateName(l.To)
 					if l.From != "" {
 						w = stateName(l.From) + " to " + w
@@ -161,20 +157,14 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			row.Timeline = timeline(days, hv.From, names)
 		}
 	}
-	v.changeOf = func(l history.Line) Change {
-		g, ok := titles[l.Group]
-		if !ok {
-			g = l.Group
-		}
-		label := l.Check
-		if c, ok := cfg.Checks[l.Check]; ok && c.Label != "" {
-			label = c.Label
-		}
-		c := Change{T: l.T, Group: g, Address: l.Address, Check: label,
-			From: l.From, To: l.To, Detail: l.Detail,
-			Server: pages[[2]string{l.Group, l.Address}], Day: dayPage(l.T) + "#" + runID(l.T)}
+	v.changeOf = func(l history.Line, root string) Change {
+		c := Change{T: l.T, Group: cmp.Or(titles[l.Group], l.Group), Address: l.Address, Check: cmp.Or(cfg.Checks[l.Check].Label, l.Check),
+			From: l.From, To: l.To, Detail: l.Detail, Day: root + dayPage(l.T) + "#" + runID(l.T)}
 		if l.From == "" {
-			c.Day = dayPage(l.T) + "#first"
+			c.Day = root + dayPage(l.T) + "#first"
+		}
+		if p := pages[[2]string{l.Group, l.Address}]; p != "" {
+			c.Server = root + p
 		}
 		return c
 	}
@@ -190,7 +180,7 @@ func buildHistory(v *View, cfg probe.Config, h *history.History, now time.Time) 
 			}
 			hv.Runs = append(hv.Runs, ChangeRun{T: l.T})
 		}
-		c := v.changeOf(l)
+		c := v.changeOf(l, "")
 		if len(hv.Changes) < ChangesShown {
 			hv.Changes = append(hv.Changes, c)
 		}
@@ -329,6 +319,9 @@ const (
 	partDay dayClass = 'p' // up part of it
 	downDay dayClass = 'd' // never up
 )
+
+// rank orders the classes: the best of several checks is the greatest.
+func (c dayClass) rank() int { return strings.IndexByte("ndpu", byte(c)) }
 
 // Timeline is a row's last days, drawn by the template "timeline": a
 // path per class of day, each run of equal days one segment, and a link

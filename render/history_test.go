@@ -546,7 +546,7 @@ func TestChangesFeed(t *testing.T) {
 	}
 	// An hour later, one more run changed two cells: one new entry, the
 	// others as they were.
-	h := fixtureCopy(t)
+	h := fixtureHistory(t)
 	next := opts.Results
 	next.Started, next.Finished = next.Started.Add(time.Hour), next.Finished.Add(time.Hour)
 	next.Results = append([]probe.Result(nil), next.Results...)

@@ -15,7 +15,7 @@ import (
 )
 
 // md is the package's Markdown converter, safe for concurrent use: raw
-// HTML is text ([rawHTMLAsText]) and [linkPolicy] rewrites the tree.
+// HTML is text ([linkPolicy], [htmlBlockAsText]) and links are filtered.
 var md = goldmark.New(
 	goldmark.WithExtensions(
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
@@ -26,7 +26,7 @@ var md = goldmark.New(
 		parser.WithASTTransformers(util.Prioritized(linkPolicy{}, 1000)),
 	),
 	// A lower number than the HTML renderer's 1000 registers later and wins.
-	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLAsText{}, 100))),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(htmlBlockAsText{}, 100))),
 )
 
 // Markdown renders src as HTML safe to put in a page: raw HTML comes out
@@ -72,12 +72,9 @@ func rebase(dest []byte, root string) []byte {
 	return []byte(root + d)
 }
 
-// MarkdownInline renders src like [Markdown] without the <p> around a
+// MarkdownInline renders src like [MarkdownAt] without the <p> around a
 // single paragraph, for places already a block.
-func MarkdownInline(src string) template.HTML { return MarkdownInlineAt(src, "") }
-
-// MarkdownInlineAt is [MarkdownInline] at root, as [MarkdownAt] is.
-func MarkdownInlineAt(src, root string) template.HTML {
+func MarkdownInline(src, root string) template.HTML {
 	h := strings.TrimSpace(string(MarkdownAt(src, root)))
 	if strings.HasPrefix(h, "<p>") && strings.HasSuffix(h, "</p>") && strings.Count(h, "<p>") == 1 {
 		h = h[len("<p>") : len(h)-len("</p>")]
@@ -111,8 +108,9 @@ func allowedDestination(dest []byte) bool {
 	return allowedURL(string(util.URLEscape(dest, true)))
 }
 
-// linkPolicy is the parser.ASTTransformer that enforces [allowedURL] and
-// turns images into links, and moves headings down two levels.
+// linkPolicy is the parser.ASTTransformer that enforces [allowedURL],
+// turns images into links and inline raw HTML into text, and moves
+// headings down two levels.
 type linkPolicy struct{}
 
 func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -124,7 +122,7 @@ func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
-		case *ast.Link, *ast.Image, *ast.AutoLink:
+		case *ast.Link, *ast.Image, *ast.AutoLink, *ast.RawHTML:
 			nodes = append(nodes, n)
 		case *ast.Heading:
 			n.Level = min(n.Level+2, 6)
@@ -165,6 +163,10 @@ func (linkPolicy) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 			if !allowedURL(string(util.URLEscape([]byte(url), false))) {
 				n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(source)))
 			}
+		case *ast.RawHTML:
+			text := ast.NewString(n.Segments.Value(source))
+			text.SetRaw(true) // written escaped, as it is
+			n.Parent().ReplaceChild(n.Parent(), n, text)
 		}
 	}
 }
@@ -180,23 +182,11 @@ func unwrap(n ast.Node) {
 	parent.RemoveChild(parent, n)
 }
 
-// rawHTMLAsText renders raw HTML, inline or a block, as the text it is.
-type rawHTMLAsText struct{}
+// htmlBlockAsText renders a block of raw HTML as the text it is.
+type htmlBlockAsText struct{}
 
-func (rawHTMLAsText) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
-	r.Register(ast.KindRawHTML, renderRawHTML)
+func (htmlBlockAsText) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 	r.Register(ast.KindHTMLBlock, renderHTMLBlock)
-}
-
-func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		segs := node.(*ast.RawHTML).Segments
-		for i := range segs.Len() {
-			seg := segs.At(i)
-			_, _ = w.Write(util.EscapeHTML(seg.Value(source)))
-		}
-	}
-	return ast.WalkSkipChildren, nil
 }
 
 func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -204,14 +194,9 @@ func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bo
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.HTMLBlock)
-	var b bytes.Buffer
-	for i := range n.Lines().Len() {
-		line := n.Lines().At(i)
-		b.Write(line.Value(source))
-	}
+	b := n.Lines().Value(source)
 	if n.HasClosure() {
-		closure := n.ClosureLine
-		b.Write(closure.Value(source))
+		b = append(b, n.ClosureLine.Value(source)...)
 	}
 	// A paragraph, like the text it is; in a tight list item, bare text as
 	// the renderer writes a tight item's paragraph.
@@ -223,7 +208,7 @@ func renderHTMLBlock(w util.BufWriter, source []byte, node ast.Node, entering bo
 	if !tight {
 		_, _ = w.WriteString("<p>")
 	}
-	_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(b.Bytes(), "\n")))
+	_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(b, "\n")))
 	if !tight {
 		_, _ = w.WriteString("</p>")
 	}

@@ -32,17 +32,8 @@ type Status struct {
 type StatusGroup struct {
 	Name    string         `json:"name"`
 	Title   string         `json:"title"`
-	Checks  []StatusCheck  `json:"checks"`
+	Checks  []Column       `json:"checks"`
 	Servers []StatusServer `json:"servers"`
-}
-
-// StatusCheck is one check of a group, with its counts.
-type StatusCheck struct {
-	Key     string `json:"key"`
-	Label   string `json:"label"`
-	Scanned bool   `json:"scanned"`
-	Up      int    `json:"up"`
-	Total   int    `json:"total"`
 }
 
 // StatusServer is one server of a group.
@@ -70,10 +61,7 @@ func statusJSON(v *View) ([]byte, error) {
 		Groups:    []StatusGroup{},
 	}
 	for _, t := range v.Tables {
-		g := StatusGroup{Name: t.Name, Title: t.Title, Checks: []StatusCheck{}, Servers: []StatusServer{}}
-		for _, c := range t.Columns {
-			g.Checks = append(g.Checks, StatusCheck{Key: c.Key, Label: c.Label, Scanned: c.Scanned, Up: c.Up, Total: c.Total})
-		}
+		g := StatusGroup{Name: t.Name, Title: t.Title, Checks: append([]Column{}, t.Columns...), Servers: []StatusServer{}}
 		for _, r := range t.Rows {
 			srv := StatusServer{Address: r.Address, Main: r.Main, Note: r.Note, States: map[string]string{}}
 			for i, c := range r.Cells {
@@ -105,11 +93,12 @@ type atomText struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Content atomText `xml:"content"`
+	t       time.Time // of Updated, for the order
+	Title   string    `xml:"title"`
+	ID      string    `xml:"id"`
+	Updated string    `xml:"updated"`
+	Link    atomLink  `xml:"link"`
+	Content atomText  `xml:"content"`
 }
 
 type atomFeedDoc struct {
@@ -148,23 +137,18 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			{Rel: "self", Type: "application/atom+xml", Href: absolute(site, "feed.xml")},
 		}
 	}
-	type dated struct {
-		t time.Time
-		e atomEntry
-	}
 	// An entry's id and link: its anchor (frag) at the site's URL, or
 	// without one a URN and a path; both depend only on the entry.
-	entry := func(t time.Time, title, frag, body string) dated {
+	entry := func(t time.Time, title, frag, body string) {
 		id, href := "urn:deadyet:"+frag, dayPage(t)+"#"+frag
 		if site != "" {
 			id, href = absolute(site, "#"+frag), absolute(site, href)
 		}
-		return dated{t, atomEntry{Title: title, ID: id, Updated: t.UTC().Format(time.RFC3339),
-			Link: atomLink{Rel: "alternate", Type: "text/html", Href: href}, Content: atomText{Type: "html", Body: body}}}
+		f.Entries = append(f.Entries, atomEntry{t: t, Title: title, ID: id, Updated: t.UTC().Format(time.RFC3339),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: href}, Content: atomText{Type: "html", Body: body}})
 	}
-	var items []dated
 	for _, e := range entries[:min(len(entries), FeedEntries)] {
-		items = append(items, entry(e.Date, e.Heading(), e.ID(), string(Markdown(e.Body))))
+		entry(e.Date, e.Heading(), e.ID(), string(Markdown(e.Body)))
 	}
 	if v.History != nil {
 		for _, r := range v.History.Runs {
@@ -172,18 +156,14 @@ func atomFeed(v *View, entries []news.Entry, exec func(string, any) ([]byte, err
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, entry(r.T, r.Title(), r.ID(), string(body)))
+			entry(r.T, r.Title(), runID(r.T), string(body))
 		}
 	}
 	// Newest first; on the same second, news before changes, each in its order.
-	slices.SortStableFunc(items, func(a, b dated) int { return b.t.Compare(a.t) })
-	updated := v.Run.Finished
-	if len(items) > 0 {
-		updated = items[0].t
-	}
-	f.Updated = updated.UTC().Format(time.RFC3339)
-	for _, e := range items {
-		f.Entries = append(f.Entries, e.e)
+	slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return b.t.Compare(a.t) })
+	f.Updated = v.Run.Finished.UTC().Format(time.RFC3339)
+	if len(f.Entries) > 0 {
+		f.Updated = f.Entries[0].Updated
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)

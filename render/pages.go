@@ -1,9 +1,11 @@
 package render
 
 // The pages beneath the index: one per server, one per day with a change
-// or a news entry, and the archive of the days (paths.go says where).
+// or a news entry, and the archive of the days. Links are relative and
+// name index.html, so that the site works from any path and from disk.
 
 import (
+	"cmp"
 	"html/template"
 	"runtime"
 	"strconv"
@@ -19,16 +21,14 @@ import (
 // first; the older ones are on the pages of their days.
 const ServerChangesShown = 50
 
-// frame is what the shared head and foot of every page need.
+// frame is what the shared head and foot of every page need: the view's
+// page, run and history, seen from the page's File.
 type frame struct {
-	Page    Page
-	Root    string // the way from the page to the site's root: "", "../", "../../" …
-	Script  bool   // always false beneath the index: no script
-	Base    string
-	File    string // the page's path from the root
-	Run     Run
-	History bool      // the site shows a history: it has day pages and an archive
-	Start   time.Time // the history's first line; zero without one
+	*View
+	Root   string    // the way from the page to the site's root: "", "../", "../../" …
+	File   string    // the page's path from the root
+	Script bool      // always false beneath the index: no script
+	Start  time.Time // the history's first line; zero without one
 }
 
 // ServerView is the page of one server.
@@ -72,11 +72,10 @@ type CalCell struct {
 }
 
 // ServerCheck is one check of a server as its page shows it: its cell,
-// the column's anchor and label, the time it took and what it checks.
+// the column's anchor and label, and what it checks.
 type ServerCheck struct {
 	*Cell
 	Anchor, Label string
-	Time          string        // "41 ms, 2 attempts"; "" when not checked
 	About         template.HTML // from the config's Markdown
 	Hops          string        // a signin's redirects: "10.1.2.3:1863, then 10.1.2.4:1863"; "" without
 	Answered      string        // with Hops: what the last hop answered
@@ -91,9 +90,7 @@ func (v *View) fillServer(sv *ServerView) {
 	}
 	sv.Years = calendar(ch, rc, sv.Root)
 	for i := len(rc.lines) - 1; i >= 0 && len(sv.Changes) < ServerChangesShown; i-- {
-		c := v.changeOf(ch.lines[rc.lines[i]])
-		c.Day = sv.Root + c.Day
-		sv.Changes = append(sv.Changes, c)
+		sv.Changes = append(sv.Changes, v.changeOf(ch.lines[rc.lines[i]], sv.Root))
 	}
 	sv.Older = len(rc.lines) - len(sv.Changes)
 }
@@ -106,7 +103,7 @@ type DayView struct {
 	Prev, Next string    // the neighbouring day pages, from the root; "" at the ends
 	HasTables  bool      // the history knows the day's states
 	Verdict    Verdict
-	Answer     string
+	Answer     string // the verdict's word, and the headline, as of the end of the day
 	Headline   string
 	Tables     []DayTable
 	Changes    []DayChange // that day's changes of state, run by run
@@ -126,17 +123,17 @@ type DayTable struct {
 }
 
 // DayRow is a server's row of a day table; Gone: the config no longer
-// lists it. Cells are rendered once a state (the template "day-cell").
+// lists it.
 type DayRow struct {
 	Address    string
 	Main, Gone bool
-	Cells      []template.HTML
+	Cells      []probe.State
 }
 
 // DayChange is a row of a day's changes: ID is set on a run's first.
 type DayChange struct {
 	Change
-	ID, HM string
+	ID string
 }
 
 // ArchiveView is the archive page.
@@ -153,22 +150,14 @@ type ArchiveYear struct {
 	Months []ArchiveMonth
 }
 
-// ArchiveMonth is a month with day pages.
+// ArchiveMonth is a month with day pages, newest first.
 type ArchiveMonth struct {
-	ID   string // "m-2026-11"
-	Name string // "November 2026"
-	Days []ArchiveDay
-}
-
-// ArchiveDay is one day page in the archive.
-type ArchiveDay struct {
-	Day  int
-	Href string // from the archive page
-	News int    // news entries
+	Month time.Time // its first day
+	Days  []*DayView
 }
 
 func (v *View) frameFor(file string) frame {
-	f := frame{Page: v.Page, Root: rootOf(file), Base: v.Base, File: file, Run: v.Run, History: v.History != nil}
+	f := frame{View: v, Root: rootOf(file), File: file}
 	if v.History != nil {
 		f.Start = v.History.Start
 	}
@@ -185,16 +174,10 @@ func (v *View) serverViews() []*ServerView {
 			sv := &ServerView{frame: v.frameFor(r.Page), Table: t, Row: r}
 			for ci, col := range t.Columns {
 				c := &r.Cells[ci]
-				about := MarkdownInlineAt(v.config.Checks[col.Key].About, rootOf(r.Page))
+				about := MarkdownInline(v.config.Checks[col.Key].About, rootOf(r.Page))
 				sc := ServerCheck{Cell: c, Anchor: col.Anchor, Label: col.Label, About: about}
 				if hops, last := probe.Hops(c.Detail); len(hops) > 0 && !c.Disagree {
 					sc.Hops, sc.Answered = strings.Join(hops, ", then "), last
-				}
-				if c.State != "" && c.State != probe.Skipped {
-					sc.Time = strconv.FormatInt(c.MS, 10) + " ms"
-					if c.Attempts > 1 {
-						sc.Time += ", " + strconv.Itoa(c.Attempts) + " attempts"
-					}
 				}
 				sv.Checks = append(sv.Checks, sc)
 				if c.Disagree {
@@ -272,7 +255,7 @@ func dayLetter(ch *chronicle, rc *rowChronicle, d int64) byte {
 	if !ch.covered[i] {
 		return 'x'
 	}
-	return byte(clsName[rc.class[i]])
+	return byte(cmp.Or(rc.class[i], noData))
 }
 
 // fillDay adds to a day's view what takes the time: its tables, its
@@ -299,19 +282,11 @@ func (v *View) fillDay(dv *DayView) error {
 		case l.From == "":
 			if id := [2]string{l.Group, l.Address}; !seen[id] {
 				seen[id] = true
-				c := v.changeOf(*l)
-				c.Day = "" // this page
-				if c.Server != "" {
-					c.Server = dv.Root + c.Server
-				}
-				dv.FirstSeen = append(dv.FirstSeen, c)
+				dv.FirstSeen = append(dv.FirstSeen, v.changeOf(*l, dv.Root))
 			}
 			continue
 		}
-		c := DayChange{Change: v.changeOf(*l), HM: l.T.UTC().Format("15:04")}
-		if c.Server != "" {
-			c.Server = dv.Root + c.Server
-		}
+		c := DayChange{Change: v.changeOf(*l, dv.Root)}
 		if len(dv.Changes) == 0 || !l.T.Equal(run) {
 			run, c.ID = l.T, runID(l.T)
 		}
@@ -324,14 +299,6 @@ func (v *View) fillDay(dv *DayView) error {
 // exec, on as many goroutines as there are processors.
 func (v *View) subPages(exec func(name string, data any) ([]byte, error)) ([]File, error) {
 	v.exec, v.dayRows = exec, &sync.Map{}
-	v.dayCells = make([]template.HTML, len(probe.States)+1)
-	for c := range v.dayCells {
-		b, err := exec("day-cell", stateCode(c).state())
-		if err != nil {
-			return nil, err
-		}
-		v.dayCells[c] = template.HTML(b)
-	}
 	var jobs []func() (File, error)
 	servers := v.serverViews()
 	days, archive := v.dayViews()
@@ -388,17 +355,16 @@ func (v *View) dayViews() ([]*DayView, *ArchiveView) {
 		out[i] = dv
 	}
 	for i := len(out) - 1; i >= 0; i-- { // the archive, newest first
-		date := out[i].Date
-		y, m, d := date.Date()
+		y, m, _ := out[i].Date.Date()
 		if n := len(av.Years); n == 0 || av.Years[n-1].Year != y {
 			av.Years = append(av.Years, ArchiveYear{Year: y})
 		}
 		ay := &av.Years[len(av.Years)-1]
-		if n := len(ay.Months); n == 0 || ay.Months[n-1].ID != "m-"+date.Format("2006-01") {
-			ay.Months = append(ay.Months, ArchiveMonth{ID: "m-" + date.Format("2006-01"), Name: m.String() + " " + strconv.Itoa(y)})
+		if n := len(ay.Months); n == 0 || ay.Months[n-1].Month.Month() != m {
+			ay.Months = append(ay.Months, ArchiveMonth{Month: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)})
 		}
 		am := &ay.Months[len(ay.Months)-1]
-		am.Days = append(am.Days, ArchiveDay{Day: d, Href: av.Root + out[i].File, News: len(out[i].News)})
+		am.Days = append(am.Days, out[i])
 	}
 	av.Count = len(out)
 	return out, av
@@ -452,40 +418,90 @@ func (v *View) dayTables(dc *dayChronicle) ([]DayTable, Verdict, string, error) 
 		for _, ci := range cols {
 			dt.Cols = append(dt.Cols, t.Columns[ci].Label)
 		}
-		row := func(r DayRow, keys []int32, main bool) error {
-			key := []byte(strconv.Itoa(ti) + "/" + r.Address)
+		// A row is rendered once: the same table, server and cells give the same row.
+		row := func(r DayRow, keys []int32) error {
+			key := []byte(strconv.Itoa(ti) + "/" + r.Address + "/" + strconv.FormatBool(r.Gone))
 			for _, ci := range cols {
 				c := st(keys[ci])
 				key = append(strconv.AppendInt(append(key, ' '), int64(ci), 10), byte(c))
-				seen[ti][ci].see(c.live(), c == upCode, main)
+				seen[ti][ci].see(c.live(), c == upCode, r.Main)
+				r.Cells = append(r.Cells, c.state())
 			}
-			if r.Gone {
-				key = append(key, 'g')
+			h, ok := v.dayRows.Load(string(key))
+			if !ok {
+				b, err := v.exec("day-row", r)
+				if err != nil {
+					return err
+				}
+				h, _ = v.dayRows.LoadOrStore(string(key), template.HTML(b))
 			}
-			if h, ok := v.dayRows.Load(string(key)); ok {
-				dt.Rows = append(dt.Rows, h.(template.HTML))
-				return nil
-			}
-			for _, ci := range cols {
-				r.Cells = append(r.Cells, v.dayCells[st(keys[ci])])
-			}
-			b, err := v.exec("day-row", r)
-			v.dayRows.Store(string(key), template.HTML(b))
-			dt.Rows = append(dt.Rows, template.HTML(b))
-			return err
+			dt.Rows = append(dt.Rows, h.(template.HTML))
+			return nil
 		}
-		for ri := range t.Rows {
-			r := &t.Rows[ri]
-			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys, r.Main); err != nil {
+		for ri, r := range t.Rows {
+			if err := row(DayRow{Address: r.Address, Main: r.Main}, ch.rows[ti][ri].keys); err != nil {
 				return nil, "", "", err
 			}
 		}
 		for _, e := range extra {
-			if err := row(DayRow{Address: e.address, Gone: true}, e.keys, false); err != nil {
+			if err := row(DayRow{Address: e.address, Gone: true}, e.keys); err != nil {
 				return nil, "", "", err
 			}
 		}
 	}
 	verdict, headline := verdictOf(v.config, v.Tables, func(ti, ci int) colSeen { return seen[ti][ci] })
 	return out, verdict, headline, nil
+}
+
+// The folders of the sub-pages.
+const (
+	serverDir  = "server"
+	dayDir     = "day"
+	archiveDir = "archive"
+)
+
+// maxSegment bounds the length of a path segment made of a name.
+const maxSegment = 100
+
+// pathSegment makes s a path segment that needs no escaping anywhere:
+// a-z, 0-9, '.', '_' and '-', the rest '-'; never empty, "." or "..", at
+// most maxSegment bytes. Names can meet ("::1", "--1"): see [uniqueID].
+func pathSegment(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && b.Len() < maxSegment; i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '_', c == '-':
+			b.WriteByte(c)
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte('-')
+		}
+	}
+	seg := b.String()
+	if strings.Trim(seg, ".") == "" {
+		seg = "_" + seg
+	}
+	return seg
+}
+
+// serverPage is the file of a server's page, from the site's root.
+func serverPage(groupSeg, addrSeg string) string {
+	return serverDir + "/" + groupSeg + "/" + addrSeg + "/index.html"
+}
+
+// dayPage is the file of a day's page, from the site's root.
+func dayPage(d time.Time) string {
+	return dayDir + "/" + d.UTC().Format(time.DateOnly) + "/index.html"
+}
+
+// archivePage is the file of the archive, from the site's root.
+const archivePage = archiveDir + "/index.html"
+
+// rootOf is the relative path from the folder of file (a path from the
+// site's root) back to the root: "" for index.html, "../../" for
+// day/2026-11-25/index.html.
+func rootOf(file string) string {
+	return strings.Repeat("../", strings.Count(file, "/"))
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,7 +113,7 @@ func TestChronicleMatchesStats(t *testing.T) {
 			for i := range got {
 				got[i] = noData
 				if d := from + int64(i) - ch.first; d >= 0 {
-					got[i] = clsName[rc.class[d]]
+					got[i] = cmp.Or(rc.class[d], noData)
 				}
 			}
 			if !slices.Equal(got, want) {
@@ -275,7 +276,7 @@ func TestArchive(t *testing.T) {
 // same bytes (TestGoldenHistory renders twice).
 func TestQuietRunKeepsPages(t *testing.T) {
 	opts := fixtureHistoryOptions(t)
-	h := fixtureCopy(t)
+	h := fixtureHistory(t)
 	opts.History = h
 	before := mustRender(t, opts)
 	quiet := opts.Results

@@ -411,7 +411,7 @@ func TestMarkdownLinks(t *testing.T) {
 			t.Errorf("Markdown(%q)\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
-	if got := MarkdownInline("a *b*"); got != "a <em>b</em>" {
+	if got := MarkdownInline("a *b*", ""); got != "a <em>b</em>" {
 		t.Errorf("MarkdownInline = %q", got)
 	}
 }

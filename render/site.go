@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,14 +45,7 @@ func Render(opts Options) (*View, []File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	tfs, sfs := opts.Templates, opts.Static
-	if tfs == nil {
-		tfs = templates.FS
-	}
-	if sfs == nil {
-		sfs = static.FS
-	}
-	tmpl, err := template.New("").Funcs(funcs).ParseFS(tfs, "*.html")
+	tmpl, err := template.New("").Funcs(funcs).ParseFS(cmp.Or[fs.FS](opts.Templates, templates.FS), "*.html")
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse templates: %w", err)
 	}
@@ -62,7 +56,7 @@ func Render(opts Options) (*View, []File, error) {
 		}
 		return buf.Bytes(), nil
 	}
-	files, err := v.files(exec, sfs)
+	files, err := v.files(exec, cmp.Or[fs.FS](opts.Static, static.FS))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,10 +69,7 @@ func (v *View) files(exec func(string, any) ([]byte, error), sfs fs.FS) ([]File,
 	if err != nil {
 		return nil, err
 	}
-	nf := *v
-	nf.Root = v.Base
-	nf.Script = false // the script is index.html's alone
-	notFound, err := exec("404.html", &nf)
+	notFound, err := exec("404.html", frame{View: v, Root: v.Base, File: "404.html"}) // served at any path
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +111,7 @@ func (v *View) files(exec func(string, any) ([]byte, error), sfs fs.FS) ([]File,
 // funcs are the template functions.
 var funcs = template.FuncMap{
 	"markdown":   Markdown,
-	"inline":     MarkdownInline,
+	"inline":     func(src string) template.HTML { return MarkdownInline(src, "") },
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"human":      human,
 	"day":        func(t time.Time) string { return t.Format(time.DateOnly) },
@@ -201,17 +192,18 @@ func CheckSiteDir(dir string) error {
 		return refuse("holds a status.json deadyet did not write; the whole folder is replaced, so give a new or empty one")
 	}
 	for _, de := range des {
+		other := de.Name()
 		switch {
-		case de.Type().IsRegular() && slices.Contains(siteFiles, de.Name()):
-		case de.IsDir() && slices.Contains(siteDirs, de.Name()):
-			if other, err := foreignFile(dir, de.Name()); err != nil {
+		case de.Type().IsRegular() && slices.Contains(siteFiles, other):
+			continue
+		case de.IsDir() && slices.Contains(siteDirs, other):
+			if other, err = foreignFile(dir, other); err != nil {
 				return fmt.Errorf("site folder %q: %w", dir, err)
-			} else if other != "" {
-				return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", other)
+			} else if other == "" {
+				continue
 			}
-		default:
-			return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", de.Name())
 		}
+		return refuse("holds %q, which deadyet did not write; the whole folder is replaced, so move it away or give another folder", other)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package render
 import (
 	"cmp"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/netip"
 	"slices"
@@ -60,17 +59,13 @@ type View struct {
 	Base     string       // the URL's path ("/repo/"): 404.html is served at any path
 	Root     string       // what links to the site's files start with: "" in index.html, Base in 404.html
 	FAQ      []FAQItem
-
-	// The page loads its one script (with a history only); see
-	// staleScript.
-	Script bool
+	Script   bool // the page loads stale.js, its one script (with a history only)
 
 	config   probe.Config
 	chron    *chronicle // with a history: the history day by day
 	exec     func(string, any) ([]byte, error)
-	dayCells []template.HTML           // by stateCode: a day table's cell
-	dayRows  *sync.Map                 // a day table's row by its table, server and cells: rendered once
-	changeOf func(history.Line) Change // with a history: a line as the pages show it
+	dayRows  *sync.Map                                // a day table's rendered rows, by their table, server and cells
+	changeOf func(l history.Line, root string) Change // with a history: a line as a page at root shows it
 }
 
 // allNews is every news entry, newest first.
@@ -80,9 +75,8 @@ func (v *View) allNews() []news.Entry {
 
 // FAQItem is one question of the FAQ, with its anchor.
 type FAQItem struct {
-	ID       string // "faq-<slug of the question>"
-	Question string
-	Answer   string // Markdown
+	ID string // "faq-<slug of the question>"
+	FAQ
 }
 
 // Run is when and where the results were taken.
@@ -107,15 +101,16 @@ type Table struct {
 	Timeline string // with a history: what the rows' timelines follow, "the best of MSNP21 and MSNP22 each day"
 }
 
-// Column is one check of a table, with its counts.
+// Column is one check of a table, with its counts; status.json's checks.
 type Column struct {
-	Key     string
-	Label   string
-	Anchor  string // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
-	Scanned bool
-	Up      int    // servers up
-	Total   int    // servers with a result
-	Count   string // "3/11 up"; "–" when not scanned, "no data" when no server has a result
+	Key     string `json:"key"`
+	Label   string `json:"label"`
+	Anchor  string `json:"-"` // the id of the check's line on a server page: "check-<slug of the key>", unique in the group
+	Scanned bool   `json:"scanned"`
+	Up      int    `json:"up"`    // servers up
+	Total   int    `json:"total"` // servers with a result
+
+	seen colSeen // for the verdict
 }
 
 // Row is one server of a table.
@@ -179,10 +174,9 @@ func Build(opts Options) (*View, error) {
 	news.Sort(entries)
 	v.News, v.Older = entries[:min(len(entries), NewsShown)], entries[min(len(entries), NewsShown):]
 
-	type key struct{ group, address, check string }
-	results := make(map[key]probe.Result, len(opts.Results.Results))
+	results := make(map[probe.Key]probe.Result, len(opts.Results.Results))
 	for _, r := range opts.Results.Results {
-		k := key{r.Group, r.Address, r.Check}
+		k := probe.Key{Group: r.Group, Address: r.Address, Check: r.Check}
 		if _, dup := results[k]; dup {
 			return nil, fmt.Errorf("results hold two results for group %q, address %q, check %q", r.Group, r.Address, r.Check)
 		}
@@ -219,16 +213,12 @@ func Build(opts Options) (*View, error) {
 			if !isIP(s.Address) {
 				t.AddrCol = "Host"
 			}
-			if s.Note != "" {
-				t.Notes = true
-			}
-			if s.Main {
-				t.HasMain = true
-			}
+			t.Notes = t.Notes || s.Note != ""
+			t.HasMain = t.HasMain || s.Main
 			row := Row{Address: s.Address, Main: s.Main, Note: s.Note,
 				Page: serverPage(gseg, uniqueID(addrSegs, pathSegment(s.Address)))}
 			for i, col := range t.Columns {
-				r, ok := results[key{g.Name, s.Address, col.Key}]
+				r, ok := results[probe.Key{Group: g.Name, Address: s.Address, Check: col.Key}]
 				var cell Cell
 				switch {
 				case !col.Scanned && r.State != probe.Skipped:
@@ -249,20 +239,11 @@ func Build(opts Options) (*View, error) {
 				if cell.State == probe.Up {
 					t.Columns[i].Up++
 				}
+				t.Columns[i].seen.see(cell.State != "" && cell.State != probe.Skipped, cell.State == probe.Up, s.Main)
 				v.Disagree = v.Disagree || cell.Disagree
 				row.Cells = append(row.Cells, cell)
 			}
 			t.Rows = append(t.Rows, row)
-		}
-		for i, col := range t.Columns {
-			switch {
-			case !col.Scanned:
-				t.Columns[i].Count = "–"
-			case col.Total == 0:
-				t.Columns[i].Count = "no data"
-			default:
-				t.Columns[i].Count = fmt.Sprintf("%d/%d up", col.Up, col.Total)
-			}
 		}
 		v.Tables = append(v.Tables, t)
 	}
@@ -277,7 +258,7 @@ func Build(opts Options) (*View, error) {
 
 	faqIDs := map[string]bool{}
 	for _, f := range page.FAQ {
-		v.FAQ = append(v.FAQ, FAQItem{ID: uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), Question: f.Question, Answer: f.Answer})
+		v.FAQ = append(v.FAQ, FAQItem{uniqueID(faqIDs, "faq-"+news.Slug(f.Question)), f})
 	}
 
 	if opts.History != nil {
@@ -291,7 +272,7 @@ func Build(opts Options) (*View, error) {
 		buildHistory(v, opts.Config, opts.History, now)
 	}
 
-	v.Verdict, v.Headline = verdict(opts.Config, v.Tables)
+	v.Verdict, v.Headline = verdictOf(opts.Config, v.Tables, func(ti, ci int) colSeen { return v.Tables[ti].Columns[ci].seen })
 	v.Answer = page.Verdict.Of(v.Verdict)
 	if strings.TrimSpace(page.Headline) != "" {
 		v.Headline = strings.TrimSpace(page.Headline)
@@ -328,19 +309,6 @@ func newCell(r probe.Result) Cell {
 func isIP(address string) bool {
 	_, err := netip.ParseAddr(address)
 	return err == nil
-}
-
-// verdict computes the answer and the headline from the tables' cells.
-func verdict(cfg probe.Config, tables []Table) (Verdict, string) {
-	return verdictOf(cfg, tables, func(ti, ci int) (seen colSeen) {
-		if t := &tables[ti]; t.Columns[ci].Scanned {
-			for _, row := range t.Rows {
-				st := row.Cells[ci].State
-				seen.see(st != "" && st != probe.Skipped, st == probe.Up, row.Main)
-			}
-		}
-		return seen
-	})
 }
 
 // colSeen is what the servers of one MSNP column show: whether any of them

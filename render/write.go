@@ -20,11 +20,9 @@ import (
 // for the disk, and the disk takes several at a time.
 const writeWorkers = 8
 
-// writeFile writes a new file and syncs it to the disk; tests replace it
-// to fail half-way.
+// writeFile writes a new file and syncs it; tests replace it to fail half-way.
 var writeFile = syncedWrite
 
-// syncedWrite writes data to the new file name and syncs it.
 func syncedWrite(name string, data []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
@@ -52,14 +50,6 @@ func syncDir(dir string) error {
 	}
 	return err
 }
-
-// The folders a write makes next to the site folder dir: the new site,
-// ".<base>.new-<digits>", and (where the swap is two renames) the old one
-// moved aside, ".<base>.old-<digits>", as os.MkdirTemp names them.
-const (
-	newInfix = ".new-"
-	oldInfix = ".old-"
-)
 
 // WriteFiles writes files into a new folder ".<base>.new-*" beside dir,
 // syncs it, and swaps it with dir, so a crash at any instant leaves the
@@ -92,7 +82,7 @@ func replaceDir(dir string, files []File, start time.Time) (err error) {
 	if err := removeLeftovers(parent, base, start); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+base+newInfix)
+	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
 	if err != nil {
 		return err
 	}
@@ -173,7 +163,7 @@ func swapByRenames(tmp, dir string) (old string, err error) {
 	} else if err != nil {
 		return "", err
 	}
-	if old, err = os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+oldInfix); err != nil {
+	if old, err = os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".old-"); err != nil {
 		return "", err
 	}
 	if err := os.Remove(old); err != nil {
@@ -221,10 +211,10 @@ func removeLeftovers(parent, base string, start time.Time) error {
 }
 
 // isLeftover reports whether name is one a write of the site folder base
-// makes next to it: ".<base>.new-<digits>" or ".<base>.old-<digits>".
+// makes next to it (os.MkdirTemp's): ".<base>.new-<digits>" or ".<base>.old-<digits>".
 func isLeftover(name, base string) bool {
 	rest, ok := strings.CutPrefix(name, "."+base)
 	return ok && leftover.MatchString(rest)
 }
 
-var leftover = regexp.MustCompile(`^(` + regexp.QuoteMeta(newInfix) + `|` + regexp.QuoteMeta(oldInfix) + `)[0-9]+$`)
+var leftover = regexp.MustCompile(`^\.(new|old)-[0-9]+$`)

@@ -213,6 +213,8 @@ func BenchmarkSiteTenYears(b *testing.B) {
 			b.Logf("bytes by kind: %s", strings.Join(where, "; "))
 			rep := checkLinks(b, out, "/deadyet/")
 			b.Logf("link walk: %d pages, %d internal links, none broken", rep.Pages, rep.Links)
+			b.Logf("%s: render %.2f s (goal < 2 s), largest page %.1f KB gzipped (goal < 15 KB), site %.1f MB (goal < 50 MB; the goals are the yearly site's)",
+				sc.name, render.Seconds()/n, float64(largest)/1e3, float64(total)/1e6)
 		})
 	}
 }

@@ -236,8 +236,8 @@ func bestDays(checks [][]history.Day, n int) []dayClass {
 	for i := range out {
 		best, known := 0.0, false
 		for _, days := range checks {
-			if f, ok := days[i].Fraction(); ok {
-				best, known = max(best, f), true
+			if pct, ok := days[i].Percent(); ok {
+				best, known = max(best, pct/100), true
 				if days[i].Up >= days[i].Known {
 					best = 1
 				}

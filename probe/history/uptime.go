@@ -42,13 +42,6 @@ type Day struct {
 	Ratio           // Known is 0 on a day with no data
 }
 
-// Fraction is the part of the day's known time that was up, from 0 to 1; ok
-// is false on a day with no data.
-func (d Day) Fraction() (f float64, ok bool) {
-	pct, ok := d.Percent()
-	return pct / 100, ok
-}
-
 // Uptime is the history of one key as of a time "now".
 type Uptime struct {
 	probe.Key
@@ -138,26 +131,4 @@ func (h *History) Stats(now time.Time) map[probe.Key]Uptime {
 // upTo is the number of lines at or before the Unix time t.
 func (h *History) upTo(t int64) int {
 	return sort.Search(len(h.lines), func(i int) bool { return h.lines[i].T.Unix() > t })
-}
-
-// Recent returns the last n transitions at or before now, newest first,
-// first sightings left out.
-func (h *History) Recent(now time.Time, n int) []Line {
-	var out []Line
-	for i := h.upTo(now.Unix()) - 1; i >= 0 && len(out) < n; i-- {
-		if l := h.lines[i]; !l.Heartbeat && l.From != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// Span is the time of the first and the last line at or before now; ok is
-// false when there is none.
-func (h *History) Span(now time.Time) (first, last time.Time, ok bool) {
-	n := h.upTo(now.Unix())
-	if n == 0 {
-		return time.Time{}, time.Time{}, false
-	}
-	return h.lines[0].T, h.lines[n-1].T, true
 }

@@ -260,34 +260,9 @@ func TestRatio(t *testing.T) {
 		pct float64
 		ok  bool
 	}{{history.Ratio{}, 0, false}, {history.Ratio{0, time.Hour}, 0, true}, {history.Ratio{time.Hour, 4 * time.Hour}, 25, true}} {
-		pct, ok := tt.r.Percent()
-		f, fok := history.Day{Ratio: tt.r}.Fraction()
-		if pct != tt.pct || ok != tt.ok || f != tt.pct/100 || fok != tt.ok {
-			t.Errorf("%v: Percent %v %v, Fraction %v %v; want %v %v", tt.r, pct, ok, f, fok, tt.pct, tt.ok)
+		if pct, ok := tt.r.Percent(); pct != tt.pct || ok != tt.ok {
+			t.Errorf("%v: Percent %v %v; want %v %v", tt.r, pct, ok, tt.pct, tt.ok)
 		}
-	}
-}
-
-func TestRecent(t *testing.T) {
-	h := recordAll(t, []probe.Results{
-		run("2026-01-01 00:00", k21+"=up", k2+"=up"),
-		run("2026-01-01 01:00", k21+"=timeout", k2+"=up"),
-		run("2026-01-01 02:00", k21+"=timeout", k2+"=refused"),
-		run("2026-01-02 03:00", k21+"=up", k2+"=refused"),
-	})
-	sameStrings(t, "Recent(now, 2)", shorts(h.Recent(at("2026-01-03 00:00"), 2)), []string{
-		"01-02 03:00 bn2 127.0.2.1 msnp21 timeout→up",
-		"01-01 02:00 bn2 127.0.2.2 tcp443 up→refused",
-	})
-	sameStrings(t, "Recent(01-01 01:30, 5)", shorts(h.Recent(at("2026-01-01 01:30"), 5)), []string{
-		"01-01 01:00 bn2 127.0.2.1 msnp21 up→timeout",
-	})
-	first, last, ok := h.Span(at("2026-01-01 02:30"))
-	if !ok || !first.Equal(at("2026-01-01 00:00")) || !last.Equal(at("2026-01-01 02:00")) {
-		t.Errorf("Span: %v %v %v", first, last, ok)
-	}
-	if _, _, ok := h.Span(at("2025-01-01 00:00")); ok {
-		t.Error("Span before the first line is ok")
 	}
 }
 
@@ -465,6 +440,5 @@ func BenchmarkStats(b *testing.B) {
 		if s := h.Stats(now); len(s) == 0 {
 			b.Fatal("no stats")
 		}
-		h.Recent(now, 20)
 	}
 }

@@ -37,26 +37,50 @@ func Tokens(data []byte) []Token {
 	return toks
 }
 
-// MaxDepth bounds the nesting of TOML text: the arrays, inline tables and
-// table headers around a key or value, and the parts of a dotted key, count
-// a level each.
+// MaxDepth bounds the nesting of TOML text: each part of a key's path,
+// from its table header through the dotted keys of every inline table
+// around it, and each array, counts a level.
 const MaxDepth = 16
 
 // Check returns the line of the first token of data nested deeper than
 // [MaxDepth] levels, and an error that says so; 0 and nil when none is.
 func Check(data []byte) (int, error) {
-	depth, parts, dotted := 0, 0, false
+	var open []int              // the level at which each open [ or { began
+	hdr, base, parts := 0, 0, 0 // the table header's parts; the level of the key or value at hand and its parts
+	lineStart, header, dotted := true, false, false
 	for _, t := range Tokens(data) {
-		switch t.Text {
-		case "[", "{":
-			depth++
-		case "]", "}":
-			depth = max(depth-1, 0)
-		case ".":
+		atStart := lineStart
+		lineStart = t.Text == "\n"
+		switch {
+		case t.Text == "[" && len(open) == 0 && (atStart || header && parts == 0): // [table] or [[array.of.tables]]
+			header, base, parts = true, 0, 0
+		case t.Text == "]" && header:
+			if parts > 0 {
+				hdr = parts
+			}
+			base, parts = hdr, 0
+		case t.Text == "[" || t.Text == "{":
+			open = append(open, base)
+			base, parts = base+1, 0
+		case t.Text == "]" || t.Text == "}":
+			if n := len(open); n > 0 {
+				base, open = open[n-1], open[:n-1]
+			}
+			parts = 0
+		case t.Text == "=":
+			base, parts = base+max(parts-1, 0), 0 // a value sits at its key's level
+		case t.Text == ",":
+			if n := len(open); n > 0 {
+				base = open[n-1] + 1
+			}
+			parts = 0
+		case t.Text == "\n":
+			if len(open) == 0 {
+				base, parts, header = hdr, 0, false
+			}
+		case t.Text == ".":
 			dotted = true
 			continue
-		case "\n", "=", ",":
-			parts = 0
 		default:
 			if !dotted {
 				parts = 0
@@ -64,7 +88,7 @@ func Check(data []byte) (int, error) {
 			parts++
 		}
 		dotted = false
-		if depth+parts > MaxDepth {
+		if base+parts > MaxDepth {
 			return t.Line, fmt.Errorf("nested deeper than %d levels (arrays, tables and the parts of dotted keys count one each)", MaxDepth)
 		}
 	}

@@ -25,6 +25,9 @@ func TestCheck(t *testing.T) {
 		{"quoted keys", `"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q" = 1` + "\n'" + strings.Repeat("a.", 20) + "' = 2", 0},
 		{"in strings", `a = "` + brackets + `"` + "\nb = '" + brackets + "'\nc = \"\"\"\n" + brackets + "\\\"\"\"\n\"\"\"\nd = '''\n" + brackets + "\n''''", 0},
 		{"in comments", "a = 1 # " + brackets + "\n# " + strings.Repeat("a.", 20), 0},
+		{"dotted keys in inline tables", "k" + strings.Repeat(".p", 15) + " = {a" + strings.Repeat(".b", 14) + " = 1}", 1},
+		{"under a table header", "[t" + strings.Repeat(".u", 9) + "]\nx = 1\n" + "k" + strings.Repeat(".p", 6) + " = 1", 3},
+		{"a shipped group", "[[group]]\nname = \"bn2\"\nservers = [{ address = \"127.0.0.1\", main = true }]\n[page.verdict]\ndead = \"x\"", 0},
 		{"after a string", `a = "\"[" ` + "\n" + deep("[", "]"), 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

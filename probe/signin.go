@@ -3,6 +3,7 @@ package probe
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -23,10 +24,16 @@ const maxRedirects = 2
 func mayRedirect(from, to netip.Addr) bool {
 	internal := func(a netip.Addr) bool {
 		a = a.Unmap()
-		return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified()
+		return !a.IsGlobalUnicast() || a.IsPrivate() || slices.ContainsFunc(notPublic, func(p netip.Prefix) bool { return p.Contains(a) })
 	}
 	return internal(from) || !internal(to)
 }
+
+// notPublic are the ranges, besides those netip names, that are no public
+// server's: "this network", shared address space (carrier-grade NAT), the
+// benchmarking range and IPv6's old site-local one.
+var notPublic = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("fec0::/10")}
 
 // usrCommand starts signing in: SSO from MSNP15 on, TWN before.
 func usrCommand(version, account string) string {

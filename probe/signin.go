@@ -29,9 +29,8 @@ func mayRedirect(from, to netip.Addr) bool {
 	return internal(from) || !internal(to)
 }
 
-// notPublic are the ranges, besides those netip names, that are no public
-// server's: "this network", shared address space (carrier-grade NAT), the
-// benchmarking range and IPv6's old site-local one.
+// notPublic are ranges netip does not name that no public server is in:
+// 0/8, carrier-grade NAT, benchmarking, and IPv6's old site-local one.
 var notPublic = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("fec0::/10")}
 

@@ -17,14 +17,12 @@ type Token struct {
 	Line int
 }
 
-// token matches one TOML token: a string of any of its four kinds, a
-// comment, a line end, one of "[]{}=,." or a word (a bare key, a number, a
-// date, …). Go's regexp runs in time linear in the text.
+// token matches a string of any of TOML's four kinds, a comment, a line end,
+// one of "[]{}=,." or a word (a key, a number, …), in linear time.
 var token = regexp.MustCompile(`"""(?:[^\\]|\\[\s\S])*?"""("{0,2})|'''[\s\S]*?'''('{0,2})|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|\n|[\[\]{}=,.]|[^\s\[\]{}=,.#"']+`)
 
-// Tokens are the tokens of data but its comments. In text that is TOML up
-// to some point they are TOML's own up to there; what follows, a parser
-// refuses.
+// Tokens are the tokens of data but its comments: TOML's own as far as
+// data is TOML.
 func Tokens(data []byte) []Token {
 	var toks []Token
 	line, last := 1, 0

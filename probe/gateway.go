@@ -57,10 +57,9 @@ func probeGateway(ctx context.Context, t Target) Result {
 	return l.probe(ctx, t)
 }
 
-// gatewayLine is the connection the gateway checks of one server and port
-// share, in turn (one TLS handshake per server and port), and the session
-// of the check on it. When it cannot be made, or a new one gets no byte in
-// time, the round's later checks take that outcome (failed).
+// gatewayLine is the connection (one TLS handshake) that the gateway checks
+// of a server and port take turns on, and its check's session; when it cannot
+// be made or stays mute, the round's later checks take that outcome (failed).
 type gatewayLine struct {
 	conn    net.Conn // nil when there is none
 	m       meter
@@ -220,10 +219,20 @@ func (l *gatewayLine) redirect(to netip.AddrPort) error {
 	return nil
 }
 
+// bye ends the session with OUT, on a new connection within a second when
+// the deadline cut it off (it would stay open); a stopped run sends nothing.
 func (l *gatewayLine) bye() {
-	if l.session != "" && !l.closed && l.ctx.Err() == nil {
-		l.send("SessionID="+l.session, "OUT\r\n")
+	if l.session == "" || l.closed || errors.Is(l.ctx.Err(), context.Canceled) {
+		return
 	}
+	if !time.Now().Before(l.a.deadline) { // the context may not know yet
+		grace, a := *l.a, l.a
+		grace.deadline = time.Now().Add(time.Second)
+		ctx, cancel := context.WithDeadline(context.WithoutCancel(l.ctx), grace.deadline)
+		defer func() { cancel(); l.a = a }()
+		l.a, l.ctx, l.reuse = &grace, ctx, false
+	}
+	l.send("SessionID="+l.session, "OUT\r\n")
 }
 
 // send posts one request, on a new connection when the last answer did not

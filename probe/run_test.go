@@ -561,3 +561,25 @@ func TestRunEmpty(t *testing.T) {
 		t.Errorf("empty config: %v, %#v", err, res.Results)
 	}
 }
+
+// TestRunTimeoutSaysGoodbye: a gateway session that the deadline cuts off
+// (the gateway never answers the CVR request) still ends with OUT, so none
+// stays open. (A direct one ends with its connection.)
+func TestRunTimeoutSaysGoodbye(t *testing.T) {
+	t.Parallel()
+	f := startFleet(t, "127.0.78.1", msntest.Spec{Behavior: msntest.Behavior{Kind: msntest.NS, Versions: msntest.DefaultVersions, HangCVR: true}})
+	cfg := probe.Config{Timeout: 300 * time.Millisecond, Attempts: 1, Checks: fleetChecks(f.Ports),
+		Groups: []probe.Group{{Name: "g", Checks: []string{"http", "https"}, Servers: servers(f.Addresses()...)}}}
+	res, err := probe.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Results {
+		if r.State != probe.Timeout {
+			t.Errorf("%s: want timeout", r)
+		}
+	}
+	if n := f.OpenSessions(); n != 0 {
+		t.Errorf("%d sessions left open after a timeout: no OUT", n)
+	}
+}

@@ -52,6 +52,10 @@ func (s *Server) gatewayAnswer(c net.Conn, br *bufio.Reader) (answer []byte, kee
 	if err != nil {
 		return nil, false, err
 	}
+	if s.Behavior.HangCVR && strings.HasPrefix(string(body), "CVR ") {
+		_, err := io.Copy(io.Discard, br) // until the client hangs up
+		return nil, false, cmp.Or(err, io.EOF)
+	}
 	answer, keep = s.gatewayReply(req, string(body))
 	return answer, keep && !s.Behavior.QuietClose, nil
 }

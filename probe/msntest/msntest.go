@@ -75,6 +75,7 @@ type Behavior struct {
 	// CRLF) that the MSNP kinds answer VER, CVR and USR … I with: an
 	// impostor that gets one thing wrong.
 	VERReply, CVRReply, USRReply string
+	HangCVR                      bool          // the gateways never answer a request that holds CVR
 	GatewayStatus                int           // when not 0, the gateways' HTTP status instead of 200
 	ExpiredCert                  bool          // the HTTPS certificate expired in 2017, as the real ones had
 	HandshakeDelay               time.Duration // holds the HTTPS gateway's TLS handshake this long

@@ -68,9 +68,8 @@ func WithVantage(v string) Option {
 const PerServer = 4
 
 // Run asks every server of cfg every check of its group, cfg.Concurrency
-// servers at once, trying a check not up up to cfg.Attempts times (the
-// last counts). Zero settings take the defaults. A bad config, or a ctx
-// that ends, is an error.
+// servers at once, a check not up up to cfg.Attempts times (the last
+// counts), zero settings taking the defaults. A bad config or ended ctx is an error.
 func Run(ctx context.Context, cfg Config, opts ...Option) (Results, error) {
 	o := runOptions{vantage: "local", progress: func(int, int) {}}
 	for _, opt := range opts {

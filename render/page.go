@@ -59,10 +59,9 @@ type FAQ struct {
 	Answer   string
 }
 
-// WithDefaults returns p with an empty title, language or verdict word set
-// to its fallback, and an empty repository to the GitHub repository of a
-// github.io URL. The other texts have no fallback: their sections are left
-// out.
+// WithDefaults fills an empty title, language or verdict word with its
+// fallback, and an empty repository from a github.io URL; other texts stay
+// empty, and their sections are left out.
 func (p Page) WithDefaults() Page {
 	d := defaultPage
 	set := func(v *string, def string) {

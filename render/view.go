@@ -280,10 +280,8 @@ func Build(opts Options) (*View, error) {
 	return v, nil
 }
 
-// uniqueID returns id, or when ids has it already id-2, id-3, …, whichever
-// is free first, and adds it to ids. Slugs of different names can be equal
-// ("a_b" and "a-b", or two long names cut at the same place); their
-// anchors must not be.
+// uniqueID returns id, or the first free of id-2, id-3, …, and adds it to
+// ids: the slugs of two names can be equal ("a_b" and "a-b"), anchors not.
 func uniqueID(ids map[string]bool, id string) string {
 	out := id
 	for n := 2; ids[out]; n++ {
@@ -322,10 +320,9 @@ func (s *colSeen) see(live, up, main bool) {
 	s.up, s.mainUp = s.up || up, s.mainUp || up && main
 }
 
-// verdictOf computes the verdict and headline from what each MSNP column
-// shows (seen): alive when a main server is up; unknown when no main
-// server has data; else partial when a server is up, dead when none is.
-// Groups apart are not counted.
+// verdictOf is the verdict and headline from what each MSNP column shows
+// (seen), groups apart left out: alive when a main server is up; unknown
+// when no main server has data; else partial when a server is up, or dead.
 func verdictOf(cfg probe.Config, tables []Table, seen func(table, column int) colSeen) (Verdict, string) {
 	var versions, groups, known []string // up; the groups up; with data
 	mainUp, mainData, anyData, hasMain, msnp := false, false, false, false, false

@@ -153,10 +153,9 @@ func parallel(n, workers int, do func(i int) error) error {
 	return nil
 }
 
-// swapByRenames puts the folder tmp in place of dir with two renames, dir
-// aside to ".<base>.old-<digits>" and tmp into its place (or one, when
-// dir does not exist), and returns where the old site now is ("" for
-// none). When the second rename fails, dir is renamed back.
+// swapByRenames moves dir aside to ".<base>.old-<digits>" and tmp into its
+// place, renaming dir back if that fails, and returns where the old site
+// now is ("" for none).
 func swapByRenames(tmp, dir string) (old string, err error) {
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		return "", os.Rename(tmp, dir)
@@ -181,10 +180,9 @@ func swapByRenames(tmp, dir string) (old string, err error) {
 	return old, nil
 }
 
-// removeLeftovers removes, in the folder parent, the folders that writes
-// of the site folder base left when killed: ".<base>.new-<digits>" and
-// ".<base>.old-<digits>", when their time is before start. Anything else,
-// files and symbolic links of those names included, stays.
+// removeLeftovers removes from parent the folders ".<base>.new-<digits>"
+// and ".<base>.old-<digits>" older than start, which killed writes left;
+// files and symbolic links of those names stay.
 func removeLeftovers(parent, base string, start time.Time) error {
 	des, err := os.ReadDir(parent)
 	if err != nil {

@@ -13,9 +13,8 @@ import (
 )
 
 // One writer at a time: build and render lock the site folder, build and
-// "history trim" the history folder, with advisory locks (gofrs/flock) on
-// lock files that stay between runs. The kernel releases a lock when its
-// holder exits, however it ends.
+// "history trim" the history folder, with gofrs/flock on lock files that
+// stay; the kernel releases a lock when its holder exits, however it ends.
 const (
 	defaultLockWait = 2 * time.Minute       // --lock-wait
 	lockPoll        = 50 * time.Millisecond // how often a waiting run tries again

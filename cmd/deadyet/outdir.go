@@ -11,10 +11,9 @@ import (
 	"deadyet/render"
 )
 
-// checkSiteOut checks, before any work, that a site may replace the folder
-// dir (see [render.CheckSiteDir]); a symbolic link is refused too, since
-// the new site would replace the link and leave the old site where it
-// pointed. Both are bad input.
+// checkSiteOut checks before any work that a site may replace dir
+// ([render.CheckSiteDir]) and that dir is no symbolic link, which the site
+// would replace, leaving the old site where it pointed: bad input.
 func checkSiteOut(dir string) error {
 	if fi, err := os.Lstat(filepath.Clean(dir)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		if target, err := filepath.EvalSymlinks(dir); err == nil {

@@ -114,10 +114,9 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// siteHandler serves the site folder dir like GitHub Pages. It opens dir
-// anew for every request, so that a site swapped in is served from the next
-// one, and each request sees one site; through an os.Root, a symbolic link
-// out of dir serves nothing.
+// siteHandler serves the folder dir like GitHub Pages, opening it anew (an
+// os.Root, which no link leads out of) for every request, so that a site
+// swapped in is served from the next one and each request sees one site.
 func siteHandler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")

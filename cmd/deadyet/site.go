@@ -44,10 +44,9 @@ type siteJob struct {
 	lockWait  time.Duration
 }
 
-// A runSource gives a site job its run: results files read, a probe, or
-// (the demo) a probe with a made-up past. It is called once every input is
-// read and checked and the locks are held; h is the history (nil when
-// none), to which it may add earlier runs before the run is recorded.
+// A runSource gives a site job its run (results read, a probe, or the demo's
+// probe with a made-up past) once every input is checked and the locks held;
+// it may add earlier runs to h, the history (nil when none).
 type runSource func(ctx context.Context, h *history.History) (probe.Results, error)
 
 // A siteDone is what a site job did.

@@ -10,12 +10,10 @@ import (
 	"deadyet/render/tomlscan"
 )
 
-// BurntSushi/toml v1.6.0 shows a key's line only in a ParseError, and keeps
-// only the last one for a key in an array of tables; so the finder reads
-// the lines itself, in one pass, only for a file with a problem.
-//
-// A path is the keys from the top joined by ".", quoted unless bare, with
-// array indices in brackets: "group[2].servers[0].main".
+// BurntSushi/toml v1.6.0 shows a key's line only in a ParseError (the last,
+// in an array of tables), so the finder reads the lines itself, in one pass,
+// only for a file with a problem. A path is the keys from the top joined by
+// ".", quoted unless bare, indices in brackets: "group[2].servers[0].main".
 
 // join adds key to the path parent.
 func join(parent, key string) string {
